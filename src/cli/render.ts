@@ -1,0 +1,22 @@
+/** Plan and summary text shared by plan, generate, apply --dry-run and watch. */
+import { compileOperation } from "../dialect/postgres/compile.ts";
+import { describeOperation } from "../diff/describe.ts";
+import { destructiveChanges } from "../diff/destructive.ts";
+import type { Operation } from "../diff/operations.ts";
+
+/** SQL with a comment line per operation; destructive ones are marked. */
+export function renderPlan(ops: readonly Operation[]): string[] {
+  const destructive = new Map(destructiveChanges(ops).map((d) => [d.operation, d.loses]));
+  const lines: string[] = [];
+  for (const op of ops) {
+    lines.push(`-- ${describeOperation(op)}`);
+    const loses = destructive.get(op);
+    if (loses) lines.push(`-- DESTRUCTIVE: loses ${loses}`);
+    for (const statement of compileOperation(op)) lines.push(`${statement};`);
+  }
+  return lines;
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}

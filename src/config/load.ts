@@ -1,0 +1,110 @@
+/**
+ * Load `kyrage.config.ts`: import it by real absolute path, validate its
+ * default export with zod, build the desired model, and resolve where the
+ * migrations and the database are. Every failure names the file.
+ */
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { KyrageError, messageOf } from "../errors.ts";
+import { ConfigIssue, desiredModel } from "../model/from_config.ts";
+import type { SchemaModel } from "../model/types.ts";
+import type { DatabaseTarget } from "../dialect/database.ts";
+import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
+import { configSchema, formatPath, type ValidConfig } from "./schema.ts";
+
+export const DEFAULT_CONFIG = "kyrage.config.ts";
+export const DEFAULT_PGLITE_DIR = ".kyrage/pglite";
+
+export interface LoadedConfig {
+  readonly path: string;
+  readonly migrationsDir: string;
+  readonly desired: SchemaModel;
+  /** The configured database; undefined means the embedded default. */
+  readonly database: ValidConfig["database"];
+  readonly dir: string;
+}
+
+/** Import and validate a config file. */
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  const absolute = resolve(path);
+  let module: { default?: unknown };
+  try {
+    await Deno.stat(absolute);
+  } catch {
+    throw new KyrageError(`Config file not found: ${absolute}. Create one, or point to it with --config <path>.`);
+  }
+  try {
+    module = await import(pathToFileURL(await Deno.realPath(absolute)).href);
+  } catch (error) {
+    throw new KyrageError(`Cannot load config ${absolute}: ${messageOf(error)}`, { cause: error });
+  }
+  return validateConfig(module.default, absolute);
+}
+
+/** Validate an already-imported default export (also used by watch workers). */
+export function validateConfig(value: unknown, path: string): LoadedConfig {
+  if (value === undefined) {
+    throw new KyrageError(
+      `Config ${path} has no default export; end it with \`export default defineConfig({ ... })\`.`,
+    );
+  }
+  const result = configSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new KyrageError(`Invalid config ${path}: ${formatPath(issue.path)}: ${issue.message}`);
+  }
+  const config = result.data;
+  let desired: SchemaModel;
+  try {
+    desired = desiredModel(config);
+  } catch (error) {
+    if (error instanceof ConfigIssue) throw new KyrageError(`Invalid config ${path}: ${error.path}: ${error.message}`);
+    throw error;
+  }
+  const dir = dirname(path);
+  return {
+    path,
+    dir,
+    migrationsDir: resolveFrom(dir, config.migrationsDir ?? "migrations"),
+    desired,
+    database: config.database,
+  };
+}
+
+function resolveFrom(dir: string, path: string): string {
+  return isAbsolute(path) ? path : join(dir, path);
+}
+
+export interface ResolvedTarget {
+  readonly target: DatabaseTarget;
+  /** Where the target came from, for messages: "--database-url", "DATABASE_URL", ... */
+  readonly source: string;
+}
+
+/**
+ * Which database to use: `--database-url` wins, then `DATABASE_URL`, then the
+ * config's `database`; with none of them, the embedded PGlite default.
+ */
+export function resolveTarget(config: LoadedConfig, databaseUrl: string | undefined): ResolvedTarget {
+  if (databaseUrl) return { target: { dialect: "postgres", connectionString: databaseUrl }, source: "--database-url" };
+  const fromEnv = Deno.env.get("DATABASE_URL");
+  const db = config.database;
+  if (db?.dialect === "postgres") {
+    const connectionString = db.connectionString ?? fromEnv;
+    if (!connectionString) {
+      throw new KyrageError(
+        `Config ${config.path} uses the postgres dialect without a connectionString; pass --database-url or set DATABASE_URL.`,
+      );
+    }
+    return {
+      target: { dialect: "postgres", connectionString },
+      source: db.connectionString ? "config" : "DATABASE_URL",
+    };
+  }
+  if (fromEnv) return { target: { dialect: "postgres", connectionString: fromEnv }, source: "DATABASE_URL" };
+  const dataDir = db?.dataDir ?? DEFAULT_PGLITE_DIR;
+  return {
+    target: { dialect: "pglite", dataDir: dataDir === MEMORY_DIR ? dataDir : resolveFrom(config.dir, dataDir) },
+    source: db ? "config" : "default",
+  };
+}

@@ -1,0 +1,67 @@
+/** One readable line per operation, for plan and generate summaries. */
+import type { Operation } from "./operations.ts";
+
+export function describeOperation(op: Operation): string {
+  const t = (table: string) => `${op.schema}.${table}`;
+  switch (op.kind) {
+    case "create_schema":
+      return `+ schema ${op.schema}`;
+    case "create_enum":
+      return `+ enum ${op.schema}.${op.name} (${op.values.join(", ")})`;
+    case "drop_enum":
+      return `- enum ${op.schema}.${op.name}`;
+    case "add_enum_value":
+      return `~ enum ${op.schema}.${op.name}: add value ${op.value}`;
+    case "create_table":
+      return `+ table ${t(op.table)} (${op.columns.map((c) => c.name).join(", ")})`;
+    case "drop_table":
+      return `- table ${t(op.table)}`;
+    case "rename_table":
+      return `~ table ${t(op.from)} renamed to ${op.to}`;
+    case "add_column":
+      return `+ column ${t(op.table)}.${op.column.name} ${op.column.serial ?? op.column.type}`;
+    case "drop_column":
+      return `- column ${t(op.table)}.${op.column.name}`;
+    case "rename_column":
+      return `~ column ${t(op.table)}.${op.from} renamed to ${op.to}`;
+    case "alter_column": {
+      const c = op.changes;
+      const parts: string[] = [];
+      if (c.type) parts.push(`type ${c.type.from} → ${c.type.to}`);
+      if (c.notNull) parts.push(c.notNull.to ? "set not null" : "drop not null");
+      if (c.default) parts.push(c.default.to !== undefined ? `default ${c.default.to}` : "drop default");
+      if (c.serial) parts.push(c.serial.to ? `make ${c.serial.to}` : `no longer ${c.serial.from}`);
+      if (c.identity) parts.push(c.identity.to ? `identity ${c.identity.to}` : "drop identity");
+      if (c.comment) parts.push("comment");
+      return `~ column ${t(op.table)}.${op.column}: ${parts.join(", ")}`;
+    }
+    case "add_primary_key":
+      return `+ primary key ${op.primaryKey.name} on ${t(op.table)} (${op.primaryKey.columns.join(", ")})`;
+    case "drop_primary_key":
+      return `- primary key ${op.primaryKey.name} on ${t(op.table)}`;
+    case "add_unique":
+      return `+ unique ${op.unique.name} on ${t(op.table)} (${op.unique.columns.join(", ")})`;
+    case "drop_unique":
+      return `- unique ${op.unique.name} on ${t(op.table)}`;
+    case "add_foreign_key":
+      return `+ foreign key ${op.foreignKey.name} on ${
+        t(op.table)
+      } → ${op.foreignKey.refSchema}.${op.foreignKey.refTable}`;
+    case "drop_foreign_key":
+      return `- foreign key ${op.foreignKey.name} on ${t(op.table)}`;
+    case "add_check":
+      return `+ check ${op.check.name} on ${t(op.table)}`;
+    case "drop_check":
+      return `- check ${op.check.name} on ${t(op.table)}`;
+    case "rename_constraint":
+      return `~ constraint ${op.from} on ${t(op.table)} renamed to ${op.to}`;
+    case "create_index":
+      return `+ index ${op.index.name} on ${t(op.table)}`;
+    case "drop_index":
+      return `- index ${op.index.name} on ${t(op.table)}`;
+    case "rename_index":
+      return `~ index ${op.from} renamed to ${op.to}`;
+    case "set_table_comment":
+      return `~ table ${t(op.table)}: comment`;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Typed operations: what the differ produces, what migration files store,
+ * and what each dialect's compiler turns into SQL. Plain JSON data.
+ */
+import type {
+  CheckConstraint,
+  Column,
+  ForeignKey,
+  Identity,
+  Index,
+  PrimaryKey,
+  Serial,
+  UniqueConstraint,
+} from "../model/types.ts";
+
+interface OnTable {
+  readonly schema: string;
+  readonly table: string;
+}
+
+/** What changed in a column; only these clauses are emitted. */
+export interface ColumnChanges {
+  readonly type?: { readonly from: string; readonly to: string; readonly using?: string };
+  readonly notNull?: { readonly from: boolean; readonly to: boolean };
+  readonly default?: { readonly from?: string; readonly to?: string };
+  readonly serial?: { readonly from?: Serial; readonly to?: Serial };
+  readonly identity?: { readonly from?: Identity; readonly to?: Identity };
+  readonly comment?: { readonly from?: string; readonly to?: string };
+}
+
+export type Operation =
+  | { readonly kind: "create_schema"; readonly schema: string }
+  | { readonly kind: "create_enum"; readonly schema: string; readonly name: string; readonly values: readonly string[] }
+  | { readonly kind: "drop_enum"; readonly schema: string; readonly name: string; readonly values: readonly string[] }
+  | {
+    readonly kind: "add_enum_value";
+    readonly schema: string;
+    readonly name: string;
+    readonly value: string;
+    /** Insert before this existing value; absent means at the end. */
+    readonly before?: string;
+  }
+  | {
+    readonly kind: "create_table";
+    readonly schema: string;
+    readonly table: string;
+    readonly columns: readonly Column[];
+    readonly primaryKey?: PrimaryKey;
+    readonly comment?: string;
+  }
+  | {
+    readonly kind: "drop_table";
+    readonly schema: string;
+    readonly table: string;
+    readonly columns: readonly string[];
+  }
+  | { readonly kind: "rename_table"; readonly schema: string; readonly from: string; readonly to: string }
+  | (OnTable & { readonly kind: "add_column"; readonly column: Column })
+  | (OnTable & { readonly kind: "drop_column"; readonly column: Column })
+  | (OnTable & { readonly kind: "rename_column"; readonly from: string; readonly to: string })
+  | (OnTable & { readonly kind: "alter_column"; readonly column: string; readonly changes: ColumnChanges })
+  | (OnTable & { readonly kind: "add_primary_key"; readonly primaryKey: PrimaryKey })
+  | (OnTable & { readonly kind: "drop_primary_key"; readonly primaryKey: PrimaryKey })
+  | (OnTable & { readonly kind: "add_unique"; readonly unique: UniqueConstraint })
+  | (OnTable & { readonly kind: "drop_unique"; readonly unique: UniqueConstraint })
+  | (OnTable & { readonly kind: "add_foreign_key"; readonly foreignKey: ForeignKey })
+  | (OnTable & { readonly kind: "drop_foreign_key"; readonly foreignKey: ForeignKey })
+  | (OnTable & { readonly kind: "add_check"; readonly check: CheckConstraint })
+  | (OnTable & { readonly kind: "drop_check"; readonly check: CheckConstraint })
+  | (OnTable & { readonly kind: "rename_constraint"; readonly from: string; readonly to: string })
+  | (OnTable & { readonly kind: "create_index"; readonly index: Index })
+  | (OnTable & { readonly kind: "drop_index"; readonly index: Index })
+  | (OnTable & { readonly kind: "rename_index"; readonly from: string; readonly to: string })
+  | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string });
+
+export type OperationKind = Operation["kind"];
+
+export type OperationOf<K extends OperationKind> = Extract<Operation, { kind: K }>;

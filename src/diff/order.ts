@@ -1,0 +1,72 @@
+/**
+ * The one place that decides statement order. Operations run in phases so
+ * that every statement finds what it depends on: renames first; foreign keys
+ * dropped before anything they point at; tables and columns created before
+ * the constraints and foreign keys that use them; foreign keys added last,
+ * which also makes cycles between new tables work. Within a phase, order is
+ * by qualified name, so the same input always gives byte-identical output.
+ */
+import type { Operation, OperationKind } from "./operations.ts";
+
+const PHASES: Record<OperationKind, number> = {
+  create_schema: 0,
+  rename_table: 1,
+  rename_column: 2,
+  rename_constraint: 3,
+  rename_index: 3,
+  drop_foreign_key: 4,
+  drop_index: 5,
+  drop_unique: 5,
+  drop_check: 5,
+  drop_primary_key: 6,
+  drop_table: 7,
+  drop_column: 8,
+  create_enum: 9,
+  add_enum_value: 10,
+  create_table: 11,
+  add_column: 12,
+  alter_column: 13,
+  add_primary_key: 14,
+  add_unique: 15,
+  add_check: 15,
+  create_index: 16,
+  add_foreign_key: 17,
+  set_table_comment: 18,
+  drop_enum: 19,
+};
+
+/** The drop + create of a rebuilt enum must drop first. */
+const phaseOf = (op: Operation, rebuilt: Set<string>): number =>
+  op.kind === "drop_enum" && rebuilt.has(`${op.schema}.${op.name}`) ? 8.5 : PHASES[op.kind];
+
+function sortKey(op: Operation): string {
+  const parts: string[] = [op.schema];
+  if ("table" in op) parts.push(op.table);
+  if ("name" in op) parts.push(op.name);
+  if ("from" in op) parts.push(op.from);
+  if ("column" in op) parts.push(typeof op.column === "string" ? op.column : op.column.name);
+  for (const key of ["primaryKey", "unique", "foreignKey", "check", "index"] as const) {
+    if (key in op) parts.push((op as unknown as Record<string, { name: string }>)[key].name);
+  }
+  return parts.join("\u0000");
+}
+
+export function orderOperations(ops: readonly Operation[]): Operation[] {
+  const rebuilt = new Set(
+    ops.flatMap((op) => (op.kind === "create_enum" ? [`${op.schema}.${op.name}`] : [])),
+  );
+  // Enum labels keep their declared order, so add_enum_value keeps its input order.
+  return ops
+    .map((op, index) => ({ op, index, phase: phaseOf(op, rebuilt), key: sortKey(op) }))
+    .sort((a, b) =>
+      a.phase - b.phase ||
+      (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"
+        ? a.index - b.index
+        : a.key < b.key
+        ? -1
+        : a.key > b.key
+        ? 1
+        : a.index - b.index)
+    )
+    .map(({ op }) => op);
+}

@@ -1,0 +1,82 @@
+/**
+ * kyrage CLI entry point: the only place that exits. Each command's code is
+ * imported when that command runs, so `--help` loads no driver or config.
+ */
+import { Command, Option } from "commander";
+import denoJson from "../deno.json" with { type: "json" };
+import { DEFAULT_CONFIG } from "./config/load.ts";
+import { Output } from "./cli/output.ts";
+
+const out = new Output();
+
+const configOption = () => new Option("-c, --config <path>", "config file").default(DEFAULT_CONFIG);
+const databaseUrlOption = () =>
+  new Option("--database-url <url>", "PostgreSQL connection string (overrides DATABASE_URL and the config)");
+
+/** A subcommand with the options every command takes. */
+function command(name: string, description: string) {
+  return program.command(name).description(description).addOption(configOption()).addOption(databaseUrlOption());
+}
+
+const program = new Command()
+  .name("kyrage")
+  .description("Declarative PostgreSQL schema migrations: diff kyrage.config.ts against a database.")
+  .version(denoJson.version, "-V, --version")
+  .showHelpAfterError()
+  .exitOverride();
+
+command("plan", "print the SQL that would bring the database to the config")
+  .option("--exit-code", "exit 2 when there are changes (for CI drift checks)")
+  .action(async (options) => {
+    const { planCommand } = await import("./cli/plan_command.ts");
+    Deno.exitCode = await planCommand(options, out);
+  });
+
+command("generate", "write the difference as a new migration file")
+  .option("--ignore-pending", "generate even if migrations are not applied yet")
+  .option("--allow-destructive", "allow operations that can lose data (recorded in the file)")
+  .action(async (options) => {
+    const { generateCommand } = await import("./cli/generate_command.ts");
+    Deno.exitCode = await generateCommand(options, out);
+  });
+
+command("apply", "apply pending migrations")
+  .option("--dry-run", "print the SQL of pending migrations and change nothing")
+  .addOption(new Option("--lock-timeout <seconds>", "how long to wait for another kyrage apply").default("300"))
+  .addOption(
+    new Option("--statement-lock-timeout <duration>", "PostgreSQL lock_timeout for migration statements").default(
+      "10s",
+    ),
+  )
+  .action(async (options) => {
+    const { applyCommand } = await import("./cli/apply_command.ts");
+    Deno.exitCode = await applyCommand(options, out);
+  });
+
+command("status", "list applied and pending migrations")
+  .action(async (options) => {
+    const { statusCommand } = await import("./cli/status_command.ts");
+    Deno.exitCode = await statusCommand(options, out);
+  });
+
+try {
+  await program.parseAsync(Deno.args, { from: "user" });
+} catch (error) {
+  Deno.exitCode = await reportError(error);
+}
+
+async function reportError(error: unknown): Promise<number> {
+  const { CommanderError } = await import("commander");
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 || error.code === "commander.helpDisplayed" || error.code === "commander.version"
+      ? 0
+      : 1;
+  }
+  const { KyrageError } = await import("./errors.ts");
+  if (error instanceof KyrageError) {
+    out.error(`error: ${error.message}`);
+  } else {
+    out.error(`kyrage: unexpected error (please report it): ${error instanceof Error ? error.stack : String(error)}`);
+  }
+  return 1;
+}

@@ -1,0 +1,162 @@
+/**
+ * The migration file format: operations (not SQL), so a file replays the
+ * same way on every kyrage version and dialect. Validated with zod on read.
+ */
+import { z } from "zod";
+import type { Operation } from "../diff/operations.ts";
+import { formatPath } from "../config/schema.ts";
+import { KyrageError } from "../errors.ts";
+
+/** Bumped when the format changes; newer files are refused, not guessed at. */
+export const FORMAT_VERSION = 1;
+
+const name = z.string().min(1);
+const names = z.array(name);
+const action = z.enum(["no action", "restrict", "cascade", "set null", "set default"]);
+const serial = z.enum(["smallserial", "serial", "bigserial"]);
+const identity = z.enum(["always", "by default"]);
+
+const column = z.strictObject({
+  name,
+  type: name,
+  notNull: z.boolean(),
+  default: z.string().optional(),
+  serial: serial.optional(),
+  identity: identity.optional(),
+  generated: z.string().optional(),
+  comment: z.string().optional(),
+});
+const primaryKey = z.strictObject({ name, columns: names.min(1) });
+const unique = z.strictObject({ name, columns: names.min(1), nullsNotDistinct: z.boolean().optional() });
+const foreignKey = z.strictObject({
+  name,
+  columns: names.min(1),
+  refSchema: name,
+  refTable: name,
+  refColumns: names.min(1),
+  onDelete: action,
+  onUpdate: action,
+  deferrable: z.enum(["immediate", "deferred"]).optional(),
+});
+const check = z.strictObject({ name, expression: z.string().min(1) });
+const index = z.strictObject({
+  name,
+  keys: z.array(z.strictObject({
+    column: z.string().min(1),
+    expression: z.boolean().optional(),
+    descending: z.boolean().optional(),
+    nulls: z.enum(["first", "last"]).optional(),
+    opclass: name.optional(),
+  })).min(1),
+  unique: z.boolean(),
+  method: name,
+  include: names,
+  where: z.string().optional(),
+  concurrently: z.boolean().optional(),
+});
+const change = <T extends z.ZodType>(t: T) => z.strictObject({ from: t.optional(), to: t.optional() });
+const onTable = { schema: name, table: name };
+
+const operation = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("create_schema"), schema: name }),
+  z.strictObject({ kind: z.literal("create_enum"), schema: name, name, values: z.array(z.string()).min(1) }),
+  z.strictObject({ kind: z.literal("drop_enum"), schema: name, name, values: z.array(z.string()) }),
+  z.strictObject({
+    kind: z.literal("add_enum_value"),
+    schema: name,
+    name,
+    value: z.string(),
+    before: z.string().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("create_table"),
+    ...onTable,
+    columns: z.array(column),
+    primaryKey: primaryKey.optional(),
+    comment: z.string().optional(),
+  }),
+  z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names }),
+  z.strictObject({ kind: z.literal("rename_table"), schema: name, from: name, to: name }),
+  z.strictObject({ kind: z.literal("add_column"), ...onTable, column }),
+  z.strictObject({ kind: z.literal("drop_column"), ...onTable, column }),
+  z.strictObject({ kind: z.literal("rename_column"), ...onTable, from: name, to: name }),
+  z.strictObject({
+    kind: z.literal("alter_column"),
+    ...onTable,
+    column: name,
+    changes: z.strictObject({
+      type: z.strictObject({ from: name, to: name, using: z.string().optional() }).optional(),
+      notNull: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
+      default: change(z.string()).optional(),
+      serial: change(serial).optional(),
+      identity: change(identity).optional(),
+      comment: change(z.string()).optional(),
+    }),
+  }),
+  z.strictObject({ kind: z.literal("add_primary_key"), ...onTable, primaryKey }),
+  z.strictObject({ kind: z.literal("drop_primary_key"), ...onTable, primaryKey }),
+  z.strictObject({ kind: z.literal("add_unique"), ...onTable, unique }),
+  z.strictObject({ kind: z.literal("drop_unique"), ...onTable, unique }),
+  z.strictObject({ kind: z.literal("add_foreign_key"), ...onTable, foreignKey }),
+  z.strictObject({ kind: z.literal("drop_foreign_key"), ...onTable, foreignKey }),
+  z.strictObject({ kind: z.literal("add_check"), ...onTable, check }),
+  z.strictObject({ kind: z.literal("drop_check"), ...onTable, check }),
+  z.strictObject({ kind: z.literal("rename_constraint"), ...onTable, from: name, to: name }),
+  z.strictObject({ kind: z.literal("create_index"), ...onTable, index }),
+  z.strictObject({ kind: z.literal("drop_index"), ...onTable, index }),
+  z.strictObject({ kind: z.literal("rename_index"), ...onTable, from: name, to: name }),
+  z.strictObject({ kind: z.literal("set_table_comment"), ...onTable, comment: z.string().optional() }),
+]);
+
+const migrationFile = z.strictObject({
+  format: z.number().int().positive(),
+  id: z.string().regex(/^\d{17}$/, "expected a 17-digit id (YYYYMMDDHHMMSSmmm)"),
+  createdAt: z.string(),
+  /** Set by `generate --allow-destructive`; `apply` refuses destructive operations otherwise. */
+  allowDestructive: z.boolean(),
+  operations: z.array(operation),
+});
+
+export interface MigrationFile {
+  readonly format: number;
+  readonly id: string;
+  readonly createdAt: string;
+  readonly allowDestructive: boolean;
+  readonly operations: readonly Operation[];
+}
+
+/** Parse and validate a migration file's text; errors name the file. */
+export function parseMigration(text: string, path: string): MigrationFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new KyrageError(
+      `Migration file ${path} is not valid JSON: ${(error as Error).message}. Nothing was applied.`,
+    );
+  }
+  const format = (json as { format?: unknown })?.format;
+  if (typeof format === "number" && format > FORMAT_VERSION) {
+    throw new KyrageError(
+      `Migration file ${path} has format ${format}, written by a newer kyrage (this one reads format ${FORMAT_VERSION}). Upgrade kyrage to apply it.`,
+    );
+  }
+  const result = migrationFile.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new KyrageError(
+      `Migration file ${path} is malformed at ${formatPath(issue.path)}: ${issue.message}. Nothing was applied.`,
+    );
+  }
+  return result.data as MigrationFile;
+}
+
+/** Stable, readable JSON: the same operations always give the same bytes. */
+export function serializeMigration(file: MigrationFile): string {
+  return JSON.stringify(file, null, 2) + "\n";
+}
+
+/** A sortable id from the creation time: `YYYYMMDDHHMMSSmmm` in UTC. */
+export function migrationId(date: Date): string {
+  return date.toISOString().replace(/[-:TZ.]/g, "");
+}

@@ -1,0 +1,30 @@
+/**
+ * kyrage: declarative PostgreSQL schema migrations.
+ *
+ * ```ts
+ * import { column, defineConfig, defineTable } from "kyrage";
+ *
+ * const users = defineTable("users", {
+ *   id: column("bigserial", { primaryKey: true }),
+ *   email: column("text", { notNull: true, unique: true }),
+ * });
+ *
+ * export default defineConfig({ tables: [users] });
+ * ```
+ * @module
+ */
+export { column, defineConfig, defineEnum, defineTable } from "./config/dsl.ts";
+export type {
+  ColumnDefinition,
+  ColumnOptions,
+  Config,
+  ConstraintDefinition,
+  DatabaseConfig,
+  EnumDefinition,
+  IndexOptions,
+  ReferenceOptions,
+  ReferentialAction,
+  TableBuilder,
+  TableDefinition,
+  TableOptions,
+} from "./config/dsl.ts";

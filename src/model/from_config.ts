@@ -1,0 +1,230 @@
+/**
+ * Config → desired schema model, in normal form. Semantic checks that zod
+ * cannot express (unknown columns, over-long names) throw ConfigIssue with
+ * the key path of the offending entry.
+ */
+import type { ValidColumn, ValidConfig, ValidEnum, ValidTable } from "../config/schema.ts";
+import { byteLength, foreignKeyName, indexName, MAX_IDENTIFIER_BYTES, primaryKeyName, uniqueName } from "./names.ts";
+import { normalizeExpression, normalizeType } from "./normalize.ts";
+import type { Column, EnumType, ForeignKey, Index, PrimaryKey, SchemaModel, Table, UniqueConstraint } from "./types.ts";
+import { qualifiedName } from "./types.ts";
+import { sortModel } from "./sort.ts";
+
+export const DEFAULT_SCHEMA = "public";
+
+/** A problem in the config, at a key path such as `tables[2].columns.email`. */
+export class ConfigIssue extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+/** `"billing.invoices"` → `["billing", "invoices"]`; no dot → public. */
+export function splitQualified(name: string): [string, string] {
+  const dot = name.indexOf(".");
+  if (dot === -1) return [DEFAULT_SCHEMA, name];
+  return [name.slice(0, dot), name.slice(dot + 1)];
+}
+
+/** The SQL spelling of a user type, as `format_type` prints it. */
+export function userTypeName(schema: string, name: string): string {
+  const quoted = quoteIfNeeded(name);
+  return schema === DEFAULT_SCHEMA ? quoted : `${quoteIfNeeded(schema)}.${quoted}`;
+}
+
+function quoteIfNeeded(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+function checkIdentifier(path: string, name: string): void {
+  if (byteLength(name) > MAX_IDENTIFIER_BYTES) {
+    throw new ConfigIssue(
+      path,
+      `"${name}" is ${
+        byteLength(name)
+      } bytes long; PostgreSQL names are at most ${MAX_IDENTIFIER_BYTES} bytes (it would silently truncate it)`,
+    );
+  }
+}
+
+export function desiredModel(config: ValidConfig): SchemaModel {
+  const enums = collectEnums(config);
+  const tables = config.tables.map((table, i) => desiredTable(table, `tables[${i}]`));
+  checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
+  const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
+  config.tables.forEach((table, i) => {
+    table.constraints.forEach((c, j) => {
+      if (c.kind !== "reference") return;
+      const [schema, name] = splitQualified(c.table);
+      const target = byName.get(qualifiedName(schema, name));
+      const path = `tables[${i}].constraints[${j}]`;
+      if (!target) {
+        throw new ConfigIssue(path, `references table "${c.table}", which is not in the config`);
+      }
+      for (const column of c.refColumns) {
+        if (!target.columns.some((col) => col.name === column)) {
+          throw new ConfigIssue(path, `references column "${column}", which table "${c.table}" does not have`);
+        }
+      }
+    });
+  });
+  const schemas = new Set<string>([DEFAULT_SCHEMA]);
+  for (const t of tables) schemas.add(t.schema);
+  for (const e of enums) schemas.add(e.schema);
+  return sortModel({ schemas: [...schemas], enums, tables });
+}
+
+function collectEnums(config: ValidConfig): EnumType[] {
+  const found = new Map<string, { definition: ValidEnum; path: string }>();
+  const add = (definition: ValidEnum, path: string) => {
+    const previous = found.get(definition.name);
+    if (previous && JSON.stringify(previous.definition.values) !== JSON.stringify(definition.values)) {
+      throw new ConfigIssue(
+        path,
+        `enum "${definition.name}" is defined twice with different values (also at ${previous.path})`,
+      );
+    }
+    found.set(definition.name, { definition, path });
+  };
+  config.enums?.forEach((e, i) => add(e, `enums[${i}]`));
+  config.tables.forEach((t, i) => {
+    for (const [name, column] of Object.entries(t.columns)) {
+      if (column.enum) add(column.enum, `tables[${i}].columns.${name}.type`);
+    }
+  });
+  return [...found.values()].map(({ definition, path }) => {
+    const [schema, name] = splitQualified(definition.name);
+    checkIdentifier(path, name);
+    checkUnique(definition.values, path, "value");
+    return { schema, name, values: definition.values };
+  });
+}
+
+function desiredTable(table: ValidTable, path: string): Table {
+  const [schema, name] = splitQualified(table.name);
+  checkIdentifier(`${path}.name`, name);
+  const columnNames = Object.keys(table.columns);
+  const requireColumns = (columns: readonly string[], at: string) => {
+    for (const column of columns) {
+      if (!(column in table.columns)) {
+        throw new ConfigIssue(at, `column "${column}" is not a column of table "${table.name}"`);
+      }
+    }
+  };
+
+  const pkColumns = columnNames.filter((c) => table.columns[c].primaryKey);
+  let primaryKey: PrimaryKey | undefined = pkColumns.length > 0
+    ? { name: primaryKeyName(name), columns: pkColumns }
+    : undefined;
+  const uniques: UniqueConstraint[] = columnNames
+    .filter((c) => table.columns[c].unique)
+    .map((c) => ({ name: uniqueName(name, [c]), columns: [c] }));
+  const indexes: Index[] = [];
+  const foreignKeys: ForeignKey[] = [];
+
+  table.constraints.forEach((c, j) => {
+    const at = `${path}.constraints[${j}]`;
+    requireColumns(c.columns, at);
+    if (c.name) checkIdentifier(`${at}.name`, c.name);
+    switch (c.kind) {
+      case "primaryKey":
+        if (primaryKey) {
+          throw new ConfigIssue(
+            at,
+            `table "${table.name}" has two primary keys (t.primaryKey() and primaryKey: true, or two t.primaryKey())`,
+          );
+        }
+        primaryKey = { name: c.name ?? primaryKeyName(name), columns: c.columns };
+        break;
+      case "unique":
+        uniques.push({ name: c.name ?? uniqueName(name, c.columns), columns: c.columns });
+        break;
+      case "index":
+        indexes.push({
+          name: c.name ?? indexName(name, c.columns, c.unique ?? false),
+          keys: c.columns.map((column) => ({ column })),
+          unique: c.unique ?? false,
+          method: "btree",
+          include: [],
+        });
+        break;
+      case "reference": {
+        if (c.columns.length !== c.refColumns.length) {
+          throw new ConfigIssue(at, `has ${c.columns.length} columns but references ${c.refColumns.length}`);
+        }
+        const [refSchema, refTable] = splitQualified(c.table);
+        foreignKeys.push({
+          name: c.name ?? foreignKeyName(name, c.columns),
+          columns: c.columns,
+          refSchema,
+          refTable,
+          refColumns: c.refColumns,
+          onDelete: c.onDelete ?? "no action",
+          onUpdate: c.onUpdate ?? "no action",
+        });
+        break;
+      }
+    }
+  });
+
+  const pkSet = new Set(primaryKey?.columns ?? []);
+  const columns = columnNames.map((c) => desiredColumn(c, table.columns[c], pkSet.has(c), `${path}.columns.${c}`));
+  const constraintNames = [
+    ...(primaryKey ? [primaryKey.name] : []),
+    ...uniques.map((u) => u.name),
+    ...foreignKeys.map((f) => f.name),
+    ...indexes.map((i) => i.name),
+  ];
+  checkUnique(constraintNames, `${path}.constraints`, "constraint or index name");
+  return {
+    schema,
+    name,
+    columns,
+    ...(primaryKey ? { primaryKey } : {}),
+    uniques,
+    foreignKeys,
+    checks: [],
+    indexes,
+    ...(table.comment !== undefined ? { comment: table.comment } : {}),
+    ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
+  };
+}
+
+function desiredColumn(
+  name: string,
+  column: ValidColumn,
+  inPrimaryKey: boolean,
+  path: string,
+): Column {
+  checkIdentifier(path, name);
+  const { type, serial } = column.enum
+    ? { type: userTypeName(...splitQualified(column.enum.name)), serial: undefined }
+    : normalizeType(column.type);
+  if (serial && column.defaultSql) {
+    throw new ConfigIssue(
+      `${path}.defaultSql`,
+      `a ${serial} column cannot have a default: its sequence is the default`,
+    );
+  }
+  const notNull = Boolean(column.notNull || inPrimaryKey || serial || column.identity);
+  return {
+    name,
+    type,
+    notNull,
+    ...(column.defaultSql ? { default: normalizeExpression(column.defaultSql, type) } : {}),
+    ...(serial ? { serial } : {}),
+    ...(column.identity ? { identity: column.identity } : {}),
+    ...(column.generatedAs ? { generated: normalizeExpression(column.generatedAs) } : {}),
+    ...(column.comment !== undefined ? { comment: column.comment } : {}),
+    ...(column.renamedFrom ? { renamedFrom: column.renamedFrom } : {}),
+    ...(column.using ? { using: column.using } : {}),
+  };
+}
+
+function checkUnique(values: readonly string[], path: string, what: string): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) throw new ConfigIssue(path, `duplicate ${what} "${value}"`);
+    seen.add(value);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Default constraint and index names, chosen exactly as PostgreSQL chooses
+ * them (`ChooseRelationName` / `makeObjectName`), so a database built by hand
+ * or by another tool shows no spurious renames.
+ */
+
+/** PostgreSQL's NAMEDATALEN - 1: the longest identifier, in bytes. */
+export const MAX_IDENTIFIER_BYTES = 63;
+
+const encoder = new TextEncoder();
+
+export function byteLength(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** Cut `text` to at most `bytes` bytes without splitting a character. */
+export function clipToBytes(text: string, bytes: number): string {
+  let out = "";
+  let used = 0;
+  for (const char of text) {
+    const size = byteLength(char);
+    if (used + size > bytes) break;
+    out += char;
+    used += size;
+  }
+  return out;
+}
+
+/**
+ * `makeObjectName(name1, name2, label)`: shortens the longer of the two
+ * names one byte at a time until `name1_name2_label` fits in 63 bytes.
+ */
+export function makeObjectName(
+  name1: string,
+  name2: string | undefined,
+  label: string,
+): string {
+  let overhead = label.length + 1;
+  if (name2 !== undefined) overhead += 1;
+  const available = MAX_IDENTIFIER_BYTES - overhead;
+  let chars1 = byteLength(name1);
+  let chars2 = name2 === undefined ? 0 : byteLength(name2);
+  while (chars1 + chars2 > available) {
+    if (chars1 > chars2) chars1--;
+    else chars2--;
+  }
+  const part1 = clipToBytes(name1, chars1);
+  const part2 = name2 === undefined ? undefined : clipToBytes(name2, chars2);
+  return [part1, part2, label].filter((p) => p !== undefined).join("_");
+}
+
+/** `ChooseIndexColumnNames`: column names joined by `_`, capped at 63 bytes. */
+function joinColumnNames(columns: readonly string[]): string {
+  return clipToBytes(columns.join("_"), MAX_IDENTIFIER_BYTES);
+}
+
+export function primaryKeyName(table: string): string {
+  return makeObjectName(table, undefined, "pkey");
+}
+
+export function uniqueName(table: string, columns: readonly string[]): string {
+  return makeObjectName(table, joinColumnNames(columns), "key");
+}
+
+export function foreignKeyName(
+  table: string,
+  columns: readonly string[],
+): string {
+  return makeObjectName(table, joinColumnNames(columns), "fkey");
+}
+
+/** Expression keys count as `expr`, as in PostgreSQL. */
+export function indexName(
+  table: string,
+  columns: readonly string[],
+  unique: boolean,
+): string {
+  return makeObjectName(table, joinColumnNames(columns), unique ? "key" : "idx");
+}
+
+/** A check on one column is `<table>_<column>_check`, else `<table>_check`. */
+export function checkName(table: string, column?: string): string {
+  return makeObjectName(table, column, "check");
+}

@@ -1,0 +1,104 @@
+/**
+ * The two real backends every integration test runs on: a PostgreSQL server
+ * (a throwaway cluster started by `deno task test`, or
+ * KYRAGE_TEST_DATABASE_URL) and PGlite. Each test gets its own empty
+ * database. Nothing here is a mock, and nothing skips: without a server the
+ * PostgreSQL tests fail and say how to run them.
+ */
+import { sql } from "kysely";
+import { type Database, type DatabaseTarget, openDatabase } from "../../src/dialect/database.ts";
+import { copyDir, createPgliteTemplate } from "./pglite_template.ts";
+
+export type BackendName = "postgres" | "pglite";
+
+export interface TestDatabase {
+  readonly backend: BackendName;
+  readonly target: DatabaseTarget;
+  /** For CLI tests: `--database-url`, or a config `database` block. */
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  open(): Promise<Database>;
+  dispose(): Promise<void>;
+}
+
+function serverUrl(): string {
+  const url = Deno.env.get("KYRAGE_TEST_DATABASE_URL");
+  if (!url) {
+    throw new Error(
+      "KYRAGE_TEST_DATABASE_URL is not set: run the suite with `deno task test`, which starts a throwaway PostgreSQL server.",
+    );
+  }
+  return url;
+}
+
+let counter = 0;
+
+async function createServerDatabase(): Promise<TestDatabase> {
+  const admin = serverUrl();
+  const name = `kyrage_test_${Date.now().toString(36)}_${Deno.pid}_${counter++}`;
+  const adminDb = await openDatabase({ dialect: "postgres", connectionString: admin });
+  try {
+    await sql`create database ${sql.id(name)}`.execute(adminDb.db);
+  } finally {
+    await adminDb.close();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const target: DatabaseTarget = { dialect: "postgres", connectionString: url.toString() };
+  return {
+    backend: "postgres",
+    target,
+    databaseUrl: url.toString(),
+    open: () => openDatabase(target),
+    async dispose() {
+      const db = await openDatabase({ dialect: "postgres", connectionString: admin });
+      try {
+        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(db.db);
+      } finally {
+        await db.close();
+      }
+    },
+  };
+}
+
+let template: Promise<string> | undefined;
+
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  const from = Deno.env.get("KYRAGE_TEST_PGLITE_TEMPLATE") ?? await (template ??= createPgliteTemplate());
+  const dataDir = await Deno.makeTempDir({ prefix: "kyrage-pglite-test-" });
+  await copyDir(from, dataDir);
+  const target: DatabaseTarget = { dialect: "pglite", dataDir };
+  return {
+    backend: "pglite",
+    target,
+    dataDir,
+    open: () => openDatabase(target),
+    dispose: () => Deno.remove(dataDir, { recursive: true }).catch(() => {}),
+  };
+}
+
+export const BACKENDS: readonly BackendName[] = ["postgres", "pglite"];
+
+export function createTestDatabase(backend: BackendName): Promise<TestDatabase> {
+  return backend === "postgres" ? createServerDatabase() : createPgliteDatabase();
+}
+
+/** Register `fn` once per backend, each with a fresh database. */
+export function backendTest(name: string, fn: (db: TestDatabase) => Promise<void>): void {
+  for (const backend of BACKENDS) {
+    Deno.test({
+      name: `${name} [${backend}]`,
+      // PGlite keeps a WASM instance alive; tests close what they open.
+      sanitizeResources: false,
+      sanitizeOps: false,
+      async fn() {
+        const db = await createTestDatabase(backend);
+        try {
+          await fn(db);
+        } finally {
+          await db.dispose();
+        }
+      },
+    });
+  }
+}
