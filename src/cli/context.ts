@@ -1,4 +1,5 @@
 /** What every command starts from: the loaded config and an open database. */
+import { resolve } from "node:path";
 import { loadConfig, type LoadedConfig, resolveTarget } from "../config/load.ts";
 import { type Database, openDatabase, passwordOf } from "../dialect/database.ts";
 import type { Output } from "./output.ts";
@@ -21,7 +22,8 @@ export async function withProject<T>(
 ): Promise<T> {
   out.addSecret(passwordOf(options.databaseUrl ?? ""));
   out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
-  const config = await loadConfig(options.config);
+  // `deno task kyrage` runs in the checkout; INIT_CWD is where the user was.
+  const config = await loadConfig(resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), options.config));
   const { target, source } = resolveTarget(config, options.databaseUrl);
   if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
   if (source === "default") {

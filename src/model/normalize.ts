@@ -69,7 +69,8 @@ export function normalizeType(input: string): NormalizedType {
     dims++;
     text = text.slice(0, array.index);
   }
-  const arraySuffix = "[]".repeat(dims);
+  // PostgreSQL does not enforce array dimensions: `int[][]` is `integer[]`.
+  const arraySuffix = dims > 0 ? "[]" : "";
   if (text.toLowerCase().endsWith(" array")) {
     text = text.slice(0, -" array".length);
     if (dims === 0) return normalizeType(`${text}[]`);
@@ -108,33 +109,31 @@ export function normalizeType(input: string): NormalizedType {
 
 /**
  * Normal form of a default or other SQL expression: outside string literals,
- * whitespace collapsed and keywords lowercased; `CURRENT_TIMESTAMP` equals
+ * whitespace kept only between words and keywords lowercased; `CURRENT_TIMESTAMP` equals
  * `now()`; a literal's redundant cast to the column's own type removed, since
  * the catalog adds it (`'x'::text`) and users do not write it.
  */
 export function normalizeExpression(expression: string, type?: string): string {
   let out = "";
+  let space = false;
   const text = expression.trim();
   for (let i = 0; i < text.length; i++) {
     const char = text[i];
-    if (char === "'") {
-      const end = literalEnd(text, i);
+    if (/\s/.test(char)) {
+      space = true;
+      continue;
+    }
+    // Whitespace is kept only between two word characters (`a and b`).
+    if (space && !TIGHT.test(out.at(-1) ?? "(") && !TIGHT.test(char)) out += " ";
+    space = false;
+    if (char === "'" || char === '"') {
+      const end = char === "'" ? literalEnd(text, i) : quotedEnd(text, i);
       out += text.slice(i, end);
       i = end - 1;
-    } else if (char === '"') {
-      const end = text.indexOf('"', i + 1);
-      const stop = end === -1 ? text.length : end + 1;
-      out += text.slice(i, stop);
-      i = stop - 1;
-    } else if (/\s/.test(char)) {
-      if (!out.endsWith(" ")) out += " ";
     } else {
       out += char.toLowerCase();
     }
   }
-  out = out.trim()
-    .replace(/ ?([(),]) ?/g, "$1")
-    .replace(/ ?:: ?/g, "::");
   out = stripOuterParens(out);
   out = out.replace(/\bcurrent_timestamp\b(?!\()/g, "now()");
   if (type) out = stripOwnTypeCast(out, type);
@@ -149,6 +148,14 @@ function stripOwnTypeCast(text: string, type: string): string {
   if (!isSingleLiteral(literal)) return text;
   // PostgreSQL stores a negative number default as `'-1'::integer`.
   return /^'-?\d+(\.\d+)?'$/.test(literal) ? literal.slice(1, -1) : literal;
+}
+
+/** Characters around which whitespace carries no meaning. */
+const TIGHT = /[()\[\],:<>=!+\-*\/%|&^~]/;
+
+function quotedEnd(text: string, start: number): number {
+  const end = text.indexOf('"', start + 1);
+  return end === -1 ? text.length : end + 1;
 }
 
 function literalEnd(text: string, start: number): number {

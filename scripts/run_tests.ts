@@ -10,6 +10,13 @@ import { createPgliteTemplate } from "../tests/support/pglite_template.ts";
 const server = Deno.env.get("KYRAGE_TEST_DATABASE_URL") ? undefined : await startPostgres();
 const template = Deno.env.get("KYRAGE_TEST_PGLITE_TEMPLATE") ?? await createPgliteTemplate();
 let code = 1;
+// Ctrl-C or a CI timeout must not leave a server running.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    await server?.stop();
+    Deno.exit(130);
+  });
+}
 try {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["test", "--allow-all", ...Deno.args],

@@ -1,0 +1,109 @@
+/**
+ * Bad input gets one clear paragraph naming the file or object, exit code 1,
+ * no stack trace, no password, and no half-applied change.
+ */
+import assert from "node:assert/strict";
+import { runCli, tempProject } from "../support/cli.ts";
+import { backendTest } from "../support/backends.ts";
+
+function assertCleanError(stderr: string, ...mentions: string[]): void {
+  assert.match(stderr, /^error: /m);
+  // A syntax error's location (`at file:///...:1:17`) is fine; stack frames are not.
+  assert.doesNotMatch(stderr, /^\s+at (async )?\S+ \(/m, "no stack trace");
+  for (const m of mentions) assert.ok(stderr.includes(m), `error mentions ${m}:\n${stderr}`);
+}
+
+Deno.test({
+  name: "a config with a wrong type names the file and the key path, exit 1",
+  sanitizeResources: false,
+  async fn() {
+    const dir = await tempProject({
+      "kyrage.config.ts": `import { defineConfig, defineTable, column } from "kyrage";
+export default defineConfig({ database: { dialect: "pglite", dataDir: "memory://" }, tables: [
+  defineTable("users", { id: column("int") }),
+  defineTable("posts", { email: { kind: "column", type: 42 } as never }),
+] });`,
+    });
+    const result = await runCli(["plan"], { cwd: dir });
+    assert.equal(result.code, 1);
+    assertCleanError(result.stderr, `${dir}/kyrage.config.ts`, "tables[1].columns.email.type");
+  },
+});
+
+Deno.test("a config that does not parse names the file, exit 1", async () => {
+  const dir = await tempProject({ "kyrage.config.ts": "export default {{{" });
+  const result = await runCli(["plan"], { cwd: dir });
+  assert.equal(result.code, 1);
+  assertCleanError(result.stderr, `${dir}/kyrage.config.ts`, "kyrage.config.ts:1:");
+});
+
+Deno.test("a missing config file says how to point to one, exit 1", async () => {
+  const dir = await tempProject({});
+  const result = await runCli(["plan", "--config", "nope.ts"], { cwd: dir });
+  assert.equal(result.code, 1);
+  assertCleanError(result.stderr, `${dir}/nope.ts`, "--config");
+});
+
+Deno.test("a reference to an unknown column is a config error naming the constraint", async () => {
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { defineConfig, defineTable, column } from "kyrage";
+export default defineConfig({ tables: [
+  defineTable("users", { id: column("int") }, (t) => [t.index(["nope"])]),
+] });`,
+  });
+  const result = await runCli(["plan"], { cwd: dir });
+  assert.equal(result.code, 1);
+  assertCleanError(result.stderr, "tables[0].constraints[0]", '"nope"');
+});
+
+Deno.test("an unreachable database names host and database, never the password, exit 1", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { defineConfig } from "kyrage";\nexport default defineConfig({ tables: [] });`,
+  });
+  const url = `postgres://app:Sup3rS3cret@127.0.0.1:${port}/appdb`;
+  for (const args of [["plan", "--database-url", url], ["apply"], ["generate"], ["status"]]) {
+    const result = await runCli(args, { cwd: dir, env: { DATABASE_URL: url } });
+    assert.equal(result.code, 1, args.join(" "));
+    assertCleanError(result.stderr, `127.0.0.1:${port}/appdb`);
+    assert.ok(!(result.stdout + result.stderr).includes("Sup3rS3cret"), "password never printed");
+  }
+});
+
+backendTest("a malformed migration file is refused before anything runs, exit 1", async (db) => {
+  const config = db.backend === "pglite"
+    ? `{ dialect: "pglite", dataDir: ${JSON.stringify(db.dataDir)} }`
+    : `{ dialect: "postgres", connectionString: ${JSON.stringify(db.databaseUrl)} }`;
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { defineConfig, defineTable, column } from "kyrage";
+export default defineConfig({ database: ${config}, tables: [defineTable("t", { id: column("int") })] });`,
+  });
+  const generated = await runCli(["generate"], { cwd: dir });
+  assert.equal(generated.code, 0, generated.stderr);
+  const [name] = [...Deno.readDirSync(`${dir}/migrations`)].map((e) => e.name);
+  // A second, newer file that is broken: the valid first one must not run either.
+  const broken = `${dir}/migrations/99991231235959999.json`;
+  await Deno.writeTextFile(
+    broken,
+    JSON.stringify({
+      format: 1,
+      id: "99991231235959999",
+      createdAt: "",
+      allowDestructive: false,
+      operations: [{ kind: "drop_everything" }],
+    }),
+  );
+  const result = await runCli(["apply"], { cwd: dir });
+  assert.equal(result.code, 1);
+  assertCleanError(result.stderr, broken, "operations[0].kind");
+  const status = await runCli(["plan", "--exit-code"], { cwd: dir });
+  assert.equal(status.code, 2, "the valid migration was not applied either");
+
+  await Deno.writeTextFile(broken, "{ not json");
+  const notJson = await runCli(["apply"], { cwd: dir });
+  assert.equal(notJson.code, 1);
+  assertCleanError(notJson.stderr, broken, "not valid JSON");
+  assert.ok(name.endsWith(".json"));
+});

@@ -1,0 +1,236 @@
+/**
+ * The differ as data: current schema, desired schema, expected operations
+ * (by kind and target). Models come from the DSL, the same normal form
+ * introspection produces.
+ */
+import assert from "node:assert/strict";
+import { validateConfig } from "../../src/config/load.ts";
+import { diffSchemas } from "../../src/diff/diff.ts";
+import type { Operation } from "../../src/diff/operations.ts";
+import { column, type Config, defineTable } from "../../src/mod.ts";
+import type { SchemaModel } from "../../src/model/types.ts";
+
+const model = (config: Config): SchemaModel => validateConfig(config, "/test/kyrage.config.ts").desired;
+
+/** `kind target` per operation, e.g. `add_column public.users.age`. */
+function summary(op: Operation): string {
+  const parts: string[] = [op.kind, op.schema];
+  if ("table" in op) parts.push(op.table);
+  if (op.kind === "add_column" || op.kind === "drop_column") parts.push(op.column.name);
+  if (op.kind === "alter_column") parts.push(op.column, Object.keys(op.changes).join("+"));
+  if ("from" in op) parts.push(`${op.from}->${op.to}`);
+  for (const key of ["primaryKey", "unique", "foreignKey", "check", "index"] as const) {
+    if (key in op) parts.push((op as unknown as Record<string, { name: string }>)[key].name);
+  }
+  return parts.join(" ");
+}
+
+const users = (columns: Parameters<typeof defineTable>[1] = {}, constraints?: Parameters<typeof defineTable>[2]) =>
+  defineTable("users", { id: column("int", { primaryKey: true }), ...columns }, constraints);
+
+interface Case {
+  name: string;
+  current: Config;
+  desired: Config;
+  expected: string[];
+}
+
+const CASES: Case[] = [
+  {
+    name: "identical schemas give nothing",
+    current: { tables: [users({ email: column("text") })] },
+    desired: { tables: [users({ email: column("text") })] },
+    expected: [],
+  },
+  {
+    name: "type aliases are equal (int = integer, bool = boolean, numeric(10, 2) = numeric(10,2))",
+    current: { tables: [users({ a: column("integer"), b: column("boolean"), c: column("numeric(10,2)") })] },
+    desired: { tables: [users({ a: column("int4"), b: column("bool"), c: column("decimal(10, 2)") })] },
+    expected: [],
+  },
+  {
+    name: "a new table, with its index and foreign key after it",
+    current: { tables: [users()] },
+    desired: {
+      tables: [
+        users(),
+        defineTable("posts", { id: column("int", { primaryKey: true }), user_id: column("int") }, (t) => [
+          t.index(["user_id"]),
+          t.reference(["user_id"], "users", ["id"]),
+        ]),
+      ],
+    },
+    expected: [
+      "create_table public posts posts_pkey",
+      "create_index public posts posts_user_id_idx",
+      "add_foreign_key public posts posts_user_id_fkey",
+    ],
+  },
+  {
+    name: "add, drop and alter columns",
+    current: { tables: [users({ old: column("text"), age: column("int"), name: column("text") })] },
+    desired: {
+      tables: [users({ age: column("bigint", { notNull: true }), name: column("text"), email: column("text") })],
+    },
+    expected: [
+      "drop_column public users old",
+      "add_column public users email",
+      "alter_column public users age type+notNull",
+    ],
+  },
+  {
+    name: "default added, changed and dropped",
+    current: {
+      tables: [
+        users({ a: column("int"), b: column("int", { defaultSql: "1" }), c: column("int", { defaultSql: "2" }) }),
+      ],
+    },
+    desired: {
+      tables: [
+        users({ a: column("int", { defaultSql: "0" }), b: column("int", { defaultSql: "3" }), c: column("int") }),
+      ],
+    },
+    expected: [
+      "alter_column public users a default",
+      "alter_column public users b default",
+      "alter_column public users c default",
+    ],
+  },
+  {
+    name: "a column rename hint renames instead of drop + add, and is harmless once applied",
+    current: { tables: [users({ fullname: column("text") })] },
+    desired: { tables: [users({ name: column("text", { renamedFrom: "fullname" }) })] },
+    expected: ["rename_column public users fullname->name"],
+  },
+  {
+    name: "a table rename hint renames the table and its primary key",
+    current: { tables: [defineTable("people", { id: column("int", { primaryKey: true }) })] },
+    desired: {
+      tables: [defineTable("users", { id: column("int", { primaryKey: true }) }, undefined, { renamedFrom: "people" })],
+    },
+    expected: ["rename_table public people->users", "rename_constraint public users people_pkey->users_pkey"],
+  },
+  {
+    name: "rename hints are harmless once applied",
+    current: { tables: [defineTable("users", { id: column("int", { primaryKey: true }), name: column("text") })] },
+    desired: {
+      tables: [
+        defineTable(
+          "users",
+          { id: column("int", { primaryKey: true }), name: column("text", { renamedFrom: "fullname" }) },
+          undefined,
+          {
+            renamedFrom: "people",
+          },
+        ),
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: "a foreign key without actions equals the database's NO ACTION",
+    current: {
+      tables: [
+        users(),
+        defineTable("p", { u: column("int") }, (t) => [t.reference(["u"], "users", ["id"], { onDelete: "no action" })]),
+      ],
+    },
+    desired: {
+      tables: [users(), defineTable("p", { u: column("int") }, (t) => [t.reference(["u"], "users", ["id"])])],
+    },
+    expected: [],
+  },
+  {
+    name: "a changed foreign key is dropped before it is added back",
+    current: {
+      tables: [users(), defineTable("p", { u: column("int") }, (t) => [t.reference(["u"], "users", ["id"])])],
+    },
+    desired: {
+      tables: [
+        users(),
+        defineTable("p", { u: column("int") }, (t) => [t.reference(["u"], "users", ["id"], { onDelete: "cascade" })]),
+      ],
+    },
+    expected: ["drop_foreign_key public p p_u_fkey", "add_foreign_key public p p_u_fkey"],
+  },
+  {
+    name: "an index with the same definition under another name is renamed",
+    current: { tables: [users({ e: column("text") }, (t) => [t.index(["e"], { name: "by_email" })])] },
+    desired: { tables: [users({ e: column("text") }, (t) => [t.index(["e"])])] },
+    expected: ["rename_index public users by_email->users_e_idx"],
+  },
+  {
+    name: "a primary key that a foreign key depends on: drop the foreign key first, add it back last",
+    current: {
+      tables: [
+        users({ k: column("int") }),
+        defineTable("p", { u: column("int") }, (t) => [t.reference(["u"], "users", ["id"])]),
+      ],
+    },
+    desired: {
+      tables: [
+        defineTable("users", { id: column("int", { primaryKey: true }), k: column("int", { primaryKey: true }) }),
+        defineTable("p", { u: column("int") }, (t) => [t.reference(["u"], "users", ["id"])]),
+      ],
+    },
+    expected: [
+      "drop_foreign_key public p p_u_fkey",
+      "drop_primary_key public users users_pkey",
+      "alter_column public users k notNull",
+      "add_primary_key public users users_pkey",
+      "add_foreign_key public p p_u_fkey",
+    ],
+  },
+  {
+    name: "dropping tables in a foreign key cycle drops the foreign keys first",
+    current: {
+      tables: [
+        defineTable(
+          "a",
+          { id: column("int", { primaryKey: true }), b: column("int") },
+          (t) => [t.reference(["b"], "b", ["id"])],
+        ),
+        defineTable(
+          "b",
+          { id: column("int", { primaryKey: true }), a: column("int") },
+          (t) => [t.reference(["a"], "a", ["id"])],
+        ),
+        users(),
+      ],
+    },
+    desired: { tables: [users()] },
+    expected: [
+      "drop_foreign_key public a a_b_fkey",
+      "drop_foreign_key public b b_a_fkey",
+      "drop_table public a",
+      "drop_table public b",
+    ],
+  },
+  {
+    name: "serial columns equal their introspected form; no default change",
+    current: { tables: [defineTable("t", { id: column("serial", { primaryKey: true }) })] },
+    desired: { tables: [defineTable("t", { id: column("serial4", { primaryKey: true }) })] },
+    expected: [],
+  },
+  {
+    name: "a table in a new schema creates the schema first",
+    current: { tables: [users()] },
+    desired: { tables: [users(), defineTable("billing.invoices", { id: column("int") })] },
+    expected: ["create_schema billing", "create_table billing invoices"],
+  },
+];
+
+for (const c of CASES) {
+  Deno.test(`diff: ${c.name}`, () => {
+    const ops = diffSchemas(model(c.current), model(c.desired));
+    assert.deepEqual(ops.map(summary), c.expected);
+  });
+}
+
+Deno.test("diff: output is deterministic whatever the input order", () => {
+  const a = defineTable("a", { id: column("int") }, (t) => [t.index(["id"])]);
+  const b = defineTable("b", { id: column("int") }, (t) => [t.index(["id"])]);
+  const one = diffSchemas(model({ tables: [] }), model({ tables: [a, b] }));
+  const two = diffSchemas(model({ tables: [] }), model({ tables: [b, a] }));
+  assert.equal(JSON.stringify(one), JSON.stringify(two));
+});

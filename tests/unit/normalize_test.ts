@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { normalizeExpression, normalizeType } from "../../src/model/normalize.ts";
+import { makeObjectName, uniqueName } from "../../src/model/names.ts";
+
+const TYPES: [string, string, string?][] = [
+  ["int", "integer"],
+  ["INT4", "integer"],
+  ["int8", "bigint"],
+  ["bool", "boolean"],
+  ["varchar(255)", "character varying(255)"],
+  ["varchar", "character varying"],
+  ["char(3)", "character(3)"],
+  ["char", "character(1)"],
+  ["numeric(10,2)", "numeric(10,2)"],
+  ["numeric(10, 2)", "numeric(10,2)"],
+  ["decimal(10,2)", "numeric(10,2)"],
+  ["decimal", "numeric"],
+  ["real", "real"],
+  ["float4", "real"],
+  ["double precision", "double precision"],
+  ["float", "double precision"],
+  ["timestamp", "timestamp without time zone"],
+  ["timestamptz", "timestamp with time zone"],
+  ["timestamptz(3)", "timestamp(3) with time zone"],
+  ["timestamp(3) with time zone", "timestamp(3) with time zone"],
+  ["time", "time without time zone"],
+  ["text[]", "text[]"],
+  ["integer[]", "integer[]"],
+  ["int[][]", "integer[]"],
+  ["varchar(10)[]", "character varying(10)[]"],
+  ["uuid", "uuid"],
+  ["jsonb", "jsonb"],
+  ["inet", "inet"],
+  ["interval", "interval"],
+  ["serial", "integer", "serial"],
+  ["bigserial", "bigint", "bigserial"],
+  ["smallserial", "smallint", "smallserial"],
+];
+
+Deno.test("normalizeType: aliases and modifiers take format_type's spelling", () => {
+  for (const [input, type, serial] of TYPES) {
+    assert.deepEqual(normalizeType(input), serial ? { type, serial } : { type }, input);
+  }
+});
+
+const EXPRESSIONS: [string, string | undefined, string][] = [
+  ["now()", undefined, "now()"],
+  ["CURRENT_TIMESTAMP", undefined, "now()"],
+  ["'x'::text", "text", "'x'"],
+  ["'x'", "text", "'x'"],
+  ["'new'::character varying", "character varying(20)", "'new'"],
+  ["'-1'::integer", "integer", "-1"],
+  ["'{}'::jsonb", "jsonb", "'{}'"],
+  ["FALSE", "boolean", "false"],
+  ["( price  >  0 )", undefined, "price>0"],
+  ["'It''s'::text", "text", "'It''s'"],
+  ["'A B'", undefined, "'A B'"],
+  ['lower("Name")', undefined, 'lower("Name")'],
+];
+
+Deno.test("normalizeExpression: the catalog's and the user's spelling meet", () => {
+  for (const [input, type, expected] of EXPRESSIONS) {
+    assert.equal(normalizeExpression(input, type), expected, input);
+  }
+});
+
+Deno.test("makeObjectName truncates like PostgreSQL at 63 bytes", () => {
+  const table = "t".repeat(40);
+  const name = uniqueName(table, ["c".repeat(40)]);
+  assert.equal(new TextEncoder().encode(name).length, 63);
+  // The longer part is shortened first, one byte at a time: 29 + 29 + "_" + "_key".
+  assert.equal(name, `${"t".repeat(29)}_${"c".repeat(29)}_key`);
+  assert.equal(makeObjectName("users", undefined, "pkey"), "users_pkey");
+  // Multi-byte characters are never split.
+  const unicode = makeObjectName("é".repeat(40), undefined, "pkey");
+  assert.ok(new TextEncoder().encode(unicode).length <= 63);
+  assert.equal(unicode, `${"é".repeat(29)}_pkey`);
+});
