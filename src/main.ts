@@ -26,6 +26,7 @@ const program = new Command()
   .exitOverride();
 
 command("plan", "print the SQL that would bring the database to the config")
+  .option("--dev", "plan against the migration history replayed on an in-memory database, not the target")
   .option("--exit-code", "exit 2 when there are changes (for CI drift checks)")
   .action(async (options) => {
     const { planCommand } = await import("./cli/plan_command.ts");
@@ -33,6 +34,8 @@ command("plan", "print the SQL that would bring the database to the config")
   });
 
 command("generate", "write the difference as a new migration file")
+  .option("--dev", "plan against the migration history replayed on an in-memory database, not the target")
+  .option("--squash", "replace all pending migrations with one")
   .option("--ignore-pending", "generate even if migrations are not applied yet")
   .option("--allow-destructive", "allow operations that can lose data (recorded in the file)")
   .action(async (options) => {
@@ -51,6 +54,13 @@ command("apply", "apply pending migrations")
   .action(async (options) => {
     const { applyCommand } = await import("./cli/apply_command.ts");
     Deno.exitCode = await applyCommand(options, out);
+  });
+
+program.command("check").description("replay all migrations on a fresh in-memory database and compare with the config")
+  .addOption(configOption())
+  .action(async (options) => {
+    const { checkCommand } = await import("./cli/check_command.ts");
+    Deno.exitCode = await checkCommand(options, out);
   });
 
 command("status", "list applied and pending migrations")

@@ -2,11 +2,15 @@
 import { resolve } from "node:path";
 import { loadConfig, type LoadedConfig, resolveTarget } from "../config/load.ts";
 import { type Database, openDatabase, passwordOf } from "../dialect/database.ts";
+import { openDevDatabase } from "../migrations/dev.ts";
+import { readMigrations } from "../migrations/store.ts";
 import type { Output } from "./output.ts";
 
 export interface CommonOptions {
   config: string;
   databaseUrl?: string;
+  /** Plan against the dev database (history replayed on in-memory PGlite), not the target. */
+  dev?: boolean;
 }
 
 export interface Project {
@@ -14,7 +18,7 @@ export interface Project {
   readonly database: Database;
 }
 
-/** Load the config, open its target database, and run `body`; always closes. */
+/** Load the config, open its target (or the dev) database, and run `body`; always closes. */
 export async function withProject<T>(
   options: CommonOptions,
   out: Output,
@@ -24,19 +28,21 @@ export async function withProject<T>(
   out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
   // `deno task kyrage` runs in the checkout; INIT_CWD is where the user was.
   const config = await loadConfig(resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), options.config));
-  const { target, source } = resolveTarget(config, options.databaseUrl);
-  if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
-  if (source === "default") {
-    out.error(
-      `Using the embedded PGlite database in ${
-        target.dialect === "pglite" ? target.dataDir : ""
-      } (no database configured).`,
-    );
-  }
-  const database = await openDatabase(target);
+  const database = options.dev
+    ? await openDevDatabase(await readMigrations(config.migrationsDir))
+    : await openTarget(config, options, out);
   try {
     return await body({ config, database });
   } finally {
     await database.close();
   }
+}
+
+function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): Promise<Database> {
+  const { target, source } = resolveTarget(config, options.databaseUrl);
+  if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
+  if (source === "default" && target.dialect === "pglite") {
+    out.error(`Using the embedded PGlite database in ${target.dataDir} (no database configured).`);
+  }
+  return openDatabase(target);
 }

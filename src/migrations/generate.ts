@@ -6,6 +6,7 @@ import type { Operation } from "../diff/operations.ts";
 import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
 import { FORMAT_VERSION } from "./file.ts";
+import { openDevDatabase } from "./dev.ts";
 import { migrationState, readHistory } from "./runner.ts";
 import { nextMigrationId, readMigrations, writeMigration } from "./store.ts";
 
@@ -35,8 +36,18 @@ export async function generateMigration(
     );
   }
   const operations = await planChanges(database, config.desired);
+  return { ...await store(config, operations, files, options), operations };
+}
+
+/** Gate destructive changes, then write the operations as the newest migration. */
+async function store(
+  config: LoadedConfig,
+  operations: readonly Operation[],
+  files: readonly { id: string }[],
+  options: GenerateOptions,
+): Promise<{ destructive: readonly DestructiveChange[]; path?: string }> {
   const destructive = destructiveChanges(operations);
-  if (operations.length === 0) return { operations, destructive };
+  if (operations.length === 0) return { destructive };
   if (destructive.length > 0 && !options.allowDestructive) {
     throw new KyrageError(
       `The changes are destructive and would lose: ${destructive.map((d) => d.loses).join("; ")}. ` +
@@ -50,5 +61,50 @@ export async function generateMigration(
     allowDestructive: destructive.length > 0,
     operations,
   });
-  return { operations, destructive, path };
+  return { destructive, path };
+}
+
+export interface SquashResult extends GenerateResult {
+  /** The pending files replaced by the new one. */
+  readonly removed: readonly string[];
+}
+
+/**
+ * Replace every pending migration (not applied on `target`) with one file
+ * planned against the dev database state of the applied ones. The new file
+ * is written before the old ones are removed, so a failure leaves the old
+ * files in place; applied files are never touched.
+ */
+export async function squashPending(
+  target: Database,
+  config: LoadedConfig,
+  options: GenerateOptions = {},
+): Promise<SquashResult> {
+  const files = await readMigrations(config.migrationsDir);
+  const { pending } = migrationState(files, await readHistory(target.db));
+  const pendingIds = new Set(pending.map((m) => m.id));
+  const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)));
+  let operations: Operation[];
+  try {
+    operations = await planChanges(dev, config.desired);
+  } finally {
+    await dev.close();
+  }
+  const written = await store(config, operations, files, options);
+  for (const m of pending) await Deno.remove(m.path);
+  return { ...written, operations, removed: pending.map((m) => m.path) };
+}
+
+/**
+ * `check`: replay the whole history on a fresh dev database and compare the
+ * result with the config. Returns the operations a new migration would need
+ * (empty when history and config agree).
+ */
+export async function checkHistory(config: LoadedConfig): Promise<Operation[]> {
+  const dev = await openDevDatabase(await readMigrations(config.migrationsDir));
+  try {
+    return await planChanges(dev, config.desired);
+  } finally {
+    await dev.close();
+  }
 }

@@ -17,6 +17,7 @@ import {
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { Database } from "../database.ts";
 import { MEMORY_DIR } from "./paths.ts";
+import { loadPristine } from "./pristine.ts";
 
 class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
@@ -40,7 +41,7 @@ class PgliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release?: () => void;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(pglite: PGlite) {
     this.connection = new PgliteConnection(pglite);
   }
 
@@ -74,23 +75,13 @@ class PgliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw("rollback"));
   }
 
-  async destroy(): Promise<void> {
-    if (!this.pglite.closed) await this.pglite.close();
+  /** PGlite itself is closed by `Database.close`: Kysely skips drivers it never used. */
+  destroy(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
-export async function openPglite(dataDir: string): Promise<Database> {
-  const label = `pglite:${dataDir}`;
-  let pglite: PGlite;
-  try {
-    if (dataDir !== MEMORY_DIR) await Deno.mkdir(dataDir, { recursive: true });
-    pglite = await PGlite.create(dataDir);
-  } catch (error) {
-    throw new KyrageError(
-      `Cannot open the embedded PGlite database in ${dataDir}: ${messageOf(error)}. ` +
-        "If the directory is damaged, move it away and kyrage will create a new one.",
-    );
-  }
+function wrap(pglite: PGlite, label: string, onClose: () => void = () => {}): Database {
   const db = new Kysely({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
@@ -99,5 +90,51 @@ export async function openPglite(dataDir: string): Promise<Database> {
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
-  return { db, label, dialect: "pglite", close: () => db.destroy() };
+  const close = async () => {
+    await db.destroy();
+    // Without close() the process lingers for seconds after its work is done.
+    if (!pglite.closed) await pglite.close();
+    onClose();
+  };
+  return { db, label, dialect: "pglite", close };
+}
+
+/**
+ * Only one process may open a data directory: a second PGlite on the same
+ * files would corrupt them. An OS file lock next to the directory dies with
+ * its process, so a crash never leaves it stale.
+ */
+async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
+  const lockFile = await Deno.open(`${dataDir}.lock`, { create: true, write: true });
+  if (!(await lockFile.tryLock(true))) {
+    lockFile.close();
+    throw new KyrageError(
+      `The embedded database ${dataDir} is in use by another kyrage process (a running \`kyrage watch\`?). ` +
+        "Stop that process, or point this one elsewhere with --database-url or --dev.",
+    );
+  }
+  return lockFile;
+}
+
+/** Open (creating if needed) a PGlite data directory, or `memory://`. */
+export async function openPglite(dataDir: string): Promise<Database> {
+  if (dataDir === MEMORY_DIR) return await openFreshPglite();
+  await Deno.mkdir(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir);
+  try {
+    const pglite = await PGlite.create(dataDir);
+    return wrap(pglite, `pglite:${dataDir}`, () => lock.close());
+  } catch (error) {
+    lock.close();
+    throw new KyrageError(
+      `Cannot open the embedded database in ${dataDir}: ${messageOf(error) || "PGlite failed to start"}. ` +
+        "The directory may be damaged or from another PGlite version; move it away and kyrage will create a new one.",
+    );
+  }
+}
+
+/** A new, empty in-memory database, started from a cached pristine image when there is one. */
+export async function openFreshPglite(): Promise<Database> {
+  const pglite = await loadPristine();
+  return wrap(pglite, "pglite:memory://");
 }

@@ -1,0 +1,39 @@
+/**
+ * Initializing an empty PGlite cluster costs ~2 s; loading a saved image of
+ * one costs ~0.5 s. The first in-memory database saves its pristine image in
+ * the user's cache directory (per PGlite version); later ones load it.
+ * Caching is best effort: any failure falls back to initializing.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import denoJson from "../../../deno.json" with { type: "json" };
+
+const PGLITE_VERSION = denoJson.imports["@electric-sql/pglite"].split("@").at(-1);
+
+function cachePath(): string | undefined {
+  const base = Deno.env.get("XDG_CACHE_HOME") ??
+    (Deno.env.get("HOME") ? `${Deno.env.get("HOME")}/.cache` : undefined);
+  return base ? `${base}/kyrage/pglite-${PGLITE_VERSION}-pristine.tar` : undefined;
+}
+
+export async function loadPristine(): Promise<PGlite> {
+  const path = cachePath();
+  const image = path ? await Deno.readFile(path).catch(() => undefined) : undefined;
+  if (image) {
+    try {
+      return await PGlite.create({ loadDataDir: new Blob([image]) });
+    } catch {
+      // A damaged image: initialize below and overwrite it.
+    }
+  }
+  const pglite = await PGlite.create("memory://");
+  if (path) await savePristine(pglite, path).catch(() => {});
+  return pglite;
+}
+
+async function savePristine(pglite: PGlite, path: string): Promise<void> {
+  const dump = await pglite.dumpDataDir("none");
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  const temp = `${path}.${Deno.pid}.tmp`;
+  await Deno.writeFile(temp, new Uint8Array(await dump.arrayBuffer()));
+  await Deno.rename(temp, path);
+}

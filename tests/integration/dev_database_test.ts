@@ -1,0 +1,76 @@
+/**
+ * The dev database (history replayed on in-memory PGlite): generate --dev,
+ * check, and generate --squash against each backend as the target.
+ */
+import assert from "node:assert/strict";
+import { openDevDatabase } from "../../src/migrations/dev.ts";
+import { checkHistory, generateMigration, squashPending } from "../../src/migrations/generate.ts";
+import { applyMigrations, readHistory } from "../../src/migrations/runner.ts";
+import { readMigrations } from "../../src/migrations/store.ts";
+import { introspectFor } from "../../src/plan.ts";
+import { backendTest } from "../support/backends.ts";
+import { loaded, plan } from "../support/pipeline.ts";
+import { blog, commerce } from "../support/schemas.ts";
+
+const APPLY = { lockWaitMs: 10_000, statementLockTimeout: "10s" };
+
+backendTest("generate on the dev database never touches the target; check follows the history", async (target) => {
+  const dir = await Deno.makeTempDir();
+  const config = loaded(blog(), dir);
+  assert.equal((await checkHistory(config)).length > 0, true, "empty history does not match the config");
+
+  const dev = await openDevDatabase(await readMigrations(config.migrationsDir));
+  const first = await generateMigration(dev, config).finally(() => dev.close());
+  assert.ok(first.path, "a migration was written");
+  assert.deepEqual(await checkHistory(config), [], "history now produces the config");
+
+  const database = await target.open();
+  try {
+    const untouched = await introspectFor(database, config.desired);
+    assert.deepEqual(untouched.tables, [], "the target has no tables");
+    assert.deepEqual(await readHistory(database.db), []);
+    await applyMigrations(database.db, await readMigrations(config.migrationsDir), APPLY);
+    assert.deepEqual(await plan(database, config), [], "the dev-generated migration converges on the target");
+  } finally {
+    await database.close();
+  }
+
+  const evolved = loaded(blog(true), dir);
+  const missing = await checkHistory(evolved);
+  assert.ok(missing.some((op) => op.kind === "add_column" && op.column.name === "bio"), "check names what is missing");
+});
+
+backendTest("generate --squash replaces pending files with one, leaving applied files alone", async (target) => {
+  const dir = await Deno.makeTempDir();
+  const initial = loaded(commerce(), dir);
+  const database = await target.open();
+  try {
+    await generateMigration(database, initial);
+    await applyMigrations(database.db, await readMigrations(initial.migrationsDir), APPLY);
+    const [applied] = await readMigrations(initial.migrationsDir);
+
+    // Two pending migrations authored on the dev database.
+    const evolved = loaded(commerce(true), dir);
+    for (const config of [evolved, initial]) {
+      const dev = await openDevDatabase(await readMigrations(config.migrationsDir));
+      await generateMigration(dev, config, { allowDestructive: true }).finally(() => dev.close());
+    }
+    const finalConfig = loaded(commerce(true), dir);
+    const dev = await openDevDatabase(await readMigrations(dir + "/migrations"));
+    await generateMigration(dev, finalConfig, { allowDestructive: true }).finally(() => dev.close());
+    assert.equal((await readMigrations(initial.migrationsDir)).length, 4);
+
+    const result = await squashPending(database, finalConfig, { allowDestructive: true });
+    assert.equal(result.removed.length, 3);
+    const files = await readMigrations(initial.migrationsDir);
+    assert.equal(files.length, 2, "the applied file and one squashed file");
+    assert.equal(files[0].checksum, applied.checksum, "the applied file is unchanged");
+    assert.equal(files[1].path, result.path);
+
+    await applyMigrations(database.db, files, APPLY);
+    assert.deepEqual(await plan(database, finalConfig), [], "the squashed migration converges");
+    assert.deepEqual(await checkHistory(finalConfig), []);
+  } finally {
+    await database.close();
+  }
+});
