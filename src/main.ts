@@ -4,7 +4,7 @@
  */
 import { Command, Option } from "commander";
 import denoJson from "../deno.json" with { type: "json" };
-import { DEFAULT_CONFIG } from "./config/load.ts";
+import { DEFAULT_CONFIG } from "./config/defaults.ts";
 import { Output } from "./cli/output.ts";
 
 const out = new Output();

@@ -3,12 +3,14 @@
  * diff it against the desired model, and render operations as SQL.
  */
 import { compileOperation } from "./dialect/postgres/compile.ts";
-import { introspect } from "./dialect/postgres/introspect.ts";
+import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_QUALIFIED } from "./migrations/runner.ts";
 import type { SchemaModel } from "./model/types.ts";
+import { userTypeName } from "./model/from_config.ts";
+import { KyrageError } from "./errors.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
@@ -17,7 +19,33 @@ export function introspectFor(database: Database, desired: SchemaModel): Promise
 
 /** The operations that take the database to the desired model. */
 export async function planChanges(database: Database, desired: SchemaModel): Promise<Operation[]> {
+  await checkTypes(database, desired);
   return diffSchemas(await introspectFor(database, desired), desired);
+}
+
+/**
+ * Refuse types PostgreSQL does not know before anything is written, so a
+ * migration never fails halfway on a typo. Enums the config declares do not
+ * exist yet and are skipped.
+ */
+async function checkTypes(database: Database, desired: SchemaModel): Promise<void> {
+  const declared = new Set(desired.enums.map((e) => userTypeName(e.schema, e.name)));
+  const columnsByType = new Map<string, string[]>();
+  for (const table of desired.tables) {
+    for (const column of table.columns) {
+      if (declared.has(column.type.replace(/\[\]$/, ""))) continue;
+      const at = `${table.schema}.${table.name}.${column.name}`;
+      columnsByType.set(column.type, [...(columnsByType.get(column.type) ?? []), at]);
+    }
+  }
+  const unknown = await unknownTypes(database.db, [...columnsByType.keys()]);
+  if (unknown.length > 0) {
+    const list = unknown.map((t) => `"${t}" (column ${columnsByType.get(t)!.join(", ")})`).join("; ");
+    throw new KyrageError(
+      `PostgreSQL on ${database.label} does not know the type ${list}. Fix the type in the config ` +
+        "(or install the extension that provides it); nothing was planned.",
+    );
+  }
 }
 
 /** Each operation's statements, terminated, in order. */

@@ -10,10 +10,8 @@ import { ConfigIssue, desiredModel } from "../model/from_config.ts";
 import type { SchemaModel } from "../model/types.ts";
 import type { DatabaseTarget } from "../dialect/database.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
+import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
 import { configSchema, formatPath, type ValidConfig } from "./schema.ts";
-
-export const DEFAULT_CONFIG = "kyrage.config.ts";
-export const DEFAULT_PGLITE_DIR = ".kyrage/pglite";
 
 export interface LoadedConfig {
   readonly path: string;

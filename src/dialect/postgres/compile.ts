@@ -150,19 +150,25 @@ function alterColumn(op: OperationOf<"alter_column">): string[] {
   if (c.identity && c.identity.from && !c.identity.to) alter("DROP IDENTITY");
   // A changing default is dropped before a type change (the old one may not
   // cast to the new type) and set after it, as PostgreSQL's docs recommend.
-  if (c.serial?.from || (c.default?.from !== undefined && (c.type || c.default.to === undefined))) {
+  const serialDropped = c.serial?.from !== undefined && c.serial.to === undefined;
+  if (serialDropped || (c.default?.from !== undefined && (c.type || c.default.to === undefined))) {
     alter("DROP DEFAULT");
   }
   if (c.type) {
     const using = c.type.using ?? (needsUsing(c.type.from, c.type.to) ? `${col}::${c.type.to}` : undefined);
     alter(`TYPE ${c.type.to}${using ? ` USING ${using}` : ""}`);
   }
-  if (c.serial?.to) {
+  const ownedSequence = `pg_get_serial_sequence(${literal(table)}, ${literal(op.column)})`;
+  if (c.serial?.to && !c.serial.from) {
     const sequence = qualified(op.schema, makeObjectName(op.table, op.column, "seq"));
-    const type = c.type?.to ?? serialType(c.serial.to);
-    before.push(`CREATE SEQUENCE ${sequence} AS ${type} OWNED BY ${table}.${col}`);
+    before.push(`CREATE SEQUENCE ${sequence} AS ${c.type?.to ?? serialType(c.serial.to)} OWNED BY ${table}.${col}`);
     alter(`SET DEFAULT nextval(${literal(sequence)}::regclass)`);
     after.push(`SELECT setval(${literal(sequence)}, coalesce(max(${col}), 0) + 1, false) FROM ${table}`);
+  } else if (c.serial?.to && c.serial.from) {
+    // serial → bigserial: the column's type changes above; widen its sequence too.
+    after.push(dynamic(`'ALTER SEQUENCE %s AS ${serialType(c.serial.to)}', ${ownedSequence}`));
+  } else if (serialDropped) {
+    after.push(dynamic(`'DROP SEQUENCE %s', ${ownedSequence}`));
   }
   if (c.default?.to !== undefined) alter(`SET DEFAULT ${c.default.to}`);
   if (c.notNull) alter(c.notNull.to ? "SET NOT NULL" : "DROP NOT NULL");
@@ -177,6 +183,11 @@ function alterColumn(op: OperationOf<"alter_column">): string[] {
   const statements = [...before];
   if (clauses.length > 0) statements.push(`ALTER TABLE ${table} ${clauses.join(", ")}`);
   return [...statements, ...after];
+}
+
+/** A statement whose object name is only known at run time (an owned sequence). */
+function dynamic(formatArgs: string): string {
+  return `DO $$BEGIN EXECUTE format(${formatArgs}); END$$`;
 }
 
 function serialType(serial: string): string {
