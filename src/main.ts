@@ -28,6 +28,7 @@ const program = new Command()
 command("plan", "print the SQL that would bring the database to the config")
   .option("--dev", "plan against the migration history replayed on an in-memory database, not the target")
   .option("--exit-code", "exit 2 when there are changes (for CI drift checks)")
+  .option("--json", "machine-readable output")
   .action(async (options) => {
     const { planCommand } = await import("./cli/plan_command.ts");
     Deno.exitCode = await planCommand(options, out);
@@ -63,10 +64,17 @@ program.command("check").description("replay all migrations on a fresh in-memory
     Deno.exitCode = await checkCommand(options, out);
   });
 
-command("status", "list applied and pending migrations")
+command("status", "list applied, pending and tampered migrations, and schema drift")
+  .option("--json", "machine-readable output")
   .action(async (options) => {
     const { statusCommand } = await import("./cli/status_command.ts");
     Deno.exitCode = await statusCommand(options, out);
+  });
+
+command("rebaseline", "accept edited or deleted applied migration files (records their current checksums)")
+  .action(async (options) => {
+    const { rebaselineCommand } = await import("./cli/rebaseline_command.ts");
+    Deno.exitCode = await rebaselineCommand(options, out);
   });
 
 try {

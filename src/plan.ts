@@ -7,10 +7,12 @@ import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import type { Operation } from "./diff/operations.ts";
-import { HISTORY_QUALIFIED } from "./migrations/runner.ts";
+import { HISTORY_QUALIFIED } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/types.ts";
 import { userTypeName } from "./model/from_config.ts";
 import { KyrageError } from "./errors.ts";
+import { openDevDatabase } from "./migrations/dev.ts";
+import type { StoredMigration } from "./migrations/store.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
@@ -51,4 +53,23 @@ async function checkTypes(database: Database, desired: SchemaModel): Promise<voi
 /** Each operation's statements, terminated, in order. */
 export function renderSql(ops: readonly Operation[]): string[] {
   return ops.flatMap(compileOperation).map((s) => `${s};`);
+}
+
+/**
+ * Drift: how the live schema differs from what its applied history implies.
+ * Replays the applied files on the dev database and diffs the target
+ * against that; the operations would restore the expected state.
+ */
+export async function detectDrift(
+  target: Database,
+  desired: SchemaModel,
+  applied: readonly StoredMigration[],
+): Promise<Operation[]> {
+  const dev = await openDevDatabase(applied);
+  try {
+    const expected = await introspectFor(dev, desired);
+    return diffSchemas(await introspectFor(target, desired), expected);
+  } finally {
+    await dev.close();
+  }
 }

@@ -1,5 +1,6 @@
 /** `kyrage apply`: apply pending migrations (or print their SQL with --dry-run). */
-import { applyMigrations, checkDestructiveAllowed, migrationState, readHistory } from "../migrations/runner.ts";
+import { applyMigrations, checkDestructiveAllowed } from "../migrations/runner.ts";
+import { migrationState, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";

@@ -1,4 +1,6 @@
 /** `kyrage plan`: print the SQL the current diff would produce. */
+import { compileOperation } from "../dialect/postgres/compile.ts";
+import { destructiveChanges } from "../diff/destructive.ts";
 import { planChanges } from "../plan.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -6,17 +8,33 @@ import { plural, renderPlan } from "./render.ts";
 
 export interface PlanOptions extends CommonOptions {
   exitCode?: boolean;
+  json?: boolean;
 }
 
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const ops = await planChanges(database, config.desired);
+    const changed = options.exitCode && ops.length > 0 ? 2 : 0;
+    if (options.json) {
+      out.line(JSON.stringify(
+        {
+          database: database.label,
+          changes: ops.length > 0,
+          operations: ops,
+          statements: ops.flatMap(compileOperation),
+          destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
+        },
+        null,
+        2,
+      ));
+      return changed;
+    }
     if (ops.length === 0) {
       out.line(`-- No changes: ${database.label} matches ${config.path}.`);
       return 0;
     }
     out.line(`-- ${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`);
     for (const line of renderPlan(ops)) out.line(line);
-    return options.exitCode ? 2 : 0;
+    return changed;
   });
 }

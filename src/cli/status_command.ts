@@ -1,20 +1,64 @@
-/** `kyrage status`: applied and pending migrations. */
-import { migrationState, readHistory } from "../migrations/runner.ts";
+/**
+ * `kyrage status`: applied, pending, out-of-order and tampered migrations,
+ * and whether the live schema drifted from what its applied history implies.
+ */
+import { describeOperation } from "../diff/describe.ts";
+import { KyrageError } from "../errors.ts";
+import { describeTampered, inspectHistory, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
+import { detectDrift } from "../plan.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
+import { plural } from "./render.ts";
 
-export async function statusCommand(options: CommonOptions, out: Output): Promise<number> {
+export async function statusCommand(options: CommonOptions & { json?: boolean }, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const files = await readMigrations(config.migrationsDir);
-    const state = migrationState(files, await readHistory(database.db));
-    const outOfOrder = new Set(state.outOfOrder.map((m) => m.id));
-    out.line(`Migrations in ${config.migrationsDir} against ${database.label}:`);
-    for (const a of state.applied) out.line(`  applied  ${a.id}  ${a.appliedAt.toISOString()}`);
-    for (const p of state.pending) {
-      out.line(`  pending  ${p.id}${outOfOrder.has(p.id) ? "  (out of order: older than the newest applied)" : ""}`);
+    const report = inspectHistory(files, await readHistory(database.db));
+    const appliedIds = new Set(report.applied.map((a) => a.id));
+    // Drift is only meaningful when the history can be trusted.
+    const drift = report.tampered.length === 0
+      ? await detectDrift(database, config.desired, files.filter((f) => appliedIds.has(f.id)))
+      : undefined;
+
+    if (options.json) {
+      out.line(JSON.stringify(
+        {
+          database: database.label,
+          applied: report.applied.map((a) => ({ id: a.id, appliedAt: a.appliedAt.toISOString() })),
+          pending: report.pending.map((p) => p.id),
+          outOfOrder: report.outOfOrder.map((p) => p.id),
+          tampered: report.tampered.map((t) => ({ id: t.id, expected: t.expected, found: t.file?.checksum ?? null })),
+          drift: drift === undefined ? null : { drifted: drift.length > 0, operations: drift },
+        },
+        null,
+        2,
+      ));
+    } else {
+      const outOfOrder = new Set(report.outOfOrder.map((m) => m.id));
+      const tampered = new Set(report.tampered.map((t) => t.id));
+      out.line(`Migrations in ${config.migrationsDir} against ${database.label}:`);
+      for (const a of report.applied) {
+        out.line(`  ${tampered.has(a.id) ? "TAMPERED" : "applied "}  ${a.id}  ${a.appliedAt.toISOString()}`);
+      }
+      for (const p of report.pending) {
+        out.line(`  pending   ${p.id}${outOfOrder.has(p.id) ? "  (out of order: older than the newest applied)" : ""}`);
+      }
+      if (files.length === 0 && report.applied.length === 0) out.line("  (none)");
+      if (drift === undefined) out.line("Schema drift: not checked while the history is tampered.");
+      else if (drift.length === 0) out.line("Schema: matches what the applied migrations produce.");
+      else {
+        out.line(
+          `Schema drift: the database differs from its applied migrations; ${
+            plural(drift.length, "operation")
+          } would restore it:`,
+        );
+        for (const op of drift) out.line(`  ${describeOperation(op)}`);
+      }
     }
-    if (files.length === 0) out.line("  (none)");
+    if (report.tampered.length > 0) {
+      throw new KyrageError(`${report.tampered.map(describeTampered).join("; ")}.`);
+    }
     return 0;
   });
 }

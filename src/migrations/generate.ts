@@ -7,7 +7,7 @@ import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
 import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
-import { migrationState, readHistory } from "./runner.ts";
+import { migrationState, readHistory } from "./history.ts";
 import { nextMigrationId, readMigrations, writeMigration } from "./store.ts";
 
 export interface GenerateOptions {

@@ -7,75 +7,18 @@ import { CompiledQuery, type Kysely, sql } from "kysely";
 import { compileOperation, runsOutsideTransaction } from "../dialect/postgres/compile.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
 import { KyrageError, messageOf } from "../errors.ts";
+import { HISTORY_QUALIFIED, migrationState, readHistory } from "./history.ts";
 import type { StoredMigration } from "./store.ts";
-
-export const HISTORY_SCHEMA = "public";
-export const HISTORY_TABLE = "kyrage_migrations";
-/** Qualified name of the history table, as introspection excludes it. */
-export const HISTORY_QUALIFIED = `${HISTORY_SCHEMA}.${HISTORY_TABLE}`;
-/** Advisory lock key shared by every kyrage process: "kyrage" in ASCII. */
-const LOCK_KEY = 0x6b7972616765n;
-
-export interface AppliedMigration {
-  readonly id: string;
-  readonly checksum: string;
-  readonly appliedAt: Date;
-}
 
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
 
-/** Applied migrations in id order; none when the history table is absent. */
-export async function readHistory(db: Db): Promise<AppliedMigration[]> {
-  const exists = await sql<{ found: boolean }>`
-    select to_regclass(${`"${HISTORY_SCHEMA}"."${HISTORY_TABLE}"`}) is not null as found`.execute(db);
-  if (!exists.rows[0].found) return [];
-  const rows = await sql<{ id: string; checksum: string; applied_at: Date }>`
-    select id, checksum, applied_at from ${sql.table(HISTORY_QUALIFIED)} order by id`.execute(db);
-  return rows.rows.map((r) => ({ id: r.id, checksum: r.checksum, appliedAt: new Date(r.applied_at) }));
-}
+/** Advisory lock key shared by every kyrage process: "kyrage" in ASCII. */
+const LOCK_KEY = 0x6b7972616765n;
 
 /** The SQL of one migration, statement by statement, in stored order. */
 export function migrationStatements(migration: StoredMigration): string[] {
   return migration.file.operations.flatMap(compileOperation);
-}
-
-export interface MigrationState {
-  readonly applied: readonly AppliedMigration[];
-  /** Files not yet applied, in id order. */
-  readonly pending: readonly StoredMigration[];
-  /** Pending files older than the newest applied one (merged from a branch). */
-  readonly outOfOrder: readonly StoredMigration[];
-}
-
-/**
- * Compare files with the history. An applied file that was edited or deleted
- * is an error: the database no longer matches what the files say.
- */
-export function migrationState(
-  files: readonly StoredMigration[],
-  applied: readonly AppliedMigration[],
-): MigrationState {
-  const byId = new Map(files.map((f) => [f.id, f]));
-  for (const row of applied) {
-    const file = byId.get(row.id);
-    if (!file) {
-      throw new KyrageError(
-        `Migration ${row.id} is recorded as applied, but its file ${row.id}.json is missing from the migrations directory. ` +
-          "Restore it from version control; kyrage will not continue while the history and the files disagree.",
-      );
-    }
-    if (file.checksum !== row.checksum) {
-      throw new KyrageError(
-        `Migration file ${file.path} was changed after it was applied (checksum expected ${row.checksum}, found ${file.checksum}). ` +
-          "Restore the applied version, and put new changes in a new migration.",
-      );
-    }
-  }
-  const appliedIds = new Set(applied.map((a) => a.id));
-  const newest = applied.reduce((max, a) => (a.id > max ? a.id : max), "");
-  const pending = files.filter((f) => !appliedIds.has(f.id));
-  return { applied, pending, outOfOrder: pending.filter((f) => f.id < newest) };
 }
 
 /** Refuse, before anything runs, migrations whose destructive changes were not allowed. */

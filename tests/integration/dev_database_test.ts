@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { openDevDatabase } from "../../src/migrations/dev.ts";
 import { checkHistory, generateMigration, squashPending } from "../../src/migrations/generate.ts";
-import { applyMigrations, readHistory } from "../../src/migrations/runner.ts";
+import { applyMigrations } from "../../src/migrations/runner.ts";
+import { readHistory } from "../../src/migrations/history.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
 import { introspectFor } from "../../src/plan.ts";
 import { backendTest } from "../support/backends.ts";

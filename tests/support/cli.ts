@@ -50,3 +50,32 @@ export async function copyExample(name: string): Promise<string> {
   await Deno.remove(`${dir}/.kyrage`, { recursive: true }).catch(() => {});
   return dir;
 }
+
+/** Start the CLI without waiting for it (for kill and concurrency tests). */
+export function spawnCli(args: string[], options: { cwd: string }): Deno.ChildProcess {
+  const { DATABASE_URL: _url, INIT_CWD: _cwd, ...inherited } = Deno.env.toObject();
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--config", DENO_CONFIG, MAIN, ...args],
+    cwd: options.cwd,
+    env: { ...inherited, NO_COLOR: "1" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** A project whose config targets the given test database. */
+export function projectFor(
+  target: { databaseUrl?: string; dataDir?: string },
+  tables: string,
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const database = target.databaseUrl
+    ? `{ dialect: "postgres", connectionString: ${JSON.stringify(target.databaseUrl)} }`
+    : `{ dialect: "pglite", dataDir: ${JSON.stringify(target.dataDir)} }`;
+  return tempProject({
+    "kyrage.config.ts": `import { column, defineConfig, defineEnum, defineTable } from "kyrage";
+export default defineConfig({ database: ${database}, tables: [${tables}] });`,
+    ...extra,
+  });
+}

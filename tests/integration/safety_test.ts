@@ -1,0 +1,278 @@
+/**
+ * Safe apply on production databases: crashes, concurrency, failures,
+ * tampering and the destructive gate, against real databases.
+ */
+import assert from "node:assert/strict";
+import { sql } from "kysely";
+import postgres from "postgres";
+import type { Database } from "../../src/dialect/database.ts";
+import type { Operation } from "../../src/diff/operations.ts";
+import { KyrageError } from "../../src/errors.ts";
+import { generateMigration } from "../../src/migrations/generate.ts";
+import { readHistory } from "../../src/migrations/history.ts";
+import { applyMigrations } from "../../src/migrations/runner.ts";
+import { readMigrations, writeMigration } from "../../src/migrations/store.ts";
+import { column, type Config, defineTable } from "../../src/mod.ts";
+import { backendTest, createTestDatabase } from "../support/backends.ts";
+import { projectFor, spawnCli } from "../support/cli.ts";
+import { loaded, plan } from "../support/pipeline.ts";
+
+const APPLY = { lockWaitMs: 10_000, statementLockTimeout: "10s" };
+
+function migration(dir: string, id: string, operations: Operation[], allowDestructive = false) {
+  return writeMigration(`${dir}/migrations`, {
+    format: 1,
+    id,
+    createdAt: "2025-01-01T00:00:00.000Z",
+    allowDestructive,
+    operations,
+  });
+}
+
+const table = (name: string, extra: Operation[] = []): Operation[] => [
+  { kind: "create_table", schema: "public", table: name, columns: [{ name: "id", type: "integer", notNull: false }] },
+  ...extra,
+];
+
+async function exists(database: Database, name: string): Promise<boolean> {
+  const r = await sql<{ found: boolean }>`select to_regclass(${name}) is not null as found`.execute(database.db);
+  return r.rows[0].found;
+}
+
+/** Hold ACCESS EXCLUSIVE on a table from another session until released. */
+async function holdLock(url: string, tableName: string): Promise<() => Promise<void>> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const session = await client.reserve();
+  await session`begin`;
+  await session.unsafe(`lock table "${tableName}" in access exclusive mode`);
+  return async () => {
+    await session`rollback`;
+    session.release();
+    await client.end({ timeout: 1 });
+  };
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Other sessions whose current or last statement contains `text` (optionally: waiting on a lock). */
+async function sessionsWith(database: Database, text: string, waitingOnLock: boolean): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from pg_stat_activity
+    where pid <> pg_backend_pid() and position(${text} in query) > 0
+      and (not ${waitingOnLock} or wait_event_type = 'Lock')`.execute(database.db);
+  return r.rows[0].n;
+}
+
+const blockedOn = async (database: Database, text: string) => (await sessionsWith(database, text, true)) > 0;
+
+Deno.test({
+  name: "kill -9 in the middle of a migration, repeatedly: never half-applied, and a re-run completes [postgres]",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const target = await createTestDatabase("postgres");
+    const dir = await projectFor(target, "");
+    const database = await target.open();
+    try {
+      await migration(dir, "20250101000000000", table("blocker"));
+      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+      // Statement 1 creates a table, statement 2 waits on our lock, statement 3 never starts.
+      await migration(dir, "20250102000000000", [
+        ...table("first_step"),
+        { kind: "add_column", schema: "public", table: "blocker", column: { name: "x", type: "text", notNull: false } },
+        ...table("third_step"),
+      ]);
+      for (let round = 0; round < 3; round++) {
+        const release = await holdLock(target.databaseUrl!, "blocker");
+        const child = spawnCli(["apply", "--statement-lock-timeout", "60s"], { cwd: dir });
+        await waitFor("apply to block on the lock", () => blockedOn(database, '"blocker" ADD COLUMN'));
+        child.kill("SIGKILL");
+        assert.equal((await child.status).signal, "SIGKILL");
+        await release();
+        // The server notices the dead client and rolls its transaction back.
+        await waitFor(
+          "the killed session to end",
+          async () => (await sessionsWith(database, '"blocker"', false)) === 0,
+        );
+        assert.equal(await exists(database, "first_step"), false, `round ${round}: statement 1 was rolled back`);
+        assert.deepEqual((await readHistory(database.db)).map((h) => h.id), ["20250101000000000"]);
+      }
+      const result = await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+      assert.deepEqual(result.applied.map((m) => m.id), ["20250102000000000"]);
+      assert.ok(await exists(database, "first_step") && await exists(database, "third_step"));
+    } finally {
+      await database.close();
+      await target.dispose();
+    }
+  },
+});
+
+Deno.test({
+  name: "two apply processes at once apply each migration exactly once [postgres]",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const target = await createTestDatabase("postgres");
+    const dir = await projectFor(target, "");
+    const database = await target.open();
+    try {
+      await migration(dir, "20250101000000000", table("blocker"));
+      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+      for (let i = 2; i <= 4; i++) {
+        await migration(dir, `2025010${i}000000000`, [
+          ...table(`t${i}`),
+          {
+            kind: "add_column",
+            schema: "public",
+            table: "blocker",
+            column: { name: `c${i}`, type: "text", notNull: false },
+          },
+        ]);
+      }
+      const release = await holdLock(target.databaseUrl!, "blocker");
+      const first = spawnCli(["apply", "--statement-lock-timeout", "60s"], { cwd: dir });
+      const second = spawnCli(["apply", "--statement-lock-timeout", "60s"], { cwd: dir });
+      await waitFor("one apply to block on the table lock", () => blockedOn(database, '"blocker" ADD COLUMN'));
+      await new Promise((r) => setTimeout(r, 1000)); // the other one is now polling the advisory lock
+      await release();
+      const outputs = await Promise.all([first.output(), second.output()]);
+      const text = outputs.map((o) => new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr));
+      assert.deepEqual(outputs.map((o) => o.code), [0, 0], text.join("\n---\n"));
+      const applied = text.filter((t) => /Applied 3 migrations/.test(t));
+      const waited = text.filter((t) => /Waiting for another kyrage process/.test(t) && /Nothing to apply/.test(t));
+      assert.equal(applied.length, 1, text.join("\n---\n"));
+      assert.equal(waited.length, 1, text.join("\n---\n"));
+      const history = (await readHistory(database.db)).map((h) => h.id);
+      assert.deepEqual(history, ["20250101000000000", "20250102000000000", "20250103000000000", "20250104000000000"]);
+    } finally {
+      await database.close();
+      await target.dispose();
+    }
+  },
+});
+
+backendTest(
+  "a failing statement in the 2nd of 3 migrations: 1st stays, 2nd leaves no trace, 3rd not attempted",
+  async (target) => {
+    const dir = await Deno.makeTempDir();
+    const database = await target.open();
+    try {
+      await migration(dir, "20250101000000000", table("one"));
+      await migration(dir, "20250102000000000", [
+        ...table("two"),
+        { kind: "add_column", schema: "public", table: "missing", column: { name: "x", type: "text", notNull: false } },
+      ]);
+      await migration(dir, "20250103000000000", table("three"));
+      await assert.rejects(
+        applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY),
+        (e: Error) =>
+          e instanceof KyrageError && e.message.includes("Migration 20250102000000000") &&
+          e.message.includes('ALTER TABLE "public"."missing" ADD COLUMN "x" text') &&
+          /relation "public\.missing" does not exist/.test(e.message),
+      );
+      assert.equal(await exists(database, "one"), true);
+      assert.equal(await exists(database, "two"), false);
+      assert.equal(await exists(database, "three"), false);
+      assert.deepEqual((await readHistory(database.db)).map((h) => h.id), ["20250101000000000"]);
+    } finally {
+      await database.close();
+    }
+  },
+);
+
+const DESTRUCTIVE: [string, Config, Config, RegExp][] = [
+  [
+    "drop table",
+    { tables: [defineTable("keep", { id: column("int") }), defineTable("gone", { id: column("int") })] },
+    { tables: [defineTable("keep", { id: column("int") })] },
+    /table public\.gone and all its rows/,
+  ],
+  [
+    "drop column",
+    { tables: [defineTable("t", { id: column("int"), old: column("text") })] },
+    { tables: [defineTable("t", { id: column("int") })] },
+    /column public\.t\.old \(text\) and its values/,
+  ],
+  [
+    "narrow text to varchar(10)",
+    { tables: [defineTable("t", { v: column("text") })] },
+    { tables: [defineTable("t", { v: column("varchar(10)") })] },
+    /values of public\.t\.v that do not fit character varying\(10\)/,
+  ],
+  [
+    "narrow bigint to integer",
+    { tables: [defineTable("t", { v: column("bigint") })] },
+    { tables: [defineTable("t", { v: column("integer") })] },
+    /do not fit integer \(was bigint\)/,
+  ],
+  [
+    "drop a default",
+    { tables: [defineTable("t", { v: column("int", { defaultSql: "7" }) })] },
+    { tables: [defineTable("t", { v: column("int") })] },
+    /the default of public\.t\.v \(7\)/,
+  ],
+  [
+    "drop an index",
+    { tables: [defineTable("t", { v: column("int") }, (t) => [t.index(["v"])])] },
+    { tables: [defineTable("t", { v: column("int") })] },
+    /index public\.t_v_idx/,
+  ],
+];
+
+for (const [kind, before, after, loses] of DESTRUCTIVE) {
+  backendTest(`destructive "${kind}": refused without the flag, applied with it`, async (target) => {
+    const dir = await Deno.makeTempDir();
+    const database = await target.open();
+    try {
+      await generateMigration(database, loaded(before, dir));
+      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+      await assert.rejects(generateMigration(database, loaded(after, dir)), loses);
+      assert.equal((await readMigrations(`${dir}/migrations`)).length, 1, "nothing written");
+
+      const result = await generateMigration(database, loaded(after, dir), { allowDestructive: true });
+      const [, written] = await readMigrations(`${dir}/migrations`);
+      assert.equal(written.file.allowDestructive, true, "the flag is recorded in the file");
+      // A hand-edited file that drops the flag is refused by apply.
+      await Deno.writeTextFile(result.path!, JSON.stringify({ ...written.file, allowDestructive: false }));
+      await assert.rejects(applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY), loses);
+      await Deno.writeTextFile(result.path!, JSON.stringify(written.file));
+      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+      assert.deepEqual(await plan(database, loaded(after, dir)), []);
+    } finally {
+      await database.close();
+    }
+  });
+}
+
+backendTest(
+  "hostile identifiers round-trip: quotes, spaces, unicode, reserved words, 63-byte names",
+  async (target) => {
+    const dir = await Deno.makeTempDir();
+    const database = await target.open();
+    const name63 = "é".repeat(31) + "x"; // 63 bytes
+    const config: Config = {
+      tables: [
+        defineTable(name63, {
+          [`${"c".repeat(62)}"`]: column("int", { primaryKey: true }),
+          "user": column("text", { unique: true }),
+          "Mixed Case; DROP TABLE x --": column("text"),
+          "tab\tand 'quote'": column("text"),
+        }, (t) => [t.index(["user", "Mixed Case; DROP TABLE x --"])]),
+        defineTable("select", { from: column("int") }, (t) => [t.reference(["from"], name63, [`${"c".repeat(62)}"`])]),
+      ],
+    };
+    try {
+      await generateMigration(database, loaded(config, dir));
+      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+      assert.deepEqual(await plan(database, loaded(config, dir)), []);
+    } finally {
+      await database.close();
+    }
+  },
+);
