@@ -15,16 +15,19 @@
  */
 export { column, defineConfig, defineEnum, defineTable } from "./config/dsl.ts";
 export type {
+  CheckDefinition,
   ColumnDefinition,
   ColumnOptions,
   Config,
   ConstraintDefinition,
   DatabaseConfig,
   EnumDefinition,
+  IndexKeyInput,
   IndexOptions,
   ReferenceOptions,
   ReferentialAction,
   TableBuilder,
   TableDefinition,
   TableOptions,
+  UniqueOptions,
 } from "./config/dsl.ts";

@@ -4,6 +4,7 @@
  */
 import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
+import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import type { Operation } from "./diff/operations.ts";
@@ -22,7 +23,8 @@ export function introspectFor(database: Database, desired: SchemaModel): Promise
 /** The operations that take the database to the desired model. */
 export async function planChanges(database: Database, desired: SchemaModel): Promise<Operation[]> {
   await checkTypes(database, desired);
-  return diffSchemas(await introspectFor(database, desired), desired);
+  const normal = await normalizeDesired(database.db, desired);
+  return diffSchemas(await introspectFor(database, desired), normal);
 }
 
 /**

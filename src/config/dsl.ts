@@ -49,26 +49,62 @@ export interface PrimaryKeyDefinition {
   readonly name?: string;
 }
 
-export interface UniqueDefinition {
+export interface UniqueOptions {
+  name?: string;
+  /** `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15+): NULLs count as equal. */
+  nullsNotDistinct?: boolean;
+}
+
+export interface UniqueDefinition extends UniqueOptions {
   readonly kind: "unique";
   readonly columns: readonly string[];
-  readonly name?: string;
 }
+
+/** One index key: a column or an expression, with its sort options. */
+export type IndexKeyInput =
+  | string
+  | {
+    /** A column name... */
+    column?: string;
+    /** ...or a SQL expression, e.g. `"lower(email)"`. */
+    expression?: string;
+    order?: "asc" | "desc";
+    nulls?: "first" | "last";
+    /** Operator class, e.g. `"text_pattern_ops"`. */
+    opclass?: string;
+  };
 
 export interface IndexOptions {
   unique?: boolean;
   name?: string;
+  /** Access method: `btree` (default), `hash`, `gin`, `gist`, `brin`, ... */
+  using?: string;
+  /** A partial index: `WHERE` predicate as SQL text. */
+  where?: string;
+  /** Non-key columns stored in the index (`INCLUDE`). */
+  include?: string[];
+  /** Build with `CREATE INDEX CONCURRENTLY` (runs outside a transaction). */
+  concurrently?: boolean;
 }
 
 export interface IndexDefinition extends IndexOptions {
   readonly kind: "index";
-  readonly columns: readonly string[];
+  readonly columns: readonly IndexKeyInput[];
+}
+
+export interface CheckDefinition {
+  readonly kind: "check";
+  /** A boolean SQL expression, e.g. `"price > 0"`. */
+  readonly expression: string;
+  readonly name?: string;
 }
 
 export interface ReferenceOptions {
   onDelete?: ReferentialAction;
   onUpdate?: ReferentialAction;
   name?: string;
+  /** `DEFERRABLE INITIALLY IMMEDIATE` or `... DEFERRED`. */
+  deferrable?: "immediate" | "deferred";
 }
 
 export interface ReferenceDefinition extends ReferenceOptions {
@@ -83,7 +119,8 @@ export type ConstraintDefinition =
   | PrimaryKeyDefinition
   | UniqueDefinition
   | IndexDefinition
-  | ReferenceDefinition;
+  | ReferenceDefinition
+  | CheckDefinition;
 
 /** Options of {@link defineTable}. */
 export interface TableOptions {
@@ -104,8 +141,11 @@ export interface TableDefinition extends TableOptions {
 /** Builders passed to the constraints callback of {@link defineTable}. */
 export interface TableBuilder {
   primaryKey(columns: string[], options?: { name?: string }): PrimaryKeyDefinition;
-  unique(columns: string[], options?: { name?: string }): UniqueDefinition;
-  index(columns: string[], options?: IndexOptions): IndexDefinition;
+  unique(columns: string[], options?: UniqueOptions): UniqueDefinition;
+  /** Keys are column names or `{ column | expression, order?, nulls?, opclass? }`. */
+  index(columns: IndexKeyInput[], options?: IndexOptions): IndexDefinition;
+  /** A CHECK constraint; compared in PostgreSQL's normalized form. */
+  check(expression: string, options?: { name?: string }): CheckDefinition;
   /** A foreign key from `columns` to `refColumns` of `table`. */
   reference(
     columns: string[],
@@ -119,6 +159,7 @@ const tableBuilder: TableBuilder = {
   primaryKey: (columns, options) => ({ kind: "primaryKey", columns, ...options }),
   unique: (columns, options) => ({ kind: "unique", columns, ...options }),
   index: (columns, options) => ({ kind: "index", columns, ...options }),
+  check: (expression, options) => ({ kind: "check", expression, ...options }),
   reference: (columns, table, refColumns, options) => ({
     kind: "reference",
     columns,

@@ -32,15 +32,38 @@ const columnDefinition = z.object({
   comment: z.string().optional(),
 });
 
+const indexKey = z.union([
+  name,
+  z.object({
+    column: name.optional(),
+    expression: z.string().min(1).optional(),
+    order: z.enum(["asc", "desc"]).optional(),
+    nulls: z.enum(["first", "last"]).optional(),
+    opclass: name.optional(),
+  }).refine((k) => (k.column === undefined) !== (k.expression === undefined), {
+    message: "an index key needs exactly one of column or expression",
+  }),
+]);
+
 const constraintDefinition = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("primaryKey"), columns: columnList, name: name.optional() }),
-  z.object({ kind: z.literal("unique"), columns: columnList, name: name.optional() }),
+  z.object({
+    kind: z.literal("unique"),
+    columns: columnList,
+    name: name.optional(),
+    nullsNotDistinct: z.boolean().optional(),
+  }),
   z.object({
     kind: z.literal("index"),
-    columns: columnList,
+    columns: z.array(indexKey).min(1),
     unique: z.boolean().optional(),
     name: name.optional(),
+    using: name.optional(),
+    where: z.string().min(1).optional(),
+    include: z.array(name).optional(),
+    concurrently: z.boolean().optional(),
   }),
+  z.object({ kind: z.literal("check"), expression: z.string().min(1), name: name.optional() }),
   z.object({
     kind: z.literal("reference"),
     columns: columnList,
@@ -49,6 +72,7 @@ const constraintDefinition = z.discriminatedUnion("kind", [
     onDelete: action.optional(),
     onUpdate: action.optional(),
     name: name.optional(),
+    deferrable: z.enum(["immediate", "deferred"]).optional(),
   }),
 ]);
 
@@ -80,6 +104,7 @@ export type ValidConfig = z.infer<typeof configSchema>;
 export type ValidTable = z.infer<typeof tableDefinition>;
 export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
+export type ValidConstraint = z.infer<typeof constraintDefinition>;
 
 /** `["tables", 2, "columns", "email", "type"]` → `tables[2].columns.email.type`. */
 export function formatPath(path: readonly PropertyKey[]): string {

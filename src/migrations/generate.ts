@@ -5,6 +5,7 @@ import { type DestructiveChange, destructiveChanges } from "../diff/destructive.
 import type { Operation } from "../diff/operations.ts";
 import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
+import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
 import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
 import { migrationState, readHistory } from "./history.ts";
@@ -54,13 +55,23 @@ async function store(
         "No migration written; rerun with --allow-destructive if that is intended.",
     );
   }
-  const path = await writeMigration(config.migrationsDir, {
-    format: FORMAT_VERSION,
-    id: nextMigrationId(files),
-    createdAt: new Date().toISOString(),
-    allowDestructive: destructive.length > 0,
-    operations,
-  });
+  // CREATE INDEX CONCURRENTLY cannot share a transaction: each gets a file of its own, after the rest.
+  const together = operations.filter((op) => !runsOutsideTransaction(op));
+  const alone = operations.filter(runsOutsideTransaction);
+  const groups = [...(together.length > 0 ? [together] : []), ...alone.map((op) => [op])];
+  let path = "";
+  const written: { id: string }[] = [...files];
+  for (const group of groups) {
+    const id = nextMigrationId(written);
+    written.push({ id });
+    path = await writeMigration(config.migrationsDir, {
+      format: FORMAT_VERSION,
+      id,
+      createdAt: new Date().toISOString(),
+      allowDestructive: destructiveChanges(group).length > 0,
+      operations: group,
+    });
+  }
   return { destructive, path };
 }
 

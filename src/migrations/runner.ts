@@ -5,6 +5,8 @@
  */
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import { compileOperation, runsOutsideTransaction } from "../dialect/postgres/compile.ts";
+import { ident, literal } from "../dialect/postgres/quote.ts";
+import type { OperationOf } from "../diff/operations.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { HISTORY_QUALIFIED, migrationState, readHistory } from "./history.ts";
@@ -109,6 +111,10 @@ async function acquireLock(conn: Db, options: ApplyOptions): Promise<void> {
 }
 
 async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOptions): Promise<void> {
+  const [only] = migration.file.operations;
+  if (migration.file.operations.length === 1 && runsOutsideTransaction(only)) {
+    return await applyConcurrently(conn, migration, only, options);
+  }
   const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
   await run("begin");
   let statement = "";
@@ -128,5 +134,45 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
         `  statement: ${statement.replaceAll("\n", "\n  ")}\n  error: ${messageOf(error)}`,
       { cause: error },
     );
+  }
+}
+
+/**
+ * A migration holding one CREATE INDEX CONCURRENTLY, which PostgreSQL runs
+ * only outside a transaction. An interrupted build leaves an INVALID index
+ * behind, so one is dropped first; the history row follows the build.
+ */
+async function applyConcurrently(
+  conn: Db,
+  migration: StoredMigration,
+  op: OperationOf<"create_index">,
+  options: ApplyOptions,
+): Promise<void> {
+  const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
+  const index = `${ident(op.schema)}.${ident(op.index.name)}`;
+  const statements = [
+    `SET lock_timeout = ${literal(options.statementLockTimeout)}`,
+    `DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(${
+      literal(index)
+    }) AND NOT indisvalid) THEN EXECUTE ${literal(`DROP INDEX CONCURRENTLY ${index}`)}; END IF; END$$`,
+    ...migrationStatements(migration),
+  ];
+  let statement = "";
+  try {
+    for (statement of statements) await run(statement);
+    statement = `insert into ${HISTORY_QUALIFIED}`;
+    await sql`insert into ${
+      sql.table(HISTORY_QUALIFIED)
+    } (id, checksum) values (${migration.id}, ${migration.checksum})`.execute(conn);
+  } catch (error) {
+    throw new KyrageError(
+      `Migration ${migration.id} (${migration.path}) failed; it builds an index concurrently, outside a transaction, ` +
+        `so a re-run drops any invalid index it left and builds it again.\n  statement: ${statement}\n  error: ${
+          messageOf(error)
+        }`,
+      { cause: error },
+    );
+  } finally {
+    await run("RESET lock_timeout").catch(() => {});
   }
 }

@@ -3,10 +3,29 @@
  * cannot express (unknown columns, over-long names) throw ConfigIssue with
  * the key path of the offending entry.
  */
-import type { ValidColumn, ValidConfig, ValidEnum, ValidTable } from "../config/schema.ts";
-import { byteLength, foreignKeyName, indexName, MAX_IDENTIFIER_BYTES, primaryKeyName, uniqueName } from "./names.ts";
+import type { ValidColumn, ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
+import {
+  byteLength,
+  checkName,
+  foreignKeyName,
+  indexName,
+  MAX_IDENTIFIER_BYTES,
+  primaryKeyName,
+  uniqueName,
+} from "./names.ts";
 import { normalizeExpression, normalizeType } from "./normalize.ts";
-import type { Column, EnumType, ForeignKey, Index, PrimaryKey, SchemaModel, Table, UniqueConstraint } from "./types.ts";
+import type {
+  CheckConstraint,
+  Column,
+  EnumType,
+  ForeignKey,
+  Index,
+  IndexKey,
+  PrimaryKey,
+  SchemaModel,
+  Table,
+  UniqueConstraint,
+} from "./types.ts";
 import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
 
@@ -121,10 +140,11 @@ function desiredTable(table: ValidTable, path: string): Table {
     .map((c) => ({ name: uniqueName(name, [c]), columns: [c] }));
   const indexes: Index[] = [];
   const foreignKeys: ForeignKey[] = [];
+  const checks: CheckConstraint[] = [];
 
   table.constraints.forEach((c, j) => {
     const at = `${path}.constraints[${j}]`;
-    requireColumns(c.columns, at);
+    requireColumns(referencedColumns(c), at);
     if (c.name) checkIdentifier(`${at}.name`, c.name);
     switch (c.kind) {
       case "primaryKey":
@@ -137,17 +157,36 @@ function desiredTable(table: ValidTable, path: string): Table {
         primaryKey = { name: c.name ?? primaryKeyName(name), columns: c.columns };
         break;
       case "unique":
-        uniques.push({ name: c.name ?? uniqueName(name, c.columns), columns: c.columns });
-        break;
-      case "index":
-        indexes.push({
-          name: c.name ?? indexName(name, c.columns, c.unique ?? false),
-          keys: c.columns.map((column) => ({ column })),
-          unique: c.unique ?? false,
-          method: "btree",
-          include: [],
+        uniques.push({
+          name: c.name ?? uniqueName(name, c.columns),
+          columns: c.columns,
+          ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
         });
         break;
+      case "index": {
+        const keys = c.columns.map(indexKey);
+        const include = c.include ?? [];
+        const keyNames = [...keys.map((k) => (k.expression ? undefined : k.column)), ...include];
+        indexes.push({
+          name: c.name ?? indexName(name, keyNames, c.unique ?? false),
+          keys,
+          unique: c.unique ?? false,
+          method: (c.using ?? "btree").toLowerCase(),
+          include,
+          ...(c.where ? { where: normalizeExpression(c.where) } : {}),
+          ...(c.concurrently ? { concurrently: true } : {}),
+        });
+        break;
+      }
+      case "check": {
+        const used = columnNames.filter((column) => mentions(c.expression, column));
+        const taken = new Set(checks.map((k) => k.name));
+        checks.push({
+          name: c.name ?? checkName(name, used.length === 1 ? used[0] : undefined, taken),
+          expression: normalizeExpression(c.expression),
+        });
+        break;
+      }
       case "reference": {
         if (c.columns.length !== c.refColumns.length) {
           throw new ConfigIssue(at, `has ${c.columns.length} columns but references ${c.refColumns.length}`);
@@ -161,6 +200,7 @@ function desiredTable(table: ValidTable, path: string): Table {
           refColumns: c.refColumns,
           onDelete: c.onDelete ?? "no action",
           onUpdate: c.onUpdate ?? "no action",
+          ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         });
         break;
       }
@@ -173,6 +213,7 @@ function desiredTable(table: ValidTable, path: string): Table {
     ...(primaryKey ? [primaryKey.name] : []),
     ...uniques.map((u) => u.name),
     ...foreignKeys.map((f) => f.name),
+    ...checks.map((c) => c.name),
     ...indexes.map((i) => i.name),
   ];
   checkUnique(constraintNames, `${path}.constraints`, "constraint or index name");
@@ -183,11 +224,50 @@ function desiredTable(table: ValidTable, path: string): Table {
     ...(primaryKey ? { primaryKey } : {}),
     uniques,
     foreignKeys,
-    checks: [],
+    checks,
     indexes,
     ...(table.comment !== undefined ? { comment: table.comment } : {}),
     ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
   };
+}
+
+/** The columns a constraint names directly (not those inside expressions). */
+function referencedColumns(c: ValidConstraint): string[] {
+  switch (c.kind) {
+    case "check":
+      return [];
+    case "index":
+      return [
+        ...c.columns.flatMap((k) => typeof k === "string" ? [k] : k.column ? [k.column] : []),
+        ...(c.include ?? []),
+      ];
+    default:
+      return [...c.columns];
+  }
+}
+
+type ValidIndexKey = Extract<ValidConstraint, { kind: "index" }>["columns"][number];
+
+function indexKey(key: ValidIndexKey): IndexKey {
+  if (typeof key === "string") return { column: key };
+  const descending = key.order === "desc";
+  // Only a non-default NULLS order is recorded, as introspection does.
+  const nulls = key.nulls && (key.nulls === "first") !== descending ? key.nulls : undefined;
+  return {
+    column: key.expression !== undefined ? normalizeExpression(key.expression) : key.column!,
+    ...(key.expression !== undefined ? { expression: true } : {}),
+    ...(descending ? { descending: true } : {}),
+    ...(nulls ? { nulls } : {}),
+    ...(key.opclass ? { opclass: key.opclass.toLowerCase() } : {}),
+  };
+}
+
+/** Whether SQL text uses a column (case-folded unless quoted), outside string literals. */
+function mentions(expression: string, column: string): boolean {
+  const code = expression.replace(/'(?:[^']|'')*'/g, "''");
+  if (code.includes(`"${column.replaceAll('"', '""')}"`)) return true;
+  if (column !== column.toLowerCase()) return false;
+  return new RegExp(`(^|[^a-z0-9_$"])${column.replace(/[$]/g, "\\$")}($|[^a-z0-9_$"])`, "i").test(code);
 }
 
 function desiredColumn(

@@ -69,16 +69,36 @@ export function foreignKeyName(
   return makeObjectName(table, joinColumnNames(columns), "fkey");
 }
 
-/** Expression keys count as `expr`, as in PostgreSQL. */
-export function indexName(
-  table: string,
-  columns: readonly string[],
-  unique: boolean,
-): string {
-  return makeObjectName(table, joinColumnNames(columns), unique ? "key" : "idx");
+/**
+ * `ChooseIndexColumnNames`: an expression key is `expr`; a repeated name gets
+ * a number (`expr`, `expr1`, ...). Key and INCLUDE columns all count.
+ */
+export function indexColumnNames(columns: readonly (string | undefined)[]): string[] {
+  const names: string[] = [];
+  for (const column of columns) {
+    const original = column ?? "expr";
+    let name = original;
+    for (let i = 1; names.includes(name); i++) name = `${original}${i}`;
+    names.push(name);
+  }
+  return names;
 }
 
-/** A check on one column is `<table>_<column>_check`, else `<table>_check`. */
-export function checkName(table: string, column?: string): string {
-  return makeObjectName(table, column, "check");
+export function indexName(
+  table: string,
+  columns: readonly (string | undefined)[],
+  unique: boolean,
+): string {
+  return makeObjectName(table, joinColumnNames(indexColumnNames(columns)), unique ? "key" : "idx");
+}
+
+/**
+ * PostgreSQL names a CHECK after its table and, when the expression uses
+ * exactly one column, that column; a name already taken gets a number on
+ * its label (`t_check`, `t_check1`).
+ */
+export function checkName(table: string, column: string | undefined, taken: ReadonlySet<string>): string {
+  let name = makeObjectName(table, column, "check");
+  for (let i = 1; taken.has(name); i++) name = makeObjectName(table, column, `check${i}`);
+  return name;
 }

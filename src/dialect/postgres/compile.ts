@@ -76,7 +76,7 @@ export function compileOperation(op: Operation): string[] {
 }
 
 /** Operations PostgreSQL will not run inside a transaction block. */
-export function runsOutsideTransaction(op: Operation): boolean {
+export function runsOutsideTransaction(op: Operation): op is OperationOf<"create_index"> {
   return op.kind === "create_index" && op.index.concurrently === true;
 }
 
