@@ -10,6 +10,8 @@ export function describeOperation(op: Operation): string {
       return `+ enum ${op.schema}.${op.name} (${op.values.join(", ")})`;
     case "drop_enum":
       return `- enum ${op.schema}.${op.name}`;
+    case "recreate_enum":
+      return `~ enum ${op.schema}.${op.name}: (${op.from.join(", ")}) → (${op.to.join(", ")}), rebuilt`;
     case "add_enum_value":
       return `~ enum ${op.schema}.${op.name}: add value ${op.value}`;
     case "create_table":

@@ -58,6 +58,12 @@ function describe(op: Operation): string | undefined {
     }
     case "drop_enum":
       return `enum type ${op.schema}.${op.name} (${op.values.join(", ")})`;
+    case "recreate_enum": {
+      const removed = op.from.filter((v) => !op.to.includes(v));
+      return removed.length > 0
+        ? `enum labels ${removed.join(", ")} of ${op.schema}.${op.name}, and values using them`
+        : undefined;
+    }
     case "drop_index":
       return `index ${op.schema}.${op.index.name} on ${op.table}`;
     case "drop_unique":
@@ -99,35 +105,23 @@ function objectName(op: Operation): string | undefined {
 /**
  * The destructive changes in an operation list. Dropping a constraint or
  * index that the same list creates again under the same name (a changed
- * definition), or one that goes with its dropped table, is not reported;
- * a rebuilt enum is reported only when it loses labels.
+ * definition), or one that goes with its dropped table, is not reported.
  */
 export function destructiveChanges(ops: readonly Operation[]): DestructiveChange[] {
   const recreated = new Set<string>();
   const droppedTables = new Set<string>();
-  const newEnums = new Map<string, readonly string[]>();
   for (const op of ops) {
     const name = op.kind.startsWith("drop_") ? undefined : objectName(op);
     if (name !== undefined && "table" in op) recreated.add(`${op.schema}.${op.table}.${name}`);
     if (op.kind === "drop_table") droppedTables.add(`${op.schema}.${op.table}`);
-    if (op.kind === "create_enum") newEnums.set(`${op.schema}.${op.name}`, op.values);
   }
   const found: DestructiveChange[] = [];
   for (const op of ops) {
-    let loses = describe(op);
+    const loses = describe(op);
     if (loses === undefined) continue;
     if (op.kind !== "drop_table" && "table" in op && droppedTables.has(`${op.schema}.${op.table}`)) continue;
     const name = objectName(op);
     if (name !== undefined && "table" in op && recreated.has(`${op.schema}.${op.table}.${name}`)) continue;
-    if (op.kind === "drop_enum") {
-      const kept = newEnums.get(`${op.schema}.${op.name}`);
-      if (kept) {
-        const removed = op.values.filter((v) => !kept.includes(v));
-        loses = removed.length > 0
-          ? `enum labels ${removed.join(", ")} of ${op.schema}.${op.name}, and values using them`
-          : `the order of the labels of enum ${op.schema}.${op.name}`;
-      }
-    }
     found.push({ operation: op, loses });
   }
   return found;

@@ -14,7 +14,8 @@ import type {
   UniqueConstraint,
 } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
-import type { ColumnChanges, Operation } from "./operations.ts";
+import type { ColumnChanges, EnumColumn, Operation } from "./operations.ts";
+import { userTypeName } from "../model/from_config.ts";
 import { orderOperations } from "./order.ts";
 
 export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operation[] {
@@ -23,12 +24,12 @@ export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operatio
   for (const schema of desired.schemas) {
     if (!existingSchemas.has(schema)) ops.push({ kind: "create_schema", schema });
   }
-  ops.push(...diffEnums(actual.enums, desired.enums));
+  ops.push(...diffEnums(actual.enums, desired.enums, actual.tables));
   ops.push(...diffTables(actual.tables, desired.tables));
   return orderOperations(ops);
 }
 
-function diffEnums(actual: readonly EnumType[], desired: readonly EnumType[]): Operation[] {
+function diffEnums(actual: readonly EnumType[], desired: readonly EnumType[], tables: readonly Table[]): Operation[] {
   const ops: Operation[] = [];
   const current = new Map(actual.map((e) => [qualifiedName(e.schema, e.name), e]));
   for (const e of desired) {
@@ -44,10 +45,16 @@ function diffEnums(actual: readonly EnumType[], desired: readonly EnumType[]): O
     const onlyAdds = kept.length === existing.values.length &&
       kept.every((v, i) => v === existing.values[i]);
     if (!onlyAdds) {
-      // Removing or reordering labels needs the type rebuilt: a drop + create
-      // that the destructive gate reports.
-      ops.push({ kind: "drop_enum", schema: e.schema, name: e.name, values: existing.values });
-      ops.push({ kind: "create_enum", schema: e.schema, name: e.name, values: e.values });
+      // Removing or reordering labels needs the type rebuilt (destructive
+      // when labels go away); the columns using it are converted.
+      ops.push({
+        kind: "recreate_enum",
+        schema: e.schema,
+        name: e.name,
+        from: existing.values,
+        to: e.values,
+        columns: columnsOfType(tables, userTypeName(e.schema, e.name)),
+      });
       continue;
     }
     e.values.forEach((value, i) => {
@@ -99,6 +106,19 @@ function diffTables(actual: readonly Table[], desired: readonly Table[]): Operat
     });
   }
   return rebuildDependentForeignKeys(ops, actual);
+}
+
+/** Columns of the existing tables whose type is `type` or an array of it. */
+function columnsOfType(tables: readonly Table[], type: string): EnumColumn[] {
+  return tables.flatMap((t) =>
+    t.columns.filter((c) => c.type === type || c.type === `${type}[]`).map((c) => ({
+      schema: t.schema,
+      table: t.name,
+      column: c.name,
+      array: c.type.endsWith("[]"),
+      ...(c.default !== undefined ? { default: c.default } : {}),
+    }))
+  );
 }
 
 /** Self-references of a renamed table follow the new name. */

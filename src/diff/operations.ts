@@ -18,6 +18,15 @@ interface OnTable {
   readonly table: string;
 }
 
+/** A column using an enum that is rebuilt. */
+export interface EnumColumn {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+  readonly array: boolean;
+  readonly default?: string;
+}
+
 /** What changed in a column; only these clauses are emitted. */
 export interface ColumnChanges {
   readonly type?: { readonly from: string; readonly to: string; readonly using?: string };
@@ -39,6 +48,18 @@ export type Operation =
     readonly value: string;
     /** Insert before this existing value; absent means at the end. */
     readonly before?: string;
+  }
+  | {
+    /**
+     * Labels removed or reordered: the type is rebuilt under its name and the
+     * columns using it are converted through text.
+     */
+    readonly kind: "recreate_enum";
+    readonly schema: string;
+    readonly name: string;
+    readonly from: readonly string[];
+    readonly to: readonly string[];
+    readonly columns: readonly EnumColumn[];
   }
   | {
     readonly kind: "create_table";

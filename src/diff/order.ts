@@ -23,6 +23,7 @@ const PHASES: Record<OperationKind, number> = {
   drop_column: 8,
   create_enum: 9,
   add_enum_value: 10,
+  recreate_enum: 10,
   create_table: 11,
   add_column: 12,
   alter_column: 13,
@@ -35,15 +36,11 @@ const PHASES: Record<OperationKind, number> = {
   drop_enum: 19,
 };
 
-/** The drop + create of a rebuilt enum must drop first. */
-const phaseOf = (op: Operation, rebuilt: Set<string>): number =>
-  op.kind === "drop_enum" && rebuilt.has(`${op.schema}.${op.name}`) ? 8.5 : PHASES[op.kind];
-
 function sortKey(op: Operation): string {
   const parts: string[] = [op.schema];
   if ("table" in op) parts.push(op.table);
   if ("name" in op) parts.push(op.name);
-  if ("from" in op) parts.push(op.from);
+  if ("from" in op && typeof op.from === "string") parts.push(op.from);
   if ("column" in op) parts.push(typeof op.column === "string" ? op.column : op.column.name);
   for (const key of ["primaryKey", "unique", "foreignKey", "check", "index"] as const) {
     if (key in op) parts.push((op as unknown as Record<string, { name: string }>)[key].name);
@@ -52,12 +49,9 @@ function sortKey(op: Operation): string {
 }
 
 export function orderOperations(ops: readonly Operation[]): Operation[] {
-  const rebuilt = new Set(
-    ops.flatMap((op) => (op.kind === "create_enum" ? [`${op.schema}.${op.name}`] : [])),
-  );
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
   return ops
-    .map((op, index) => ({ op, index, phase: phaseOf(op, rebuilt), key: sortKey(op) }))
+    .map((op, index) => ({ op, index, phase: PHASES[op.kind], key: sortKey(op) }))
     .sort((a, b) =>
       a.phase - b.phase ||
       (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"

@@ -69,6 +69,20 @@ const operation = z.discriminatedUnion("kind", [
     before: z.string().optional(),
   }),
   z.strictObject({
+    kind: z.literal("recreate_enum"),
+    schema: name,
+    name,
+    from: z.array(z.string()),
+    to: z.array(z.string()).min(1),
+    columns: z.array(z.strictObject({
+      schema: name,
+      table: name,
+      column: name,
+      array: z.boolean(),
+      default: z.string().optional(),
+    })),
+  }),
+  z.strictObject({
     kind: z.literal("create_table"),
     ...onTable,
     columns: z.array(column),

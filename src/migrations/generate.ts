@@ -2,6 +2,7 @@
 import type { LoadedConfig } from "../config/load.ts";
 import type { Database } from "../dialect/database.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
+import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
 import type { Operation } from "../diff/operations.ts";
 import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
@@ -50,9 +51,10 @@ async function store(
   const destructive = destructiveChanges(operations);
   if (operations.length === 0) return { destructive };
   if (destructive.length > 0 && !options.allowDestructive) {
+    const renames = possibleRenames(operations).map((r) => ` Possible rename: ${describePossibleRename(r)}.`);
     throw new KyrageError(
       `The changes are destructive and would lose: ${destructive.map((d) => d.loses).join("; ")}. ` +
-        "No migration written; rerun with --allow-destructive if that is intended.",
+        `No migration written; rerun with --allow-destructive if that is intended.${renames.join("")}`,
     );
   }
   // CREATE INDEX CONCURRENTLY cannot share a transaction: each gets a file of its own, after the rest.

@@ -36,9 +36,10 @@ export function checkDestructiveAllowed(migrations: readonly StoredMigration[]):
     }
   }
   for (const m of migrations) {
-    if (m.file.operations.some(runsOutsideTransaction)) {
+    if (m.file.operations.some(runsOutsideTransaction) && m.file.operations.length > 1) {
       throw new KyrageError(
-        `Migration ${m.path} has operations that cannot run in a transaction, which this version cannot apply safely.`,
+        `Migration ${m.path} mixes an operation that cannot run in a transaction (CREATE INDEX CONCURRENTLY) with ` +
+          "others; kyrage generates such operations as migrations of their own. Split the file. Nothing was applied.",
       );
     }
   }

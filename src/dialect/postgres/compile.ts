@@ -20,6 +20,25 @@ const COMPILERS: { [K in OperationKind]: Compile<K> } = {
     `ALTER TYPE ${qualified(op.schema, op.name)} ADD VALUE ${literal(op.value)}` +
     (op.before !== undefined ? ` BEFORE ${literal(op.before)}` : ""),
   ],
+  recreate_enum: (op) => {
+    const type = qualified(op.schema, op.name);
+    const old = `${op.name}__kyrage_old`;
+    return [
+      `ALTER TYPE ${type} RENAME TO ${ident(old)}`,
+      `CREATE TYPE ${type} AS ENUM (${op.to.map(literal).join(", ")})`,
+      ...op.columns.map((c) => {
+        const col = ident(c.column);
+        const target = `${type}${c.array ? "[]" : ""}`;
+        const steps = [
+          ...(c.default !== undefined ? [`ALTER COLUMN ${col} DROP DEFAULT`] : []),
+          `ALTER COLUMN ${col} TYPE ${target} USING ${col}::text${c.array ? "[]" : ""}::${target}`,
+          ...(c.default !== undefined ? [`ALTER COLUMN ${col} SET DEFAULT ${c.default}`] : []),
+        ];
+        return `ALTER TABLE ${qualified(c.schema, c.table)} ${steps.join(", ")}`;
+      }),
+      `DROP TYPE ${qualified(op.schema, old)}`,
+    ];
+  },
   create_table: (op) => {
     const table = qualified(op.schema, op.table);
     const lines = op.columns.map((c) => `  ${columnDefinition(c)}`);
