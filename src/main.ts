@@ -71,6 +71,17 @@ command("status", "list applied, pending and tampered migrations, and schema dri
     Deno.exitCode = await statusCommand(options, out);
   });
 
+command("watch", "re-plan on every save of the config or its imports; keep one pending migration in sync")
+  .option(
+    "--dev",
+    "plan against the migration history replayed on an in-memory database (the default without a database)",
+  )
+  .option("--allow-destructive", "record destructive changes as allowed in the watched migration")
+  .action(async (options) => {
+    const { watchCommand } = await import("./cli/watch_command.ts");
+    Deno.exitCode = await watchCommand(options, out);
+  });
+
 command("rebaseline", "accept edited or deleted applied migration files (records their current checksums)")
   .action(async (options) => {
     const { rebaselineCommand } = await import("./cli/rebaseline_command.ts");

@@ -1,0 +1,72 @@
+/** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
+import { resolve } from "node:path";
+import { resolveTarget } from "../config/load.ts";
+import { openDatabase, passwordOf } from "../dialect/database.ts";
+import { KyrageError, messageOf } from "../errors.ts";
+import { openDevDatabase } from "../migrations/dev.ts";
+import { readMigrations } from "../migrations/store.ts";
+import { startWatch } from "../watch/watch.ts";
+import type { CommonOptions } from "./context.ts";
+import type { Output } from "./output.ts";
+import { plural, renderPlan } from "./render.ts";
+
+export interface WatchCommandOptions extends CommonOptions {
+  allowDestructive?: boolean;
+}
+
+const clock = () => new Date().toTimeString().slice(0, 8);
+
+export async function watchCommand(options: WatchCommandOptions, out: Output): Promise<number> {
+  out.addSecret(passwordOf(options.databaseUrl ?? ""));
+  out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
+  const configPath = resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), options.config);
+  let baseLabel = "";
+  const session = await startWatch({
+    configPath,
+    allowDestructive: options.allowDestructive,
+    async openBase(config, ownedId) {
+      const { target, source } = resolveTarget(config, options.databaseUrl);
+      // Without a database of its own, watch plans on the dev database.
+      if (options.dev || source === "default") {
+        const others = (await readMigrations(config.migrationsDir)).filter((m) => m.id !== ownedId);
+        const dev = await openDevDatabase(others);
+        baseLabel = dev.label;
+        return dev;
+      }
+      if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
+      const database = await openDatabase(target);
+      baseLabel = database.label;
+      return database;
+    },
+    onCycle(result) {
+      const header = `-- [${clock()}] ${result.trigger}: ${plural(result.operations.length, "operation")} ` +
+        `against ${baseLabel} in ${Math.round(result.ms)} ms`;
+      if (!result.written) {
+        out.line(`${header}; nothing to change (no pending migration: ${result.path} removed)`);
+        return;
+      }
+      out.line(`${header} → ${result.path}`);
+      for (const line of renderPlan(result.operations)) out.line(line);
+      if (result.destructive.length > 0 && !options.allowDestructive) {
+        out.line(
+          "-- apply will refuse this file's destructive changes; rerun watch with --allow-destructive to accept them",
+        );
+      }
+    },
+    onError(error, trigger) {
+      const message = error instanceof KyrageError ? error.message : messageOf(error);
+      out.error(
+        `-- [${clock()}] ${trigger}: error: ${message}\n-- (the last good migration file is unchanged; watching)`,
+      );
+    },
+  });
+  out.error(`Watching ${configPath} and the files it imports (Ctrl-C to stop).`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  });
+  await session.stop();
+  out.error("Stopped watching.");
+  return 0;
+}

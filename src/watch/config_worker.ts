@@ -1,0 +1,15 @@
+/**
+ * Imports a config in a Worker of its own. Deno caches modules per isolate,
+ * so a fresh Worker per reload is what makes edits to `schema.ts` (or any
+ * nested import) visible. Posts back the default export, which is plain data.
+ */
+/// <reference lib="deno.worker" />
+
+self.onmessage = async (event: MessageEvent<{ url: string }>) => {
+  try {
+    const module = await import(event.data.url);
+    self.postMessage({ ok: true, config: structuredClone(module.default) });
+  } catch (error) {
+    self.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+  }
+};
