@@ -42,7 +42,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
       const header = `-- [${clock()}] ${result.trigger}: ${plural(result.operations.length, "operation")} ` +
         `against ${baseLabel} in ${Math.round(result.ms)} ms`;
       if (!result.written) {
-        out.line(`${header}; nothing to change (no pending migration: ${result.path} removed)`);
+        out.line(`${header}; nothing to change, so no pending migration (${result.path} absent)`);
         return;
       }
       out.line(`${header} → ${result.path}`);
