@@ -15,8 +15,8 @@ import { diffSchemas } from "../src/diff/diff.ts";
 import { introspectFor, renderSql } from "../src/plan.ts";
 import { readMigrations } from "../src/migrations/store.ts";
 import { startPostgres } from "../scripts/postgres_server.ts";
-import { type BackendName, createTestDatabase, type TestDatabase } from "../tests/support/backends.ts";
-import { DENO_CONFIG, MAIN } from "../tests/support/cli.ts";
+import { type BackendName, createTestDatabase } from "../tests/support/backends.ts";
+import { databaseBlock, DENO_CONFIG, MAIN } from "../tests/support/cli.ts";
 import { generatedConfig, generatedConfigSource } from "./schema.ts";
 
 const arg = (name: string, fallback: string) => {
@@ -64,12 +64,6 @@ async function psql(url: string, file: string): Promise<void> {
     stderr: "piped",
   }).output();
   if (!out.success) throw new Error(`psql failed: ${new TextDecoder().decode(out.stderr)}`);
-}
-
-function databaseBlock(db: TestDatabase): string {
-  return db.databaseUrl
-    ? `{ dialect: "postgres", connectionString: ${JSON.stringify(db.databaseUrl)} }`
-    : `{ dialect: "pglite", dataDir: ${JSON.stringify(db.dataDir)} }`;
 }
 
 /** kyrage's own catalog queries, with parameters inlined, as psql would run them. */

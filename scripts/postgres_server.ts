@@ -71,7 +71,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   );
   const port = freePort();
   const options =
-    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`;
+    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200 -c max_locks_per_transaction=1024`;
   await run([`${bin}/pg_ctl`, "-D", dataDir, "-o", options, "-l", `${root}/log`, "-w", "start"], user);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -82,6 +82,16 @@ command("watch", "re-plan on every save of the config or its imports; keep one p
     Deno.exitCode = await watchCommand(options, out);
   });
 
+command("pull", "write the live database's schema as kyrage DSL (adopt an existing database)")
+  .addOption(new Option("-o, --out <path>", "file to write").default("schema.ts"))
+  .option("--baseline", "also write an initial migration and record it as applied (nothing is run)")
+  .option("--schema <names>", "comma-separated schemas to pull (default: the config's, or public)")
+  .option("--force", "overwrite the output file")
+  .action(async (options) => {
+    const { pullCommand } = await import("./cli/pull_command.ts");
+    Deno.exitCode = await pullCommand(options, out);
+  });
+
 command("rebaseline", "accept edited or deleted applied migration files (records their current checksums)")
   .action(async (options) => {
     const { rebaselineCommand } = await import("./cli/rebaseline_command.ts");

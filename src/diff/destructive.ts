@@ -44,7 +44,10 @@ function describe(op: Operation): string | undefined {
     case "drop_table":
       return `table ${at(op.table)} and all its rows (columns ${op.columns.join(", ")})`;
     case "drop_column":
-      return `column ${at(op.table)}.${op.column.name} (${op.column.type}) and its values`;
+      // A generated column's values are derived from others: nothing is lost.
+      return op.column.generated !== undefined
+        ? undefined
+        : `column ${at(op.table)}.${op.column.name} (${op.column.type}) and its values`;
     case "alter_column": {
       const lost: string[] = [];
       const { type, default: def } = op.changes;

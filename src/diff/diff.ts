@@ -16,6 +16,7 @@ import type {
 import { qualifiedName } from "../model/types.ts";
 import type { ColumnChanges, EnumColumn, Operation } from "./operations.ts";
 import { userTypeName } from "../model/from_config.ts";
+import { normalizeExpression } from "../model/normalize.ts";
 import { orderOperations } from "./order.ts";
 
 export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operation[] {
@@ -163,9 +164,14 @@ function diffTable(actual: Table, desired: Table): Operation[] {
     } else {
       current.delete(column.name);
     }
+    const { renamedFrom: _r, using: _u, ...added } = column;
     if (!existing) {
-      const { renamedFrom: _r, using: _u, ...added } = column;
       ops.push({ kind: "add_column", ...on, column: added });
+      continue;
+    }
+    // A generated column's expression cannot be altered in place; its values are derived, so rebuild it.
+    if (!sameExpression(existing.generated, column.generated)) {
+      ops.push({ kind: "drop_column", ...on, column: existing }, { kind: "add_column", ...on, column: added });
       continue;
     }
     const changes = diffColumn(existing, column);
@@ -248,7 +254,7 @@ export function diffColumn(actual: Column, desired: Column): ColumnChanges | und
   if (actual.serial !== desired.serial) {
     changes.serial = optionalPair(actual.serial, desired.serial);
   }
-  if (actual.default !== desired.default) {
+  if (!sameExpression(actual.default, desired.default, desired.type)) {
     changes.default = optionalPair(actual.default, desired.default);
   }
   if (actual.identity !== desired.identity) {
@@ -319,9 +325,22 @@ const uniqueSignature = (u: UniqueConstraint) => JSON.stringify([u.columns, u.nu
 const foreignKeySignature = (f: ForeignKey) =>
   JSON.stringify([f.columns, f.refSchema, f.refTable, f.refColumns, f.onDelete, f.onUpdate, f.deferrable ?? null]);
 
-const checkSignature = (c: CheckConstraint) => c.expression;
+const checkSignature = (c: CheckConstraint) => normalizeExpression(c.expression);
 
-const indexSignature = (i: Index) => JSON.stringify([i.keys, i.unique, i.method, i.include, i.where ?? null]);
+const indexSignature = (i: Index) =>
+  JSON.stringify([
+    i.keys.map((k) => (k.expression ? { ...k, column: normalizeExpression(k.column) } : k)),
+    i.unique,
+    i.method,
+    i.include,
+    i.where === undefined ? null : normalizeExpression(i.where),
+  ]);
+
+/** Two optional expressions are the same when their normal forms are. */
+function sameExpression(a: string | undefined, b: string | undefined, type?: string): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return normalizeExpression(a, type) === normalizeExpression(b, type);
+}
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

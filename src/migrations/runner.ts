@@ -45,6 +45,15 @@ export function checkDestructiveAllowed(migrations: readonly StoredMigration[]):
   }
 }
 
+/** Create the history table if this database has none yet. */
+export async function ensureHistoryTable(db: Db): Promise<void> {
+  await sql`create table if not exists ${sql.table(HISTORY_QUALIFIED)} (
+    id text primary key,
+    checksum text not null,
+    applied_at timestamptz not null default now()
+  )`.execute(db);
+}
+
 export interface ApplyOptions {
   /** How long to wait for another kyrage process's lock, in milliseconds. */
   readonly lockWaitMs: number;
@@ -70,11 +79,7 @@ export async function applyMigrations(
   return await db.connection().execute(async (conn) => {
     await acquireLock(conn, options);
     try {
-      await sql`create table if not exists ${sql.table(HISTORY_QUALIFIED)} (
-        id text primary key,
-        checksum text not null,
-        applied_at timestamptz not null default now()
-      )`.execute(conn);
+      await ensureHistoryTable(conn);
       const { pending } = migrationState(files, await readHistory(conn));
       checkDestructiveAllowed(pending);
       const applied: StoredMigration[] = [];

@@ -1,5 +1,6 @@
 /**
- * Config → desired schema model, in normal form. Semantic checks that zod
+ * Config → desired schema model: types in normal form, expressions as the
+ * user wrote them (the differ compares their normal forms). Semantic checks that zod
  * cannot express (unknown columns, over-long names) throw ConfigIssue with
  * the key path of the offending entry.
  */
@@ -13,7 +14,7 @@ import {
   primaryKeyName,
   uniqueName,
 } from "./names.ts";
-import { normalizeExpression, normalizeType } from "./normalize.ts";
+import { normalizeType } from "./normalize.ts";
 import type {
   CheckConstraint,
   Column,
@@ -173,17 +174,16 @@ function desiredTable(table: ValidTable, path: string): Table {
           unique: c.unique ?? false,
           method: (c.using ?? "btree").toLowerCase(),
           include,
-          ...(c.where ? { where: normalizeExpression(c.where) } : {}),
+          ...(c.where ? { where: c.where.trim() } : {}),
           ...(c.concurrently ? { concurrently: true } : {}),
         });
         break;
       }
       case "check": {
-        const used = columnNames.filter((column) => mentions(c.expression, column));
         const taken = new Set(checks.map((k) => k.name));
         checks.push({
-          name: c.name ?? checkName(name, used.length === 1 ? used[0] : undefined, taken),
-          expression: normalizeExpression(c.expression),
+          name: c.name ?? defaultCheckName(name, columnNames, c.expression, taken),
+          expression: c.expression.trim(),
         });
         break;
       }
@@ -254,12 +254,23 @@ function indexKey(key: ValidIndexKey): IndexKey {
   // Only a non-default NULLS order is recorded, as introspection does.
   const nulls = key.nulls && (key.nulls === "first") !== descending ? key.nulls : undefined;
   return {
-    column: key.expression !== undefined ? normalizeExpression(key.expression) : key.column!,
+    column: key.expression !== undefined ? key.expression.trim() : key.column!,
     ...(key.expression !== undefined ? { expression: true } : {}),
     ...(descending ? { descending: true } : {}),
     ...(nulls ? { nulls } : {}),
     ...(key.opclass ? { opclass: key.opclass.toLowerCase() } : {}),
   };
+}
+
+/** PostgreSQL's name for an unnamed CHECK on `table` (see `checkName`). */
+export function defaultCheckName(
+  table: string,
+  columns: readonly string[],
+  expression: string,
+  taken: ReadonlySet<string>,
+): string {
+  const used = columns.filter((column) => mentions(expression, column));
+  return checkName(table, used.length === 1 ? used[0] : undefined, taken);
 }
 
 /** Whether SQL text uses a column (case-folded unless quoted), outside string literals. */
@@ -291,10 +302,10 @@ function desiredColumn(
     name,
     type,
     notNull,
-    ...(column.defaultSql ? { default: normalizeExpression(column.defaultSql, type) } : {}),
+    ...(column.defaultSql ? { default: column.defaultSql.trim() } : {}),
     ...(serial ? { serial } : {}),
     ...(column.identity ? { identity: column.identity } : {}),
-    ...(column.generatedAs ? { generated: normalizeExpression(column.generatedAs) } : {}),
+    ...(column.generatedAs ? { generated: column.generatedAs.trim() } : {}),
     ...(column.comment !== undefined ? { comment: column.comment } : {}),
     ...(column.renamedFrom ? { renamedFrom: column.renamedFrom } : {}),
     ...(column.using ? { using: column.using } : {}),

@@ -64,15 +64,20 @@ export function spawnCli(args: string[], options: { cwd: string }): Deno.ChildPr
   }).spawn();
 }
 
+/** The config's `database` block for a test database. */
+export function databaseBlock(target: { databaseUrl?: string; dataDir?: string }): string {
+  return target.databaseUrl
+    ? `{ dialect: "postgres", connectionString: ${JSON.stringify(target.databaseUrl)} }`
+    : `{ dialect: "pglite", dataDir: ${JSON.stringify(target.dataDir)} }`;
+}
+
 /** A project whose config targets the given test database. */
 export function projectFor(
   target: { databaseUrl?: string; dataDir?: string },
   tables: string,
   extra: Record<string, string> = {},
 ): Promise<string> {
-  const database = target.databaseUrl
-    ? `{ dialect: "postgres", connectionString: ${JSON.stringify(target.databaseUrl)} }`
-    : `{ dialect: "pglite", dataDir: ${JSON.stringify(target.dataDir)} }`;
+  const database = databaseBlock(target);
   return tempProject({
     "kyrage.config.ts": `import { column, defineConfig, defineEnum, defineTable } from "kyrage";
 export default defineConfig({ database: ${database}, tables: [${tables}] });`,

@@ -1,11 +1,11 @@
 /**
- * Live database → actual schema model. One set-based catalog query per
+ * Live database → actual schema model, expressions in the catalog's own
+ * text (the differ compares normal forms). One set-based catalog query per
  * concern (tables, columns, constraints, indexes, enums), whatever the
  * number of tables; rows are grouped by qualified name in one pass.
  */
 import { type Kysely, sql } from "kysely";
 import { userTypeName } from "../../model/from_config.ts";
-import { normalizeExpression } from "../../model/normalize.ts";
 import { sortModel } from "../../model/sort.ts";
 import type {
   CheckConstraint,
@@ -254,9 +254,7 @@ function toColumn(row: ColumnRow): Column {
     : row.type;
   const serial = row.owns_sequence && row.default?.startsWith("nextval(") ? SERIAL_OF[type] : undefined;
   const isGenerated = row.generated === "s";
-  const defaultExpression = serial || isGenerated || row.default === null
-    ? undefined
-    : normalizeExpression(row.default, type);
+  const defaultExpression = serial || isGenerated || row.default === null ? undefined : row.default;
   const identity = row.identity === "a" ? "always" : row.identity === "d" ? "by default" : undefined;
   return {
     name: row.name,
@@ -265,7 +263,7 @@ function toColumn(row: ColumnRow): Column {
     ...(defaultExpression !== undefined ? { default: defaultExpression } : {}),
     ...(serial ? { serial } : {}),
     ...(identity ? { identity } : {}),
-    ...(isGenerated && row.default !== null ? { generated: normalizeExpression(row.default) } : {}),
+    ...(isGenerated && row.default !== null ? { generated: row.default } : {}),
     ...(row.comment !== null ? { comment: row.comment } : {}),
   };
 }
@@ -291,10 +289,10 @@ function toForeignKey(row: ConstraintRow): ForeignKey {
   };
 }
 
-/** `CHECK ((price > 0))` → `price > 0`. */
+/** `CHECK (price > 0)` → `price > 0`. */
 function toCheck(row: ConstraintRow): CheckConstraint {
-  const inner = row.definition.replace(/^CHECK /, "").replace(/ NOT VALID$/, "");
-  return { name: row.name, expression: normalizeExpression(inner) };
+  const inner = row.definition.replace(/^CHECK \(/, "").replace(/\)( NOT VALID)?$/, "");
+  return { name: row.name, expression: inner };
 }
 
 // pg_index.indoption bits (INDOPTION_DESC, INDOPTION_NULLS_FIRST).
@@ -308,7 +306,7 @@ function toIndex(row: IndexRow): Index {
     // NULLS LAST is the default ascending, NULLS FIRST descending.
     const nulls = nullsFirst !== descending ? (nullsFirst ? "first" : "last") : undefined;
     return {
-      column: k.column ?? normalizeExpression(k.expression),
+      column: k.column ?? k.expression,
       ...(k.column === null ? { expression: true } : {}),
       ...(descending ? { descending } : {}),
       ...(nulls ? { nulls } : {}),
@@ -321,7 +319,7 @@ function toIndex(row: IndexRow): Index {
     unique: row.unique,
     method: row.method,
     include: row.include,
-    ...(row.where !== null ? { where: normalizeExpression(row.where) } : {}),
+    ...(row.where !== null ? { where: row.where } : {}),
   };
 }
 

@@ -3,7 +3,8 @@
  * Users write `price > 0` or `now() + interval '1 day'`; the catalog returns
  * `price > 0::numeric` and `now() + '1 day'::interval`. Only the database
  * knows, so the tables that have such expressions are created as temporary
- * tables inside a transaction that is always rolled back, read back with the
+ * tables (with any missing schema or enum they need) inside a transaction
+ * that is always rolled back, read back with the
  * same introspector as real tables, and their forms copied over. Nothing is
  * left behind, even on a production database.
  */
@@ -12,13 +13,15 @@ import { KyrageError, messageOf } from "../../errors.ts";
 import type { Column, SchemaModel, Table } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
 import { introspect } from "./introspect.ts";
+import { normalizeExpression } from "../../model/normalize.ts";
 import { ident, literal } from "./quote.ts";
 
 /** Defaults the static normalizer already puts in catalog form. */
 const SIMPLE_DEFAULT =
   /^('(?:[^']|'')*'|-?\d+(\.\d+)?|true|false|null|now\(\)|current_date|[a-z_][a-z0-9_]*\(\)|nextval\('[^']*'::regclass\))$/;
 
-const complexDefault = (column: Column) => column.default !== undefined && !SIMPLE_DEFAULT.test(column.default);
+const complexDefault = (column: Column) =>
+  column.default !== undefined && !SIMPLE_DEFAULT.test(normalizeExpression(column.default, column.type));
 
 function needsDatabase(table: Table): boolean {
   return table.checks.length > 0 ||
@@ -64,17 +67,21 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
   const work = desired.tables.filter((t) => needsDatabase(t) && !seen.has(t.name) && seen.add(t.name));
   if (work.length === 0) return desired;
 
-  const enums = desired.enums.filter((e) => e.schema === "public");
   return await db.connection().execute(async (conn) => {
     const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
     await run("begin");
     try {
-      // Enums this migration will create do not exist yet: temp stand-ins.
-      for (const e of enums) {
+      // Schemas and enums this migration will create do not exist yet; made
+      // here, they vanish with the rollback like everything else.
+      for (const schema of desired.schemas) {
+        await run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+      }
+      for (const e of desired.enums) {
+        const type = `${ident(e.schema)}.${ident(e.name)}`;
         await run(
-          `DO $$BEGIN IF to_regtype(${literal(ident(e.name))}) IS NULL THEN CREATE TYPE pg_temp.${
-            ident(e.name)
-          } AS ENUM (${e.values.map(literal).join(", ")}); END IF; END$$`,
+          `DO $$BEGIN IF to_regtype(${literal(type)}) IS NULL THEN CREATE TYPE ${type} AS ENUM (${
+            e.values.map(literal).join(", ")
+          }); END IF; END$$`,
         );
       }
       for (const table of work) {

@@ -1,0 +1,73 @@
+/** `kyrage pull`: write the live database's schema as DSL TypeScript. */
+import { dirname, resolve } from "node:path";
+import { loadConfig, type LoadedConfig, resolveTarget } from "../config/load.ts";
+import { openDatabase, passwordOf } from "../dialect/database.ts";
+import { KyrageError } from "../errors.ts";
+import { pullDatabase, writeBaseline } from "../pull/pull.ts";
+import type { Output } from "./output.ts";
+import { plural } from "./render.ts";
+
+export interface PullOptions {
+  config: string;
+  databaseUrl?: string;
+  out: string;
+  baseline?: boolean;
+  force?: boolean;
+  schema?: string;
+}
+
+export async function pullCommand(options: PullOptions, out: Output): Promise<number> {
+  out.addSecret(passwordOf(options.databaseUrl ?? ""));
+  out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
+  const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+  const configPath = resolve(cwd, options.config);
+  // Adopting a database may come before any config exists: --database-url is enough.
+  const config: LoadedConfig = await Deno.stat(configPath).then(
+    () => loadConfig(configPath),
+    () => {
+      if (!options.databaseUrl && !Deno.env.get("DATABASE_URL")) {
+        throw new KyrageError(`Config file not found: ${configPath}. Pass --database-url to pull without a config.`);
+      }
+      return {
+        path: configPath,
+        dir: dirname(configPath),
+        migrationsDir: resolve(cwd, "migrations"),
+        desired: { schemas: ["public"], enums: [], tables: [] },
+        database: undefined,
+      };
+    },
+  );
+  const { target } = resolveTarget(config, options.databaseUrl);
+  if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
+  const outPath = resolve(cwd, options.out);
+  if (!options.force && await Deno.stat(outPath).then(() => true, () => false)) {
+    throw new KyrageError(`${outPath} already exists; pass --force to overwrite it, or --out another path.`);
+  }
+  const schemas = options.schema ? options.schema.split(",").map((s) => s.trim()) : config.desired.schemas;
+  const database = await openDatabase(target);
+  try {
+    const pulled = await pullDatabase(database, schemas);
+    await Deno.writeTextFile(outPath, pulled.source);
+    out.line(
+      `Wrote ${outPath}: ${plural(pulled.model.tables.length, "table")}, ${
+        plural(pulled.model.enums.length, "enum")
+      } ` +
+        `from ${database.label} (schemas ${schemas.join(", ")}).`,
+    );
+    if (pulled.unsupported.length > 0) {
+      out.line(`Not pulled, kyrage does not manage them (listed at the top of the file too):`);
+      for (const u of pulled.unsupported) out.line(`  ${u}`);
+    }
+    if (options.baseline) {
+      const path = await writeBaseline(database, pulled.model, config.migrationsDir);
+      out.line(`Wrote baseline migration ${path} and recorded it as applied on ${database.label} (nothing was run).`);
+    }
+    out.line(
+      `Next: \`import { enums, tables } from "./${options.out.replace(/^\.\//, "")}"\` in kyrage.config.ts, ` +
+        "then `kyrage plan` should show no changes.",
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `pull`: a live database → a schema file in kyrage's DSL, and optionally a
+ * baseline migration recorded as already applied, so an existing database
+ * starts its kyrage history without re-running any DDL.
+ */
+import { sql } from "kysely";
+import type { Database } from "../dialect/database.ts";
+import { introspect } from "../dialect/postgres/introspect.ts";
+import { diffSchemas } from "../diff/diff.ts";
+import { FORMAT_VERSION } from "../migrations/file.ts";
+import { HISTORY_QUALIFIED } from "../migrations/history.ts";
+import { ensureHistoryTable } from "../migrations/runner.ts";
+import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
+import type { SchemaModel } from "../model/types.ts";
+import { renderSchema } from "./render.ts";
+import { pullSchema } from "./to_config.ts";
+import { unsupportedObjects } from "./unsupported.ts";
+
+export interface Pulled {
+  readonly model: SchemaModel;
+  readonly source: string;
+  readonly unsupported: readonly string[];
+}
+
+export async function pullDatabase(database: Database, schemas: readonly string[]): Promise<Pulled> {
+  const model = await introspect(database.db, { schemas, excludeTables: [HISTORY_QUALIFIED] });
+  const unsupported = await unsupportedObjects(database.db, schemas);
+  return { model, unsupported, source: renderSchema(pullSchema(model), unsupported) };
+}
+
+/**
+ * Write the migration that creates `model` from empty and record it as
+ * applied on `database`: replaying it (dev database, `check`) rebuilds the
+ * schema, while the database itself runs nothing.
+ */
+export async function writeBaseline(database: Database, model: SchemaModel, migrationsDir: string): Promise<string> {
+  const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [] };
+  const path = await writeMigration(migrationsDir, {
+    format: FORMAT_VERSION,
+    id: nextMigrationId(await readMigrations(migrationsDir)),
+    createdAt: new Date().toISOString(),
+    allowDestructive: false,
+    operations: diffSchemas(empty, model),
+  });
+  const stored = await readMigration(path);
+  await ensureHistoryTable(database.db);
+  await sql`insert into ${sql.table(HISTORY_QUALIFIED)} (id, checksum) values (${stored.id}, ${stored.checksum})`
+    .execute(database.db);
+  return path;
+}

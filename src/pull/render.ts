@@ -1,0 +1,129 @@
+/**
+ * Pulled schema → the TypeScript a person would write with the DSL: enums,
+ * then tables in dependency order, then `enums` and `tables` arrays for the
+ * config. Deterministic, and laid out the way `deno fmt` lays it out.
+ */
+import type { ColumnDefinition, ConstraintDefinition, TableDefinition } from "../config/dsl.ts";
+import { array, call, type Doc, layout, object, text } from "./layout.ts";
+import type { PulledSchema } from "./to_config.ts";
+
+const RESERVED = new Set(
+  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "yield let static implements interface package private protected public await tables enums column defineTable " +
+    "defineEnum t").split(" "),
+);
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A unique, valid variable name per table or enum name. */
+function variableNames(names: readonly string[], used: Set<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of names) {
+    let base = name.replace(/[^A-Za-z0-9_$]+/g, "_").replace(/^_+|_+$/g, "") || "table";
+    if (/^[0-9]/.test(base) || RESERVED.has(base)) base = `${base}_`;
+    let candidate = base;
+    for (let i = 2; used.has(candidate); i++) candidate = `${base}${i}`;
+    used.add(candidate);
+    out.set(name, candidate);
+  }
+  return out;
+}
+
+/** A string literal as `deno fmt` writes it: double quotes, unless that needs more escapes. */
+function quote(value: string): string {
+  const doubles = value.split('"').length - 1;
+  const singles = value.split("'").length - 1;
+  if (doubles <= singles) return JSON.stringify(value);
+  return `'${JSON.stringify(value).slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'")}'`;
+}
+
+const str = (value: string) => text(quote(value));
+const key = (name: string) => (IDENTIFIER.test(name) ? name : quote(name));
+
+function value(v: unknown): Doc {
+  if (typeof v === "string") return str(v);
+  if (Array.isArray(v)) return array(v.map(value));
+  if (v && typeof v === "object") return object(Object.entries(v).map(([k, x]) => [key(k), value(x)]));
+  return text(String(v));
+}
+
+/** `callee(args..., { options })`, the options left out when empty. */
+function withOptions(callee: string, args: Doc[], options: Record<string, unknown>): Doc {
+  const entries = Object.entries(options).filter(([, v]) => v !== undefined);
+  return call(callee, ...args, ...(entries.length > 0 ? [value(Object.fromEntries(entries))] : []));
+}
+
+function columnDoc(c: ColumnDefinition, enumVariable: (name: string) => string | undefined): Doc {
+  const { kind: _k, type, enum: enumType, ...options } = c;
+  return withOptions("column", [enumType ? text(enumVariable(enumType.name)!) : str(type)], options);
+}
+
+function constraintDoc(c: ConstraintDefinition): Doc {
+  switch (c.kind) {
+    case "primaryKey": {
+      const { kind: _k, columns, ...options } = c;
+      return withOptions("t.primaryKey", [value(columns)], options);
+    }
+    case "unique": {
+      const { kind: _k, columns, ...options } = c;
+      return withOptions("t.unique", [value(columns)], options);
+    }
+    case "index": {
+      const { kind: _k, columns, ...options } = c;
+      return withOptions("t.index", [value(columns)], options);
+    }
+    case "check": {
+      const { kind: _k, expression, ...options } = c;
+      return withOptions("t.check", [str(expression)], options);
+    }
+    case "reference": {
+      const { kind: _k, columns, table, refColumns, ...options } = c;
+      return withOptions("t.reference", [value(columns), str(table), value(refColumns)], options);
+    }
+  }
+}
+
+function tableSource(
+  variable: string,
+  table: TableDefinition,
+  enumVariable: (name: string) => string | undefined,
+): string {
+  const field = (name: string, doc: Doc) => `    ${key(name)}: ${layout(doc, 4, 6 + key(name).length, 1)},`;
+  const lines = [`export const ${variable} = defineTable(`, `  ${quote(table.name)},`, "  {"];
+  for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
+  lines.push("  },");
+  if (table.constraints.length > 0) {
+    lines.push("  (t) => [");
+    for (const c of table.constraints) lines.push(`    ${layout(constraintDoc(c), 4, 4, 1)},`);
+    lines.push("  ],");
+  } else if (table.comment !== undefined) lines.push("  undefined,");
+  if (table.comment !== undefined) lines.push(`  ${layout(value({ comment: table.comment }), 2, 2, 1)},`);
+  lines.push(");");
+  return lines.join("\n");
+}
+
+/** `export const name = <doc>;` laid out at top level. */
+const declaration = (name: string, doc: Doc) => `export const ${name} = ${layout(doc, 0, 16 + name.length, 1)};`;
+
+export function renderSchema(schema: PulledSchema, unsupported: readonly string[]): string {
+  const used = new Set<string>();
+  const enumVariables = variableNames(schema.enums.map((e) => e.name), used);
+  const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
+  const imports = ["column", "defineTable", ...(schema.enums.length > 0 ? ["defineEnum"] : [])].sort();
+  const header = [
+    "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
+    ...unsupported.map((u) => `// NOT PULLED (kyrage does not manage it): ${u}`),
+  ].join("\n");
+  const parts = [
+    header,
+    `import { ${imports.join(", ")} } from "kyrage";`,
+    ...schema.enums.map((e) =>
+      declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
+    ),
+    ...schema.tables.map((t) => tableSource(tableVariables.get(t.name)!, t, (name) => enumVariables.get(name))),
+    declaration("enums", array([...enumVariables.values()].map(text))),
+    declaration("tables", array([...tableVariables.values()].map(text))),
+  ];
+  return parts.join("\n\n") + "\n";
+}

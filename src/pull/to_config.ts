@@ -1,0 +1,147 @@
+/**
+ * Actual schema model → config data in the DSL's terms, the shape a person
+ * would write: single-column keys as column options, and names only where
+ * kyrage's default (the same naming code the config loader uses) differs
+ * from the database's.
+ */
+import type {
+  ColumnDefinition,
+  ConstraintDefinition,
+  EnumDefinition,
+  IndexKeyInput,
+  TableDefinition,
+} from "../config/dsl.ts";
+import { defaultCheckName, userTypeName } from "../model/from_config.ts";
+import { foreignKeyName, indexName, primaryKeyName, uniqueName } from "../model/names.ts";
+import type { Column, EnumType, Index, SchemaModel, Table } from "../model/types.ts";
+import { qualifiedName } from "../model/types.ts";
+
+export interface PulledSchema {
+  readonly enums: readonly EnumDefinition[];
+  readonly tables: readonly TableDefinition[];
+}
+
+const tableName = (schema: string, name: string) => (schema === "public" ? name : `${schema}.${name}`);
+
+/** `{ name }` when the database's name is not the default one. */
+const nameIf = (actual: string, fallback: string) => (actual === fallback ? {} : { name: actual });
+
+function enumDefinition(e: EnumType): EnumDefinition {
+  return { kind: "enum", name: tableName(e.schema, e.name), values: e.values };
+}
+
+function columnDefinition(c: Column, enums: Map<string, EnumDefinition>, keyOptions: Partial<ColumnDefinition>) {
+  const enumType = enums.get(c.type);
+  const definition: ColumnDefinition = {
+    kind: "column",
+    type: c.serial ?? c.type,
+    ...(enumType ? { enum: enumType } : {}),
+    ...keyOptions,
+    ...(c.notNull && !keyOptions.primaryKey && !c.serial && !c.identity ? { notNull: true } : {}),
+    ...(c.default !== undefined ? { defaultSql: c.default } : {}),
+    ...(c.identity ? { identity: c.identity } : {}),
+    ...(c.generated !== undefined ? { generatedAs: c.generated } : {}),
+    ...(c.comment !== undefined ? { comment: c.comment } : {}),
+  };
+  return definition;
+}
+
+function indexKeys(index: Index): IndexKeyInput[] {
+  return index.keys.map((k) => {
+    if (!k.expression && !k.descending && !k.nulls && !k.opclass) return k.column;
+    return {
+      ...(k.expression ? { expression: k.column } : { column: k.column }),
+      ...(k.descending ? { order: "desc" as const } : {}),
+      ...(k.nulls ? { nulls: k.nulls } : {}),
+      ...(k.opclass ? { opclass: k.opclass } : {}),
+    };
+  });
+}
+
+function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): TableDefinition {
+  const pk = table.primaryKey;
+  const pkDefault = primaryKeyName(table.name);
+  const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault ? pk.columns[0] : undefined;
+  const isInlineUnique = (u: Table["uniques"][number]) =>
+    u.columns.length === 1 && !u.nullsNotDistinct && u.name === uniqueName(table.name, u.columns);
+  const inlineUniques = new Set(table.uniques.filter(isInlineUnique).map((u) => u.columns[0]));
+
+  const columns: Record<string, ColumnDefinition> = {};
+  for (const c of table.columns) {
+    columns[c.name] = columnDefinition(c, enums, {
+      ...(c.name === inlinePk ? { primaryKey: true } : {}),
+      ...(inlineUniques.has(c.name) ? { unique: true } : {}),
+    });
+  }
+  const checkNames = new Set<string>();
+  const constraints: ConstraintDefinition[] = [
+    ...(pk && !inlinePk ? [{ kind: "primaryKey" as const, columns: pk.columns, ...nameIf(pk.name, pkDefault) }] : []),
+    ...table.uniques.filter((u) => !isInlineUnique(u)).map((u) => ({
+      kind: "unique" as const,
+      columns: u.columns,
+      ...nameIf(u.name, uniqueName(table.name, u.columns)),
+      ...(u.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    })),
+    ...table.indexes.map((i) => {
+      const keyNames = [...i.keys.map((k) => (k.expression ? undefined : k.column)), ...i.include];
+      return {
+        kind: "index" as const,
+        columns: indexKeys(i),
+        ...(i.unique ? { unique: true } : {}),
+        ...nameIf(i.name, indexName(table.name, keyNames, i.unique)),
+        ...(i.method !== "btree" ? { using: i.method } : {}),
+        ...(i.where !== undefined ? { where: i.where } : {}),
+        ...(i.include.length > 0 ? { include: [...i.include] } : {}),
+      };
+    }),
+    ...table.checks.map((c) => {
+      const fallback = defaultCheckName(table.name, table.columns.map((col) => col.name), c.expression, checkNames);
+      checkNames.add(c.name);
+      return { kind: "check" as const, expression: c.expression, ...nameIf(c.name, fallback) };
+    }),
+    ...table.foreignKeys.map((f) => ({
+      kind: "reference" as const,
+      columns: f.columns,
+      table: tableName(f.refSchema, f.refTable),
+      refColumns: f.refColumns,
+      ...(f.onDelete !== "no action" ? { onDelete: f.onDelete } : {}),
+      ...(f.onUpdate !== "no action" ? { onUpdate: f.onUpdate } : {}),
+      ...nameIf(f.name, foreignKeyName(table.name, f.columns)),
+      ...(f.deferrable ? { deferrable: f.deferrable } : {}),
+    })),
+  ];
+  return {
+    kind: "table",
+    name: tableName(table.schema, table.name),
+    columns,
+    constraints,
+    ...(table.comment !== undefined ? { comment: table.comment } : {}),
+  };
+}
+
+/** Tables in dependency order: referenced tables first; cycles keep name order. */
+function dependencyOrder(tables: readonly Table[]): Table[] {
+  const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
+  const done = new Set<string>();
+  const out: Table[] = [];
+  const visit = (key: string, path: Set<string>) => {
+    if (done.has(key) || path.has(key)) return;
+    path.add(key);
+    for (const fk of byName.get(key)!.foreignKeys) {
+      const ref = qualifiedName(fk.refSchema, fk.refTable);
+      if (byName.has(ref)) visit(ref, path);
+    }
+    done.add(key);
+    out.push(byName.get(key)!);
+  };
+  for (const key of [...byName.keys()].sort()) visit(key, new Set());
+  return out;
+}
+
+export function pullSchema(model: SchemaModel): PulledSchema {
+  const enums = new Map(model.enums.map((e) => [userTypeName(e.schema, e.name), enumDefinition(e)]));
+  return {
+    enums: [...enums.values()],
+    tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, enums)),
+  };
+}
