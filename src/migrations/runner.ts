@@ -116,6 +116,14 @@ async function acquireLock(conn: Db, options: ApplyOptions): Promise<void> {
   }
 }
 
+/** Advice for failures whose cause is a server limit rather than the statement. */
+function hint(error: unknown): string {
+  return /out of shared memory/.test(messageOf(error))
+    ? "\n  hint: one transaction took more locks than the server's lock table holds; raise max_locks_per_transaction " +
+      "(it scales with max_connections) or split the change into smaller migrations"
+    : "";
+}
+
 async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOptions): Promise<void> {
   const [only] = migration.file.operations;
   if (migration.file.operations.length === 1 && runsOutsideTransaction(only)) {
@@ -137,7 +145,7 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
     await run("rollback").catch(() => {});
     throw new KyrageError(
       `Migration ${migration.id} (${migration.path}) failed and was rolled back; migrations before it stay applied.\n` +
-        `  statement: ${statement.replaceAll("\n", "\n  ")}\n  error: ${messageOf(error)}`,
+        `  statement: ${statement.replaceAll("\n", "\n  ")}\n  error: ${messageOf(error)}${hint(error)}`,
       { cause: error },
     );
   }
