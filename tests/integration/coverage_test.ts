@@ -6,36 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import type { Database } from "../../src/dialect/database.ts";
 import type { Operation } from "../../src/diff/operations.ts";
 import { column, type Config, defineEnum, defineTable } from "../../src/mod.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
-import { backendTest, type TestDatabase } from "../support/backends.ts";
-import { generateAndApply, loaded, plan } from "../support/pipeline.ts";
+import { databaseTest } from "../support/backends.ts";
+import { converge, loaded, plan } from "../support/pipeline.ts";
 import { accounts, invoices, users } from "../../examples/full/schema.ts";
-
-function withDb(name: string, fn: (database: Database, dir: string) => Promise<void>) {
-  backendTest(name, async (target: TestDatabase) => {
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
-    try {
-      await fn(database, dir);
-    } finally {
-      await database.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  });
-}
-
-async function converge(database: Database, dir: string, config: Config): Promise<readonly Operation[]> {
-  const ops = await generateAndApply(database, loaded(config, dir));
-  assert.deepEqual(await plan(database, loaded(config, dir)), [], "re-plan is empty");
-  return ops;
-}
 
 const kinds = (ops: readonly Operation[]) => ops.map((op) => op.kind);
 
-withDb("examples/full generates, applies and re-plans empty", async (database, dir) => {
+databaseTest("examples/full generates, applies and re-plans empty", async (database, dir) => {
   const ops = await converge(database, dir, { tables: [accounts, invoices, users] });
   assert.ok(kinds(ops).includes("create_enum") && kinds(ops).includes("create_schema"));
   const files = await readMigrations(`${dir}/migrations`);
@@ -48,7 +28,7 @@ withDb("examples/full generates, applies and re-plans empty", async (database, d
   await assert.rejects(sql`insert into billing.invoices (account_id, net) values (1, -1)`.execute(database.db));
 });
 
-withDb("enums: create, add values in place, remove (rebuilt), drop", async (database, dir) => {
+databaseTest("enums: create, add values in place, remove (rebuilt), drop", async (database, dir) => {
   const t = (values: string[] | undefined) => ({
     tables: [
       defineTable("people", {
@@ -70,7 +50,7 @@ withDb("enums: create, add values in place, remove (rebuilt), drop", async (data
   assert.deepEqual(kinds(await converge(database, dir, t(undefined))), ["drop_column", "drop_enum"]);
 });
 
-withDb("checks: add, change, drop; spelling differences re-plan empty", async (database, dir) => {
+databaseTest("checks: add, change, drop; spelling differences re-plan empty", async (database, dir) => {
   const t = (checks: string[]) => ({
     tables: [
       defineTable("p", { price: column("numeric(10,2)"), qty: column("int") }, (b) => checks.map((c) => b.check(c))),
@@ -86,24 +66,27 @@ withDb("checks: add, change, drop; spelling differences re-plan empty", async (d
   assert.deepEqual(kinds(await converge(database, dir, t([]))), ["drop_check", "drop_check"]);
 });
 
-withDb("indexes: method, expression, partial, include, order; a changed one is rebuilt", async (database, dir) => {
-  const t = (where: string) => ({
-    tables: [
-      defineTable(
-        "docs",
-        { id: column("int"), title: column("text"), body: column("jsonb"), at: column("date") },
-        (b) => [
-          b.index([{ expression: "lower(title)" }, { column: "at", order: "desc" }], { where, include: ["id"] }),
-          b.index(["body"], { using: "gin" }),
-        ],
-      ),
-    ],
-  });
-  await converge(database, dir, t("id > 0"));
-  assert.deepEqual(kinds(await converge(database, dir, t("id > 10"))), ["drop_index", "create_index"]);
-});
+databaseTest(
+  "indexes: method, expression, partial, include, order; a changed one is rebuilt",
+  async (database, dir) => {
+    const t = (where: string) => ({
+      tables: [
+        defineTable(
+          "docs",
+          { id: column("int"), title: column("text"), body: column("jsonb"), at: column("date") },
+          (b) => [
+            b.index([{ expression: "lower(title)" }, { column: "at", order: "desc" }], { where, include: ["id"] }),
+            b.index(["body"], { using: "gin" }),
+          ],
+        ),
+      ],
+    });
+    await converge(database, dir, t("id > 0"));
+    assert.deepEqual(kinds(await converge(database, dir, t("id > 10"))), ["drop_index", "create_index"]);
+  },
+);
 
-withDb("identity, generated columns, defaults and comments", async (database, dir) => {
+databaseTest("identity, generated columns, defaults and comments", async (database, dir) => {
   const t = (evolved: boolean) => ({
     tables: [
       defineTable(
@@ -124,26 +107,29 @@ withDb("identity, generated columns, defaults and comments", async (database, di
   assert.deepEqual(kinds(ops).sort(), ["alter_column", "alter_column", "alter_column", "set_table_comment"]);
 });
 
-withDb("renames keep data: tables and columns with hints; a hintless drop + add is flagged", async (database, dir) => {
-  await converge(database, dir, { tables: [defineTable("people", { fullname: column("text") })] });
-  await sql`insert into people values ('Ada')`.execute(database.db);
-  const renamed = {
-    tables: [
-      defineTable("persons", { name: column("text", { renamedFrom: "fullname" }) }, undefined, {
-        renamedFrom: "people",
-      }),
-    ],
-  };
-  assert.deepEqual(kinds(await converge(database, dir, renamed)), ["rename_table", "rename_column"]);
-  const rows = await sql<{ name: string }>`select name from persons`.execute(database.db);
-  assert.deepEqual(rows.rows, [{ name: "Ada" }]);
+databaseTest(
+  "renames keep data: tables and columns with hints; a hintless drop + add is flagged",
+  async (database, dir) => {
+    await converge(database, dir, { tables: [defineTable("people", { fullname: column("text") })] });
+    await sql`insert into people values ('Ada')`.execute(database.db);
+    const renamed = {
+      tables: [
+        defineTable("persons", { name: column("text", { renamedFrom: "fullname" }) }, undefined, {
+          renamedFrom: "people",
+        }),
+      ],
+    };
+    assert.deepEqual(kinds(await converge(database, dir, renamed)), ["rename_table", "rename_column"]);
+    const rows = await sql<{ name: string }>`select name from persons`.execute(database.db);
+    assert.deepEqual(rows.rows, [{ name: "Ada" }]);
 
-  const { possibleRenames } = await import("../../src/diff/hints.ts");
-  const hintless = await plan(database, loaded({ tables: [defineTable("persons", { label: column("text") })] }, dir));
-  assert.deepEqual(possibleRenames(hintless), [{ schema: "public", table: "persons", from: "name", to: "label" }]);
-});
+    const { possibleRenames } = await import("../../src/diff/hints.ts");
+    const hintless = await plan(database, loaded({ tables: [defineTable("persons", { label: column("text") })] }, dir));
+    assert.deepEqual(possibleRenames(hintless), [{ schema: "public", table: "persons", from: "name", to: "label" }]);
+  },
+);
 
-withDb("schemas: tables in other schemas, cross-schema deferrable foreign keys", async (database, dir) => {
+databaseTest("schemas: tables in other schemas, cross-schema deferrable foreign keys", async (database, dir) => {
   const config: Config = {
     tables: [
       defineTable("crm.clients", { id: column("int", { primaryKey: true }) }),

@@ -16,8 +16,8 @@ import { migrationState, readHistory } from "../../src/migrations/history.ts";
 import { readMigrations, writeMigration } from "../../src/migrations/store.ts";
 import { column, type Config, defineTable } from "../../src/mod.ts";
 import { introspectFor } from "../../src/plan.ts";
-import { backendTest, type TestDatabase } from "../support/backends.ts";
-import { generateAndApply, loaded, plan } from "../support/pipeline.ts";
+import { databaseTest } from "../support/backends.ts";
+import { converge, loaded, plan } from "../support/pipeline.ts";
 
 const APPLY = { lockWaitMs: 10_000, statementLockTimeout: "10s" };
 
@@ -27,30 +27,9 @@ async function exec(database: Database, statements: string): Promise<void> {
   }
 }
 
-/** Open the test database and a temp project dir; close both after. */
-function withDb(name: string, fn: (database: Database, dir: string, target: TestDatabase) => Promise<void>) {
-  backendTest(name, async (target) => {
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
-    try {
-      await fn(database, dir, target);
-    } finally {
-      await database.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  });
-}
-
-/** generate + apply, then require an empty re-plan. */
-async function converge(database: Database, dir: string, config: Config): Promise<readonly Operation[]> {
-  const ops = await generateAndApply(database, loaded(config, dir));
-  assert.deepEqual(await plan(database, loaded(config, dir)), [], "re-plan is empty");
-  return ops;
-}
-
 const users = defineTable("users", { id: column("int", { primaryKey: true }) });
 
-withDb("1. a foreign key without onDelete/onUpdate is stable (NO ACTION)", async (database, dir) => {
+databaseTest("1. a foreign key without onDelete/onUpdate is stable (NO ACTION)", async (database, dir) => {
   const posts = defineTable("posts", { id: column("int"), user_id: column("int") }, (t) => [
     t.reference(["user_id"], users, ["id"]),
   ]);
@@ -60,7 +39,7 @@ withDb("1. a foreign key without onDelete/onUpdate is stable (NO ACTION)", async
   assert.deepEqual([fk.onDelete, fk.onUpdate], ["no action", "no action"]);
 });
 
-withDb("2. a composite foreign key introspects as exactly its columns, in order", async (database, dir) => {
+databaseTest("2. a composite foreign key introspects as exactly its columns, in order", async (database, dir) => {
   await exec(
     database,
     `create table tenants_users (tenant_id int, user_id int, primary key (tenant_id, user_id));
@@ -84,7 +63,7 @@ withDb("2. a composite foreign key introspects as exactly its columns, in order"
   assert.deepEqual(await plan(database, loaded(config, dir)), []);
 });
 
-withDb("3. types with modifiers and aliases round-trip; serial is never an ALTER TYPE", async (database, dir) => {
+databaseTest("3. types with modifiers and aliases round-trip; serial is never an ALTER TYPE", async (database, dir) => {
   const types = [
     "varchar(255)",
     "numeric(10, 2)",
@@ -112,7 +91,7 @@ withDb("3. types with modifiers and aliases round-trip; serial is never an ALTER
   await exec(database, "insert into typed (c0) values ('x')");
 });
 
-withDb("4. column defaults are added, changed and dropped", async (database, dir) => {
+databaseTest("4. column defaults are added, changed and dropped", async (database, dir) => {
   const t = (options: Parameters<typeof column>[1]) => ({ tables: [defineTable("d", { v: column("int", options) })] });
   await converge(database, dir, t({}));
   assert.equal((await converge(database, dir, t({ defaultSql: "1" })))[0].kind, "alter_column");
@@ -121,7 +100,7 @@ withDb("4. column defaults are added, changed and dropped", async (database, dir
   assert.deepEqual(dropped.map((op) => op.kind === "alter_column" && op.changes.default), [{ from: "2" }]);
 });
 
-withDb(
+databaseTest(
   "5. names longer than 63 bytes do not loop: generated names truncate as PostgreSQL does",
   async (database, dir) => {
     const long = "a_rather_long_table_name_that_goes_on_and_on_for_a_while";
@@ -141,7 +120,7 @@ withDb(
   },
 );
 
-withDb("6. objects outside the managed scope never produce operations", async (database, dir) => {
+databaseTest("6. objects outside the managed scope never produce operations", async (database, dir) => {
   await exec(
     database,
     `create schema other; create table other.users (id int, extra text); create table other.stuff (x int);
@@ -159,7 +138,7 @@ withDb("6. objects outside the managed scope never produce operations", async (d
   assert.deepEqual(await plan(database, loaded(both, dir)), []);
 });
 
-withDb(
+databaseTest(
   "7. objects missing from the config are removed only through the destructive gate, by name",
   async (database, dir) => {
     await converge(database, dir, { tables: [users] });
@@ -183,7 +162,7 @@ withDb(
   },
 );
 
-withDb(
+databaseTest(
   "8. dropping tables linked by foreign keys, including a cycle, works in one migration",
   async (database, dir) => {
     const a = defineTable(
@@ -211,7 +190,7 @@ withDb(
   },
 );
 
-withDb("9. casts without an assignment cast get USING (overridable)", async (database, dir) => {
+databaseTest("9. casts without an assignment cast get USING (overridable)", async (database, dir) => {
   const t = (types: [string, string, string], using?: string) => ({
     tables: [defineTable("conv", { n: column(types[0]), j: column(types[1]), u: column(types[2], { using }) })],
   });
@@ -223,7 +202,7 @@ withDb("9. casts without an assignment cast get USING (overridable)", async (dat
   assert.deepEqual(row.rows[0], { n: 42, u: "0B6F1A7E-6F0B-4F8E-9A3C-2D1E5F7A9B0C" });
 });
 
-withDb("10. an unknown type is refused before anything is generated", async (database, dir) => {
+databaseTest("10. an unknown type is refused before anything is generated", async (database, dir) => {
   const config = loaded(
     { tables: [defineTable("t", { a: column("text[]"), b: column("intgr"), c: column("inet") })] },
     dir,
@@ -236,7 +215,7 @@ withDb("10. an unknown type is refused before anything is generated", async (dat
   assert.deepEqual(await readMigrations(`${dir}/migrations`), []);
 });
 
-withDb(
+databaseTest(
   "12. apply runs exactly the stored operations in stored order; newer formats are refused",
   async (database, dir) => {
     const operations: Operation[] = [
@@ -274,21 +253,24 @@ withDb(
   },
 );
 
-withDb("13. generate --squash writes the new file first; a failure leaves the old files", async (database, dir) => {
-  const t = (columns: Record<string, ReturnType<typeof column>>) => ({
-    tables: [defineTable("s", { id: column("int"), ...columns })],
-  });
-  await converge(database, dir, t({ a: column("text") }));
-  const { openDevDatabase } = await import("../../src/migrations/dev.ts");
-  const dev = await openDevDatabase(await readMigrations(`${dir}/migrations`));
-  await generateMigration(dev, loaded(t({ a: column("text"), b: column("text") }), dir)).finally(() => dev.close());
-  const before = (await readMigrations(`${dir}/migrations`)).map((m) => m.path);
-  // Squashing to a config that drops a column is refused without --allow-destructive.
-  await assert.rejects(squashPending(database, loaded(t({}), dir)), /destructive/);
-  assert.deepEqual((await readMigrations(`${dir}/migrations`)).map((m) => m.path), before, "old files untouched");
-});
+databaseTest(
+  "13. generate --squash writes the new file first; a failure leaves the old files",
+  async (database, dir) => {
+    const t = (columns: Record<string, ReturnType<typeof column>>) => ({
+      tables: [defineTable("s", { id: column("int"), ...columns })],
+    });
+    await converge(database, dir, t({ a: column("text") }));
+    const { openDevDatabase } = await import("../../src/migrations/dev.ts");
+    const dev = await openDevDatabase(await readMigrations(`${dir}/migrations`));
+    await generateMigration(dev, loaded(t({ a: column("text"), b: column("text") }), dir)).finally(() => dev.close());
+    const before = (await readMigrations(`${dir}/migrations`)).map((m) => m.path);
+    // Squashing to a config that drops a column is refused without --allow-destructive.
+    await assert.rejects(squashPending(database, loaded(t({}), dir)), /destructive/);
+    assert.deepEqual((await readMigrations(`${dir}/migrations`)).map((m) => m.path), before, "old files untouched");
+  },
+);
 
-withDb(
+databaseTest(
   "14. a pending migration older than the newest applied one (merged branch) is applied",
   async (database, dir) => {
     const make = (id: string, table: string) =>

@@ -102,3 +102,20 @@ export function backendTest(name: string, fn: (db: TestDatabase) => Promise<void
     });
   }
 }
+
+/** `backendTest` with the database already open and a temp project directory; both cleaned up after. */
+export function databaseTest(
+  name: string,
+  fn: (database: Database, dir: string, target: TestDatabase) => Promise<void>,
+): void {
+  backendTest(name, async (target) => {
+    const dir = await Deno.makeTempDir();
+    const database = await target.open();
+    try {
+      await fn(database, dir, target);
+    } finally {
+      await database.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

@@ -1,4 +1,5 @@
 /** The library pipeline as tests drive it: config in, database changed. */
+import assert from "node:assert/strict";
 import { type LoadedConfig, validateConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/dsl.ts";
 import type { Database } from "../../src/dialect/database.ts";
@@ -25,4 +26,11 @@ export async function generateAndApply(database: Database, config: LoadedConfig)
     statementLockTimeout: "10s",
   });
   return result.operations;
+}
+
+/** generate + apply, then require an empty re-plan. */
+export async function converge(database: Database, dir: string, config: Config): Promise<readonly Operation[]> {
+  const ops = await generateAndApply(database, loaded(config, dir));
+  assert.deepEqual(await plan(database, loaded(config, dir)), [], "re-plan is empty");
+  return ops;
 }

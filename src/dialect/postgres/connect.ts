@@ -14,6 +14,9 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       max: 4,
       connect_timeout: 10,
       onnotice: () => {},
+      // Every query runs once per process: named prepared statements would only pile up
+      // (applying 5,000 tables was 5x slower than psql with them).
+      prepare: false,
       // Keep fetch_types on: it parses array results, and with it off
       // reserve() on a cold pool never settles (porsager/postgres#751).
     });
