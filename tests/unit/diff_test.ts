@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { validateConfig } from "../../src/config/load.ts";
 import { diffSchemas } from "../../src/diff/diff.ts";
 import type { Operation } from "../../src/diff/operations.ts";
-import { column, type Config, defineTable } from "../../src/mod.ts";
+import { column, type Config, defineEnum, defineTable } from "../../src/mod.ts";
 import type { SchemaModel } from "../../src/model/types.ts";
 
 const model = (config: Config): SchemaModel => validateConfig(config, "/test/kyrage.config.ts").desired;
@@ -18,6 +18,8 @@ function summary(op: Operation): string {
   if ("table" in op) parts.push(op.table);
   if (op.kind === "add_column" || op.kind === "drop_column") parts.push(op.column.name);
   if (op.kind === "alter_column") parts.push(op.column, Object.keys(op.changes).join("+"));
+  if ("name" in op) parts.push(op.name);
+  if (op.kind === "add_enum_value") parts.push(`${op.value}<${op.before ?? "end"}`);
   if ("from" in op) parts.push(`${op.from}->${op.to}`);
   for (const key of ["primaryKey", "unique", "foreignKey", "check", "index"] as const) {
     if (key in op) parts.push((op as unknown as Record<string, { name: string }>)[key].name);
@@ -35,7 +37,83 @@ interface Case {
   expected: string[];
 }
 
+const moodTable = (values: string[]) =>
+  defineTable("people", { id: column("int"), mood: column(defineEnum("mood", values)) });
+
 const CASES: Case[] = [
+  {
+    name: "enums: a new enum is created before the table that uses it",
+    current: { tables: [] },
+    desired: { tables: [moodTable(["sad", "ok"])] },
+    expected: ["create_enum public mood", "create_table public people"],
+  },
+  {
+    name: "enums: new labels are added in place, at their declared position",
+    current: { tables: [moodTable(["sad", "happy"])] },
+    desired: { tables: [moodTable(["sad", "ok", "happy", "ecstatic"])] },
+    expected: ["add_enum_value public mood ok<happy", "add_enum_value public mood ecstatic<end"],
+  },
+  {
+    name: "enums: removing or reordering labels rebuilds the type",
+    current: { tables: [moodTable(["sad", "ok", "happy"])] },
+    desired: { tables: [moodTable(["happy", "sad"])] },
+    expected: ["recreate_enum public mood sad,ok,happy->happy,sad"],
+  },
+  {
+    name: "enums: an enum no column uses any more is dropped after the column",
+    current: { tables: [moodTable(["sad"])] },
+    desired: { tables: [defineTable("people", { id: column("int") })] },
+    expected: ["drop_column public people mood", "drop_enum public mood"],
+  },
+  {
+    name: "checks: compared by normal form, added and dropped by name",
+    current: {
+      tables: [
+        defineTable(
+          "p",
+          { price: column("int") },
+          (t) => [t.check("price > 0"), t.check("price < 100", { name: "cap" })],
+        ),
+      ],
+    },
+    desired: {
+      tables: [
+        defineTable(
+          "p",
+          { price: column("int") },
+          (t) => [t.check("(PRICE>0)"), t.check("price < 1000", { name: "cap" })],
+        ),
+      ],
+    },
+    expected: ["drop_check public p cap", "add_check public p cap"],
+  },
+  {
+    name: "comments on tables and columns",
+    current: { tables: [defineTable("c", { a: column("int", { comment: "old" }) }, undefined, { comment: "t" })] },
+    desired: { tables: [defineTable("c", { a: column("int") }, undefined, { comment: "table" })] },
+    expected: ["alter_column public c a comment", "set_table_comment public c"],
+  },
+  {
+    name: "identity: added, and switched between always and by default",
+    current: {
+      tables: [defineTable("i", { a: column("int", { notNull: true }), b: column("int", { identity: "always" }) })],
+    },
+    desired: {
+      tables: [
+        defineTable("i", {
+          a: column("int", { identity: "by default" }),
+          b: column("int", { identity: "by default" }),
+        }),
+      ],
+    },
+    expected: ["alter_column public i a identity", "alter_column public i b identity"],
+  },
+  {
+    name: "generated columns: a changed expression rebuilds the column",
+    current: { tables: [defineTable("g", { a: column("int"), twice: column("int", { generatedAs: "a * 2" }) })] },
+    desired: { tables: [defineTable("g", { a: column("int"), twice: column("int", { generatedAs: "a * 3" }) })] },
+    expected: ["drop_column public g twice", "add_column public g twice"],
+  },
   {
     name: "identical schemas give nothing",
     current: { tables: [users({ email: column("text") })] },
