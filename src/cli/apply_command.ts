@@ -1,7 +1,8 @@
 /** `kyrage apply`: apply pending migrations (or print their SQL with --dry-run). */
-import { applyMigrations, checkDestructiveAllowed } from "../migrations/runner.ts";
+import { applyMigrations, checkRunnable } from "../migrations/runner.ts";
 import { migrationState, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
+import { KyrageError } from "../errors.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural, renderPlan } from "./render.ts";
@@ -17,7 +18,7 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
     const files = await readMigrations(config.migrationsDir);
     if (options.dryRun) {
       const { pending } = migrationState(files, await readHistory(database.db));
-      checkDestructiveAllowed(pending);
+      checkRunnable(pending);
       if (pending.length === 0) {
         out.line(`-- Nothing to apply: ${database.label} is up to date.`);
         return 0;
@@ -34,7 +35,7 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
       return 0;
     }
     const result = await applyMigrations(database.db, files, {
-      lockWaitMs: Number(options.lockTimeout) * 1000,
+      lockWaitMs: seconds(options.lockTimeout) * 1000,
       statementLockTimeout: options.statementLockTimeout,
       onWaiting: () => out.error("Waiting for another kyrage process to finish applying migrations..."),
       onApplied: (m, ms) =>
@@ -47,4 +48,10 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
     );
     return 0;
   });
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new KyrageError(`--lock-timeout takes a number of seconds, not "${value}".`);
+  return n;
 }

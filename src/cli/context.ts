@@ -18,16 +18,30 @@ export interface Project {
   readonly database: Database;
 }
 
+/** Where the user ran kyrage: `deno task kyrage` runs in the checkout, and INIT_CWD is where the user was. */
+export function userDirectory(): string {
+  return Deno.env.get("INIT_CWD") ?? Deno.cwd();
+}
+
+/** The config path as the user meant it, relative to where they ran kyrage. */
+export function configPathOf(options: { config: string }): string {
+  return resolve(userDirectory(), options.config);
+}
+
+/** Every password the run may meet, so no output line can show one. */
+export function registerSecrets(out: Output, options: { databaseUrl?: string }): void {
+  out.addSecret(passwordOf(options.databaseUrl ?? ""));
+  out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
+}
+
 /** Load the config, open its target (or the dev) database, and run `body`; always closes. */
 export async function withProject<T>(
   options: CommonOptions,
   out: Output,
   body: (project: Project) => Promise<T>,
 ): Promise<T> {
-  out.addSecret(passwordOf(options.databaseUrl ?? ""));
-  out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
-  // `deno task kyrage` runs in the checkout; INIT_CWD is where the user was.
-  const config = await loadConfig(resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), options.config));
+  registerSecrets(out, options);
+  const config = await loadConfig(configPathOf(options));
   const database = options.dev
     ? await openDevDatabase(await readMigrations(config.migrationsDir))
     : await openTarget(config, options, out);

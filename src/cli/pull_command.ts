@@ -4,6 +4,7 @@ import { loadConfig, type LoadedConfig, resolveTarget } from "../config/load.ts"
 import { openDatabase, passwordOf } from "../dialect/database.ts";
 import { KyrageError } from "../errors.ts";
 import { pullDatabase, writeBaseline } from "../pull/pull.ts";
+import { configPathOf, registerSecrets, userDirectory } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
 
@@ -17,10 +18,9 @@ export interface PullOptions {
 }
 
 export async function pullCommand(options: PullOptions, out: Output): Promise<number> {
-  out.addSecret(passwordOf(options.databaseUrl ?? ""));
-  out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
-  const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
-  const configPath = resolve(cwd, options.config);
+  registerSecrets(out, options);
+  const cwd = userDirectory();
+  const configPath = configPathOf(options);
   // Adopting a database may come before any config exists: --database-url is enough.
   const config: LoadedConfig = await Deno.stat(configPath).then(
     () => loadConfig(configPath),

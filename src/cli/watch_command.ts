@@ -1,12 +1,11 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
-import { resolve } from "node:path";
 import { resolveTarget } from "../config/load.ts";
 import { openDatabase, passwordOf } from "../dialect/database.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { startWatch } from "../watch/watch.ts";
-import type { CommonOptions } from "./context.ts";
+import { type CommonOptions, configPathOf, registerSecrets } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural, renderPlan } from "./render.ts";
 
@@ -17,9 +16,8 @@ export interface WatchCommandOptions extends CommonOptions {
 const clock = () => new Date().toTimeString().slice(0, 8);
 
 export async function watchCommand(options: WatchCommandOptions, out: Output): Promise<number> {
-  out.addSecret(passwordOf(options.databaseUrl ?? ""));
-  out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
-  const configPath = resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), options.config);
+  registerSecrets(out, options);
+  const configPath = configPathOf(options);
   let baseLabel = "";
   const session = await startWatch({
     configPath,

@@ -65,7 +65,7 @@ function describe(op: Operation): string | undefined {
       const removed = op.from.filter((v) => !op.to.includes(v));
       return removed.length > 0
         ? `enum labels ${removed.join(", ")} of ${op.schema}.${op.name}, and values using them`
-        : undefined;
+        : `the order of enum ${op.schema}.${op.name}'s labels (comparisons and sorting by it change)`;
     }
     case "drop_index":
       return `index ${op.schema}.${op.index.name} on ${op.table}`;

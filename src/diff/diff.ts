@@ -237,7 +237,7 @@ function diffTable(actual: Table, desired: Table): Operation[] {
 }
 
 /** Only what differs; `undefined` when the column is unchanged. */
-export function diffColumn(actual: Column, desired: Column): ColumnChanges | undefined {
+function diffColumn(actual: Column, desired: Column): ColumnChanges | undefined {
   const changes: {
     -readonly [K in keyof ColumnChanges]: ColumnChanges[K];
   } = {};

@@ -20,6 +20,15 @@ export interface AppliedMigration {
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
 
+/** Create the history table if this database has none yet. */
+export async function ensureHistoryTable(db: Db): Promise<void> {
+  await sql`create table if not exists ${sql.table(HISTORY_QUALIFIED)} (
+    id text primary key,
+    checksum text not null,
+    applied_at timestamptz not null default now()
+  )`.execute(db);
+}
+
 /** Applied migrations in id order; none when the history table is absent. */
 export async function readHistory(db: Db): Promise<AppliedMigration[]> {
   const exists = await sql<{ found: boolean }>`

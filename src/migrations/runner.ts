@@ -9,7 +9,7 @@ import { ident, literal } from "../dialect/postgres/quote.ts";
 import type { OperationOf } from "../diff/operations.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
 import { KyrageError, messageOf } from "../errors.ts";
-import { HISTORY_QUALIFIED, migrationState, readHistory } from "./history.ts";
+import { ensureHistoryTable, HISTORY_QUALIFIED, migrationState, readHistory } from "./history.ts";
 import type { StoredMigration } from "./store.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -23,8 +23,12 @@ export function migrationStatements(migration: StoredMigration): string[] {
   return migration.file.operations.flatMap(compileOperation);
 }
 
-/** Refuse, before anything runs, migrations whose destructive changes were not allowed. */
-export function checkDestructiveAllowed(migrations: readonly StoredMigration[]): void {
+/**
+ * Refuse, before anything runs, migrations that cannot be applied safely:
+ * destructive changes not allowed by their file, or a concurrent index build
+ * sharing a file with other operations.
+ */
+export function checkRunnable(migrations: readonly StoredMigration[]): void {
   for (const m of migrations) {
     if (m.file.allowDestructive) continue;
     const changes = destructiveChanges(m.file.operations);
@@ -43,15 +47,6 @@ export function checkDestructiveAllowed(migrations: readonly StoredMigration[]):
       );
     }
   }
-}
-
-/** Create the history table if this database has none yet. */
-export async function ensureHistoryTable(db: Db): Promise<void> {
-  await sql`create table if not exists ${sql.table(HISTORY_QUALIFIED)} (
-    id text primary key,
-    checksum text not null,
-    applied_at timestamptz not null default now()
-  )`.execute(db);
 }
 
 export interface ApplyOptions {
@@ -81,7 +76,7 @@ export async function applyMigrations(
     try {
       await ensureHistoryTable(conn);
       const { pending } = migrationState(files, await readHistory(conn));
-      checkDestructiveAllowed(pending);
+      checkRunnable(pending);
       const applied: StoredMigration[] = [];
       for (const migration of pending) {
         const started = performance.now();

@@ -10,7 +10,7 @@ export interface StoredMigration {
   readonly file: MigrationFile;
 }
 
-export async function checksumOf(bytes: Uint8Array): Promise<string> {
+async function checksumOf(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -14,7 +14,7 @@ export function byteLength(text: string): number {
 }
 
 /** Cut `text` to at most `bytes` bytes without splitting a character. */
-export function clipToBytes(text: string, bytes: number): string {
+function clipToBytes(text: string, bytes: number): string {
   let out = "";
   let used = 0;
   for (const char of text) {
@@ -73,7 +73,7 @@ export function foreignKeyName(
  * `ChooseIndexColumnNames`: an expression key is `expr`; a repeated name gets
  * a number (`expr`, `expr1`, ...). Key and INCLUDE columns all count.
  */
-export function indexColumnNames(columns: readonly (string | undefined)[]): string[] {
+function indexColumnNames(columns: readonly (string | undefined)[]): string[] {
   const names: string[] = [];
   for (const column of columns) {
     const original = column ?? "expr";

@@ -11,14 +11,14 @@ export type Doc =
   | { readonly kind: "array"; readonly items: readonly Doc[] }
   | { readonly kind: "object"; readonly entries: readonly (readonly [string, Doc])[] };
 
-export const WIDTH = 80;
+const WIDTH = 80;
 
 export const text = (t: string): Doc => ({ kind: "text", text: t });
 export const call = (callee: string, ...args: Doc[]): Doc => ({ kind: "call", callee, args });
 export const array = (items: Doc[]): Doc => ({ kind: "array", items });
 export const object = (entries: [string, Doc][]): Doc => ({ kind: "object", entries });
 
-export function flat(doc: Doc): string {
+function flat(doc: Doc): string {
   switch (doc.kind) {
     case "text":
       return doc.text;

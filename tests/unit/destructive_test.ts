@@ -1,0 +1,57 @@
+/** The destructive classifier: decided from operations, never from SQL text. */
+import assert from "node:assert/strict";
+import { destructiveChanges, isNarrowing } from "../../src/diff/destructive.ts";
+import type { Operation } from "../../src/diff/operations.ts";
+
+Deno.test("isNarrowing: widening conversions pass, the rest may lose values", () => {
+  const widening: [string, string][] = [
+    ["integer", "bigint"],
+    ["smallint", "integer"],
+    ["character varying(10)", "character varying(20)"],
+    ["character varying(10)", "text"],
+    ["numeric(10,2)", "numeric(12,2)"],
+    ["numeric(10,2)", "numeric"],
+    ["real", "double precision"],
+    ["timestamp without time zone", "timestamp with time zone"],
+  ];
+  const narrowing: [string, string][] = [
+    ["bigint", "integer"],
+    ["text", "character varying(10)"],
+    ["character varying(20)", "character varying(10)"],
+    ["numeric(12,2)", "numeric(10,2)"],
+    ["numeric(10,2)", "numeric(10,1)"],
+    ["text", "integer"],
+    ["double precision", "real"],
+  ];
+  for (const [from, to] of widening) assert.equal(isNarrowing(from, to), false, `${from} → ${to}`);
+  for (const [from, to] of narrowing) assert.equal(isNarrowing(from, to), true, `${from} → ${to}`);
+});
+
+Deno.test("enum rebuilds: removing labels and reordering them are both reported", () => {
+  const rebuild = (from: string[], to: string[]): Operation => ({
+    kind: "recreate_enum",
+    schema: "public",
+    name: "mood",
+    from,
+    to,
+    columns: [],
+  });
+  const [removed] = destructiveChanges([rebuild(["sad", "ok", "happy"], ["sad", "happy"])]);
+  assert.match(removed.loses, /enum labels ok of public\.mood/);
+  const [reordered] = destructiveChanges([rebuild(["sad", "ok"], ["ok", "sad"])]);
+  assert.match(reordered.loses, /order of enum public\.mood's labels/);
+});
+
+Deno.test("a changed index or constraint (dropped and re-added under its name) is not a loss", () => {
+  const index = { name: "t_a_idx", keys: [{ column: "a" }], unique: false, method: "btree", include: [] };
+  const on = { schema: "public", table: "t" };
+  assert.deepEqual(
+    destructiveChanges([{ kind: "drop_index", ...on, index }, {
+      kind: "create_index",
+      ...on,
+      index: { ...index, unique: true },
+    }]),
+    [],
+  );
+  assert.equal(destructiveChanges([{ kind: "drop_index", ...on, index }]).length, 1);
+});
