@@ -31,6 +31,9 @@ Deno.test({
   name: "compiled-mode proxy: narrow permissions, cached only, no deno.json, config importing kyrage and ./schema.ts",
   sanitizeResources: false,
   async fn() {
+    // What `deno compile` embeds: the CLI's whole module graph, dynamic imports included.
+    const cached = await new Deno.Command(Deno.execPath(), { args: ["cache", "--config", DENO_CONFIG, MAIN] }).output();
+    assert.ok(cached.success, "the module graph caches");
     const dir = await tempProject({
       "kyrage.config.ts": `import { defineConfig } from "kyrage";
 import { users } from "./schema.ts";
