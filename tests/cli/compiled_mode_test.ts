@@ -13,7 +13,13 @@ async function proxy(cwd: string, ...args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-prompt", "--cached-only", ...RUNTIME_PERMISSIONS, "--config", DENO_CONFIG, MAIN, ...args],
     cwd,
-    env: { NO_COLOR: "1", HOME: Deno.env.get("HOME") ?? cwd, PATH: Deno.env.get("PATH") ?? "" },
+    env: {
+      NO_COLOR: "1",
+      HOME: Deno.env.get("HOME") ?? cwd,
+      PATH: Deno.env.get("PATH") ?? "",
+      // The module cache is where `deno cache` put it (a compiled binary carries its own).
+      ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+    },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
