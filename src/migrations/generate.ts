@@ -57,13 +57,9 @@ async function store(
         `No migration written; rerun with --allow-destructive if that is intended.${renames.join("")}`,
     );
   }
-  // CREATE INDEX CONCURRENTLY cannot share a transaction: each gets a file of its own, after the rest.
-  const together = operations.filter((op) => !runsOutsideTransaction(op));
-  const alone = operations.filter(runsOutsideTransaction);
-  const groups = [...(together.length > 0 ? [together] : []), ...alone.map((op) => [op])];
   let path = "";
   const written: { id: string }[] = [...files];
-  for (const group of groups) {
+  for (const group of migrationBoundaries(operations)) {
     const id = nextMigrationId(written);
     written.push({ id });
     path = await writeMigration(config.migrationsDir, {
@@ -75,6 +71,20 @@ async function store(
     });
   }
   return { destructive, path };
+}
+
+/**
+ * Where one change must be split into several migrations, in order:
+ * - new enum labels first, committed on their own: PostgreSQL refuses to use
+ *   a label added in the same transaction (a default or row using it);
+ * - then everything that runs in one transaction;
+ * - then each CREATE INDEX CONCURRENTLY alone, since it runs outside one.
+ */
+export function migrationBoundaries(operations: readonly Operation[]): Operation[][] {
+  const labels = operations.filter((op) => op.kind === "add_enum_value");
+  const concurrent = operations.filter(runsOutsideTransaction);
+  const rest = operations.filter((op) => op.kind !== "add_enum_value" && !runsOutsideTransaction(op));
+  return [...[labels, rest].filter((group) => group.length > 0), ...concurrent.map((op) => [op])];
 }
 
 export interface SquashResult extends GenerateResult {

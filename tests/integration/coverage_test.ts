@@ -50,6 +50,21 @@ databaseTest("enums: create, add values in place, remove (rebuilt), drop", async
   assert.deepEqual(kinds(await converge(database, dir, t(undefined))), ["drop_column", "drop_enum"]);
 });
 
+databaseTest(
+  "enums: a new label can be used in the same change (added in a migration of its own)",
+  async (database, dir) => {
+    const t = (values: string[], fallback: string) => ({
+      tables: [defineTable("people", { mood: column(defineEnum("mood", values), { defaultSql: `'${fallback}'` }) })],
+    });
+    await converge(database, dir, t(["sad", "ok"], "ok"));
+    await converge(database, dir, t(["sad", "meh", "ok"], "meh"));
+    const files = await readMigrations(`${dir}/migrations`);
+    assert.deepEqual(files.slice(1).map((f) => f.file.operations.map((op) => op.kind)), [["add_enum_value"], [
+      "alter_column",
+    ]]);
+  },
+);
+
 databaseTest("checks: add, change, drop; spelling differences re-plan empty", async (database, dir) => {
   const t = (checks: string[]) => ({
     tables: [
