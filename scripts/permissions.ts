@@ -8,7 +8,8 @@
  *   imports, migrations/, .kyrage/) plus the PGlite image cache;
  * - net: the database server, wherever it is;
  * - env: the connection string, where the user ran `deno task` from, the
- *   cache directory, and the PG* variables postgres.js reads;
+ *   cache directory, commander's colour switches, and the PG* variables
+ *   postgres.js reads;
  * - sys: postgres.js asks the OS user name as the default database user.
  */
 export const ENV_VARS = [
@@ -16,7 +17,10 @@ export const ENV_VARS = [
   "INIT_CWD",
   "HOME",
   "XDG_CACHE_HOME",
+  // commander's colour switches, read by --help:
   "NO_COLOR",
+  "FORCE_COLOR",
+  "CLICOLOR_FORCE",
   "USER",
   "USERNAME",
   "LOGNAME",

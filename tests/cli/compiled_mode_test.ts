@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
 import { RUNTIME_PERMISSIONS } from "../../scripts/permissions.ts";
+import { createTestDatabase } from "../support/backends.ts";
 import { DENO_CONFIG, MAIN, tempProject } from "../support/cli.ts";
 
 async function proxy(cwd: string, ...args: string[]) {
@@ -36,6 +37,7 @@ Deno.test("the kyrage task runs with exactly the compiled permissions", () => {
 Deno.test({
   name: "compiled-mode proxy: narrow permissions, cached only, no deno.json, config importing kyrage and ./schema.ts",
   sanitizeResources: false,
+  sanitizeOps: false,
   async fn() {
     // What `deno compile` embeds: the CLI's whole module graph, dynamic imports included.
     const cached = await new Deno.Command(Deno.execPath(), { args: ["cache", "--config", DENO_CONFIG, MAIN] }).output();
@@ -51,6 +53,11 @@ export const users = defineTable("users", { id: column("bigserial", { primaryKey
 
     const version = await proxy(dir, "--version");
     assert.equal(version.stdout.trim(), denoJson.version, version.stderr);
+    for (const args of [["--help"], ["plan", "--help"], ["watch", "--help"]]) {
+      const help = await proxy(dir, ...args);
+      assert.equal(help.code, 0, `${args.join(" ")}: ${help.stderr}`);
+      assert.match(help.stdout, /Usage: kyrage/);
+    }
     const plan = await proxy(dir, "plan", "--dev");
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /CREATE TABLE "public"\."users"/);
@@ -61,6 +68,22 @@ export const users = defineTable("users", { id: column("bigserial", { primaryKey
     const apply = await proxy(dir, "apply");
     assert.equal(apply.code, 0, apply.stderr);
     assert.match(apply.stdout, /Applied 1 migration to pglite:/, "the embedded PGlite works under these permissions");
+    for (
+      const args of [["status", "--json"], ["rebaseline"], ["generate", "--squash"], ["pull", "--out", "pulled.ts"]]
+    ) {
+      const result = await proxy(dir, ...args);
+      assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
+    }
+
+    // And a PostgreSQL server through postgres.js, which reads PG* variables and the OS user.
+    const server = await createTestDatabase("postgres");
+    try {
+      const plan = await proxy(dir, "plan", "--exit-code", "--database-url", server.databaseUrl!);
+      assert.equal(plan.code, 2, plan.stderr);
+      assert.match(plan.stdout, /CREATE TABLE "public"\."users"/);
+    } finally {
+      await server.dispose();
+    }
   },
 });
 
