@@ -1,7 +1,7 @@
 /** `kyrage plan`: print the SQL the current diff would produce. */
 import { compileOperation } from "../dialect/postgres/compile.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
-import { planChanges } from "../plan.ts";
+import { nullBlockers, planChanges } from "../plan.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural, renderPlan } from "./render.ts";
@@ -14,6 +14,7 @@ export interface PlanOptions extends CommonOptions {
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const ops = await planChanges(database, config.desired);
+    const blockers = await nullBlockers(database, ops);
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
     if (options.json) {
       out.line(JSON.stringify(
@@ -23,6 +24,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
           operations: ops,
           statements: ops.flatMap(compileOperation),
           destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
+          nullBlockers: blockers,
         },
         null,
         2,
@@ -35,6 +37,9 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     }
     out.line(`-- ${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`);
     for (const line of renderPlan(ops)) out.line(line);
+    for (const b of blockers) {
+      out.line(`-- WILL FAIL: ${b.column} has ${b.nulls === 1000 ? "1000+" : b.nulls} NULL values; backfill it first`);
+    }
     return changed;
   });
 }

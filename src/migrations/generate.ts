@@ -5,7 +5,7 @@ import { type DestructiveChange, destructiveChanges } from "../diff/destructive.
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
 import type { Operation } from "../diff/operations.ts";
 import { KyrageError } from "../errors.ts";
-import { planChanges } from "../plan.ts";
+import { nullBlockers, planChanges } from "../plan.ts";
 import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
 import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
@@ -38,7 +38,19 @@ export async function generateMigration(
     );
   }
   const operations = await planChanges(database, config.desired);
+  await refuseNullBlockers(database, operations);
   return { ...await store(config, operations, files, options), operations };
+}
+
+/** A migration that can only fail is not written: NOT NULL on a column that holds NULLs. */
+async function refuseNullBlockers(database: Database, operations: readonly Operation[]): Promise<void> {
+  const blockers = await nullBlockers(database, operations);
+  if (blockers.length === 0) return;
+  const found = blockers.map((b) => `${b.column} has ${b.nulls === 1000 ? "1000+" : b.nulls} NULL values`);
+  throw new KyrageError(
+    `Making these columns NOT NULL would fail on ${database.label}: ${found.join("; ")}. ` +
+      "Backfill those rows first (UPDATE ... WHERE ... IS NULL), or leave the column nullable. No migration written.",
+  );
 }
 
 /** Gate destructive changes, then write the operations as the newest migration. */

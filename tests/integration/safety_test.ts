@@ -276,3 +276,29 @@ backendTest(
     }
   },
 );
+
+backendTest(
+  "making a column NOT NULL while it holds NULLs is refused at generate, naming the column",
+  async (target) => {
+    const dir = await Deno.makeTempDir();
+    const database = await target.open();
+    const table = (notNull: boolean) => ({
+      tables: [defineTable("people", { id: column("int"), email: column("text", { notNull }) })],
+    });
+    try {
+      await generateMigration(database, loaded(table(false), dir));
+      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+      await sql`insert into people values (1, 'a@b.c'), (2, null), (3, null)`.execute(database.db);
+      await assert.rejects(
+        generateMigration(database, loaded(table(true), dir)),
+        (e: Error) => e instanceof KyrageError && /public\.people\.email has 2 NULL values/.test(e.message),
+      );
+      assert.equal((await readMigrations(`${dir}/migrations`)).length, 1, "nothing written");
+      await sql`update people set email = 'x@y.z' where email is null`.execute(database.db);
+      const result = await generateMigration(database, loaded(table(true), dir));
+      assert.ok(result.path, "after the backfill it generates");
+    } finally {
+      await database.close();
+    }
+  },
+);
