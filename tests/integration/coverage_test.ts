@@ -161,3 +161,19 @@ databaseTest("schemas: tables in other schemas, cross-schema deferrable foreign 
     await sql`insert into crm.clients values (7)`.execute(tx);
   });
 });
+
+databaseTest(
+  "an expression PostgreSQL rejects is reported with its table, before anything is written",
+  async (database, dir) => {
+    const config: Config = {
+      tables: [
+        defineTable("fine", { a: column("int") }, (b) => [b.check("a > 0")]),
+        defineTable("broken", { a: column("int") }, (b) => [b.check("no_such_column > 0")]),
+      ],
+    };
+    await assert.rejects(
+      plan(database, loaded(config, dir)),
+      (e: Error) => /rejects an expression of table public\.broken/.test(e.message) && /no_such_column/.test(e.message),
+    );
+  },
+);

@@ -84,16 +84,24 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
           }); END IF; END$$`,
         );
       }
-      for (const table of work) {
-        for (const statement of scratchStatements(table)) {
-          try {
-            await run(statement);
-          } catch (error) {
-            throw new KyrageError(
-              `PostgreSQL rejects an expression of table ${table.schema}.${table.name} in the config: ${
-                messageOf(error)
-              }\n  statement: ${statement}`,
-            );
+      // One round trip for every scratch table, however many there are.
+      const scratch = work.map((table) => ({ table, statements: scratchStatements(table) }));
+      const batch = scratch.flatMap((s) => s.statements).map((statement) => `EXECUTE ${literal(statement)};`);
+      await run("SAVEPOINT scratch");
+      try {
+        await run(`DO $kyrage$BEGIN ${batch.join(" ")} END$kyrage$`);
+      } catch {
+        // Find the statement PostgreSQL rejects, to name its table.
+        await run("ROLLBACK TO SAVEPOINT scratch");
+        for (const { table, statements } of scratch) {
+          for (const statement of statements) {
+            await run(statement).catch((error) => {
+              throw new KyrageError(
+                `PostgreSQL rejects an expression of table ${table.schema}.${table.name} in the config: ${
+                  messageOf(error)
+                }\n  statement: ${statement}`,
+              );
+            });
           }
         }
       }
