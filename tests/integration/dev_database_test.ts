@@ -9,7 +9,7 @@ import { applyMigrations } from "../../src/migrations/runner.ts";
 import { readHistory } from "../../src/migrations/history.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
 import { introspectFor } from "../../src/plan.ts";
-import { backendTest } from "../support/backends.ts";
+import { backendTest, databaseTest } from "../support/backends.ts";
 import { loaded, plan } from "../support/pipeline.ts";
 import { blog, commerce } from "../support/schemas.ts";
 
@@ -41,11 +41,10 @@ backendTest("generate on the dev database never touches the target; check follow
   assert.ok(missing.some((op) => op.kind === "add_column" && op.column.name === "bio"), "check names what is missing");
 });
 
-backendTest("generate --squash replaces pending files with one, leaving applied files alone", async (target) => {
-  const dir = await Deno.makeTempDir();
-  const initial = loaded(commerce(), dir);
-  const database = await target.open();
-  try {
+databaseTest(
+  "generate --squash replaces pending files with one, leaving applied files alone",
+  async (database, dir) => {
+    const initial = loaded(commerce(), dir);
     await generateMigration(database, initial);
     await applyMigrations(database.db, await readMigrations(initial.migrationsDir), APPLY);
     const [applied] = await readMigrations(initial.migrationsDir);
@@ -57,7 +56,7 @@ backendTest("generate --squash replaces pending files with one, leaving applied 
       await generateMigration(dev, config, { allowDestructive: true }).finally(() => dev.close());
     }
     const finalConfig = loaded(commerce(true), dir);
-    const dev = await openDevDatabase(await readMigrations(dir + "/migrations"));
+    const dev = await openDevDatabase(await readMigrations(initial.migrationsDir));
     await generateMigration(dev, finalConfig, { allowDestructive: true }).finally(() => dev.close());
     assert.equal((await readMigrations(initial.migrationsDir)).length, 4);
 
@@ -71,7 +70,5 @@ backendTest("generate --squash replaces pending files with one, leaving applied 
     await applyMigrations(database.db, files, APPLY);
     assert.deepEqual(await plan(database, finalConfig), [], "the squashed migration converges");
     assert.deepEqual(await checkHistory(finalConfig), []);
-  } finally {
-    await database.close();
-  }
-});
+  },
+);

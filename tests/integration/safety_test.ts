@@ -13,7 +13,7 @@ import { readHistory } from "../../src/migrations/history.ts";
 import { applyMigrations } from "../../src/migrations/runner.ts";
 import { readMigrations, writeMigration } from "../../src/migrations/store.ts";
 import { column, type Config, defineTable } from "../../src/mod.ts";
-import { backendTest, createTestDatabase } from "../support/backends.ts";
+import { createTestDatabase, databaseTest } from "../support/backends.ts";
 import { projectFor, spawnCli } from "../support/cli.ts";
 import { loaded, plan } from "../support/pipeline.ts";
 
@@ -157,32 +157,26 @@ Deno.test({
   },
 });
 
-backendTest(
+databaseTest(
   "a failing statement in the 2nd of 3 migrations: 1st stays, 2nd leaves no trace, 3rd not attempted",
-  async (target) => {
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
-    try {
-      await migration(dir, "20250101000000000", table("one"));
-      await migration(dir, "20250102000000000", [
-        ...table("two"),
-        { kind: "add_column", schema: "public", table: "missing", column: { name: "x", type: "text", notNull: false } },
-      ]);
-      await migration(dir, "20250103000000000", table("three"));
-      await assert.rejects(
-        applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY),
-        (e: Error) =>
-          e instanceof KyrageError && e.message.includes("Migration 20250102000000000") &&
-          e.message.includes('ALTER TABLE "public"."missing" ADD COLUMN "x" text') &&
-          /relation "public\.missing" does not exist/.test(e.message),
-      );
-      assert.equal(await exists(database, "one"), true);
-      assert.equal(await exists(database, "two"), false);
-      assert.equal(await exists(database, "three"), false);
-      assert.deepEqual((await readHistory(database.db)).map((h) => h.id), ["20250101000000000"]);
-    } finally {
-      await database.close();
-    }
+  async (database, dir) => {
+    await migration(dir, "20250101000000000", table("one"));
+    await migration(dir, "20250102000000000", [
+      ...table("two"),
+      { kind: "add_column", schema: "public", table: "missing", column: { name: "x", type: "text", notNull: false } },
+    ]);
+    await migration(dir, "20250103000000000", table("three"));
+    await assert.rejects(
+      applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY),
+      (e: Error) =>
+        e instanceof KyrageError && e.message.includes("Migration 20250102000000000") &&
+        e.message.includes('ALTER TABLE "public"."missing" ADD COLUMN "x" text') &&
+        /relation "public\.missing" does not exist/.test(e.message),
+    );
+    assert.equal(await exists(database, "one"), true);
+    assert.equal(await exists(database, "two"), false);
+    assert.equal(await exists(database, "three"), false);
+    assert.deepEqual((await readHistory(database.db)).map((h) => h.id), ["20250101000000000"]);
   },
 );
 
@@ -226,35 +220,27 @@ const DESTRUCTIVE: [string, Config, Config, RegExp][] = [
 ];
 
 for (const [kind, before, after, loses] of DESTRUCTIVE) {
-  backendTest(`destructive "${kind}": refused without the flag, applied with it`, async (target) => {
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
-    try {
-      await generateMigration(database, loaded(before, dir));
-      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
-      await assert.rejects(generateMigration(database, loaded(after, dir)), loses);
-      assert.equal((await readMigrations(`${dir}/migrations`)).length, 1, "nothing written");
+  databaseTest(`destructive "${kind}": refused without the flag, applied with it`, async (database, dir) => {
+    await generateMigration(database, loaded(before, dir));
+    await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+    await assert.rejects(generateMigration(database, loaded(after, dir)), loses);
+    assert.equal((await readMigrations(`${dir}/migrations`)).length, 1, "nothing written");
 
-      const result = await generateMigration(database, loaded(after, dir), { allowDestructive: true });
-      const [, written] = await readMigrations(`${dir}/migrations`);
-      assert.equal(written.file.allowDestructive, true, "the flag is recorded in the file");
-      // A hand-edited file that drops the flag is refused by apply.
-      await Deno.writeTextFile(result.path!, JSON.stringify({ ...written.file, allowDestructive: false }));
-      await assert.rejects(applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY), loses);
-      await Deno.writeTextFile(result.path!, JSON.stringify(written.file));
-      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
-      assert.deepEqual(await plan(database, loaded(after, dir)), []);
-    } finally {
-      await database.close();
-    }
+    const result = await generateMigration(database, loaded(after, dir), { allowDestructive: true });
+    const [, written] = await readMigrations(`${dir}/migrations`);
+    assert.equal(written.file.allowDestructive, true, "the flag is recorded in the file");
+    // A hand-edited file that drops the flag is refused by apply.
+    await Deno.writeTextFile(result.path!, JSON.stringify({ ...written.file, allowDestructive: false }));
+    await assert.rejects(applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY), loses);
+    await Deno.writeTextFile(result.path!, JSON.stringify(written.file));
+    await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+    assert.deepEqual(await plan(database, loaded(after, dir)), []);
   });
 }
 
-backendTest(
+databaseTest(
   "hostile identifiers round-trip: quotes, spaces, unicode, reserved words, 63-byte names",
-  async (target) => {
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
+  async (database, dir) => {
     const name63 = "é".repeat(31) + "x"; // 63 bytes
     const config: Config = {
       tables: [
@@ -267,38 +253,28 @@ backendTest(
         defineTable("select", { from: column("int") }, (t) => [t.reference(["from"], name63, [`${"c".repeat(62)}"`])]),
       ],
     };
-    try {
-      await generateMigration(database, loaded(config, dir));
-      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
-      assert.deepEqual(await plan(database, loaded(config, dir)), []);
-    } finally {
-      await database.close();
-    }
+    await generateMigration(database, loaded(config, dir));
+    await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+    assert.deepEqual(await plan(database, loaded(config, dir)), []);
   },
 );
 
-backendTest(
+databaseTest(
   "making a column NOT NULL while it holds NULLs is refused at generate, naming the column",
-  async (target) => {
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
+  async (database, dir) => {
     const table = (notNull: boolean) => ({
       tables: [defineTable("people", { id: column("int"), email: column("text", { notNull }) })],
     });
-    try {
-      await generateMigration(database, loaded(table(false), dir));
-      await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
-      await sql`insert into people values (1, 'a@b.c'), (2, null), (3, null)`.execute(database.db);
-      await assert.rejects(
-        generateMigration(database, loaded(table(true), dir)),
-        (e: Error) => e instanceof KyrageError && /public\.people\.email has 2 NULL values/.test(e.message),
-      );
-      assert.equal((await readMigrations(`${dir}/migrations`)).length, 1, "nothing written");
-      await sql`update people set email = 'x@y.z' where email is null`.execute(database.db);
-      const result = await generateMigration(database, loaded(table(true), dir));
-      assert.ok(result.path, "after the backfill it generates");
-    } finally {
-      await database.close();
-    }
+    await generateMigration(database, loaded(table(false), dir));
+    await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
+    await sql`insert into people values (1, 'a@b.c'), (2, null), (3, null)`.execute(database.db);
+    await assert.rejects(
+      generateMigration(database, loaded(table(true), dir)),
+      (e: Error) => e instanceof KyrageError && /public\.people\.email has 2 NULL values/.test(e.message),
+    );
+    assert.equal((await readMigrations(`${dir}/migrations`)).length, 1, "nothing written");
+    await sql`update people set email = 'x@y.z' where email is null`.execute(database.db);
+    const result = await generateMigration(database, loaded(table(true), dir));
+    assert.ok(result.path, "after the backfill it generates");
   },
 );
