@@ -17,6 +17,7 @@ import { introspectFor, renderSql } from "../src/plan.ts";
 import { readMigrations } from "../src/migrations/store.ts";
 import { startPostgres } from "../scripts/postgres_server.ts";
 import { type BackendName, createTestDatabase } from "../tests/support/backends.ts";
+import { createPgliteTemplate } from "../tests/support/pglite_template.ts";
 import { databaseBlock, DENO_CONFIG, MAIN } from "../tests/support/cli.ts";
 import { generatedConfig, generatedConfigSource } from "./schema.ts";
 
@@ -223,6 +224,10 @@ const server = BACKENDS.includes("postgres") && !Deno.env.get("KYRAGE_TEST_DATAB
   ? await startPostgres()
   : undefined;
 if (server) Deno.env.set("KYRAGE_TEST_DATABASE_URL", server.url);
+const template = BACKENDS.includes("pglite") && !Deno.env.get("KYRAGE_TEST_PGLITE_TEMPLATE")
+  ? await createPgliteTemplate()
+  : undefined;
+if (template) Deno.env.set("KYRAGE_TEST_PGLITE_TEMPLATE", template);
 try {
   const rows: Row[] = [];
   for (const backend of BACKENDS) {
@@ -304,4 +309,5 @@ try {
   console.log(out.join("\n"));
 } finally {
   await server?.stop();
+  if (template) await Deno.remove(template, { recursive: true }).catch(() => {});
 }

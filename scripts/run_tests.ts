@@ -9,11 +9,14 @@ import { createPgliteTemplate } from "../tests/support/pglite_template.ts";
 
 const server = Deno.env.get("KYRAGE_TEST_DATABASE_URL") ? undefined : await startPostgres();
 const template = Deno.env.get("KYRAGE_TEST_PGLITE_TEMPLATE") ?? await createPgliteTemplate();
+// Every temp dir the tests make (projects, PGlite copies) lands here and goes with it.
+const scratch = await Deno.makeTempDir({ prefix: "kyrage-test-run-" });
 let code = 1;
 // Ctrl-C or a CI timeout must not leave a server running.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
     await server?.stop();
+    await Deno.remove(scratch, { recursive: true }).catch(() => {});
     Deno.exit(130);
   });
 }
@@ -24,6 +27,7 @@ try {
       KYRAGE_TEST_DATABASE_URL: Deno.env.get("KYRAGE_TEST_DATABASE_URL") ?? server!.url,
       KYRAGE_TEST_PGLITE_TEMPLATE: template,
       NO_COLOR: "1",
+      TMPDIR: scratch,
     },
     stdout: "piped",
     stderr: "inherit",
@@ -46,6 +50,7 @@ try {
   console.log(summary ? `\n${summary}` : "\n0 passed, 1 failed (the test run did not finish)");
 } finally {
   await server?.stop();
+  await Deno.remove(scratch, { recursive: true }).catch(() => {});
   if (!Deno.env.get("KYRAGE_TEST_PGLITE_TEMPLATE")) await Deno.remove(template, { recursive: true }).catch(() => {});
 }
 Deno.exit(code);

@@ -73,7 +73,10 @@ async function createPgliteDatabase(): Promise<TestDatabase> {
     target,
     dataDir,
     open: () => openDatabase(target),
-    dispose: () => Deno.remove(dataDir, { recursive: true }).catch(() => {}),
+    async dispose() {
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+      await Deno.remove(`${dataDir}.lock`).catch(() => {}); // the data-dir lock file beside it
+    },
   };
 }
 
