@@ -2,9 +2,7 @@
  * The planning pipeline every command shares: introspect the database,
  * diff it against the desired model, and render operations as SQL.
  */
-import { sql } from "kysely";
 import { compileOperation } from "./dialect/postgres/compile.ts";
-import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import type { Database } from "./dialect/database.ts";
@@ -41,7 +39,9 @@ async function checkTypes(database: Database, desired: SchemaModel): Promise<voi
     for (const column of table.columns) {
       if (declared.has(column.type.replace(/\[\]$/, ""))) continue;
       const at = `${table.schema}.${table.name}.${column.name}`;
-      columnsByType.set(column.type, [...(columnsByType.get(column.type) ?? []), at]);
+      const columns = columnsByType.get(column.type);
+      if (columns) columns.push(at);
+      else columnsByType.set(column.type, [at]);
     }
   }
   const unknown = await unknownTypes(database.db, [...columnsByType.keys()]);
@@ -76,45 +76,4 @@ export async function detectDrift(
   } finally {
     await dev.close();
   }
-}
-
-export interface NullBlocker {
-  /** `schema.table.column` */
-  readonly column: string;
-  /** NULL rows found, counted up to 1,000. */
-  readonly nulls: number;
-}
-
-/**
- * Columns the operations make NOT NULL that hold NULLs now: `SET NOT NULL`
- * would fail on them at apply time. One query for all of them; columns of
- * tables or columns renamed in the same plan are left to PostgreSQL.
- */
-export async function nullBlockers(database: Database, ops: readonly Operation[]): Promise<NullBlocker[]> {
-  const renamed = new Set(
-    ops.flatMap((op) =>
-      op.kind === "rename_table"
-        ? [`${op.schema}.${op.to}`]
-        : op.kind === "rename_column"
-        ? [`${op.schema}.${op.table}.${op.to}`]
-        : []
-    ),
-  );
-  const checks = ops.flatMap((op) =>
-    op.kind === "alter_column" && op.changes.notNull?.to === true && !renamed.has(`${op.schema}.${op.table}`) &&
-      !renamed.has(`${op.schema}.${op.table}.${op.column}`)
-      ? [{
-        label: `${op.schema}.${op.table}.${op.column}`,
-        table: qualified(op.schema, op.table),
-        column: ident(op.column),
-      }]
-      : []
-  );
-  if (checks.length === 0) return [];
-  const query = checks.map((c) =>
-    `select ${literal(c.label)} as column, count(*)::int as nulls ` +
-    `from (select 1 from ${c.table} where ${c.column} is null limit 1000) s`
-  ).join(" union all ");
-  const rows = await sql.raw<NullBlocker>(query).execute(database.db);
-  return rows.rows.filter((r) => r.nulls > 0);
 }

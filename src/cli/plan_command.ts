@@ -1,10 +1,11 @@
 /** `kyrage plan`: print the SQL the current diff would produce. */
 import { compileOperation } from "../dialect/postgres/compile.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
-import { nullBlockers, planChanges } from "../plan.ts";
+import { planChanges } from "../plan.ts";
+import { planBlockers } from "../blockers.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural, renderPlan } from "./render.ts";
+import { plural, renderPlan, sqlComment } from "./render.ts";
 
 export interface PlanOptions extends CommonOptions {
   exitCode?: boolean;
@@ -14,7 +15,7 @@ export interface PlanOptions extends CommonOptions {
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const ops = await planChanges(database, config.desired);
-    const blockers = await nullBlockers(database, ops);
+    const blockers = await planBlockers(database, ops);
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
     if (options.json) {
       out.line(JSON.stringify(
@@ -24,7 +25,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
           operations: ops,
           statements: ops.flatMap(compileOperation),
           destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
-          nullBlockers: blockers,
+          blockers,
         },
         null,
         2,
@@ -32,13 +33,13 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
       return changed;
     }
     if (ops.length === 0) {
-      out.line(`-- No changes: ${database.label} matches ${config.path}.`);
+      out.line(sqlComment(`No changes: ${database.label} matches ${config.path}.`));
       return 0;
     }
-    out.line(`-- ${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`);
+    out.line(sqlComment(`${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`));
     for (const line of renderPlan(ops)) out.line(line);
     for (const b of blockers) {
-      out.line(`-- WILL FAIL: ${b.column} has ${b.nulls === 1000 ? "1000+" : b.nulls} NULL values; backfill it first`);
+      out.line(sqlComment(`WILL FAIL: ${b.object} ${b.reason}`));
     }
     return changed;
   });

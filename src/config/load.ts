@@ -34,9 +34,23 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   try {
     module = await import(pathToFileURL(await Deno.realPath(absolute)).href);
   } catch (error) {
-    throw new KyrageError(`Cannot load config ${absolute}: ${messageOf(error)}`, { cause: error });
+    throw new KyrageError(`Cannot load config ${absolute}: ${describeLoadError(error)}`, { cause: error });
   }
   return validateConfig(module.default, absolute);
+}
+
+/**
+ * An error raised while importing the config: its message, and where in the
+ * user's files it was thrown (a syntax error's message already says where).
+ */
+export function describeLoadError(error: unknown): string {
+  const message = messageOf(error);
+  const stack = error instanceof Error ? error.stack ?? "" : "";
+  const own = new URL("../", import.meta.url).href;
+  const frame = stack.split("\n").slice(1).map((line) => /(file:\/\/[^\s()]+:\d+:\d+)/.exec(line)?.[1])
+    .find((url) => url !== undefined && !url.startsWith(own));
+  if (!frame || message.includes(frame)) return message;
+  return `${message} (thrown at ${decodeURIComponent(frame.replace(/^file:\/\//, ""))})`;
 }
 
 /** Validate an already-imported default export (also used by watch workers). */

@@ -29,6 +29,7 @@ export function describeOperation(op: Operation): string {
     case "alter_column": {
       const c = op.changes;
       const parts: string[] = [];
+      if (c.generated) parts.push("no longer generated (values kept)");
       if (c.type) parts.push(`type ${c.type.from} → ${c.type.to}`);
       if (c.notNull) parts.push(c.notNull.to ? "set not null" : "drop not null");
       if (c.default) parts.push(c.default.to !== undefined ? `default ${c.default.to}` : "drop default");

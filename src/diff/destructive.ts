@@ -17,7 +17,9 @@ const WIDENS_TO: Record<string, readonly string[]> = {
   bigint: ["numeric"],
   real: ["double precision"],
   "timestamp without time zone": ["timestamp with time zone"],
-  json: ["jsonb", "text"],
+  // Not jsonb: it keeps one of duplicate keys and drops key order and spacing.
+  json: ["text"],
+  jsonb: ["json", "text"],
 };
 
 const LENGTH = /^(character varying|character|numeric|bit varying)\((\d+)(?:,(\d+))?\)$/;
@@ -51,7 +53,12 @@ function describe(op: Operation): string | undefined {
     case "alter_column": {
       const lost: string[] = [];
       const { type, default: def } = op.changes;
-      if (type && isNarrowing(type.from, type.to)) {
+      if (type?.using !== undefined) {
+        // A hand-written conversion can compute anything: the gate cannot know it keeps the values.
+        lost.push(
+          `values of ${at(op.table)}.${op.column}, rewritten by USING ${type.using} (${type.from} → ${type.to})`,
+        );
+      } else if (type && isNarrowing(type.from, type.to)) {
         lost.push(`values of ${at(op.table)}.${op.column} that do not fit ${type.to} (was ${type.from})`);
       }
       if (def && def.from !== undefined && def.to === undefined && !op.changes.serial) {

@@ -18,7 +18,7 @@ export function possibleRenames(ops: readonly Operation[]): PossibleRename[] {
     if (dropped.kind !== "drop_column") continue;
     const added = ops.find((op) =>
       op.kind === "add_column" && op.schema === dropped.schema && op.table === dropped.table &&
-      op.column.type === dropped.column.type
+      op.column.name !== dropped.column.name && op.column.type === dropped.column.type
     );
     if (added?.kind === "add_column") {
       found.push({ schema: dropped.schema, table: dropped.table, from: dropped.column.name, to: added.column.name });

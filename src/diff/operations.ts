@@ -29,6 +29,8 @@ export interface EnumColumn {
 
 /** What changed in a column; only these clauses are emitted. */
 export interface ColumnChanges {
+  /** A generated column becomes a plain one (`DROP EXPRESSION`), keeping its values. */
+  readonly generated?: { readonly from: string };
   readonly type?: { readonly from: string; readonly to: string; readonly using?: string };
   readonly notNull?: { readonly from: boolean; readonly to: boolean };
   readonly default?: { readonly from?: string; readonly to?: string };

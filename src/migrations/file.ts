@@ -99,6 +99,7 @@ const operation = z.discriminatedUnion("kind", [
     ...onTable,
     column: name,
     changes: z.strictObject({
+      generated: z.strictObject({ from: z.string() }).optional(),
       type: z.strictObject({ from: name, to: name, using: z.string().optional() }).optional(),
       notNull: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
       default: change(z.string()).optional(),
@@ -139,6 +140,9 @@ export interface MigrationFile {
   readonly operations: readonly Operation[];
 }
 
+const UNREADABLE = "kyrage reads every migration file before it does anything, so nothing was done; " +
+  "fix the file or restore it from version control.";
+
 /** Parse and validate a migration file's text; errors name the file. */
 export function parseMigration(text: string, path: string): MigrationFile {
   let json: unknown;
@@ -146,7 +150,7 @@ export function parseMigration(text: string, path: string): MigrationFile {
     json = JSON.parse(text);
   } catch (error) {
     throw new KyrageError(
-      `Migration file ${path} is not valid JSON: ${(error as Error).message}. Nothing was applied.`,
+      `Migration file ${path} is not valid JSON: ${(error as Error).message}. ${UNREADABLE}`,
     );
   }
   const format = (json as { format?: unknown })?.format;
@@ -159,7 +163,7 @@ export function parseMigration(text: string, path: string): MigrationFile {
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new KyrageError(
-      `Migration file ${path} is malformed at ${formatPath(issue.path)}: ${issue.message}. Nothing was applied.`,
+      `Migration file ${path} is malformed at ${formatPath(issue.path)}: ${issue.message}. ${UNREADABLE}`,
     );
   }
   return result.data as MigrationFile;

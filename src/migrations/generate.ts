@@ -5,7 +5,8 @@ import { type DestructiveChange, destructiveChanges } from "../diff/destructive.
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
 import type { Operation } from "../diff/operations.ts";
 import { KyrageError } from "../errors.ts";
-import { nullBlockers, planChanges } from "../plan.ts";
+import { planChanges } from "../plan.ts";
+import { planBlockers } from "../blockers.ts";
 import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
 import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
@@ -38,18 +39,17 @@ export async function generateMigration(
     );
   }
   const operations = await planChanges(database, config.desired);
-  await refuseNullBlockers(database, operations);
+  await refuseBlockers(database, operations);
   return { ...await store(config, operations, files, options), operations };
 }
 
-/** A migration that can only fail is not written: NOT NULL on a column that holds NULLs. */
-async function refuseNullBlockers(database: Database, operations: readonly Operation[]): Promise<void> {
-  const blockers = await nullBlockers(database, operations);
+/** A migration that can only fail is not written (see blockers.ts). */
+async function refuseBlockers(database: Database, operations: readonly Operation[]): Promise<void> {
+  const blockers = await planBlockers(database, operations);
   if (blockers.length === 0) return;
-  const found = blockers.map((b) => `${b.column} has ${b.nulls === 1000 ? "1000+" : b.nulls} NULL values`);
   throw new KyrageError(
-    `Making these columns NOT NULL would fail on ${database.label}: ${found.join("; ")}. ` +
-      "Backfill those rows first (UPDATE ... WHERE ... IS NULL), or leave the column nullable. No migration written.",
+    `The migration would fail on ${database.label}: ${blockers.map((b) => `${b.object} ${b.reason}`).join("; ")}. ` +
+      "No migration written.",
   );
 }
 

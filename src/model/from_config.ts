@@ -14,7 +14,7 @@ import {
   primaryKeyName,
   uniqueName,
 } from "./names.ts";
-import { normalizeType } from "./normalize.ts";
+import { mentionsColumn, normalizeType } from "./normalize.ts";
 import type {
   CheckConstraint,
   Column,
@@ -29,21 +29,38 @@ import type {
 } from "./types.ts";
 import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
+import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
 
 export const DEFAULT_SCHEMA = "public";
 
-/** A problem in the config, at a key path such as `tables[2].columns.email`. */
-export class ConfigIssue extends Error {
-  constructor(readonly path: string, message: string) {
-    super(message);
+export { ConfigIssue };
+
+/**
+ * `"billing.invoices"` → `["billing", "invoices"]`; no dot → public. A name
+ * holding a dot is written quoted, as in SQL: `'"my.table"'` is table
+ * `my.table` in public, `'billing."a.b"'` is `a.b` in billing (`""` is a quote).
+ */
+export function splitQualified(name: string, path = "name"): [string, string] {
+  if (!name.includes('"')) {
+    const dot = name.indexOf(".");
+    if (dot === -1) return [DEFAULT_SCHEMA, name];
+    return [name.slice(0, dot), name.slice(dot + 1)];
   }
+  const parts = /^(?:("(?:[^"]|"")*"|[^."]+)\.)?("(?:[^"]|"")*"|[^."]+)$/.exec(name);
+  if (!parts) {
+    throw new ConfigIssue(
+      path,
+      `cannot read the name ${name}: quote a part that holds a dot or a quote ("my.table", with "" for a quote)`,
+    );
+  }
+  const unquote = (part: string) => part.startsWith('"') ? part.slice(1, -1).replaceAll('""', '"') : part;
+  return [parts[1] === undefined ? DEFAULT_SCHEMA : unquote(parts[1]), unquote(parts[2])];
 }
 
-/** `"billing.invoices"` → `["billing", "invoices"]`; no dot → public. */
-export function splitQualified(name: string): [string, string] {
-  const dot = name.indexOf(".");
-  if (dot === -1) return [DEFAULT_SCHEMA, name];
-  return [name.slice(0, dot), name.slice(dot + 1)];
+/** The inverse of {@link splitQualified}: how the DSL names `schema.name`. */
+export function joinQualified(schema: string, name: string): string {
+  const part = (p: string) => (p.includes(".") || p.includes('"') ? `"${p.replaceAll('"', '""')}"` : p);
+  return schema === DEFAULT_SCHEMA ? part(name) : `${part(schema)}.${part(name)}`;
 }
 
 /** The SQL spelling of a user type, as `format_type` prints it. */
@@ -75,9 +92,9 @@ export function desiredModel(config: ValidConfig): SchemaModel {
   config.tables.forEach((table, i) => {
     table.constraints.forEach((c, j) => {
       if (c.kind !== "reference") return;
-      const [schema, name] = splitQualified(c.table);
-      const target = byName.get(qualifiedName(schema, name));
       const path = `tables[${i}].constraints[${j}]`;
+      const [schema, name] = splitQualified(c.table, path);
+      const target = byName.get(qualifiedName(schema, name));
       if (!target) {
         throw new ConfigIssue(path, `references table "${c.table}", which is not in the config`);
       }
@@ -86,8 +103,17 @@ export function desiredModel(config: ValidConfig): SchemaModel {
           throw new ConfigIssue(path, `references column "${column}", which table "${c.table}" does not have`);
         }
       }
+      if (!isReferenceableKey(target, c.refColumns)) {
+        throw new ConfigIssue(
+          path,
+          `the foreign key of table "${table.name}" references ${c.table} (${c.refColumns.join(", ")}), which is ` +
+            "not its primary key nor a unique constraint on exactly those columns, so PostgreSQL would refuse it; " +
+            `add t.unique(${JSON.stringify(c.refColumns)}) to table "${c.table}"`,
+        );
+      }
     });
   });
+  checkRelationNames(tables, enums);
   const schemas = new Set<string>([DEFAULT_SCHEMA]);
   for (const t of tables) schemas.add(t.schema);
   for (const e of enums) schemas.add(e.schema);
@@ -113,7 +139,7 @@ function collectEnums(config: ValidConfig): EnumType[] {
     }
   });
   return [...found.values()].map(({ definition, path }) => {
-    const [schema, name] = splitQualified(definition.name);
+    const [schema, name] = splitQualified(definition.name, path);
     checkIdentifier(path, name);
     checkUnique(definition.values, path, "value");
     return { schema, name, values: definition.values };
@@ -121,7 +147,7 @@ function collectEnums(config: ValidConfig): EnumType[] {
 }
 
 function desiredTable(table: ValidTable, path: string): Table {
-  const [schema, name] = splitQualified(table.name);
+  const [schema, name] = splitQualified(table.name, `${path}.name`);
   checkIdentifier(`${path}.name`, name);
   const columnNames = Object.keys(table.columns);
   const requireColumns = (columns: readonly string[], at: string) => {
@@ -191,7 +217,7 @@ function desiredTable(table: ValidTable, path: string): Table {
         if (c.columns.length !== c.refColumns.length) {
           throw new ConfigIssue(at, `has ${c.columns.length} columns but references ${c.refColumns.length}`);
         }
-        const [refSchema, refTable] = splitQualified(c.table);
+        const [refSchema, refTable] = splitQualified(c.table, at);
         foreignKeys.push({
           name: c.name ?? foreignKeyName(name, c.columns),
           columns: c.columns,
@@ -269,16 +295,8 @@ export function defaultCheckName(
   expression: string,
   taken: ReadonlySet<string>,
 ): string {
-  const used = columns.filter((column) => mentions(expression, column));
+  const used = columns.filter((column) => mentionsColumn(expression, column));
   return checkName(table, used.length === 1 ? used[0] : undefined, taken);
-}
-
-/** Whether SQL text uses a column (case-folded unless quoted), outside string literals. */
-function mentions(expression: string, column: string): boolean {
-  const code = expression.replace(/'(?:[^']|'')*'/g, "''");
-  if (code.includes(`"${column.replaceAll('"', '""')}"`)) return true;
-  if (column !== column.toLowerCase()) return false;
-  return new RegExp(`(^|[^a-z0-9_$"])${column.replace(/[$]/g, "\\$")}($|[^a-z0-9_$"])`, "i").test(code);
 }
 
 function desiredColumn(

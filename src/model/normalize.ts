@@ -192,3 +192,11 @@ function stripOuterParens(text: string): string {
   }
   return text;
 }
+
+/** Whether SQL text uses a column (case-folded unless quoted), outside string literals. */
+export function mentionsColumn(expression: string, column: string): boolean {
+  const code = expression.replace(/'(?:[^']|'')*'/g, "''");
+  if (code.includes(`"${column.replaceAll('"', '""')}"`)) return true;
+  if (column !== column.toLowerCase()) return false;
+  return new RegExp(`(^|[^a-z0-9_$"])${column.replace(/[$]/g, "\\$")}($|[^a-z0-9_$"])`, "i").test(code);
+}

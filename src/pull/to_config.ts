@@ -11,7 +11,7 @@ import type {
   IndexKeyInput,
   TableDefinition,
 } from "../config/dsl.ts";
-import { defaultCheckName, userTypeName } from "../model/from_config.ts";
+import { defaultCheckName, joinQualified, userTypeName } from "../model/from_config.ts";
 import { foreignKeyName, indexName, primaryKeyName, uniqueName } from "../model/names.ts";
 import type { Column, EnumType, Index, SchemaModel, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
@@ -21,7 +21,7 @@ export interface PulledSchema {
   readonly tables: readonly TableDefinition[];
 }
 
-const tableName = (schema: string, name: string) => (schema === "public" ? name : `${schema}.${name}`);
+const tableName = joinQualified;
 
 /** `{ name }` when the database's name is not the default one. */
 const nameIf = (actual: string, fallback: string) => (actual === fallback ? {} : { name: actual });

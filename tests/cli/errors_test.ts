@@ -98,12 +98,32 @@ export default defineConfig({ database: ${config}, tables: [defineTable("t", { i
   const result = await runCli(["apply"], { cwd: dir });
   assert.equal(result.code, 1);
   assertCleanError(result.stderr, broken, "operations[0].kind");
-  const status = await runCli(["plan", "--exit-code"], { cwd: dir });
-  assert.equal(status.code, 2, "the valid migration was not applied either");
+  const planned = await runCli(["plan", "--exit-code"], { cwd: dir });
+  assert.equal(planned.code, 2, "the valid migration was not applied either");
+  // The message fits every command, not only apply: status applies nothing anyway.
+  const status = await runCli(["status"], { cwd: dir });
+  assert.equal(status.code, 1);
+  assertCleanError(status.stderr, broken, "nothing was done");
+  assert.doesNotMatch(status.stderr, /Nothing was applied/);
 
   await Deno.writeTextFile(broken, "{ not json");
   const notJson = await runCli(["apply"], { cwd: dir });
   assert.equal(notJson.code, 1);
   assertCleanError(notJson.stderr, broken, "not valid JSON");
   assert.ok(name.endsWith(".json"));
+});
+
+Deno.test("an error the config throws names the file and line it was thrown at, exit 1", async () => {
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { defineConfig } from "kyrage";
+import { tables } from "./schema.ts";
+export default defineConfig({ tables });`,
+    "schema.ts": `export const tables = [];
+if (tables.length === 0) {
+  throw new Error("no tables defined yet");
+}`,
+  });
+  const result = await runCli(["plan"], { cwd: dir });
+  assert.equal(result.code, 1);
+  assertCleanError(result.stderr, `${dir}/kyrage.config.ts`, "no tables defined yet", `${dir}/schema.ts:3:9`);
 });

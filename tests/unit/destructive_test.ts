@@ -55,3 +55,22 @@ Deno.test("a changed index or constraint (dropped and re-added under its name) i
   );
   assert.equal(destructiveChanges([{ kind: "drop_index", ...on, index }]).length, 1);
 });
+
+Deno.test("a type change with a hand-written USING is destructive, even when it widens", () => {
+  const op = (using?: string): Operation => ({
+    kind: "alter_column",
+    schema: "public",
+    table: "t",
+    column: "v",
+    changes: { type: { from: "bigint", to: "numeric", ...(using ? { using } : {}) } },
+  });
+  assert.deepEqual(destructiveChanges([op()]), [], "a plain widening loses nothing");
+  const [found] = destructiveChanges([op("0")]);
+  assert.match(found.loses, /public\.t\.v, rewritten by USING 0 \(bigint → numeric\)/);
+});
+
+Deno.test("json → jsonb is destructive: duplicate keys collapse", () => {
+  assert.equal(isNarrowing("json", "jsonb"), true);
+  assert.equal(isNarrowing("jsonb", "json"), false, "jsonb's text is valid json");
+  assert.equal(isNarrowing("json", "text"), false);
+});

@@ -247,7 +247,10 @@ const CASES: Case[] = [
     },
     desired: {
       tables: [
-        defineTable("users", { id: column("int", { primaryKey: true }), k: column("int", { primaryKey: true }) }),
+        defineTable(
+          "users",
+          { id: column("int", { primaryKey: true, unique: true }), k: column("int", { primaryKey: true }) },
+        ),
         defineTable("p", { u: column("int") }, (t) => [t.reference(["u"], "users", ["id"])]),
       ],
     },
@@ -256,6 +259,7 @@ const CASES: Case[] = [
       "drop_primary_key public users users_pkey",
       "alter_column public users k notNull",
       "add_primary_key public users users_pkey",
+      "add_unique public users users_id_key",
       "add_foreign_key public p p_u_fkey",
     ],
   },

@@ -6,7 +6,7 @@
 import type { Operation, OperationKind, OperationOf } from "../../diff/operations.ts";
 import { makeObjectName } from "../../model/names.ts";
 import type { Column, Index, ReferentialAction } from "../../model/types.ts";
-import { ident, identList, literal, qualified } from "./quote.ts";
+import { doBlock, ident, identList, literal, qualified } from "./quote.ts";
 
 type Compile<K extends OperationKind> = (op: OperationOf<K>) => string[];
 
@@ -166,6 +166,8 @@ function alterColumn(op: OperationOf<"alter_column">): string[] {
   const after: string[] = [];
   const alter = (clause: string) => clauses.push(`ALTER COLUMN ${col} ${clause}`);
 
+  // Before anything else: a generated column accepts no other change.
+  if (c.generated) alter("DROP EXPRESSION");
   if (c.identity && c.identity.from && !c.identity.to) alter("DROP IDENTITY");
   // A changing default is dropped before a type change (the old one may not
   // cast to the new type) and set after it, as PostgreSQL's docs recommend.
@@ -197,6 +199,10 @@ function alterColumn(op: OperationOf<"alter_column">): string[] {
         ? `SET GENERATED ${c.identity.to.toUpperCase()}`
         : `ADD GENERATED ${c.identity.to.toUpperCase()} AS IDENTITY`,
     );
+    // A new identity's sequence starts at 1: start past the rows already there.
+    if (!c.identity.from) {
+      after.push(`SELECT setval(${ownedSequence}, coalesce(max(${col}), 0) + 1, false) FROM ${table}`);
+    }
   }
   if (c.comment) after.push(columnComment(op, op.column, c.comment.to));
   const statements = [...before];
@@ -206,7 +212,7 @@ function alterColumn(op: OperationOf<"alter_column">): string[] {
 
 /** A statement whose object name is only known at run time (an owned sequence). */
 function dynamic(formatArgs: string): string {
-  return `DO $$BEGIN EXECUTE format(${formatArgs}); END$$`;
+  return doBlock(`BEGIN EXECUTE format(${formatArgs}); END`);
 }
 
 function serialType(serial: string): string {

@@ -1,20 +1,22 @@
 /**
- * Put the desired model's expressions in PostgreSQL's own normal form.
- * Users write `price > 0` or `now() + interval '1 day'`; the catalog returns
+ * Put the desired model's expressions in PostgreSQL's own normal form, and
+ * have PostgreSQL check them before anything is written. Users write
+ * `price > 0` or `now() + interval '1 day'`; the catalog returns
  * `price > 0::numeric` and `now() + '1 day'::interval`. Only the database
  * knows, so the tables that have such expressions are created as temporary
- * tables (with any missing schema or enum they need) inside a transaction
- * that is always rolled back, read back with the
- * same introspector as real tables, and their forms copied over. Nothing is
- * left behind, even on a production database.
+ * tables (with the schemas and enum types the config declares) inside a
+ * transaction that is always rolled back, read back with the same
+ * introspector as real tables, and their forms copied over. Plain defaults
+ * are checked against their column's type the same way, in one wide
+ * temporary table. Nothing is left behind, even on a production database.
  */
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
-import type { Column, SchemaModel, Table } from "../../model/types.ts";
+import type { Column, EnumType, SchemaModel, Table } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
 import { introspect } from "./introspect.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
-import { ident, literal } from "./quote.ts";
+import { doBlock, ident, literal, qualified } from "./quote.ts";
 
 /** Defaults the static normalizer already puts in catalog form. */
 const SIMPLE_DEFAULT =
@@ -22,6 +24,11 @@ const SIMPLE_DEFAULT =
 
 const complexDefault = (column: Column) =>
   column.default !== undefined && !SIMPLE_DEFAULT.test(normalizeExpression(column.default, column.type));
+
+/** A simple default PostgreSQL still has to accept for the column's type (`'abc'` is no integer). */
+const checkedDefault = (column: Column) =>
+  column.default !== undefined && !complexDefault(column) &&
+  !/^(null|nextval\(.*)$/.test(normalizeExpression(column.default, column.type));
 
 function needsDatabase(table: Table): boolean {
   return table.checks.length > 0 ||
@@ -57,6 +64,40 @@ function scratchStatements(table: Table): string[] {
   return statements;
 }
 
+/**
+ * The config's enum types as this change will leave them: created when
+ * missing; when their labels differ, the existing type is renamed aside and
+ * the desired one created, so expressions may use labels this change adds.
+ */
+function enumSetup(enums: readonly EnumType[]): string[] {
+  return enums.map((e, i) => {
+    const type = qualified(e.schema, e.name);
+    const create = `CREATE TYPE ${type} AS ENUM (${e.values.map(literal).join(", ")})`;
+    const labels = `ARRAY[${e.values.map(literal).join(", ")}]::text[]`;
+    return `IF to_regtype(${literal(type)}) IS NULL THEN EXECUTE ${literal(create)}; ` +
+      `ELSIF (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum ` +
+      `WHERE enumtypid = to_regtype(${literal(type)})) IS DISTINCT FROM ${labels} THEN ` +
+      `EXECUTE ${literal(`ALTER TYPE ${type} RENAME TO ${ident(`kyrage_scratch_enum_${i}`)}`)}; ` +
+      `EXECUTE ${literal(create)}; END IF;`;
+  });
+}
+
+interface DefaultCheck {
+  readonly at: string;
+  readonly column: Column;
+}
+
+/** Plain defaults as columns of wide temp tables: creating them checks each default's type. */
+function defaultTables(checks: readonly DefaultCheck[]): string[] {
+  const statements: string[] = [];
+  for (let start = 0; start < checks.length; start += 1000) {
+    const columns = checks.slice(start, start + 1000)
+      .map((d, i) => `c${start + i} ${d.column.type} DEFAULT ${d.column.default}`);
+    statements.push(`CREATE TEMP TABLE ${ident(`kyrage$defaults$${start}`)} (${columns.join(", ")})`);
+  }
+  return statements;
+}
+
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
 
@@ -65,7 +106,10 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
   // tables at once; the second keeps its static normal form.
   const seen = new Set<string>();
   const work = desired.tables.filter((t) => needsDatabase(t) && !seen.has(t.name) && seen.add(t.name));
-  if (work.length === 0) return desired;
+  const defaults = desired.tables.flatMap((t) =>
+    t.columns.filter(checkedDefault).map((column) => ({ at: `${t.schema}.${t.name}.${column.name}`, column }))
+  );
+  if (work.length === 0 && defaults.length === 0) return desired;
 
   return await db.connection().execute(async (conn) => {
     const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
@@ -73,37 +117,20 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
     try {
       // Schemas and enums this migration will create do not exist yet; made
       // here, they vanish with the rollback like everything else.
-      for (const schema of desired.schemas) {
-        await run(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
-      }
-      for (const e of desired.enums) {
-        const type = `${ident(e.schema)}.${ident(e.name)}`;
-        await run(
-          `DO $$BEGIN IF to_regtype(${literal(type)}) IS NULL THEN CREATE TYPE ${type} AS ENUM (${
-            e.values.map(literal).join(", ")
-          }); END IF; END$$`,
-        );
-      }
+      const setup = [
+        ...desired.schemas.map((s) => `EXECUTE ${literal(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`)};`),
+        ...enumSetup(desired.enums),
+      ];
+      await run(doBlock(`BEGIN ${setup.join(" ")} END`));
       // One round trip for every scratch table, however many there are.
       const scratch = work.map((table) => ({ table, statements: scratchStatements(table) }));
-      const batch = scratch.flatMap((s) => s.statements).map((statement) => `EXECUTE ${literal(statement)};`);
+      const batch = [...defaultTables(defaults), ...scratch.flatMap((s) => s.statements)];
       await run("SAVEPOINT scratch");
       try {
-        await run(`DO $kyrage$BEGIN ${batch.join(" ")} END$kyrage$`);
+        await run(doBlock(`BEGIN ${batch.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
       } catch {
-        // Find the statement PostgreSQL rejects, to name its table.
         await run("ROLLBACK TO SAVEPOINT scratch");
-        for (const { table, statements } of scratch) {
-          for (const statement of statements) {
-            await run(statement).catch((error) => {
-              throw new KyrageError(
-                `PostgreSQL rejects an expression of table ${table.schema}.${table.name} in the config: ${
-                  messageOf(error)
-                }\n  statement: ${statement}`,
-              );
-            });
-          }
-        }
+        await findRejected(run, defaults, scratch);
       }
       const temp = await sql<{ name: string }>`
         select nspname::text as name from pg_namespace where oid = pg_my_temp_schema()`.execute(conn);
@@ -118,6 +145,34 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       await run("rollback");
     }
   });
+}
+
+/** The batch failed: run it piece by piece to name what PostgreSQL rejects. */
+async function findRejected(
+  run: (statement: string) => Promise<unknown>,
+  defaults: readonly DefaultCheck[],
+  scratch: readonly { table: Table; statements: string[] }[],
+): Promise<void> {
+  for (const { at, column } of defaults) {
+    await run(`CREATE TEMP TABLE "kyrage$default" (c ${column.type} DEFAULT ${column.default})`).catch((error) => {
+      throw new KyrageError(
+        `PostgreSQL rejects the default of ${at} in the config (${column.default} for type ${column.type}): ` +
+          `${messageOf(error)}. Nothing was planned.`,
+      );
+    });
+    await run(`DROP TABLE "kyrage$default"`);
+  }
+  for (const { table, statements } of scratch) {
+    for (const statement of statements) {
+      await run(statement).catch((error) => {
+        throw new KyrageError(
+          `PostgreSQL rejects an expression of table ${table.schema}.${table.name} in the config: ${
+            messageOf(error)
+          }\n  statement: ${statement}`,
+        );
+      });
+    }
+  }
 }
 
 /** The desired table with the catalog's spelling of each expression. */

@@ -15,3 +15,15 @@ export function literal(value: string): string {
 export function identList(names: readonly string[]): string {
   return names.map(ident).join(", ");
 }
+
+/** `$tag$body$tag$`, with a tag the body does not contain (names may hold `$$`). */
+export function dollarQuote(body: string): string {
+  let tag = "$kyrage$";
+  for (let i = 1; body.includes(tag); i++) tag = `$kyrage${i}$`;
+  return `${tag}${body}${tag}`;
+}
+
+/** An anonymous PL/pgSQL block. */
+export function doBlock(body: string): string {
+  return `DO ${dollarQuote(body)}`;
+}

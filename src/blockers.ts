@@ -1,0 +1,241 @@
+/**
+ * Blockers: what makes planned operations fail on this particular database,
+ * found before anything is written — NOT NULL on a column that holds NULLs,
+ * enum labels removed while rows use them, a new relation whose name is
+ * taken by something kyrage does not manage. `generate` refuses a plan with
+ * blockers; `plan` marks them `WILL FAIL`. Queries that read user tables
+ * wait for locks only `PLANNING_LOCK_TIMEOUT`, then name who holds them.
+ */
+import { sql, type Transaction } from "kysely";
+import type { Database } from "./dialect/database.ts";
+import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
+import type { Operation } from "./diff/operations.ts";
+import { KyrageError, messageOf } from "./errors.ts";
+
+export interface Blocker {
+  /** What the migration would fail on: `public.people.email`. */
+  readonly object: string;
+  /** Why, and what to do, for the user. */
+  readonly reason: string;
+}
+
+/** How long a planning query waits for a table lock another session holds. */
+export const PLANNING_LOCK_TIMEOUT = "5s";
+
+// deno-lint-ignore no-explicit-any
+type Tx = Transaction<any>;
+
+export async function planBlockers(database: Database, ops: readonly Operation[]): Promise<Blocker[]> {
+  const nulls = nullChecks(ops);
+  const labels = labelChecks(ops);
+  const names = newNames(ops);
+  if (nulls.length + labels.length + names.length === 0) return [];
+  try {
+    return await database.db.transaction().execute(async (tx) => {
+      await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
+      return [...await countRows(tx, nulls), ...await countRows(tx, labels), ...await takenNames(tx, names)];
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "55P03") throw error;
+    throw await lockError(database, [...nulls, ...labels].map((c) => c.table), error);
+  }
+}
+
+interface RowCheck {
+  /** Qualified, quoted table name. */
+  readonly table: string;
+  /** `select` of the offending rows' labels (`x`), at most 1,000. */
+  readonly rows: string;
+  readonly describe: (count: number, labels: string) => Blocker;
+}
+
+const atMost = (count: number) => (count === 1000 ? "1000+" : String(count));
+
+/**
+ * Columns the operations make NOT NULL. Columns of tables or columns renamed
+ * in the same plan are left to PostgreSQL.
+ */
+function nullChecks(ops: readonly Operation[]): RowCheck[] {
+  const renamed = new Set(
+    ops.flatMap((op) =>
+      op.kind === "rename_table"
+        ? [`${op.schema}.${op.to}`]
+        : op.kind === "rename_column"
+        ? [`${op.schema}.${op.table}.${op.to}`]
+        : []
+    ),
+  );
+  return ops.flatMap((op) => {
+    if (op.kind !== "alter_column" || op.changes.notNull?.to !== true) return [];
+    const object = `${op.schema}.${op.table}.${op.column}`;
+    if (renamed.has(`${op.schema}.${op.table}`) || renamed.has(object)) return [];
+    const table = qualified(op.schema, op.table);
+    return [{
+      table,
+      rows: `select null as x from ${table} where ${ident(op.column)} is null`,
+      describe: (count: number) => ({
+        object,
+        reason: `has ${atMost(count)} NULL values, so SET NOT NULL would fail; backfill it first ` +
+          "(UPDATE ... WHERE ... IS NULL), or leave the column nullable",
+      }),
+    }];
+  });
+}
+
+/** Columns converted by an enum rebuild that hold labels the rebuild removes. */
+function labelChecks(ops: readonly Operation[]): RowCheck[] {
+  return ops.flatMap((op) => {
+    if (op.kind !== "recreate_enum") return [];
+    const removed = op.from.filter((v) => !op.to.includes(v));
+    if (removed.length === 0) return [];
+    const list = `ARRAY[${removed.map(literal).join(", ")}]::text[]`;
+    return op.columns.map((c) => {
+      const table = qualified(c.schema, c.table);
+      const col = ident(c.column);
+      return {
+        table,
+        rows: c.array
+          ? `select v::text as x from ${table}, unnest(${col}) v where v::text = any(${list})`
+          : `select ${col}::text as x from ${table} where ${col}::text = any(${list})`,
+        describe: (count: number, labels: string) => ({
+          object: `${c.schema}.${c.table}.${c.column}`,
+          reason: `${atMost(count)} rows use labels removed from enum ${op.schema}.${op.name} (${labels}), so ` +
+            "converting the column would fail; update those rows to a label that stays first",
+        }),
+      };
+    });
+  });
+}
+
+async function countRows(tx: Tx, checks: readonly RowCheck[]): Promise<Blocker[]> {
+  if (checks.length === 0) return [];
+  const query = checks.map((c, i) =>
+    `select ${i} as i, count(*)::int as n, coalesce(string_agg(distinct x, ', '), '') as labels ` +
+    `from (${c.rows} limit 1000) s`
+  ).join(" union all ");
+  const rows = await sql.raw<{ i: number; n: number; labels: string }>(query).execute(tx);
+  return rows.rows.filter((r) => r.n > 0).map((r) => checks[r.i].describe(r.n, r.labels));
+}
+
+interface NewName {
+  readonly schema: string;
+  readonly name: string;
+  /** What the plan creates under it: `table public.t`. */
+  readonly what: string;
+  /** Tables and enums are types too, and clash with any type of that name. */
+  readonly isType: boolean;
+}
+
+/** Relation and type names the operations create, minus those they free first. */
+function newNames(ops: readonly Operation[]): NewName[] {
+  const created: NewName[] = [];
+  const freed = new Set<string>();
+  const key = (schema: string, name: string) => `${schema}\u0000${name}`;
+  for (const op of ops) {
+    const on = (what: string, name: string, isType = false) =>
+      created.push({ schema: op.schema, name, what: `${what} ${op.schema}.${name}`, isType });
+    switch (op.kind) {
+      case "create_table":
+        on("table", op.table, true);
+        if (op.primaryKey) on("primary key", op.primaryKey.name);
+        break;
+      case "create_enum":
+        on("enum type", op.name, true);
+        break;
+      case "create_index":
+        on("index", op.index.name);
+        break;
+      case "add_unique":
+        on("unique constraint", op.unique.name);
+        break;
+      case "add_primary_key":
+        on("primary key", op.primaryKey.name);
+        break;
+      case "rename_table":
+        on("table", op.to, true);
+        freed.add(key(op.schema, op.from));
+        break;
+      case "rename_index":
+        on("index", op.to);
+        freed.add(key(op.schema, op.from));
+        break;
+      case "drop_table":
+        freed.add(key(op.schema, op.table));
+        break;
+      case "drop_index":
+        freed.add(key(op.schema, op.index.name));
+        break;
+      case "drop_unique":
+        freed.add(key(op.schema, op.unique.name));
+        break;
+      case "drop_primary_key":
+        freed.add(key(op.schema, op.primaryKey.name));
+        break;
+      case "drop_enum":
+        freed.add(key(op.schema, op.name));
+        break;
+    }
+  }
+  return created.filter((c) => !freed.has(key(c.schema, c.name)));
+}
+
+const RELKINDS: Record<string, string> = {
+  r: "table",
+  p: "partitioned table",
+  i: "index",
+  I: "partitioned index",
+  S: "sequence",
+  v: "view",
+  m: "materialized view",
+  c: "composite type",
+  f: "foreign table",
+  t: "TOAST table",
+};
+
+/** Names the plan creates that a relation (or, for types, any type) already holds. */
+async function takenNames(tx: Tx, names: readonly NewName[]): Promise<Blocker[]> {
+  if (names.length === 0) return [];
+  const rows = await sql<{ i: number; holder: string }>`
+    select w.i::int as i,
+           coalesce(
+             (select c.relkind::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+              where n.nspname = w.schema and c.relname = w.name),
+             (select case t.typtype when 'e' then 'enum type' when 'd' then 'domain' else 'type' end
+              from pg_type t join pg_namespace n on n.oid = t.typnamespace
+              where w.is_type = 'y' and n.nspname = w.schema and t.typname = w.name)) as holder
+    from unnest(${names.map((n) => n.schema)}::text[], ${names.map((n) => n.name)}::text[],
+                ${names.map((n) => (n.isType ? "y" : "n"))}::text[]) with ordinality w(schema, name, is_type, i)`
+    .execute(tx);
+  return rows.rows.filter((r) => r.holder !== null).map((r) => {
+    const n = names[r.i - 1];
+    const holder = RELKINDS[r.holder] ?? r.holder;
+    return {
+      object: `${n.schema}.${n.name}`,
+      reason: `a ${holder} of that name already exists in the database, so creating ${n.what} would fail; ` +
+        `rename it in the config, or drop or rename the ${holder} first`,
+    };
+  });
+}
+
+/** A planning query gave up on a lock: name the sessions that hold the tables it reads. */
+async function lockError(database: Database, tables: readonly string[], error: unknown): Promise<KyrageError> {
+  const holders = await sql<{ rel: string; pid: number; state: string; query: string }>`
+    select n.nspname || '.' || c.relname as rel, a.pid, coalesce(a.state, '') as state,
+           left(coalesce(a.query, ''), 200) as query
+    from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
+    where l.granted and l.mode = 'AccessExclusiveLock' and l.pid <> pg_backend_pid()
+      and l.relation in (select to_regclass(t) from unnest(${[...tables]}::text[]) t)`.execute(database.db).then(
+    (r) => r.rows,
+    () => [],
+  );
+  const who = holders.length > 0
+    ? holders.map((h) => `${h.rel} is locked by session ${h.pid} (${h.state}: ${h.query})`).join("; ")
+    : `another session holds a lock on one of ${tables.join(", ")}`;
+  return new KyrageError(
+    `Planning waited ${PLANNING_LOCK_TIMEOUT} for a table lock on ${database.label} and gave up (${
+      messageOf(error)
+    }): ${who}. Nothing was planned or written; retry once that session ends.`,
+    { cause: error },
+  );
+}

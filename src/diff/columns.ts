@@ -1,0 +1,91 @@
+/**
+ * The columns of one table: added, dropped, renamed by hint, altered clause
+ * by clause, or rebuilt when PostgreSQL cannot alter them in place.
+ */
+import type { Column, Table } from "../model/types.ts";
+import { sameExpression } from "./named.ts";
+import type { ColumnChanges, Operation } from "./operations.ts";
+
+export interface ColumnDiff {
+  readonly ops: Operation[];
+  /** Old name → new name, for columns renamed by hint. */
+  readonly renamed: ReadonlyMap<string, string>;
+  /**
+   * Columns dropped and added again; PostgreSQL drops the indexes and
+   * constraints that use them with them, so those are rebuilt too.
+   */
+  readonly rebuilt: ReadonlySet<string>;
+}
+
+export function diffColumns(actual: Table, desired: Table): ColumnDiff {
+  const on = { schema: desired.schema, table: desired.name };
+  const ops: Operation[] = [];
+  const current = new Map(actual.columns.map((c) => [c.name, c]));
+  const renamed = new Map<string, string>();
+  const rebuilt = new Set<string>();
+  for (const column of desired.columns) {
+    let existing = current.get(column.name);
+    if (!existing && column.renamedFrom && current.has(column.renamedFrom)) {
+      existing = current.get(column.renamedFrom)!;
+      ops.push({ kind: "rename_column", ...on, from: existing.name, to: column.name });
+      renamed.set(existing.name, column.name);
+      current.delete(existing.name);
+    } else {
+      current.delete(column.name);
+    }
+    const { renamedFrom: _r, using: _u, ...added } = column;
+    if (!existing) {
+      ops.push({ kind: "add_column", ...on, column: added });
+      continue;
+    }
+    // PostgreSQL can turn a generated column into a plain one (DROP EXPRESSION,
+    // values kept) but not the reverse, nor change the expression before 17:
+    // those rebuild the column, whose values are then computed afresh.
+    if (column.generated !== undefined && !sameExpression(existing.generated, column.generated)) {
+      ops.push({ kind: "drop_column", ...on, column: existing }, { kind: "add_column", ...on, column: added });
+      rebuilt.add(column.name);
+      continue;
+    }
+    const changes = diffColumn(existing, column);
+    if (changes) ops.push({ kind: "alter_column", ...on, column: column.name, changes });
+  }
+  for (const column of current.values()) ops.push({ kind: "drop_column", ...on, column });
+  return { ops, renamed, rebuilt };
+}
+
+/** Only what differs; `undefined` when the column is unchanged. */
+function diffColumn(actual: Column, desired: Column): ColumnChanges | undefined {
+  const changes: {
+    -readonly [K in keyof ColumnChanges]: ColumnChanges[K];
+  } = {};
+  if (actual.generated !== undefined && desired.generated === undefined) {
+    changes.generated = { from: actual.generated };
+  }
+  if (actual.type !== desired.type) {
+    changes.type = {
+      from: actual.type,
+      to: desired.type,
+      ...(desired.using ? { using: desired.using } : {}),
+    };
+  }
+  if (actual.notNull !== desired.notNull) {
+    changes.notNull = { from: actual.notNull, to: desired.notNull };
+  }
+  if (actual.serial !== desired.serial) {
+    changes.serial = optionalPair(actual.serial, desired.serial);
+  }
+  if (!sameExpression(actual.default, desired.default, desired.type)) {
+    changes.default = optionalPair(actual.default, desired.default);
+  }
+  if (actual.identity !== desired.identity) {
+    changes.identity = optionalPair(actual.identity, desired.identity);
+  }
+  if ((actual.comment ?? "") !== (desired.comment ?? "")) {
+    changes.comment = optionalPair(actual.comment || undefined, desired.comment || undefined);
+  }
+  return Object.keys(changes).length > 0 ? changes : undefined;
+}
+
+function optionalPair<T>(from: T | undefined, to: T | undefined): { from?: T; to?: T } {
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}

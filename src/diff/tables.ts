@@ -1,0 +1,214 @@
+/**
+ * Tables: created, dropped, renamed by hint, or compared column by column
+ * and constraint by constraint.
+ */
+import { mentionsColumn } from "../model/normalize.ts";
+import type { Index, Table } from "../model/types.ts";
+import { qualifiedName } from "../model/types.ts";
+import { diffColumns } from "./columns.ts";
+import { checkSignature, diffNamed, foreignKeySignature, indexSignature, sameList, uniqueSignature } from "./named.ts";
+import type { Operation } from "./operations.ts";
+
+/**
+ * `rebuiltTypes`: enum types this change rebuilds; checks and index
+ * expressions on columns of those types are rebuilt with them, since their
+ * stored constants are of the old type.
+ */
+export function diffTables(
+  actual: readonly Table[],
+  desired: readonly Table[],
+  rebuiltTypes: ReadonlySet<string> = new Set(),
+): Operation[] {
+  const ops: Operation[] = [];
+  const current = new Map(actual.map((t) => [qualifiedName(t.schema, t.name), t]));
+  for (const table of desired) {
+    const key = qualifiedName(table.schema, table.name);
+    let existing = current.get(key);
+    current.delete(key);
+    if (!existing && table.renamedFrom) {
+      const oldKey = qualifiedName(table.schema, table.renamedFrom);
+      const old = current.get(oldKey);
+      if (old) {
+        current.delete(oldKey);
+        ops.push({ kind: "rename_table", schema: table.schema, from: old.name, to: table.name });
+        existing = renameTableReferences({ ...old, name: table.name }, old.name);
+      }
+    }
+    if (existing) ops.push(...diffTable(existing, table, rebuiltTypes));
+    else ops.push(...createTable(table));
+  }
+  for (const table of current.values()) {
+    for (const foreignKey of table.foreignKeys) {
+      ops.push({ kind: "drop_foreign_key", schema: table.schema, table: table.name, foreignKey });
+    }
+    ops.push({
+      kind: "drop_table",
+      schema: table.schema,
+      table: table.name,
+      columns: table.columns.map((c) => c.name),
+    });
+  }
+  return rebuildDependentForeignKeys(ops, actual);
+}
+
+/** Self-references of a renamed table follow the new name. */
+function renameTableReferences(table: Table, oldName: string): Table {
+  return {
+    ...table,
+    foreignKeys: table.foreignKeys.map((fk) =>
+      fk.refSchema === table.schema && fk.refTable === oldName ? { ...fk, refTable: table.name } : fk
+    ),
+  };
+}
+
+export function createTable(table: Table): Operation[] {
+  const on = { schema: table.schema, table: table.name };
+  return [
+    {
+      kind: "create_table",
+      ...on,
+      columns: table.columns.map(({ renamedFrom: _r, using: _u, ...column }) => column),
+      ...(table.primaryKey ? { primaryKey: table.primaryKey } : {}),
+      ...(table.comment !== undefined ? { comment: table.comment } : {}),
+    },
+    ...table.uniques.map((unique): Operation => ({ kind: "add_unique", ...on, unique })),
+    ...table.checks.map((check): Operation => ({ kind: "add_check", ...on, check })),
+    ...table.indexes.map((index): Operation => ({ kind: "create_index", ...on, index })),
+    ...table.foreignKeys.map((foreignKey): Operation => ({ kind: "add_foreign_key", ...on, foreignKey })),
+  ];
+}
+
+const mentionsAny = (text: string, columns: ReadonlySet<string>) => [...columns].some((c) => mentionsColumn(text, c));
+
+/** Whether an index's expressions or predicate use any of `columns`. */
+function expressionsUse(index: Index, columns: ReadonlySet<string>): boolean {
+  return index.keys.some((k) => k.expression && mentionsAny(k.column, columns)) ||
+    (index.where !== undefined && mentionsAny(index.where, columns));
+}
+
+/** Whether an index uses any of `columns`: as a key, in an expression, INCLUDE or predicate. */
+function indexUses(index: Index, columns: ReadonlySet<string>): boolean {
+  return index.keys.some((k) => !k.expression && columns.has(k.column)) ||
+    index.include.some((c) => columns.has(c)) || expressionsUse(index, columns);
+}
+
+function diffTable(actual: Table, desired: Table, rebuiltTypes: ReadonlySet<string>): Operation[] {
+  const on = { schema: desired.schema, table: desired.name };
+  const { ops, renamed, rebuilt } = diffColumns(actual, desired);
+  const retyped = new Set(
+    actual.columns.filter((c) => rebuiltTypes.has(c.type.replace(/\[\]$/, ""))).map((c) =>
+      renamed.get(c.name) ?? c.name
+    ),
+  );
+  const expressionColumns = new Set([...rebuilt, ...retyped]);
+
+  // Constraints are compared after column renames, in the desired names.
+  const rename = (columns: readonly string[]) => columns.map((c) => renamed.get(c) ?? c);
+  const usesRebuilt = (columns: readonly string[]) => columns.some((c) => rebuilt.has(c));
+  const pkBefore = actual.primaryKey && { ...actual.primaryKey, columns: rename(actual.primaryKey.columns) };
+  const before = {
+    uniques: actual.uniques.map((u) => ({ ...u, columns: rename(u.columns) })),
+    foreignKeys: actual.foreignKeys.map((f) => ({ ...f, columns: rename(f.columns) })),
+    checks: actual.checks,
+    indexes: actual.indexes.map((i) => ({
+      ...i,
+      keys: i.keys.map((k) => (k.expression ? k : { ...k, column: renamed.get(k.column) ?? k.column })),
+      include: rename(i.include),
+    })),
+  };
+  // What uses a rebuilt column goes with it, and expressions on a column
+  // whose enum type is rebuilt hold constants of the old type: drop them
+  // explicitly first (so the planner orders them and foreign keys elsewhere
+  // follow), then add them back.
+  const kept = {
+    uniques: before.uniques.filter((u) => !usesRebuilt(u.columns)),
+    foreignKeys: before.foreignKeys.filter((f) => !usesRebuilt(f.columns)),
+    checks: before.checks.filter((c) => !mentionsAny(c.expression, expressionColumns)),
+    indexes: before.indexes.filter((i) => !indexUses(i, rebuilt) && !expressionsUse(i, retyped)),
+  };
+  const keptSet = new Set<object>(Object.values(kept).flat());
+  for (const unique of before.uniques) if (!keptSet.has(unique)) ops.push({ kind: "drop_unique", ...on, unique });
+  for (const foreignKey of before.foreignKeys) {
+    if (!keptSet.has(foreignKey)) ops.push({ kind: "drop_foreign_key", ...on, foreignKey });
+  }
+  for (const check of before.checks) if (!keptSet.has(check)) ops.push({ kind: "drop_check", ...on, check });
+  for (const index of before.indexes) if (!keptSet.has(index)) ops.push({ kind: "drop_index", ...on, index });
+
+  const pkAfter = desired.primaryKey;
+  if (pkBefore && pkAfter && sameList(pkBefore.columns, pkAfter.columns) && !usesRebuilt(pkBefore.columns)) {
+    if (pkBefore.name !== pkAfter.name) {
+      ops.push({ kind: "rename_constraint", ...on, from: pkBefore.name, to: pkAfter.name });
+    }
+  } else {
+    if (pkBefore) ops.push({ kind: "drop_primary_key", ...on, primaryKey: pkBefore });
+    if (pkAfter) ops.push({ kind: "add_primary_key", ...on, primaryKey: pkAfter });
+  }
+
+  ops.push(
+    ...diffNamed(kept.uniques, desired.uniques, uniqueSignature, {
+      add: (unique) => ({ kind: "add_unique", ...on, unique }),
+      drop: (unique) => ({ kind: "drop_unique", ...on, unique }),
+      rename: (from, to) => ({ kind: "rename_constraint", ...on, from, to }),
+    }),
+    ...diffNamed(kept.foreignKeys, desired.foreignKeys, foreignKeySignature, {
+      add: (foreignKey) => ({ kind: "add_foreign_key", ...on, foreignKey }),
+      drop: (foreignKey) => ({ kind: "drop_foreign_key", ...on, foreignKey }),
+      rename: (from, to) => ({ kind: "rename_constraint", ...on, from, to }),
+    }),
+    ...diffNamed(kept.checks, desired.checks, checkSignature, {
+      add: (check) => ({ kind: "add_check", ...on, check }),
+      drop: (check) => ({ kind: "drop_check", ...on, check }),
+      rename: (from, to) => ({ kind: "rename_constraint", ...on, from, to }),
+    }),
+    ...diffNamed(kept.indexes, desired.indexes, indexSignature, {
+      add: (index) => ({ kind: "create_index", ...on, index }),
+      drop: (index) => ({ kind: "drop_index", ...on, index }),
+      rename: (from, to) => ({ kind: "rename_index", ...on, from, to }),
+    }),
+  );
+  if ((actual.comment ?? "") !== (desired.comment ?? "")) {
+    ops.push({
+      kind: "set_table_comment",
+      ...on,
+      ...(desired.comment ? { comment: desired.comment } : {}),
+    });
+  }
+  return ops;
+}
+
+/**
+ * PostgreSQL refuses to drop a primary key or unique constraint that a
+ * foreign key depends on: drop such foreign keys first and add them back.
+ */
+function rebuildDependentForeignKeys(ops: Operation[], actual: readonly Table[]): Operation[] {
+  const droppedKeys = ops.flatMap((op): { schema: string; table: string; columns: readonly string[] }[] => {
+    if (op.kind === "drop_primary_key") return [{ ...op, columns: op.primaryKey.columns }];
+    if (op.kind === "drop_unique") return [{ ...op, columns: op.unique.columns }];
+    return [];
+  });
+  if (droppedKeys.length === 0) return ops;
+  const fkKey = (schema: string, table: string, name: string) => `${qualifiedName(schema, table)}.${name}`;
+  const droppedFks = new Set(
+    ops.flatMap((op) => op.kind === "drop_foreign_key" ? [fkKey(op.schema, op.table, op.foreignKey.name)] : []),
+  );
+  // Renames run first, so these operations use the tables' new names.
+  const renamedTables = new Map(
+    ops.flatMap((op) => op.kind === "rename_table" ? [[qualifiedName(op.schema, op.from), op.to]] : []),
+  );
+  const extra: Operation[] = [];
+  for (const table of actual) {
+    for (const foreignKey of table.foreignKeys) {
+      const depends = droppedKeys.some((k) =>
+        k.schema === foreignKey.refSchema && k.table === foreignKey.refTable &&
+        sameList([...k.columns].sort(), [...foreignKey.refColumns].sort())
+      );
+      const name = renamedTables.get(qualifiedName(table.schema, table.name)) ?? table.name;
+      // Foreign keys already dropped (changed, or on dropped tables) need nothing.
+      if (!depends || droppedFks.has(fkKey(table.schema, name, foreignKey.name))) continue;
+      const on = { schema: table.schema, table: name };
+      extra.push({ kind: "drop_foreign_key", ...on, foreignKey });
+      extra.push({ kind: "add_foreign_key", ...on, foreignKey });
+    }
+  }
+  return [...ops, ...extra];
+}
