@@ -131,6 +131,8 @@ create table "from" (
   unique ("${"x".repeat(63)}")
 );
 create index "Items By Select" on "Order Items" ("select", "Éclair");
+create table "my.table" (id int primary key, "a.b" text);
+create table """quoted""" (id int references "my.table" (id));
 `,
 };
 
