@@ -1,0 +1,50 @@
+/** Primary keys, unique constraints, foreign keys and checks. */
+import type { OperationKind } from "../../../diff/operations.ts";
+import type { ReferentialAction } from "../../../model/types.ts";
+import { ident, identList, qualified } from "../quote.ts";
+import { alterTable, type Compilers } from "./common.ts";
+
+type ConstraintKind = Extract<
+  OperationKind,
+  | "add_primary_key"
+  | "drop_primary_key"
+  | "add_unique"
+  | "drop_unique"
+  | "add_foreign_key"
+  | "drop_foreign_key"
+  | "add_check"
+  | "drop_check"
+  | "rename_constraint"
+>;
+
+export const constraintCompilers: Compilers<ConstraintKind> = {
+  add_primary_key: (op) => [
+    `${alterTable(op)} ADD CONSTRAINT ${ident(op.primaryKey.name)} PRIMARY KEY (${identList(op.primaryKey.columns)})`,
+  ],
+  drop_primary_key: (op) => [dropConstraint(op, op.primaryKey.name)],
+  add_unique: (op) => [
+    `${alterTable(op)} ADD CONSTRAINT ${ident(op.unique.name)} UNIQUE` +
+    `${op.unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} (${identList(op.unique.columns)})`,
+  ],
+  drop_unique: (op) => [dropConstraint(op, op.unique.name)],
+  add_foreign_key: (op) => {
+    const fk = op.foreignKey;
+    let sql = `${alterTable(op)} ADD CONSTRAINT ${ident(fk.name)} FOREIGN KEY (${identList(fk.columns)})` +
+      ` REFERENCES ${qualified(fk.refSchema, fk.refTable)} (${identList(fk.refColumns)})` +
+      referentialAction("DELETE", fk.onDelete) + referentialAction("UPDATE", fk.onUpdate);
+    if (fk.deferrable) sql += ` DEFERRABLE INITIALLY ${fk.deferrable.toUpperCase()}`;
+    return [sql];
+  },
+  drop_foreign_key: (op) => [dropConstraint(op, op.foreignKey.name)],
+  add_check: (op) => [`${alterTable(op)} ADD CONSTRAINT ${ident(op.check.name)} CHECK (${op.check.expression})`],
+  drop_check: (op) => [dropConstraint(op, op.check.name)],
+  rename_constraint: (op) => [`${alterTable(op)} RENAME CONSTRAINT ${ident(op.from)} TO ${ident(op.to)}`],
+};
+
+function dropConstraint(op: { schema: string; table: string }, name: string): string {
+  return `${alterTable(op)} DROP CONSTRAINT ${ident(name)}`;
+}
+
+function referentialAction(event: "DELETE" | "UPDATE", action: ReferentialAction): string {
+  return action === "no action" ? "" : ` ON ${event} ${action.toUpperCase()}`;
+}

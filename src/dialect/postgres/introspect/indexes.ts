@@ -1,0 +1,81 @@
+/** Indexes of the managed tables that no constraint owns. */
+import { sql } from "kysely";
+import type { Index, IndexKey } from "../../../model/types.ts";
+import { qualifiedName } from "../../../model/types.ts";
+import { type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
+
+interface IndexRow {
+  schema: string;
+  table: string;
+  name: string;
+  unique: boolean;
+  method: string;
+  where: string | null;
+  keys: { column: string | null; expression: string; option: number; opclass: string | null }[];
+  include: string[];
+}
+
+/** Query the indexes; the result adds them to the tables. */
+export async function introspectIndexes(db: Db, scope: Scope): Promise<(tables: Map<string, MutableTable>) => void> {
+  const rows = await sql<IndexRow>`
+    select n.nspname::text as schema, c.relname::text as table, ic.relname::text as name,
+           i.indisunique as unique, am.amname::text as method,
+           pg_get_expr(i.indpred, i.indrelid, true) as where,
+           coalesce((
+             select json_agg(json_build_object(
+               'column', a.attname,
+               'expression', pg_get_indexdef(i.indexrelid, k.ord::int, true),
+               'option', k.option,
+               'opclass', case when opc.opcdefault then null else opc.opcname end
+             ) order by k.ord)
+             from unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid[])
+                  with ordinality k(attnum, option, opclass, ord)
+             left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum and k.attnum > 0
+             left join pg_opclass opc on opc.oid = k.opclass
+             where k.ord <= i.indnkeyatts
+           ), '[]'::json) as keys,
+           array(select a.attname::text
+                 from unnest(i.indkey::int2[]) with ordinality k(attnum, ord)
+                 join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+                 where k.ord > i.indnkeyatts order by k.ord) as include
+    from pg_index i
+    join pg_class ic on ic.oid = i.indexrelid
+    join pg_class c on c.oid = i.indrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    join pg_am am on am.oid = ic.relam
+    where ${scope.inSchemas} and ${MANAGED_TABLE}
+      and not exists (select 1 from pg_constraint pc
+                      where pc.conindid = i.indexrelid and pc.conrelid = i.indrelid
+                        and pc.contype in ('p', 'u', 'x'))`.execute(db);
+  return (tables) => {
+    for (const row of rows.rows) tables.get(qualifiedName(row.schema, row.table))?.indexes.push(toIndex(row));
+  };
+}
+
+// pg_index.indoption bits (INDOPTION_DESC, INDOPTION_NULLS_FIRST).
+const DESC = 1;
+const NULLS_FIRST = 2;
+
+function toIndex(row: IndexRow): Index {
+  const keys: IndexKey[] = row.keys.map((k) => {
+    const descending = (k.option & DESC) !== 0;
+    const nullsFirst = (k.option & NULLS_FIRST) !== 0;
+    // NULLS LAST is the default ascending, NULLS FIRST descending.
+    const nulls = nullsFirst !== descending ? (nullsFirst ? "first" : "last") : undefined;
+    return {
+      column: k.column ?? k.expression,
+      ...(k.column === null ? { expression: true } : {}),
+      ...(descending ? { descending } : {}),
+      ...(nulls ? { nulls } : {}),
+      ...(k.opclass ? { opclass: k.opclass } : {}),
+    };
+  });
+  return {
+    name: row.name,
+    keys,
+    unique: row.unique,
+    method: row.method,
+    include: row.include,
+    ...(row.where !== null ? { where: row.where } : {}),
+  };
+}

@@ -1,0 +1,30 @@
+/** What every catalog query shares: the schemas covered and which tables count as managed. */
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { Table } from "../../../model/types.ts";
+
+// deno-lint-ignore no-explicit-any
+export type Db = Kysely<any>;
+
+export interface Scope {
+  /** `n.nspname = any(...)`: the namespace `n` is one of the covered schemas. */
+  readonly inSchemas: RawBuilder<unknown>;
+}
+
+export function scopeOf(schemas: readonly string[]): Scope {
+  return { inSchemas: sql`n.nspname = any(${sql.val([...schemas])}::text[])` };
+}
+
+/**
+ * A managed table `c`: ordinary or partitioned, not a partition, not owned
+ * by an extension (such as PostGIS's spatial_ref_sys).
+ */
+export const MANAGED_TABLE = sql`
+  c.relkind in ('r', 'p') and not c.relispartition
+  and not exists (
+    select 1 from pg_depend d
+    where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`;
+
+/** A table being assembled from the per-concern queries. */
+export type MutableTable = {
+  -readonly [K in keyof Table]: Table[K] extends readonly (infer T)[] ? T[] : Table[K];
+};
