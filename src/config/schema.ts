@@ -11,6 +11,14 @@ const action = z.enum([
   "set default",
 ]);
 
+const deferrable = z.enum(["immediate", "deferred"]);
+const sequenceNumber = z.union([z.number().int(), z.bigint(), z.string().regex(/^-?\d+$/, "expected an integer")]);
+/** Storage parameter names are written into SQL unquoted, so they must be plain words. */
+const storageParameters = z.record(
+  z.string().regex(/^(toast\.)?[a-z_][a-z0-9_]*$/, "expected a storage parameter name such as fillfactor"),
+  z.union([z.string(), z.number(), z.boolean()]),
+);
+
 const enumDefinition = z.object({
   kind: z.literal("enum"),
   name,
@@ -25,11 +33,25 @@ const columnDefinition = z.object({
   unique: z.boolean().optional(),
   notNull: z.boolean().optional(),
   defaultSql: z.string().min(1).optional(),
-  identity: z.enum(["always", "by default"]).optional(),
+  identity: z.union([
+    z.enum(["always", "by default"]),
+    z.strictObject({
+      generated: z.enum(["always", "by default"]),
+      start: sequenceNumber.optional(),
+      increment: sequenceNumber.refine((n) => BigInt(n) !== 0n, "the increment cannot be 0").optional(),
+      minValue: sequenceNumber.optional(),
+      maxValue: sequenceNumber.optional(),
+      cache: sequenceNumber.refine((n) => BigInt(n) > 0n, "the cache must be at least 1").optional(),
+      cycle: z.boolean().optional(),
+    }),
+  ]).optional(),
   generatedAs: z.string().min(1).optional(),
   renamedFrom: name.optional(),
   using: z.string().min(1).optional(),
   comment: z.string().optional(),
+  storage: z.enum(["plain", "external", "extended", "main"]).optional(),
+  compression: z.enum(["pglz", "lz4"]).optional(),
+  collation: name.optional(),
 });
 
 const indexKey = z.union([
@@ -40,18 +62,25 @@ const indexKey = z.union([
     order: z.enum(["asc", "desc"]).optional(),
     nulls: z.enum(["first", "last"]).optional(),
     opclass: name.optional(),
+    collation: name.optional(),
   }).refine((k) => (k.column === undefined) !== (k.expression === undefined), {
     message: "an index key needs exactly one of column or expression",
   }),
 ]);
 
 const constraintDefinition = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("primaryKey"), columns: columnList, name: name.optional() }),
+  z.object({
+    kind: z.literal("primaryKey"),
+    columns: columnList,
+    name: name.optional(),
+    deferrable: deferrable.optional(),
+  }),
   z.object({
     kind: z.literal("unique"),
     columns: columnList,
     name: name.optional(),
     nullsNotDistinct: z.boolean().optional(),
+    deferrable: deferrable.optional(),
   }),
   z.object({
     kind: z.literal("index"),
@@ -61,9 +90,17 @@ const constraintDefinition = z.discriminatedUnion("kind", [
     using: name.optional(),
     where: z.string().min(1).optional(),
     include: z.array(name).optional(),
+    nullsNotDistinct: z.boolean().optional(),
+    with: storageParameters.optional(),
     concurrently: z.boolean().optional(),
   }),
-  z.object({ kind: z.literal("check"), expression: z.string().min(1), name: name.optional() }),
+  z.object({
+    kind: z.literal("check"),
+    expression: z.string().min(1),
+    name: name.optional(),
+    noInherit: z.boolean().optional(),
+    notValid: z.boolean().optional(),
+  }),
   z.object({
     kind: z.literal("reference"),
     columns: columnList,
@@ -72,7 +109,9 @@ const constraintDefinition = z.discriminatedUnion("kind", [
     onDelete: action.optional(),
     onUpdate: action.optional(),
     name: name.optional(),
-    deferrable: z.enum(["immediate", "deferred"]).optional(),
+    deferrable: deferrable.optional(),
+    match: z.enum(["full", "simple"]).optional(),
+    notValid: z.boolean().optional(),
   }),
 ]);
 
@@ -83,6 +122,9 @@ const tableDefinition = z.object({
   constraints: z.array(constraintDefinition),
   renamedFrom: name.optional(),
   comment: z.string().optional(),
+  with: storageParameters.optional(),
+  unlogged: z.boolean().optional(),
+  replicaIdentity: z.union([z.enum(["default", "full", "nothing"]), z.strictObject({ index: name })]).optional(),
 });
 
 const databaseConfig = z.discriminatedUnion("dialect", [

@@ -47,7 +47,17 @@ export function diffColumns(actual: Table, desired: Table): ColumnDiff {
       continue;
     }
     const changes = diffColumn(existing, column);
-    if (changes) ops.push({ kind: "alter_column", ...on, column: column.name, changes });
+    if (changes) {
+      // A collation is changed, and a storage reset, by restating the type.
+      const restate = changes.collation !== undefined || (changes.storage && changes.storage.to === undefined);
+      ops.push({
+        kind: "alter_column",
+        ...on,
+        column: column.name,
+        changes,
+        ...(restate ? { type: column.type } : {}),
+      });
+    }
   }
   for (const column of current.values()) ops.push({ kind: "drop_column", ...on, column });
   return { ops, renamed, rebuilt };
@@ -80,6 +90,15 @@ function diffColumn(actual: Column, desired: Column): ColumnChanges | undefined 
   if (actual.identity !== desired.identity) {
     changes.identity = optionalPair(actual.identity, desired.identity);
   }
+  const options = (c: Column) => (c.identity ? c.identityOptions ?? {} : {});
+  if (desired.identity && JSON.stringify(options(actual)) !== JSON.stringify(options(desired))) {
+    changes.identityOptions = { from: options(actual), to: options(desired) };
+  }
+  if (actual.storage !== desired.storage) changes.storage = optionalPair(actual.storage, desired.storage);
+  if (actual.compression !== desired.compression) {
+    changes.compression = optionalPair(actual.compression, desired.compression);
+  }
+  if (actual.collation !== desired.collation) changes.collation = optionalPair(actual.collation, desired.collation);
   if ((actual.comment ?? "") !== (desired.comment ?? "")) {
     changes.comment = optionalPair(actual.comment || undefined, desired.comment || undefined);
   }

@@ -35,6 +35,10 @@ export function describeOperation(op: Operation): string {
       if (c.default) parts.push(c.default.to !== undefined ? `default ${c.default.to}` : "drop default");
       if (c.serial) parts.push(c.serial.to ? `make ${c.serial.to}` : `no longer ${c.serial.from}`);
       if (c.identity) parts.push(c.identity.to ? `identity ${c.identity.to}` : "drop identity");
+      if (c.identityOptions) parts.push("identity sequence options");
+      if (c.storage) parts.push(`storage ${c.storage.to ?? "default"}`);
+      if (c.compression) parts.push(`compression ${c.compression.to ?? "default"}`);
+      if (c.collation) parts.push(`collation ${c.collation.to ?? "default"}`);
       if (c.comment) parts.push("comment");
       return `~ column ${t(op.table)}.${op.column}: ${parts.join(", ")}`;
     }
@@ -66,5 +70,16 @@ export function describeOperation(op: Operation): string {
       return `~ index ${op.from} renamed to ${op.to}`;
     case "set_table_comment":
       return `~ table ${t(op.table)}: comment`;
+    case "alter_table": {
+      const c = op.changes;
+      const parts = [
+        ...(c.with ? ["storage parameters"] : []),
+        ...(c.unlogged ? [c.unlogged.to ? "unlogged" : "logged"] : []),
+        ...(c.replicaIdentity ? ["replica identity"] : []),
+      ];
+      return `~ table ${t(op.table)}: ${parts.join(", ")}`;
+    }
+    case "validate_constraint":
+      return `~ constraint ${op.name} on ${t(op.table)}: validated against existing rows`;
   }
 }

@@ -3,16 +3,29 @@
  * defining fields in normal form, without its name) and set arithmetic over
  * named objects.
  */
-import type { CheckConstraint, ForeignKey, Index, UniqueConstraint } from "../model/types.ts";
+import type { CheckConstraint, ForeignKey, Index, StorageParameters, UniqueConstraint } from "../model/types.ts";
 import { normalizeExpression } from "../model/normalize.ts";
 import type { Operation } from "./operations.ts";
 
-export const uniqueSignature = (u: UniqueConstraint) => JSON.stringify([u.columns, u.nullsNotDistinct ?? false]);
+export const uniqueSignature = (u: UniqueConstraint) =>
+  JSON.stringify([u.columns, u.nullsNotDistinct ?? false, u.deferrable ?? null]);
 
+// Whether a constraint was validated is no part of its definition: a
+// NOT VALID one the config wants valid is validated in place.
 export const foreignKeySignature = (f: ForeignKey) =>
-  JSON.stringify([f.columns, f.refSchema, f.refTable, f.refColumns, f.onDelete, f.onUpdate, f.deferrable ?? null]);
+  JSON.stringify([
+    f.columns,
+    f.refSchema,
+    f.refTable,
+    f.refColumns,
+    f.onDelete,
+    f.onUpdate,
+    f.deferrable ?? null,
+    f.match ?? null,
+  ]);
 
-export const checkSignature = (c: CheckConstraint) => normalizeExpression(c.expression);
+export const checkSignature = (c: CheckConstraint) =>
+  JSON.stringify([normalizeExpression(c.expression), c.noInherit ?? false]);
 
 export const indexSignature = (i: Index) =>
   JSON.stringify([
@@ -21,7 +34,19 @@ export const indexSignature = (i: Index) =>
     i.method,
     i.include,
     i.where === undefined ? null : normalizeExpression(i.where),
+    i.nullsNotDistinct ?? false,
+    parametersSignature(i.with),
   ]);
+
+const BOOLEAN_TEXT: Record<string, string> = { on: "true", yes: "true", true: "true", off: "false", no: "false" };
+
+/** Storage parameters in normal form: sorted, values lowercased, `on`/`off` as `true`/`false`. */
+export function parametersSignature(parameters: StorageParameters | undefined): string {
+  const entries = Object.entries(parameters ?? {})
+    .map(([name, value]) => [name, BOOLEAN_TEXT[value.toLowerCase()] ?? value.toLowerCase()])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(entries);
+}
 
 /** Two optional expressions are the same when their normal forms are. */
 export function sameExpression(a: string | undefined, b: string | undefined, type?: string): boolean {

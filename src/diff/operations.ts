@@ -5,11 +5,15 @@
 import type {
   CheckConstraint,
   Column,
+  ColumnStorage,
   ForeignKey,
   Identity,
   Index,
   PrimaryKey,
+  ReplicaIdentity,
+  SequenceOptions,
   Serial,
+  StorageParameters,
   UniqueConstraint,
 } from "../model/types.ts";
 
@@ -36,7 +40,22 @@ export interface ColumnChanges {
   readonly default?: { readonly from?: string; readonly to?: string };
   readonly serial?: { readonly from?: Serial; readonly to?: Serial };
   readonly identity?: { readonly from?: Identity; readonly to?: Identity };
+  /** The identity sequence's non-default options before and after. */
+  readonly identityOptions?: { readonly from: SequenceOptions; readonly to: SequenceOptions };
   readonly comment?: { readonly from?: string; readonly to?: string };
+  /** Absent sides are the type's default storage. */
+  readonly storage?: { readonly from?: ColumnStorage; readonly to?: ColumnStorage };
+  readonly compression?: { readonly from?: "pglz" | "lz4"; readonly to?: "pglz" | "lz4" };
+  /** Absent sides are the type's default collation. */
+  readonly collation?: { readonly from?: string; readonly to?: string };
+}
+
+/** What changed in a table's own attributes. */
+export interface TableChanges {
+  readonly with?: { readonly from?: StorageParameters; readonly to?: StorageParameters };
+  readonly unlogged?: { readonly from: boolean; readonly to: boolean };
+  /** Absent sides are the default (the primary key). */
+  readonly replicaIdentity?: { readonly from?: ReplicaIdentity; readonly to?: ReplicaIdentity };
 }
 
 export type Operation =
@@ -70,6 +89,8 @@ export type Operation =
     readonly columns: readonly Column[];
     readonly primaryKey?: PrimaryKey;
     readonly comment?: string;
+    readonly with?: StorageParameters;
+    readonly unlogged?: boolean;
   }
   | {
     readonly kind: "drop_table";
@@ -81,7 +102,13 @@ export type Operation =
   | (OnTable & { readonly kind: "add_column"; readonly column: Column })
   | (OnTable & { readonly kind: "drop_column"; readonly column: Column })
   | (OnTable & { readonly kind: "rename_column"; readonly from: string; readonly to: string })
-  | (OnTable & { readonly kind: "alter_column"; readonly column: string; readonly changes: ColumnChanges })
+  | (OnTable & {
+    readonly kind: "alter_column";
+    readonly column: string;
+    readonly changes: ColumnChanges;
+    /** The column's type after the change, when a clause must restate it (a collation or storage reset). */
+    readonly type?: string;
+  })
   | (OnTable & { readonly kind: "add_primary_key"; readonly primaryKey: PrimaryKey })
   | (OnTable & { readonly kind: "drop_primary_key"; readonly primaryKey: PrimaryKey })
   | (OnTable & { readonly kind: "add_unique"; readonly unique: UniqueConstraint })
@@ -94,7 +121,10 @@ export type Operation =
   | (OnTable & { readonly kind: "create_index"; readonly index: Index })
   | (OnTable & { readonly kind: "drop_index"; readonly index: Index })
   | (OnTable & { readonly kind: "rename_index"; readonly from: string; readonly to: string })
-  | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string });
+  | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string })
+  | (OnTable & { readonly kind: "alter_table"; readonly changes: TableChanges })
+  /** A foreign key or check added NOT VALID is checked against the existing rows. */
+  | (OnTable & { readonly kind: "validate_constraint"; readonly name: string });
 
 export type OperationKind = Operation["kind"];
 

@@ -31,9 +31,13 @@ const PHASES: Record<OperationKind, number> = {
   add_unique: 15,
   add_check: 15,
   create_index: 16,
-  add_foreign_key: 17,
-  set_table_comment: 18,
-  drop_enum: 19,
+  // After the indexes (replica identity may use one), before foreign keys (a
+  // permanent table's may only point at a table that is logged by then).
+  alter_table: 17,
+  add_foreign_key: 18,
+  validate_constraint: 19,
+  set_table_comment: 20,
+  drop_enum: 21,
 };
 
 function sortKey(op: Operation): string {

@@ -3,11 +3,19 @@
  * and constraint by constraint.
  */
 import { mentionsColumn } from "../model/normalize.ts";
-import type { Index, Table } from "../model/types.ts";
+import type { Index, ReplicaIdentity, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
 import { diffColumns } from "./columns.ts";
-import { checkSignature, diffNamed, foreignKeySignature, indexSignature, sameList, uniqueSignature } from "./named.ts";
-import type { Operation } from "./operations.ts";
+import {
+  checkSignature,
+  diffNamed,
+  foreignKeySignature,
+  indexSignature,
+  parametersSignature,
+  sameList,
+  uniqueSignature,
+} from "./named.ts";
+import type { Operation, TableChanges } from "./operations.ts";
 
 /**
  * `rebuiltTypes`: enum types this change rebuilds; checks and index
@@ -70,11 +78,17 @@ export function createTable(table: Table): Operation[] {
       columns: table.columns.map(({ renamedFrom: _r, using: _u, ...column }) => column),
       ...(table.primaryKey ? { primaryKey: table.primaryKey } : {}),
       ...(table.comment !== undefined ? { comment: table.comment } : {}),
+      ...(table.with ? { with: table.with } : {}),
+      ...(table.unlogged ? { unlogged: true } : {}),
     },
     ...table.uniques.map((unique): Operation => ({ kind: "add_unique", ...on, unique })),
     ...table.checks.map((check): Operation => ({ kind: "add_check", ...on, check })),
     ...table.indexes.map((index): Operation => ({ kind: "create_index", ...on, index })),
     ...table.foreignKeys.map((foreignKey): Operation => ({ kind: "add_foreign_key", ...on, foreignKey })),
+    // A replica identity index exists only once the indexes are built.
+    ...(table.replicaIdentity
+      ? [{ kind: "alter_table", ...on, changes: { replicaIdentity: { to: table.replicaIdentity } } } as const]
+      : []),
   ];
 }
 
@@ -135,7 +149,10 @@ function diffTable(actual: Table, desired: Table, rebuiltTypes: ReadonlySet<stri
   for (const index of before.indexes) if (!keptSet.has(index)) ops.push({ kind: "drop_index", ...on, index });
 
   const pkAfter = desired.primaryKey;
-  if (pkBefore && pkAfter && sameList(pkBefore.columns, pkAfter.columns) && !usesRebuilt(pkBefore.columns)) {
+  if (
+    pkBefore && pkAfter && sameList(pkBefore.columns, pkAfter.columns) && !usesRebuilt(pkBefore.columns) &&
+    pkBefore.deferrable === pkAfter.deferrable
+  ) {
     if (pkBefore.name !== pkAfter.name) {
       ops.push({ kind: "rename_constraint", ...on, from: pkBefore.name, to: pkAfter.name });
     }
@@ -166,6 +183,11 @@ function diffTable(actual: Table, desired: Table, rebuiltTypes: ReadonlySet<stri
       rename: (from, to) => ({ kind: "rename_index", ...on, from, to }),
     }),
   );
+  ops.push(...validations(on, kept.foreignKeys, desired.foreignKeys, foreignKeySignature));
+  ops.push(...validations(on, kept.checks, desired.checks, checkSignature));
+  const droppedIndexes = new Set(ops.flatMap((op) => (op.kind === "drop_index" ? [op.index.name] : [])));
+  const changes = tableChanges(actual, desired, droppedIndexes);
+  if (changes) ops.push({ kind: "alter_table", ...on, changes });
   if ((actual.comment ?? "") !== (desired.comment ?? "")) {
     ops.push({
       kind: "set_table_comment",
@@ -211,4 +233,40 @@ function rebuildDependentForeignKeys(ops: Operation[], actual: readonly Table[])
     }
   }
   return [...ops, ...extra];
+}
+
+/** NOT VALID constraints the config wants valid (same name, same definition) are validated in place. */
+function validations<T extends { name: string; notValid?: boolean }>(
+  on: { schema: string; table: string },
+  actual: readonly T[],
+  desired: readonly T[],
+  signature: (item: T) => string,
+): Operation[] {
+  const current = new Map(actual.map((item) => [item.name, item]));
+  return desired.flatMap((item): Operation[] => {
+    const existing = current.get(item.name);
+    return existing?.notValid && !item.notValid && signature(existing) === signature(item)
+      ? [{ kind: "validate_constraint", ...on, name: item.name }]
+      : [];
+  });
+}
+
+/** The table's own attributes that differ; a replica identity on a rebuilt index is set again. */
+function tableChanges(actual: Table, desired: Table, droppedIndexes: ReadonlySet<string>): TableChanges | undefined {
+  const changes: { -readonly [K in keyof TableChanges]: TableChanges[K] } = {};
+  if (parametersSignature(actual.with) !== parametersSignature(desired.with)) {
+    changes.with = { ...(actual.with ? { from: actual.with } : {}), ...(desired.with ? { to: desired.with } : {}) };
+  }
+  if ((actual.unlogged ?? false) !== (desired.unlogged ?? false)) {
+    changes.unlogged = { from: actual.unlogged ?? false, to: desired.unlogged ?? false };
+  }
+  const identity = (r: ReplicaIdentity | undefined) => JSON.stringify(r ?? null);
+  const onRebuilt = typeof desired.replicaIdentity === "object" && droppedIndexes.has(desired.replicaIdentity.index);
+  if (identity(actual.replicaIdentity) !== identity(desired.replicaIdentity) || onRebuilt) {
+    changes.replicaIdentity = {
+      ...(actual.replicaIdentity ? { from: actual.replicaIdentity } : {}),
+      ...(desired.replicaIdentity ? { to: desired.replicaIdentity } : {}),
+    };
+  }
+  return Object.keys(changes).length > 0 ? changes : undefined;
 }

@@ -15,6 +15,21 @@ const names = z.array(name);
 const action = z.enum(["no action", "restrict", "cascade", "set null", "set default"]);
 const serial = z.enum(["smallserial", "serial", "bigserial"]);
 const identity = z.enum(["always", "by default"]);
+const deferrable = z.enum(["immediate", "deferred"]);
+const integer = z.string().regex(/^-?\d+$/);
+const sequenceOptions = z.strictObject({
+  start: integer.optional(),
+  increment: integer.optional(),
+  minValue: integer.optional(),
+  maxValue: integer.optional(),
+  cache: integer.optional(),
+  cycle: z.boolean().optional(),
+});
+const storage = z.enum(["plain", "external", "extended", "main"]);
+const compression = z.enum(["pglz", "lz4"]);
+// Written into SQL unquoted: plain words only.
+const parameters = z.record(z.string().regex(/^(toast\.)?[a-z_][a-z0-9_]*$/), z.string());
+const replicaIdentity = z.union([z.enum(["full", "nothing"]), z.strictObject({ index: name })]);
 
 const column = z.strictObject({
   name,
@@ -23,11 +38,20 @@ const column = z.strictObject({
   default: z.string().optional(),
   serial: serial.optional(),
   identity: identity.optional(),
+  identityOptions: sequenceOptions.optional(),
   generated: z.string().optional(),
   comment: z.string().optional(),
+  storage: storage.optional(),
+  compression: compression.optional(),
+  collation: name.optional(),
 });
-const primaryKey = z.strictObject({ name, columns: names.min(1) });
-const unique = z.strictObject({ name, columns: names.min(1), nullsNotDistinct: z.boolean().optional() });
+const primaryKey = z.strictObject({ name, columns: names.min(1), deferrable: deferrable.optional() });
+const unique = z.strictObject({
+  name,
+  columns: names.min(1),
+  nullsNotDistinct: z.boolean().optional(),
+  deferrable: deferrable.optional(),
+});
 const foreignKey = z.strictObject({
   name,
   columns: names.min(1),
@@ -36,9 +60,16 @@ const foreignKey = z.strictObject({
   refColumns: names.min(1),
   onDelete: action,
   onUpdate: action,
-  deferrable: z.enum(["immediate", "deferred"]).optional(),
+  deferrable: deferrable.optional(),
+  match: z.literal("full").optional(),
+  notValid: z.boolean().optional(),
 });
-const check = z.strictObject({ name, expression: z.string().min(1) });
+const check = z.strictObject({
+  name,
+  expression: z.string().min(1),
+  noInherit: z.boolean().optional(),
+  notValid: z.boolean().optional(),
+});
 const index = z.strictObject({
   name,
   keys: z.array(z.strictObject({
@@ -47,11 +78,14 @@ const index = z.strictObject({
     descending: z.boolean().optional(),
     nulls: z.enum(["first", "last"]).optional(),
     opclass: name.optional(),
+    collation: name.optional(),
   })).min(1),
   unique: z.boolean(),
   method: name,
   include: names,
   where: z.string().optional(),
+  nullsNotDistinct: z.boolean().optional(),
+  with: parameters.optional(),
   concurrently: z.boolean().optional(),
 });
 const change = <T extends z.ZodType>(t: T) => z.strictObject({ from: t.optional(), to: t.optional() });
@@ -88,6 +122,8 @@ const operation = z.discriminatedUnion("kind", [
     columns: z.array(column),
     primaryKey: primaryKey.optional(),
     comment: z.string().optional(),
+    with: parameters.optional(),
+    unlogged: z.boolean().optional(),
   }),
   z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names }),
   z.strictObject({ kind: z.literal("rename_table"), schema: name, from: name, to: name }),
@@ -98,6 +134,7 @@ const operation = z.discriminatedUnion("kind", [
     kind: z.literal("alter_column"),
     ...onTable,
     column: name,
+    type: name.optional(),
     changes: z.strictObject({
       generated: z.strictObject({ from: z.string() }).optional(),
       type: z.strictObject({ from: name, to: name, using: z.string().optional() }).optional(),
@@ -105,7 +142,11 @@ const operation = z.discriminatedUnion("kind", [
       default: change(z.string()).optional(),
       serial: change(serial).optional(),
       identity: change(identity).optional(),
+      identityOptions: z.strictObject({ from: sequenceOptions, to: sequenceOptions }).optional(),
       comment: change(z.string()).optional(),
+      storage: change(storage).optional(),
+      compression: change(compression).optional(),
+      collation: change(name).optional(),
     }),
   }),
   z.strictObject({ kind: z.literal("add_primary_key"), ...onTable, primaryKey }),
@@ -121,6 +162,16 @@ const operation = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("drop_index"), ...onTable, index }),
   z.strictObject({ kind: z.literal("rename_index"), ...onTable, from: name, to: name }),
   z.strictObject({ kind: z.literal("set_table_comment"), ...onTable, comment: z.string().optional() }),
+  z.strictObject({
+    kind: z.literal("alter_table"),
+    ...onTable,
+    changes: z.strictObject({
+      with: change(parameters).optional(),
+      unlogged: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
+      replicaIdentity: change(replicaIdentity).optional(),
+    }),
+  }),
+  z.strictObject({ kind: z.literal("validate_constraint"), ...onTable, name }),
 ]);
 
 const migrationFile = z.strictObject({

@@ -4,20 +4,21 @@
  * cannot express (unknown columns, over-long names) throw ConfigIssue with
  * the key path of the offending entry.
  */
-import type { ValidColumn, ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
+import type { ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
 import {
   byteLength,
   checkName,
+  collationName,
   foreignKeyName,
   indexName,
   MAX_IDENTIFIER_BYTES,
   primaryKeyName,
+  quoteIdent,
   uniqueName,
 } from "./names.ts";
-import { mentionsColumn, normalizeType } from "./normalize.ts";
+import { mentionsColumn } from "./normalize.ts";
 import type {
   CheckConstraint,
-  Column,
   EnumType,
   ForeignKey,
   Index,
@@ -29,6 +30,7 @@ import type {
 } from "./types.ts";
 import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
+import { desiredColumn, storageParametersOf } from "./desired_column.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
 
 export const DEFAULT_SCHEMA = "public";
@@ -65,12 +67,8 @@ export function joinQualified(schema: string, name: string): string {
 
 /** The SQL spelling of a user type, as `format_type` prints it. */
 export function userTypeName(schema: string, name: string): string {
-  const quoted = quoteIfNeeded(name);
-  return schema === DEFAULT_SCHEMA ? quoted : `${quoteIfNeeded(schema)}.${quoted}`;
-}
-
-function quoteIfNeeded(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+  const quoted = quoteIdent(name);
+  return schema === DEFAULT_SCHEMA ? quoted : `${quoteIdent(schema)}.${quoted}`;
 }
 
 function checkIdentifier(path: string, name: string): void {
@@ -181,17 +179,23 @@ function desiredTable(table: ValidTable, path: string): Table {
             `table "${table.name}" has two primary keys (t.primaryKey() and primaryKey: true, or two t.primaryKey())`,
           );
         }
-        primaryKey = { name: c.name ?? primaryKeyName(name), columns: c.columns };
+        primaryKey = {
+          name: c.name ?? primaryKeyName(name),
+          columns: c.columns,
+          ...(c.deferrable ? { deferrable: c.deferrable } : {}),
+        };
         break;
       case "unique":
         uniques.push({
           name: c.name ?? uniqueName(name, c.columns),
           columns: c.columns,
           ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+          ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         });
         break;
       case "index": {
-        const keys = c.columns.map(indexKey);
+        const keys = c.columns.map((k) => indexKey(k, (column) => table.columns[column]?.collation));
+        const parameters = storageParametersOf(c.with);
         const include = c.include ?? [];
         const keyNames = [...keys.map((k) => (k.expression ? undefined : k.column)), ...include];
         indexes.push({
@@ -201,6 +205,8 @@ function desiredTable(table: ValidTable, path: string): Table {
           method: (c.using ?? "btree").toLowerCase(),
           include,
           ...(c.where ? { where: c.where.trim() } : {}),
+          ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+          ...(parameters ? { with: parameters } : {}),
           ...(c.concurrently ? { concurrently: true } : {}),
         });
         break;
@@ -210,6 +216,8 @@ function desiredTable(table: ValidTable, path: string): Table {
         checks.push({
           name: c.name ?? defaultCheckName(name, columnNames, c.expression, taken),
           expression: c.expression.trim(),
+          ...(c.noInherit ? { noInherit: true } : {}),
+          ...(c.notValid ? { notValid: true } : {}),
         });
         break;
       }
@@ -227,6 +235,8 @@ function desiredTable(table: ValidTable, path: string): Table {
           onDelete: c.onDelete ?? "no action",
           onUpdate: c.onUpdate ?? "no action",
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
+          ...(c.match === "full" ? { match: "full" } : {}),
+          ...(c.notValid ? { notValid: true } : {}),
         });
         break;
       }
@@ -234,7 +244,12 @@ function desiredTable(table: ValidTable, path: string): Table {
   });
 
   const pkSet = new Set(primaryKey?.columns ?? []);
-  const columns = columnNames.map((c) => desiredColumn(c, table.columns[c], pkSet.has(c), `${path}.columns.${c}`));
+  const columns = columnNames.map((c) => {
+    const column = table.columns[c];
+    checkIdentifier(`${path}.columns.${c}`, c);
+    const enumType = column.enum ? userTypeName(...splitQualified(column.enum.name)) : column.type;
+    return desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
+  });
   const constraintNames = [
     ...(primaryKey ? [primaryKey.name] : []),
     ...uniques.map((u) => u.name),
@@ -243,6 +258,7 @@ function desiredTable(table: ValidTable, path: string): Table {
     ...indexes.map((i) => i.name),
   ];
   checkUnique(constraintNames, `${path}.constraints`, "constraint or index name");
+  const tableParameters = storageParametersOf(table.with);
   return {
     schema,
     name,
@@ -253,6 +269,9 @@ function desiredTable(table: ValidTable, path: string): Table {
     checks,
     indexes,
     ...(table.comment !== undefined ? { comment: table.comment } : {}),
+    ...(tableParameters ? { with: tableParameters } : {}),
+    ...(table.unlogged ? { unlogged: true } : {}),
+    ...(table.replicaIdentity && table.replicaIdentity !== "default" ? { replicaIdentity: table.replicaIdentity } : {}),
     ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
   };
 }
@@ -274,8 +293,11 @@ function referencedColumns(c: ValidConstraint): string[] {
 
 type ValidIndexKey = Extract<ValidConstraint, { kind: "index" }>["columns"][number];
 
-function indexKey(key: ValidIndexKey): IndexKey {
+/** `columnCollation`: a column's own collation, which a key on it need not repeat. */
+function indexKey(key: ValidIndexKey, columnCollation: (column: string) => string | undefined): IndexKey {
   if (typeof key === "string") return { column: key };
+  const collation = key.collation !== undefined ? collationName(key.collation) : undefined;
+  const ownCollation = key.column !== undefined ? columnCollation(key.column) : undefined;
   const descending = key.order === "desc";
   // Only a non-default NULLS order is recorded, as introspection does.
   const nulls = key.nulls && (key.nulls === "first") !== descending ? key.nulls : undefined;
@@ -285,6 +307,7 @@ function indexKey(key: ValidIndexKey): IndexKey {
     ...(descending ? { descending: true } : {}),
     ...(nulls ? { nulls } : {}),
     ...(key.opclass ? { opclass: key.opclass.toLowerCase() } : {}),
+    ...(collation && collation !== (ownCollation && collationName(ownCollation)) ? { collation } : {}),
   };
 }
 
@@ -297,37 +320,6 @@ export function defaultCheckName(
 ): string {
   const used = columns.filter((column) => mentionsColumn(expression, column));
   return checkName(table, used.length === 1 ? used[0] : undefined, taken);
-}
-
-function desiredColumn(
-  name: string,
-  column: ValidColumn,
-  inPrimaryKey: boolean,
-  path: string,
-): Column {
-  checkIdentifier(path, name);
-  const { type, serial } = column.enum
-    ? { type: userTypeName(...splitQualified(column.enum.name)), serial: undefined }
-    : normalizeType(column.type);
-  if (serial && column.defaultSql) {
-    throw new ConfigIssue(
-      `${path}.defaultSql`,
-      `a ${serial} column cannot have a default: its sequence is the default`,
-    );
-  }
-  const notNull = Boolean(column.notNull || inPrimaryKey || serial || column.identity);
-  return {
-    name,
-    type,
-    notNull,
-    ...(column.defaultSql ? { default: column.defaultSql.trim() } : {}),
-    ...(serial ? { serial } : {}),
-    ...(column.identity ? { identity: column.identity } : {}),
-    ...(column.generatedAs ? { generated: column.generatedAs.trim() } : {}),
-    ...(column.comment !== undefined ? { comment: column.comment } : {}),
-    ...(column.renamedFrom ? { renamedFrom: column.renamedFrom } : {}),
-    ...(column.using ? { using: column.using } : {}),
-  };
 }
 
 function checkUnique(values: readonly string[], path: string, what: string): void {

@@ -102,3 +102,27 @@ export function checkName(table: string, column: string | undefined, taken: Read
   for (let i = 1; taken.has(name); i++) name = makeObjectName(table, column, `check${i}`);
   return name;
 }
+
+/** An identifier as PostgreSQL's `quote_ident` and `format_type` print it: quoted only when needed. */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * A collation as the config names it (`"C"`, `"en_US.utf8"`), in the
+ * catalog's spelling (each part as `quote_ident` prints it). Text holding
+ * quotes is read as SQL, for a schema-qualified one: `'"app"."german"'`.
+ */
+export function collationName(name: string): string {
+  if (!name.includes('"')) return quoteIdent(name);
+  const parts = [...name.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)]
+    .map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2].toLowerCase()));
+  return parts.map(quoteIdent).join(".");
+}
+
+/** The inverse of {@link collationName}: how the config names a collation. */
+export function collationInput(collation: string): string {
+  const parts = [...collation.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)]
+    .map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]));
+  return parts.length === 1 ? parts[0] : parts.map((p) => `"${p.replaceAll('"', '""')}"`).join(".");
+}

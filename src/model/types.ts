@@ -28,11 +28,42 @@ export interface Table {
   readonly checks: readonly CheckConstraint[];
   readonly indexes: readonly Index[];
   readonly comment?: string;
+  /** Storage parameters (`WITH (fillfactor = 70)`; `toast.` ones for the TOAST table), values as text. */
+  readonly with?: StorageParameters;
+  /** `UNLOGGED`: not written to the WAL, emptied after a crash. */
+  readonly unlogged?: boolean;
+  /** `REPLICA IDENTITY`, when not the default (the primary key). */
+  readonly replicaIdentity?: ReplicaIdentity;
   /** Desired side only: the table's previous name, for a rename. */
   readonly renamedFrom?: string;
 }
 
+/** Storage parameters by name, values as PostgreSQL stores their text (`70`, `off`). */
+export type StorageParameters = Readonly<Record<string, string>>;
+
+export type ReplicaIdentity = "full" | "nothing" | { readonly index: string };
+
 export type Identity = "always" | "by default";
+
+/**
+ * Options of an identity column's sequence, each only when it differs from
+ * PostgreSQL's default for the column's type and direction. Numbers are
+ * decimal text: a bigint bound does not fit a JSON number.
+ */
+export interface SequenceOptions {
+  readonly start?: string;
+  readonly increment?: string;
+  readonly minValue?: string;
+  readonly maxValue?: string;
+  readonly cache?: string;
+  readonly cycle?: boolean;
+}
+
+/** `ALTER COLUMN ... SET STORAGE`: how large values are stored and compressed. */
+export type ColumnStorage = "plain" | "external" | "extended" | "main";
+
+/** Whether a constraint is checked at the end of the transaction, and its initial mode. */
+export type Deferrable = "immediate" | "deferred";
 
 /** `serial` pseudo-types: an integer column owning a sequence default. */
 export type Serial = "smallserial" | "serial" | "bigserial";
@@ -46,9 +77,17 @@ export interface Column {
   readonly default?: string;
   readonly serial?: Serial;
   readonly identity?: Identity;
+  /** The identity sequence's options that differ from the defaults. */
+  readonly identityOptions?: SequenceOptions;
   /** Expression of a `GENERATED ALWAYS AS (...) STORED` column. */
   readonly generated?: string;
   readonly comment?: string;
+  /** Only when it differs from the type's default storage. */
+  readonly storage?: ColumnStorage;
+  /** `COMPRESSION`: only when set (otherwise the server's default_toast_compression applies). */
+  readonly compression?: "pglz" | "lz4";
+  /** `COLLATE`, only when it differs from the type's; spelled as `quote_ident` does, schema-qualified outside pg_catalog. */
+  readonly collation?: string;
   /** Desired side only: the column's previous name, for a rename. */
   readonly renamedFrom?: string;
   /** Desired side only: the USING expression for a type change. */
@@ -58,12 +97,14 @@ export interface Column {
 export interface PrimaryKey {
   readonly name: string;
   readonly columns: readonly string[];
+  readonly deferrable?: Deferrable;
 }
 
 export interface UniqueConstraint {
   readonly name: string;
   readonly columns: readonly string[];
   readonly nullsNotDistinct?: boolean;
+  readonly deferrable?: Deferrable;
 }
 
 export type ReferentialAction =
@@ -81,13 +122,21 @@ export interface ForeignKey {
   readonly refColumns: readonly string[];
   readonly onDelete: ReferentialAction;
   readonly onUpdate: ReferentialAction;
-  readonly deferrable?: "immediate" | "deferred";
+  readonly deferrable?: Deferrable;
+  /** `MATCH FULL`: a row with some but not all key columns NULL is refused (default `MATCH SIMPLE`). */
+  readonly match?: "full";
+  /** Added `NOT VALID` and not validated since: existing rows were never checked. */
+  readonly notValid?: boolean;
 }
 
 export interface CheckConstraint {
   readonly name: string;
   /** The boolean expression, without the surrounding `CHECK (...)`. */
   readonly expression: string;
+  /** `NO INHERIT`: not applied to child tables. */
+  readonly noInherit?: boolean;
+  /** Added `NOT VALID` and not validated since. */
+  readonly notValid?: boolean;
 }
 
 export interface IndexKey {
@@ -98,6 +147,8 @@ export interface IndexKey {
   /** Only set when it differs from the default for the sort direction. */
   readonly nulls?: "first" | "last";
   readonly opclass?: string;
+  /** `COLLATE`, only when it differs from the key's own (the column's, or the expression type's). */
+  readonly collation?: string;
 }
 
 export interface Index {
@@ -108,6 +159,10 @@ export interface Index {
   readonly method: string;
   readonly include: readonly string[];
   readonly where?: string;
+  /** `NULLS NOT DISTINCT` on a unique index (PostgreSQL 15+). */
+  readonly nullsNotDistinct?: boolean;
+  /** Storage parameters (`WITH (fillfactor = 70)`). */
+  readonly with?: StorageParameters;
   /** Desired side only: build with CREATE INDEX CONCURRENTLY. */
   readonly concurrently?: boolean;
 }

@@ -93,12 +93,14 @@ function tableSource(
   const lines = [`export const ${variable} = defineTable(`, `  ${quote(table.name)},`, "  {"];
   for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
   lines.push("  },");
+  const { kind: _k, name: _n, columns: _c, constraints: _t, ...options } = table;
+  const hasOptions = Object.keys(options).length > 0;
   if (table.constraints.length > 0) {
     lines.push("  (t) => [");
     for (const c of table.constraints) lines.push(`    ${layout(constraintDoc(c), 4, 4, 1)},`);
     lines.push("  ],");
-  } else if (table.comment !== undefined) lines.push("  undefined,");
-  if (table.comment !== undefined) lines.push(`  ${layout(value({ comment: table.comment }), 2, 2, 1)},`);
+  } else if (hasOptions) lines.push("  undefined,");
+  if (hasOptions) lines.push(`  ${layout(value(options), 2, 2, 1)},`);
   lines.push(");");
   return lines.join("\n");
 }

@@ -9,11 +9,12 @@ import type {
   ConstraintDefinition,
   EnumDefinition,
   IndexKeyInput,
+  StorageParameterInput,
   TableDefinition,
 } from "../config/dsl.ts";
 import { defaultCheckName, joinQualified, userTypeName } from "../model/from_config.ts";
-import { foreignKeyName, indexName, primaryKeyName, uniqueName } from "../model/names.ts";
-import type { Column, EnumType, Index, SchemaModel, Table } from "../model/types.ts";
+import { collationInput, foreignKeyName, indexName, primaryKeyName, uniqueName } from "../model/names.ts";
+import type { Column, EnumType, Index, SchemaModel, StorageParameters, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
 
 export interface PulledSchema {
@@ -39,21 +40,48 @@ function columnDefinition(c: Column, enums: Map<string, EnumDefinition>, keyOpti
     ...keyOptions,
     ...(c.notNull && !keyOptions.primaryKey && !c.serial && !c.identity ? { notNull: true } : {}),
     ...(c.default !== undefined ? { defaultSql: c.default } : {}),
-    ...(c.identity ? { identity: c.identity } : {}),
+    ...(c.identity ? { identity: identityInput(c) } : {}),
     ...(c.generated !== undefined ? { generatedAs: c.generated } : {}),
     ...(c.comment !== undefined ? { comment: c.comment } : {}),
+    ...(c.storage ? { storage: c.storage } : {}),
+    ...(c.compression ? { compression: c.compression } : {}),
+    ...(c.collation ? { collation: collationInput(c.collation) } : {}),
   };
   return definition;
 }
 
+/** `"always"`, or with sequence options `{ generated: "always", start: 100 }` (numbers as numbers when exact). */
+function identityInput(c: Column): ColumnDefinition["identity"] {
+  const options = c.identityOptions ?? {};
+  if (Object.keys(options).length === 0) return c.identity;
+  const number = (v: string) => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
+  return {
+    generated: c.identity!,
+    ...Object.fromEntries(
+      Object.entries(options).map(([key, value]) => [key, typeof value === "string" ? number(value) : value]),
+    ),
+  };
+}
+
+/** Storage parameters as the config writes them: numbers and true/false as such, other text as is. */
+function parametersInput(parameters: StorageParameters): StorageParameterInput {
+  return Object.fromEntries(
+    Object.entries(parameters).map(([name, value]) => [
+      name,
+      value === "true" ? true : value === "false" ? false : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
+    ]),
+  );
+}
+
 function indexKeys(index: Index): IndexKeyInput[] {
   return index.keys.map((k) => {
-    if (!k.expression && !k.descending && !k.nulls && !k.opclass) return k.column;
+    if (!k.expression && !k.descending && !k.nulls && !k.opclass && !k.collation) return k.column;
     return {
       ...(k.expression ? { expression: k.column } : { column: k.column }),
       ...(k.descending ? { order: "desc" as const } : {}),
       ...(k.nulls ? { nulls: k.nulls } : {}),
       ...(k.opclass ? { opclass: k.opclass } : {}),
+      ...(k.collation ? { collation: collationInput(k.collation) } : {}),
     };
   });
 }
@@ -61,9 +89,9 @@ function indexKeys(index: Index): IndexKeyInput[] {
 function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): TableDefinition {
   const pk = table.primaryKey;
   const pkDefault = primaryKeyName(table.name);
-  const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault ? pk.columns[0] : undefined;
+  const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault && !pk.deferrable ? pk.columns[0] : undefined;
   const isInlineUnique = (u: Table["uniques"][number]) =>
-    u.columns.length === 1 && !u.nullsNotDistinct && u.name === uniqueName(table.name, u.columns);
+    u.columns.length === 1 && !u.nullsNotDistinct && !u.deferrable && u.name === uniqueName(table.name, u.columns);
   const inlineUniques = new Set(table.uniques.filter(isInlineUnique).map((u) => u.columns[0]));
 
   const columns: Record<string, ColumnDefinition> = {};
@@ -75,12 +103,20 @@ function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): Tabl
   }
   const checkNames = new Set<string>();
   const constraints: ConstraintDefinition[] = [
-    ...(pk && !inlinePk ? [{ kind: "primaryKey" as const, columns: pk.columns, ...nameIf(pk.name, pkDefault) }] : []),
+    ...(pk && !inlinePk
+      ? [{
+        kind: "primaryKey" as const,
+        columns: pk.columns,
+        ...nameIf(pk.name, pkDefault),
+        ...(pk.deferrable ? { deferrable: pk.deferrable } : {}),
+      }]
+      : []),
     ...table.uniques.filter((u) => !isInlineUnique(u)).map((u) => ({
       kind: "unique" as const,
       columns: u.columns,
       ...nameIf(u.name, uniqueName(table.name, u.columns)),
       ...(u.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+      ...(u.deferrable ? { deferrable: u.deferrable } : {}),
     })),
     ...table.indexes.map((i) => {
       const keyNames = [...i.keys.map((k) => (k.expression ? undefined : k.column)), ...i.include];
@@ -92,12 +128,20 @@ function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): Tabl
         ...(i.method !== "btree" ? { using: i.method } : {}),
         ...(i.where !== undefined ? { where: i.where } : {}),
         ...(i.include.length > 0 ? { include: [...i.include] } : {}),
+        ...(i.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+        ...(i.with ? { with: parametersInput(i.with) } : {}),
       };
     }),
     ...table.checks.map((c) => {
       const fallback = defaultCheckName(table.name, table.columns.map((col) => col.name), c.expression, checkNames);
       checkNames.add(c.name);
-      return { kind: "check" as const, expression: c.expression, ...nameIf(c.name, fallback) };
+      return {
+        kind: "check" as const,
+        expression: c.expression,
+        ...nameIf(c.name, fallback),
+        ...(c.noInherit ? { noInherit: true } : {}),
+        ...(c.notValid ? { notValid: true } : {}),
+      };
     }),
     ...table.foreignKeys.map((f) => ({
       kind: "reference" as const,
@@ -108,6 +152,8 @@ function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): Tabl
       ...(f.onUpdate !== "no action" ? { onUpdate: f.onUpdate } : {}),
       ...nameIf(f.name, foreignKeyName(table.name, f.columns)),
       ...(f.deferrable ? { deferrable: f.deferrable } : {}),
+      ...(f.match ? { match: f.match } : {}),
+      ...(f.notValid ? { notValid: true } : {}),
     })),
   ];
   return {
@@ -116,6 +162,9 @@ function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): Tabl
     columns,
     constraints,
     ...(table.comment !== undefined ? { comment: table.comment } : {}),
+    ...(table.with ? { with: parametersInput(table.with) } : {}),
+    ...(table.unlogged ? { unlogged: true } : {}),
+    ...(table.replicaIdentity ? { replicaIdentity: table.replicaIdentity } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import type { SchemaModel } from "../../model/types.ts";
 import { introspectConstraints } from "./introspect/constraints.ts";
 import { introspectEnums } from "./introspect/enums.ts";
 import { introspectIndexes } from "./introspect/indexes.ts";
-import { type Db, scopeOf } from "./introspect/scope.ts";
+import { allQueries, type Db, scopeOf } from "./introspect/scope.ts";
 import { introspectTables } from "./introspect/tables.ts";
 
 export { unknownTypes } from "./introspect/types.ts";
@@ -24,7 +24,7 @@ export interface IntrospectOptions {
 
 export async function introspect(db: Db, options: IntrospectOptions): Promise<SchemaModel> {
   const scope = scopeOf(options.schemas);
-  const [schemaRows, tables, addConstraints, addIndexes, enums] = await Promise.all([
+  const [schemaRows, tables, addConstraints, addIndexes, enums] = await allQueries([
     sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db),
     introspectTables(db, scope),
     introspectConstraints(db, scope),

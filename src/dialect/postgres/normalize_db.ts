@@ -42,6 +42,8 @@ function scratchStatements(table: Table): string[] {
     name: c.name,
     type: c.type,
     notNull: false,
+    // Index keys on a column take its collation: the scratch table needs it too.
+    ...(c.collation ? { collation: c.collation } : {}),
     ...(complexDefault(c) ? { default: c.default } : {}),
     ...(c.generated !== undefined ? { generated: c.generated } : {}),
   }));

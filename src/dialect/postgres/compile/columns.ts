@@ -1,17 +1,70 @@
 /** Column definitions and ALTER COLUMN: only the clauses that changed. */
 import type { OperationOf } from "../../../diff/operations.ts";
 import { makeObjectName } from "../../../model/names.ts";
-import type { Column } from "../../../model/types.ts";
+import type { Column, SequenceOptions } from "../../../model/types.ts";
 import { doBlock, ident, literal, qualified } from "../quote.ts";
 import { columnComment } from "./common.ts";
 
 export function columnDefinition(column: Column): string {
   let sql = `${ident(column.name)} ${column.serial ?? column.type}`;
+  if (column.compression) sql += ` COMPRESSION ${column.compression}`;
+  if (column.collation) sql += ` COLLATE ${column.collation}`;
   if (column.generated !== undefined) sql += ` GENERATED ALWAYS AS (${column.generated}) STORED`;
-  if (column.identity) sql += ` GENERATED ${column.identity.toUpperCase()} AS IDENTITY`;
+  if (column.identity) {
+    sql += ` GENERATED ${column.identity.toUpperCase()} AS IDENTITY`;
+    const options = sequenceOptions(column.identityOptions ?? {});
+    if (options.length > 0) sql += ` (${options.join(" ")})`;
+  }
   if (column.default !== undefined) sql += ` DEFAULT ${column.default}`;
   if (column.notNull) sql += " NOT NULL";
   return sql;
+}
+
+/**
+ * What a column definition cannot say before PostgreSQL 16: its storage, set
+ * by a statement of its own after the table or column exists.
+ */
+export function columnStorage(table: string, column: Column): string[] {
+  return column.storage
+    ? [`ALTER TABLE ${table} ALTER COLUMN ${ident(column.name)} SET STORAGE ${column.storage}`]
+    : [];
+}
+
+/** `START WITH 5 INCREMENT BY -1 ...` for the options given. */
+function sequenceOptions(o: SequenceOptions): string[] {
+  return [
+    ...(o.start !== undefined ? [`START WITH ${o.start}`] : []),
+    ...(o.increment !== undefined ? [`INCREMENT BY ${o.increment}`] : []),
+    ...(o.minValue !== undefined ? [`MINVALUE ${o.minValue}`] : []),
+    ...(o.maxValue !== undefined ? [`MAXVALUE ${o.maxValue}`] : []),
+    ...(o.cache !== undefined ? [`CACHE ${o.cache}`] : []),
+    ...(o.cycle ? ["CYCLE"] : []),
+  ];
+}
+
+/** `SET ...` clauses taking an identity sequence from one option set to another; absent means default. */
+function sequenceChanges(from: SequenceOptions, to: SequenceOptions): string[] {
+  const changed = (key: keyof SequenceOptions) => from[key] !== to[key];
+  const ascending = BigInt(to.increment ?? "1") > 0n;
+  return [
+    ...(changed("increment") ? [`SET INCREMENT BY ${to.increment ?? "1"}`] : []),
+    ...(changed("minValue") ? [to.minValue !== undefined ? `SET MINVALUE ${to.minValue}` : "SET NO MINVALUE"] : []),
+    ...(changed("maxValue") ? [to.maxValue !== undefined ? `SET MAXVALUE ${to.maxValue}` : "SET NO MAXVALUE"] : []),
+    // START WITH records where RESTART goes back to; the sequence's current value is kept.
+    ...(changed("start") ||
+        (to.start === undefined && (changed("minValue") || changed("maxValue") || changed("increment")))
+      ? [`SET START WITH ${to.start ?? (ascending ? to.minValue ?? "1" : to.maxValue ?? "-1")}`]
+      : []),
+    ...(changed("cache") ? [`SET CACHE ${to.cache ?? "1"}`] : []),
+    ...(changed("cycle") ? [to.cycle ? "SET CYCLE" : "SET NO CYCLE"] : []),
+  ];
+}
+
+const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
+
+/** Whether a type change makes an integer column smaller (its sequence bounds must shrink first). */
+function narrowsInteger(from: string, to: string): boolean {
+  return (INTEGER_WIDTH[to] ?? 8) < (INTEGER_WIDTH[from] ?? 0);
 }
 
 /** Casts PostgreSQL applies on assignment, so no USING clause is needed. */
@@ -64,10 +117,32 @@ export function alterColumn(op: OperationOf<"alter_column">): string[] {
   if (serialDropped || (c.default?.from !== undefined && (c.type || c.default.to === undefined))) {
     alter("DROP DEFAULT");
   }
-  if (c.type) {
-    const using = c.type.using ?? (needsUsing(c.type.from, c.type.to) ? `${col}::${c.type.to}` : undefined);
-    alter(`TYPE ${c.type.to}${using ? ` USING ${using}` : ""}`);
+  if (c.type || c.collation) {
+    // A collation is changed by restating the type; the type's own is "default".
+    const type = c.type?.to ?? op.type!;
+    const using = c.type?.using ?? (c.type && needsUsing(c.type.from, c.type.to) ? `${col}::${c.type.to}` : undefined);
+    const collate = c.collation ? ` COLLATE ${c.collation.to ?? 'pg_catalog."default"'}` : "";
+    alter(`TYPE ${type}${collate}${using ? ` USING ${using}` : ""}`);
   }
+  // A new identity states its options in ADD GENERATED below.
+  const identityAdded = c.identity?.to !== undefined && c.identity.from === undefined;
+  if (c.identityOptions && !identityAdded) {
+    const changes = sequenceChanges(c.identityOptions.from, c.identityOptions.to);
+    const statement = `ALTER TABLE ${table} ${changes.map((change) => `ALTER COLUMN ${col} ${change}`).join(", ")}`;
+    // Bounds that do not fit a smaller type must go before the type changes, larger ones after.
+    if (c.type && narrowsInteger(c.type.from, c.type.to)) before.push(statement);
+    else after.push(statement);
+  }
+  if (c.storage) {
+    after.push(
+      c.storage.to ? `ALTER TABLE ${table} ALTER COLUMN ${col} SET STORAGE ${c.storage.to}` : dynamic(
+        `'ALTER TABLE %s ALTER COLUMN %I SET STORAGE %s', ${literal(table)}, ${literal(op.column)}, ` +
+          `(SELECT CASE typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ` +
+          `ELSE 'extended' END FROM pg_type WHERE oid = ${literal(op.type!)}::regtype)`,
+      ),
+    );
+  }
+  if (c.compression) alter(`SET COMPRESSION ${c.compression.to ?? "default"}`);
   const ownedSequence = `pg_get_serial_sequence(${literal(table)}, ${literal(op.column)})`;
   if (c.serial?.to && !c.serial.from) {
     const sequence = qualified(op.schema, makeObjectName(op.table, op.column, "seq"));
@@ -83,14 +158,23 @@ export function alterColumn(op: OperationOf<"alter_column">): string[] {
   if (c.default?.to !== undefined) alter(`SET DEFAULT ${c.default.to}`);
   if (c.notNull) alter(c.notNull.to ? "SET NOT NULL" : "DROP NOT NULL");
   if (c.identity?.to) {
-    alter(
-      c.identity.from
-        ? `SET GENERATED ${c.identity.to.toUpperCase()}`
-        : `ADD GENERATED ${c.identity.to.toUpperCase()} AS IDENTITY`,
-    );
-    // A new identity's sequence starts at 1: start past the rows already there.
-    if (!c.identity.from) {
-      after.push(`SELECT setval(${ownedSequence}, coalesce(max(${col}), 0) + 1, false) FROM ${table}`);
+    if (c.identity.from) alter(`SET GENERATED ${c.identity.to.toUpperCase()}`);
+    else {
+      const o = c.identityOptions?.to ?? {};
+      const options = sequenceOptions(o);
+      alter(
+        `ADD GENERATED ${c.identity.to.toUpperCase()} AS IDENTITY${
+          options.length > 0 ? ` (${options.join(" ")})` : ""
+        }`,
+      );
+      // A new identity's sequence starts where its options say: past the rows already there.
+      const step = o.increment ?? "1";
+      const ascending = BigInt(step) > 0n;
+      const start = o.start ?? (ascending ? o.minValue ?? "1" : o.maxValue ?? "-1");
+      const next = ascending
+        ? `greatest(coalesce(max(${col}) + ${step}, ${start}), ${start})`
+        : `least(coalesce(min(${col}) + ${step}, ${start}), ${start})`;
+      after.push(`SELECT setval(${ownedSequence}, ${next}, false) FROM ${table}`);
     }
   }
   if (c.comment) after.push(columnComment(op, op.column, c.comment.to));

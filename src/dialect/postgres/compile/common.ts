@@ -1,5 +1,6 @@
 /** What the per-kind compilers share: their type and the clauses every ALTER TABLE needs. */
 import type { OperationKind, OperationOf } from "../../../diff/operations.ts";
+import type { StorageParameters } from "../../../model/types.ts";
 import { ident, literal, qualified } from "../quote.ts";
 
 export type Compile<K extends OperationKind> = (op: OperationOf<K>) => string[];
@@ -18,4 +19,9 @@ export function columnComment(
 ): string {
   return `COMMENT ON COLUMN ${qualified(op.schema, op.table)}.${ident(column)} IS ` +
     (comment !== undefined ? literal(comment) : "NULL");
+}
+
+/** `fillfactor = '70', toast.autovacuum_enabled = 'off'`: names are checked when read, values quoted. */
+export function storageParameterList(parameters: StorageParameters): string {
+  return Object.entries(parameters).map(([name, value]) => `${name} = ${literal(value)}`).join(", ");
 }

@@ -1,6 +1,6 @@
 /** Primary keys, unique constraints, foreign keys and checks. */
 import type { OperationKind } from "../../../diff/operations.ts";
-import type { ReferentialAction } from "../../../model/types.ts";
+import type { Deferrable, PrimaryKey, ReferentialAction } from "../../../model/types.ts";
 import { ident, identList, qualified } from "../quote.ts";
 import { alterTable, type Compilers } from "./common.ts";
 
@@ -15,31 +15,46 @@ type ConstraintKind = Extract<
   | "add_check"
   | "drop_check"
   | "rename_constraint"
+  | "validate_constraint"
 >;
 
 export const constraintCompilers: Compilers<ConstraintKind> = {
-  add_primary_key: (op) => [
-    `${alterTable(op)} ADD CONSTRAINT ${ident(op.primaryKey.name)} PRIMARY KEY (${identList(op.primaryKey.columns)})`,
-  ],
+  add_primary_key: (op) => [`${alterTable(op)} ADD ${primaryKeyClause(op.primaryKey)}`],
   drop_primary_key: (op) => [dropConstraint(op, op.primaryKey.name)],
   add_unique: (op) => [
     `${alterTable(op)} ADD CONSTRAINT ${ident(op.unique.name)} UNIQUE` +
-    `${op.unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} (${identList(op.unique.columns)})`,
+    `${op.unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} (${identList(op.unique.columns)})` +
+    deferrable(op.unique.deferrable),
   ],
   drop_unique: (op) => [dropConstraint(op, op.unique.name)],
   add_foreign_key: (op) => {
     const fk = op.foreignKey;
-    let sql = `${alterTable(op)} ADD CONSTRAINT ${ident(fk.name)} FOREIGN KEY (${identList(fk.columns)})` +
+    return [
+      `${alterTable(op)} ADD CONSTRAINT ${ident(fk.name)} FOREIGN KEY (${identList(fk.columns)})` +
       ` REFERENCES ${qualified(fk.refSchema, fk.refTable)} (${identList(fk.refColumns)})` +
-      referentialAction("DELETE", fk.onDelete) + referentialAction("UPDATE", fk.onUpdate);
-    if (fk.deferrable) sql += ` DEFERRABLE INITIALLY ${fk.deferrable.toUpperCase()}`;
-    return [sql];
+      (fk.match === "full" ? " MATCH FULL" : "") +
+      referentialAction("DELETE", fk.onDelete) + referentialAction("UPDATE", fk.onUpdate) +
+      deferrable(fk.deferrable) + (fk.notValid ? " NOT VALID" : ""),
+    ];
   },
   drop_foreign_key: (op) => [dropConstraint(op, op.foreignKey.name)],
-  add_check: (op) => [`${alterTable(op)} ADD CONSTRAINT ${ident(op.check.name)} CHECK (${op.check.expression})`],
+  add_check: (op) => [
+    `${alterTable(op)} ADD CONSTRAINT ${ident(op.check.name)} CHECK (${op.check.expression})` +
+    (op.check.noInherit ? " NO INHERIT" : "") + (op.check.notValid ? " NOT VALID" : ""),
+  ],
   drop_check: (op) => [dropConstraint(op, op.check.name)],
   rename_constraint: (op) => [`${alterTable(op)} RENAME CONSTRAINT ${ident(op.from)} TO ${ident(op.to)}`],
+  validate_constraint: (op) => [`${alterTable(op)} VALIDATE CONSTRAINT ${ident(op.name)}`],
 };
+
+/** `CONSTRAINT name PRIMARY KEY (...)`, as in CREATE TABLE and ADD. */
+export function primaryKeyClause(pk: PrimaryKey): string {
+  return `CONSTRAINT ${ident(pk.name)} PRIMARY KEY (${identList(pk.columns)})${deferrable(pk.deferrable)}`;
+}
+
+function deferrable(mode: Deferrable | undefined): string {
+  return mode ? ` DEFERRABLE INITIALLY ${mode.toUpperCase()}` : "";
+}
 
 function dropConstraint(op: { schema: string; table: string }, name: string): string {
   return `${alterTable(op)} DROP CONSTRAINT ${ident(name)}`;

@@ -1,7 +1,7 @@
 /** Indexes: create (possibly concurrently), drop, rename. */
 import type { Index } from "../../../model/types.ts";
 import { ident, identList, qualified } from "../quote.ts";
-import type { Compilers } from "./common.ts";
+import { type Compilers, storageParameterList } from "./common.ts";
 
 export const indexCompilers: Compilers<"create_index" | "drop_index" | "rename_index"> = {
   create_index: (op) => [createIndex(op.schema, op.table, op.index)],
@@ -12,6 +12,7 @@ export const indexCompilers: Compilers<"create_index" | "drop_index" | "rename_i
 function createIndex(schema: string, table: string, index: Index): string {
   const keys = index.keys.map((k) => {
     let key = k.expression ? `(${k.column})` : ident(k.column);
+    if (k.collation) key += ` COLLATE ${k.collation}`;
     if (k.opclass) key += ` ${k.opclass}`;
     if (k.descending) key += " DESC";
     if (k.nulls) key += ` NULLS ${k.nulls.toUpperCase()}`;
@@ -22,6 +23,8 @@ function createIndex(schema: string, table: string, index: Index): string {
   if (index.method !== "btree") sql += ` USING ${index.method}`;
   sql += ` (${keys.join(", ")})`;
   if (index.include.length > 0) sql += ` INCLUDE (${identList(index.include)})`;
+  if (index.nullsNotDistinct) sql += " NULLS NOT DISTINCT";
+  if (index.with) sql += ` WITH (${storageParameterList(index.with)})`;
   if (index.where) sql += ` WHERE ${index.where}`;
   return sql;
 }

@@ -1,8 +1,9 @@
 /** Schemas, tables, and columns as wholes (added, dropped, renamed). */
-import type { OperationKind } from "../../../diff/operations.ts";
-import { ident, identList, literal, qualified } from "../quote.ts";
-import { alterColumn, columnDefinition } from "./columns.ts";
-import { alterTable, columnComment, type Compilers } from "./common.ts";
+import type { OperationKind, OperationOf } from "../../../diff/operations.ts";
+import { ident, literal, qualified } from "../quote.ts";
+import { alterColumn, columnDefinition, columnStorage } from "./columns.ts";
+import { alterTable, columnComment, type Compilers, storageParameterList } from "./common.ts";
+import { primaryKeyClause } from "./constraints.ts";
 
 type TableKind = Extract<
   OperationKind,
@@ -15,6 +16,7 @@ type TableKind = Extract<
   | "drop_column"
   | "rename_column"
   | "alter_column"
+  | "alter_table"
 >;
 
 export const tableCompilers: Compilers<TableKind> = {
@@ -22,11 +24,11 @@ export const tableCompilers: Compilers<TableKind> = {
   create_table: (op) => {
     const table = qualified(op.schema, op.table);
     const lines = op.columns.map((c) => `  ${columnDefinition(c)}`);
-    if (op.primaryKey) {
-      lines.push(`  CONSTRAINT ${ident(op.primaryKey.name)} PRIMARY KEY (${identList(op.primaryKey.columns)})`);
-    }
+    if (op.primaryKey) lines.push(`  ${primaryKeyClause(op.primaryKey)}`);
+    const parameters = op.with ? ` WITH (${storageParameterList(op.with)})` : "";
     return [
-      `CREATE TABLE ${table} (\n${lines.join(",\n")}\n)`,
+      `CREATE${op.unlogged ? " UNLOGGED" : ""} TABLE ${table} (\n${lines.join(",\n")}\n)${parameters}`,
+      ...op.columns.flatMap((c) => columnStorage(table, c)),
       ...(op.comment !== undefined ? [`COMMENT ON TABLE ${table} IS ${literal(op.comment)}`] : []),
       ...op.columns.flatMap((c) => (c.comment !== undefined ? [columnComment(op, c.name, c.comment)] : [])),
     ];
@@ -35,12 +37,39 @@ export const tableCompilers: Compilers<TableKind> = {
   rename_table: (op) => [`ALTER TABLE ${qualified(op.schema, op.from)} RENAME TO ${ident(op.to)}`],
   add_column: (op) => [
     `${alterTable(op)} ADD COLUMN ${columnDefinition(op.column)}`,
+    ...columnStorage(qualified(op.schema, op.table), op.column),
     ...(op.column.comment !== undefined ? [columnComment(op, op.column.name, op.column.comment)] : []),
   ],
   drop_column: (op) => [`${alterTable(op)} DROP COLUMN ${ident(op.column.name)}`],
   rename_column: (op) => [`${alterTable(op)} RENAME COLUMN ${ident(op.from)} TO ${ident(op.to)}`],
   alter_column: (op) => alterColumn(op),
+  alter_table: (op) => alterTableOptions(op),
   set_table_comment: (op) => [
     `COMMENT ON TABLE ${qualified(op.schema, op.table)} IS ${op.comment !== undefined ? literal(op.comment) : "NULL"}`,
   ],
 };
+
+/** Storage parameters set, changed or reset; logging; replica identity. */
+function alterTableOptions(op: OperationOf<"alter_table">): string[] {
+  const c = op.changes;
+  const statements: string[] = [];
+  if (c.with) {
+    const from = c.with.from ?? {};
+    const to = c.with.to ?? {};
+    const set = Object.fromEntries(Object.entries(to).filter(([name, value]) => from[name] !== value));
+    const reset = Object.keys(from).filter((name) => !(name in to));
+    if (Object.keys(set).length > 0) statements.push(`${alterTable(op)} SET (${storageParameterList(set)})`);
+    if (reset.length > 0) statements.push(`${alterTable(op)} RESET (${reset.join(", ")})`);
+  }
+  if (c.unlogged) statements.push(`${alterTable(op)} SET ${c.unlogged.to ? "UNLOGGED" : "LOGGED"}`);
+  if (c.replicaIdentity) {
+    const to = c.replicaIdentity.to;
+    const identity = to === undefined
+      ? "DEFAULT"
+      : typeof to === "string"
+      ? to.toUpperCase()
+      : `USING INDEX ${ident(to.index)}`;
+    statements.push(`${alterTable(op)} REPLICA IDENTITY ${identity}`);
+  }
+  return statements;
+}

@@ -1,6 +1,6 @@
 /** Primary keys, unique constraints, foreign keys and checks of the managed tables. */
 import { sql } from "kysely";
-import type { CheckConstraint, ForeignKey, ReferentialAction } from "../../../model/types.ts";
+import type { CheckConstraint, Deferrable, ForeignKey, ReferentialAction } from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
 import { type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
 
@@ -17,7 +17,12 @@ interface ConstraintRow {
   on_delete: string;
   deferrable: boolean;
   deferred: boolean;
-  definition: string;
+  /** The check's expression (`pg_get_expr` of its tree, never cut out of its definition). */
+  expression: string | null;
+  match: string;
+  validated: boolean;
+  no_inherit: boolean;
+  nulls_not_distinct: boolean;
 }
 
 /** Query the constraints; the result adds them to the tables. */
@@ -37,7 +42,11 @@ export async function introspectConstraints(
                  order by k.ord) as ref_columns,
            con.confupdtype::text as on_update, con.confdeltype::text as on_delete,
            con.condeferrable as deferrable, con.condeferred as deferred,
-           pg_get_constraintdef(con.oid, true) as definition
+           case when con.contype = 'c' then pg_get_expr(con.conbin, con.conrelid, true) end as expression,
+           con.confmatchtype::text as match, con.convalidated as validated, con.connoinherit as no_inherit,
+           -- indnullsnotdistinct exists from PostgreSQL 15 on.
+           coalesce((select (to_jsonb(x) ->> 'indnullsnotdistinct')::boolean
+                     from pg_index x where x.indexrelid = con.conindid), false) as nulls_not_distinct
     from pg_constraint con
     join pg_class c on c.oid = con.conrelid
     join pg_namespace n on n.oid = c.relnamespace
@@ -54,13 +63,14 @@ function addConstraints(tables: Map<string, MutableTable>, rows: readonly Constr
     if (!table) continue;
     switch (row.type) {
       case "p":
-        table.primaryKey = { name: row.name, columns: row.columns };
+        table.primaryKey = { name: row.name, columns: row.columns, ...deferrable(row) };
         break;
       case "u":
         table.uniques.push({
           name: row.name,
           columns: row.columns,
-          ...(row.definition.includes("NULLS NOT DISTINCT") ? { nullsNotDistinct: true } : {}),
+          ...(row.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
+          ...deferrable(row),
         });
         break;
       case "f":
@@ -90,12 +100,21 @@ function toForeignKey(row: ConstraintRow): ForeignKey {
     refColumns: row.ref_columns!,
     onDelete: ACTIONS[row.on_delete],
     onUpdate: ACTIONS[row.on_update],
-    ...(row.deferrable ? { deferrable: row.deferred ? "deferred" : "immediate" } : {}),
+    ...deferrable(row),
+    ...(row.match === "f" ? { match: "full" } : {}),
+    ...(row.validated ? {} : { notValid: true }),
   };
 }
 
-/** `CHECK (price > 0)` → `price > 0`. */
 function toCheck(row: ConstraintRow): CheckConstraint {
-  const inner = row.definition.replace(/^CHECK \(/, "").replace(/\)( NOT VALID)?$/, "");
-  return { name: row.name, expression: inner };
+  return {
+    name: row.name,
+    expression: row.expression!,
+    ...(row.no_inherit ? { noInherit: true } : {}),
+    ...(row.validated ? {} : { notValid: true }),
+  };
+}
+
+function deferrable(row: ConstraintRow): { deferrable?: Deferrable } {
+  return row.deferrable ? { deferrable: row.deferred ? "deferred" : "immediate" } : {};
 }

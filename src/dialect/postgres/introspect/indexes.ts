@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Index, IndexKey } from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
 import { type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
+import { storageParameters } from "./tables.ts";
 
 interface IndexRow {
   schema: string;
@@ -11,8 +12,16 @@ interface IndexRow {
   unique: boolean;
   method: string;
   where: string | null;
-  keys: { column: string | null; expression: string; option: number; opclass: string | null }[];
+  keys: {
+    column: string | null;
+    expression: string;
+    option: number;
+    opclass: string | null;
+    collation: string | null;
+  }[];
   include: string[];
+  nulls_not_distinct: boolean;
+  options: string[] | null;
 }
 
 /** Query the indexes; the result adds them to the tables. */
@@ -26,18 +35,29 @@ export async function introspectIndexes(db: Db, scope: Scope): Promise<(tables: 
                'column', a.attname,
                'expression', pg_get_indexdef(i.indexrelid, k.ord::int, true),
                'option', k.option,
-               'opclass', case when opc.opcdefault then null else opc.opcname end
+               'opclass', case when opc.opcdefault then null else opc.opcname end,
+               -- The key's collation when not its own: the column's, or the expression type's.
+               'collation', case when k.coll <> 0
+                 and k.coll <> coalesce(a.attcollation, (select typcollation from pg_type where oid = ia.atttypid))
+               then (select case when cn.nspname = 'pg_catalog' then quote_ident(co.collname)
+                                 else quote_ident(cn.nspname) || '.' || quote_ident(co.collname) end
+                     from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace
+                     where co.oid = k.coll) end
              ) order by k.ord)
-             from unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid[])
-                  with ordinality k(attnum, option, opclass, ord)
+             from unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid[], i.indcollation::oid[])
+                  with ordinality k(attnum, option, opclass, coll, ord)
              left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum and k.attnum > 0
+             left join pg_attribute ia on ia.attrelid = i.indexrelid and ia.attnum = k.ord
              left join pg_opclass opc on opc.oid = k.opclass
              where k.ord <= i.indnkeyatts
            ), '[]'::json) as keys,
            array(select a.attname::text
                  from unnest(i.indkey::int2[]) with ordinality k(attnum, ord)
                  join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
-                 where k.ord > i.indnkeyatts order by k.ord) as include
+                 where k.ord > i.indnkeyatts order by k.ord) as include,
+           -- indnullsnotdistinct exists from PostgreSQL 15 on.
+           coalesce((to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) as nulls_not_distinct,
+           ic.reloptions::text[] as options
     from pg_index i
     join pg_class ic on ic.oid = i.indexrelid
     join pg_class c on c.oid = i.indrelid
@@ -68,8 +88,10 @@ function toIndex(row: IndexRow): Index {
       ...(descending ? { descending } : {}),
       ...(nulls ? { nulls } : {}),
       ...(k.opclass ? { opclass: k.opclass } : {}),
+      ...(k.collation ? { collation: k.collation } : {}),
     };
   });
+  const parameters = storageParameters(row.options);
   return {
     name: row.name,
     keys,
@@ -77,5 +99,7 @@ function toIndex(row: IndexRow): Index {
     method: row.method,
     include: row.include,
     ...(row.where !== null ? { where: row.where } : {}),
+    ...(row.nulls_not_distinct ? { nullsNotDistinct: true } : {}),
+    ...(parameters ? { with: parameters } : {}),
   };
 }

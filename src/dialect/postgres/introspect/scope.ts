@@ -28,3 +28,17 @@ export const MANAGED_TABLE = sql`
 export type MutableTable = {
   -readonly [K in keyof Table]: Table[K] extends readonly (infer T)[] ? T[] : Table[K];
 };
+
+/**
+ * `Promise.all` that waits for every query before rejecting: a query still
+ * running when the caller closes the database makes postgres.js's close
+ * hang for good.
+ */
+export async function allQueries<T extends readonly unknown[]>(
+  queries: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(queries);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
