@@ -84,15 +84,15 @@ export interface ResolvedTarget {
  * config's `database`; with none of them, the embedded PGlite default.
  */
 export function resolveTarget(config: LoadedConfig, databaseUrl: string | undefined): ResolvedTarget {
-  const postgres = (connectionString: string, origin: string) => ({
-    target: { dialect: "postgres" as const, connectionString, origin },
-    source: origin === "--database-url" || origin === "DATABASE_URL" ? origin : "config",
-  });
+  const postgres = (connectionString: string, source: "--database-url" | "DATABASE_URL" | "config") => {
+    const origin = source === "config" ? `database.connectionString in ${config.path}` : source;
+    return { target: { dialect: "postgres" as const, connectionString, origin }, source };
+  };
   if (databaseUrl) return postgres(databaseUrl, "--database-url");
   const fromEnv = Deno.env.get("DATABASE_URL");
   const db = config.database;
   if (db?.dialect === "postgres") {
-    if (db.connectionString) return postgres(db.connectionString, `database.connectionString in ${config.path}`);
+    if (db.connectionString) return postgres(db.connectionString, "config");
     if (!fromEnv) {
       throw new KyrageError(
         `Config ${config.path} uses the postgres dialect without a connectionString; pass --database-url or set DATABASE_URL.`,

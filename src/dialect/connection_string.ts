@@ -2,8 +2,8 @@
  * PostgreSQL connection strings, `postgres://` URLs and libpq `key=value`
  * lists, read without ever echoing them: problems are described in words,
  * labels are rebuilt from parsed parts, and `secretsOf` finds the password
- * even in a string that does not parse. Imports nothing: the CLI printer and
- * both drivers use it.
+ * even in a string that does not parse. Imports nothing, so the CLI printer
+ * and the postgres driver can both use it without importing each other.
  */
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
@@ -73,12 +73,6 @@ export function parseConnectionString(text: string): ParsedConnectionString {
   }
 }
 
-/** A printable form without the password, or undefined when the string does not parse. */
-export function redactConnectionString(text: string): string | undefined {
-  const parsed = parseConnectionString(text);
-  return parsed.ok ? parsed.label : undefined;
-}
-
 // --- URLs ---------------------------------------------------------------------------------------------------------
 
 const HOST = String.raw`(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#@,:\[\]]*)(?::\d+)?`;
@@ -131,7 +125,7 @@ function parseUrl(text: string, scheme: string, secrets: readonly string[]): Par
       if (pair === "") continue;
       const eq = pair.indexOf("=");
       const key = decode(eq < 0 ? pair : pair.slice(0, eq), "query key");
-      applySetting(settings, key, eq < 0 ? "" : decode(pair.slice(eq + 1), `value of ${key}`), secrets);
+      applySetting(settings, key, eq < 0 ? "" : decode(pair.slice(eq + 1), "setting value"), secrets);
     }
   }
   const final = finish(settings);

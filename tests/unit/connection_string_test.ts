@@ -3,13 +3,7 @@
  * without it, and describes problems without quoting the string.
  */
 import assert from "node:assert/strict";
-import {
-  parseConnectionString,
-  redactConnectionString,
-  scrubSecrets,
-  secretsOf,
-  spellingsOf,
-} from "../../src/dialect/connection_string.ts";
+import { parseConnectionString, scrubSecrets, secretsOf, spellingsOf } from "../../src/dialect/connection_string.ts";
 
 const HARD = `p@ss:w/rd% 'x"`;
 const ENCODED = encodeURIComponent(HARD);
@@ -61,7 +55,6 @@ for (const [text, password, problem] of UNPARSABLE) {
     assert.match(parsed.problem, problem);
     assertNoPassword(parsed.problem, password, "the problem");
     assert.ok(!parsed.problem.includes(text), "the string is not quoted");
-    assert.equal(redactConnectionString(text), undefined);
   });
 }
 
