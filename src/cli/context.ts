@@ -1,7 +1,8 @@
 /** What every command starts from: the loaded config and an open database. */
 import { resolve } from "node:path";
-import { loadConfig, type LoadedConfig, resolveTarget } from "../config/load.ts";
-import { type Database, openDatabase, passwordOf } from "../dialect/database.ts";
+import { loadConfig, type LoadedConfig, type ResolvedTarget, resolveTarget } from "../config/load.ts";
+import { secretsOf } from "../dialect/connection_string.ts";
+import { type Database, openDatabase } from "../dialect/database.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
 import { readMigrations } from "../migrations/store.ts";
 import type { Output } from "./output.ts";
@@ -28,10 +29,16 @@ export function configPathOf(options: { config: string }): string {
   return resolve(userDirectory(), options.config);
 }
 
-/** Every password the run may meet, so no output line can show one. */
+/** Every password the run may meet before the config loads, so no output line can show one. */
 export function registerSecrets(out: Output, options: { databaseUrl?: string }): void {
-  out.addSecret(passwordOf(options.databaseUrl ?? ""));
-  out.addSecret(passwordOf(Deno.env.get("DATABASE_URL") ?? ""));
+  out.addSecrets(secretsOf(options.databaseUrl ?? ""));
+  out.addSecrets(secretsOf(Deno.env.get("DATABASE_URL") ?? ""));
+}
+
+/** `resolveTarget`, once the config's own password is registered too (its errors must not show it either). */
+export function targetOf(config: LoadedConfig, options: { databaseUrl?: string }, out: Output): ResolvedTarget {
+  if (config.database?.dialect === "postgres") out.addSecrets(secretsOf(config.database.connectionString ?? ""));
+  return resolveTarget(config, options.databaseUrl);
 }
 
 /** Load the config, open its target (or the dev) database, and run `body`; always closes. */
@@ -53,8 +60,7 @@ export async function withProject<T>(
 }
 
 function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): Promise<Database> {
-  const { target, source } = resolveTarget(config, options.databaseUrl);
-  if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
+  const { target, source } = targetOf(config, options, out);
   if (source === "default" && target.dialect === "pglite") {
     out.error(`Using the embedded PGlite database in ${target.dataDir} (no database configured).`);
   }

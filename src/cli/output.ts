@@ -1,28 +1,41 @@
 /**
  * Everything the CLI prints goes through here, so no output path can print
- * a database password: every registered secret is replaced by `***`.
+ * a database password: every registered secret, in every spelling it may be
+ * printed in (as is, percent-encoded), is replaced by `***`.
  */
+import { scrubSecrets } from "../dialect/connection_string.ts";
+
+export interface Printer {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const CONSOLE: Printer = {
+  // deno-lint-ignore no-console -- the CLI's one printer
+  stdout: (text) => console.log(text),
+  // deno-lint-ignore no-console -- the CLI's one printer
+  stderr: (text) => console.error(text),
+};
+
 export class Output {
   private readonly secrets = new Set<string>();
 
-  /** Never print this string (a password). */
-  addSecret(secret: string | undefined): void {
-    if (secret) this.secrets.add(secret);
+  constructor(private readonly printer: Printer = CONSOLE) {}
+
+  /** Never print these strings (passwords). */
+  addSecrets(secrets: Iterable<string>): void {
+    for (const secret of secrets) if (secret) this.secrets.add(secret);
   }
 
   scrub(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.replaceAll(secret, "***");
-    return out;
+    return scrubSecrets(text, this.secrets);
   }
 
   line(text = ""): void {
-    // deno-lint-ignore no-console -- the CLI's one printer
-    console.log(this.scrub(text));
+    this.printer.stdout(this.scrub(text));
   }
 
   error(text: string): void {
-    // deno-lint-ignore no-console -- the CLI's one printer
-    console.error(this.scrub(text));
+    this.printer.stderr(this.scrub(text));
   }
 }

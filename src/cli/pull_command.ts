@@ -1,10 +1,10 @@
 /** `kyrage pull`: write the live database's schema as DSL TypeScript. */
 import { dirname, resolve } from "node:path";
-import { loadConfig, type LoadedConfig, resolveTarget } from "../config/load.ts";
-import { openDatabase, passwordOf } from "../dialect/database.ts";
+import { loadConfig, type LoadedConfig } from "../config/load.ts";
+import { openDatabase } from "../dialect/database.ts";
 import { KyrageError } from "../errors.ts";
 import { pullDatabase, writeBaseline } from "../pull/pull.ts";
-import { configPathOf, registerSecrets, userDirectory } from "./context.ts";
+import { configPathOf, registerSecrets, targetOf, userDirectory } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
 
@@ -37,8 +37,7 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
       };
     },
   );
-  const { target } = resolveTarget(config, options.databaseUrl);
-  if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
+  const { target } = targetOf(config, options, out);
   const outPath = resolve(cwd, options.out);
   if (!options.force && await Deno.stat(outPath).then(() => true, () => false)) {
     throw new KyrageError(`${outPath} already exists; pass --force to overwrite it, or --out another path.`);

@@ -1,11 +1,10 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
-import { resolveTarget } from "../config/load.ts";
-import { openDatabase, passwordOf } from "../dialect/database.ts";
+import { openDatabase } from "../dialect/database.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { startWatch } from "../watch/watch.ts";
-import { type CommonOptions, configPathOf, registerSecrets } from "./context.ts";
+import { type CommonOptions, configPathOf, registerSecrets, targetOf } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural, renderPlan } from "./render.ts";
 
@@ -23,7 +22,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
     configPath,
     allowDestructive: options.allowDestructive,
     async openBase(config, ownedId) {
-      const { target, source } = resolveTarget(config, options.databaseUrl);
+      const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
       if (options.dev || source === "default") {
         const others = (await readMigrations(config.migrationsDir)).filter((m) => m.id !== ownedId);
@@ -31,7 +30,6 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
         baseLabel = dev.label;
         return dev;
       }
-      if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
       const database = await openDatabase(target);
       baseLabel = database.label;
       return database;

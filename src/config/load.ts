@@ -98,22 +98,23 @@ export interface ResolvedTarget {
  * config's `database`; with none of them, the embedded PGlite default.
  */
 export function resolveTarget(config: LoadedConfig, databaseUrl: string | undefined): ResolvedTarget {
-  if (databaseUrl) return { target: { dialect: "postgres", connectionString: databaseUrl }, source: "--database-url" };
+  const postgres = (connectionString: string, source: "--database-url" | "DATABASE_URL" | "config") => {
+    const origin = source === "config" ? `database.connectionString in ${config.path}` : source;
+    return { target: { dialect: "postgres" as const, connectionString, origin }, source };
+  };
+  if (databaseUrl) return postgres(databaseUrl, "--database-url");
   const fromEnv = Deno.env.get("DATABASE_URL");
   const db = config.database;
   if (db?.dialect === "postgres") {
-    const connectionString = db.connectionString ?? fromEnv;
-    if (!connectionString) {
+    if (db.connectionString) return postgres(db.connectionString, "config");
+    if (!fromEnv) {
       throw new KyrageError(
         `Config ${config.path} uses the postgres dialect without a connectionString; pass --database-url or set DATABASE_URL.`,
       );
     }
-    return {
-      target: { dialect: "postgres", connectionString },
-      source: db.connectionString ? "config" : "DATABASE_URL",
-    };
+    return postgres(fromEnv, "DATABASE_URL");
   }
-  if (fromEnv) return { target: { dialect: "postgres", connectionString: fromEnv }, source: "DATABASE_URL" };
+  if (fromEnv) return postgres(fromEnv, "DATABASE_URL");
   const dataDir = db?.dataDir ?? DEFAULT_PGLITE_DIR;
   return {
     target: { dialect: "pglite", dataDir: dataDir === MEMORY_DIR ? dataDir : resolveFrom(config.dir, dataDir) },

@@ -1,7 +1,7 @@
-/** Tampering, drift, machine output and secrets, through the real CLI. */
+/** Tampering, drift and machine output, through the real CLI (secrets: secrets_test.ts). */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { backendTest, createTestDatabase } from "../support/backends.ts";
+import { backendTest } from "../support/backends.ts";
 import { projectFor, runCli } from "../support/cli.ts";
 
 const TABLES = `defineTable("items", { id: column("int", { primaryKey: true }), name: column("text") })`;
@@ -68,39 +68,4 @@ backendTest("status reports drift from the applied history; --json for machines"
   assert.equal(parsed.changes, true);
   assert.deepEqual(parsed.statements, ['ALTER TABLE "public"."items" DROP COLUMN "sneaky"']);
   assert.match(parsed.destructive[0].loses, /public\.items\.sneaky/);
-});
-
-Deno.test({
-  name: "no command prints the password of the connection string [postgres]",
-  sanitizeResources: false,
-  async fn() {
-    const target = await createTestDatabase("postgres");
-    const password = "Pw-5ecret-Never-Print";
-    const url = new URL(target.databaseUrl!);
-    url.password = password; // the throwaway cluster trusts local connections, so any password connects
-    const withPassword = url.toString();
-    const dir = await projectFor({ databaseUrl: withPassword }, TABLES);
-    try {
-      const runs = [
-        ["plan"],
-        ["plan", "--json"],
-        ["generate"],
-        ["apply", "--dry-run"],
-        ["apply"],
-        ["status"],
-        ["status", "--json"],
-        ["rebaseline"],
-        ["plan", "--database-url", withPassword.replace(/\/[^/]*$/, "/no_such_db")],
-        ["apply", "--database-url", withPassword.replace(/:\d+\//, ":1/")],
-      ];
-      for (const args of runs) {
-        const result = await runCli(args, { cwd: dir, env: { DATABASE_URL: withPassword } });
-        const printed = result.stdout + result.stderr;
-        assert.ok(printed.length > 0, `${args.join(" ")} printed something`);
-        assert.ok(!printed.includes(password), `${args.join(" ")} printed the password:\n${printed}`);
-      }
-    } finally {
-      await target.dispose();
-    }
-  },
 });

@@ -15,7 +15,7 @@ import {
   type QueryResult,
 } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
-import type { Database } from "../database.ts";
+import type { Database } from "../types.ts";
 import { MEMORY_DIR } from "./paths.ts";
 import { loadPristine } from "./pristine.ts";
 

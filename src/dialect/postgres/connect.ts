@@ -3,42 +3,70 @@ import { Kysely, sql } from "kysely";
 import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
 import { KyrageError, messageOf } from "../../errors.ts";
-import type { Database } from "../database.ts";
-import { passwordOf, redactUrl } from "../database.ts";
+import { type ConnectionSettings, parseConnectionString, scrubSecrets, secretsOf } from "../connection_string.ts";
+import type { Database } from "../types.ts";
 
-export async function openPostgres(connectionString: string): Promise<Database> {
-  const label = redactUrl(connectionString);
-  let client: postgres.Sql;
+/**
+ * Open a `postgres://` URL or a libpq `key=value` string. postgres.js gets an options object, never the string:
+ * its own URL parsing throws errors that quote the string, password included.
+ */
+export async function openPostgres(connectionString: string, origin?: string): Promise<Database> {
+  const secrets = secretsOf(connectionString);
+  const parsed = parseConnectionString(connectionString);
+  const from = origin ? ` from ${origin}` : "";
+  if (!parsed.ok) throw new KyrageError(`The PostgreSQL connection string${from} ${parsed.problem}`);
+  const { label, settings } = parsed;
+  let db: Kysely<unknown> | undefined;
   try {
-    client = postgres(connectionString, {
-      max: 4,
-      connect_timeout: 10,
-      onnotice: () => {},
-      // Every query runs once per process: named prepared statements would only pile up
-      // (applying 5,000 tables was 5x slower than psql with them).
-      prepare: false,
-      // Keep fetch_types on: it parses array results, and with it off
-      // reserve() on a cold pool never settles (porsager/postgres#751).
-    });
-  } catch (error) {
-    throw new KyrageError(
-      `Invalid PostgreSQL connection string for ${label}: ${scrub(messageOf(error), connectionString)}`,
-    );
-  }
-  const db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
-  try {
+    db = new Kysely({ dialect: new PostgresJSDialect({ postgres: postgres(clientOptions(settings)) }) });
     await sql`select 1`.execute(db);
   } catch (error) {
-    await db.destroy().catch(() => {});
+    await db?.destroy().catch(() => {});
+    // The server's and the driver's words may still hold the password (a user or host spelled like it).
     throw new KyrageError(
-      `Cannot connect to PostgreSQL at ${label}: ${scrub(messageOf(error), connectionString)}. ` +
-        "Check that the server is running and the connection string (--database-url, DATABASE_URL or the config) is right.",
+      scrubSecrets(`Cannot connect to PostgreSQL at ${label}: ${messageOf(error)}. `, secrets) +
+        `Check that the server is running and that the connection string${
+          from || " (--database-url, DATABASE_URL or the config)"
+        } is right.`,
     );
   }
   return { db, label, dialect: "postgres", close: () => db.destroy() };
 }
 
-function scrub(message: string, connectionString: string): string {
-  const password = passwordOf(connectionString);
-  return password ? message.replaceAll(password, "***") : message;
+function clientOptions(s: ConnectionSettings): postgres.Options<Record<string, never>> {
+  const ports = s.hosts.map((_, i) => s.ports[i] ?? s.ports[0] ?? 5432);
+  const connection = Object.fromEntries(
+    Object.entries({ application_name: s.applicationName, options: s.options }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    // Hosts and ports go as arrays, as postgres.js's own URL parser makes them (its types say string and number):
+    // a host string would be split on commas and colons, which breaks IPv6 addresses.
+    ...(s.hosts.length > 0
+      ? { host: s.hosts as unknown as string, port: ports as unknown as number }
+      : s.ports.length > 0
+      ? { port: s.ports[0] }
+      : {}),
+    ...(s.socketDir !== undefined ? { path: `${s.socketDir}/.s.PGSQL.${s.ports[0] ?? 5432}` } : {}),
+    ...(s.database !== undefined ? { database: s.database } : {}),
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ...(s.sslmode !== undefined ? { ssl: sslOption(s.sslmode) } : {}),
+    ...(s.targetSessionAttrs !== undefined ? { target_session_attrs: s.targetSessionAttrs } : {}),
+    ...(Object.keys(connection).length > 0 ? { connection } : {}),
+    max: 4,
+    connect_timeout: s.connectTimeout ?? 10,
+    onnotice: () => {},
+    // Every query runs once per process: named prepared statements would only pile up
+    // (applying 5,000 tables was 5x slower than psql with them).
+    prepare: false,
+    // Keep fetch_types on: it parses array results, and with it off
+    // reserve() on a cold pool never settles (porsager/postgres#751).
+  };
+}
+
+function sslOption(mode: NonNullable<ConnectionSettings["sslmode"]>): postgres.Options<Record<string, never>>["ssl"] {
+  if (mode === "disable") return false;
+  // The certificate chain is checked, the host name is not.
+  if (mode === "verify-ca") return { checkServerIdentity: () => undefined };
+  return mode;
 }
