@@ -213,3 +213,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a database closed while a sibling query of a failed one still runs closes, instead of hanging [postgres]",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const target = await createTestDatabase("postgres");
+    const database = await target.open();
+    try {
+      await assert.rejects(
+        Promise.all([sql`select pg_sleep(0.5)`.execute(database.db), sql`select no_such_column`.execute(database.db)]),
+        /no_such_column/,
+      );
+      const closed = await Promise.race([
+        database.close().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
+      ]);
+      assert.ok(closed, "close returned");
+    } finally {
+      await target.dispose();
+    }
+  },
+});

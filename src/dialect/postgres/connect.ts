@@ -17,8 +17,10 @@ export async function openPostgres(connectionString: string, origin?: string): P
   if (!parsed.ok) throw new KyrageError(`The PostgreSQL connection string${from} ${parsed.problem}`);
   const { label, settings } = parsed;
   let db: Kysely<unknown> | undefined;
+  let client: postgres.Sql | undefined;
   try {
-    db = new Kysely({ dialect: new PostgresJSDialect({ postgres: postgres(clientOptions(settings)) }) });
+    client = postgres(clientOptions(settings));
+    db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
     await sql`select 1`.execute(db);
   } catch (error) {
     await db?.destroy().catch(() => {});
@@ -30,7 +32,13 @@ export async function openPostgres(connectionString: string, origin?: string): P
         } is right.`,
     );
   }
-  return { db, label, dialect: "postgres", close: () => db.destroy() };
+  const open = client;
+  const close = async () => {
+    // A query still running (a failed plan's sibling) would make a plain end() wait for good.
+    await open.end({ timeout: 5 });
+    await db.destroy();
+  };
+  return { db, label, dialect: "postgres", close };
 }
 
 function clientOptions(s: ConnectionSettings): postgres.Options<Record<string, never>> {
