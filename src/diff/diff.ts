@@ -327,7 +327,7 @@ const foreignKeySignature = (f: ForeignKey) =>
 
 const checkSignature = (c: CheckConstraint) => normalizeExpression(c.expression);
 
-const indexSignature = (i: Index) =>
+export const indexSignature = (i: Index) =>
   JSON.stringify([
     i.keys.map((k) => (k.expression ? { ...k, column: normalizeExpression(k.column) } : k)),
     i.unique,

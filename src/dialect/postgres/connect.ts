@@ -5,6 +5,7 @@ import postgres from "postgres";
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { Database } from "../database.ts";
 import { passwordOf, redactUrl } from "../database.ts";
+import { guardReservedConnections } from "./lost_connection.ts";
 
 export async function openPostgres(connectionString: string): Promise<Database> {
   const label = redactUrl(connectionString);
@@ -25,7 +26,8 @@ export async function openPostgres(connectionString: string): Promise<Database> 
       `Invalid PostgreSQL connection string for ${label}: ${scrub(messageOf(error), connectionString)}`,
     );
   }
-  const db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
+  // A session the server ends must reject queries, not crash the process (see lost_connection.ts).
+  const db = new Kysely({ dialect: new PostgresJSDialect({ postgres: guardReservedConnections(client) }) });
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
