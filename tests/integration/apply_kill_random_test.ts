@@ -7,44 +7,26 @@
  */
 import assert from "node:assert/strict";
 import { type BackendName, BACKENDS, createTestDatabase } from "../support/backends.ts";
-import { projectFor, runCli, spawnCli } from "../support/cli.ts";
+import { projectFor, runCli } from "../support/cli.ts";
 import {
   checkAllOrNothing,
-  readLines,
+  interruptedApply,
   seededRandom,
   testSeed,
   writeManyMigrations,
 } from "../support/all_or_nothing.ts";
-import { otherSessions, waitFor } from "../support/sessions.ts";
+import { observe, otherSessions, waitFor } from "../support/sessions.ts";
 
 /**
- * A kill lands between a migration's commit and a separate history insert
- * (the bug this guards against) only a few times in a hundred on the server,
- * where rounds are cheap: so many rounds there, fewer on PGlite, which starts
- * slower and catches it more often per kill.
+ * Sized so that moving the history insert after COMMIT (a window of one
+ * round trip per migration) is caught: each kill lands in that window about
+ * once in ten to twenty, so tens of rounds; a round costs ~0.15 s on the
+ * server and ~0.6 s on PGlite, and each applies one to three migrations.
  */
 const SIZE: Record<BackendName, { migrations: number; tablesEach: number; rounds: number }> = {
   postgres: { migrations: 120, tablesEach: 2, rounds: 40 },
   pglite: { migrations: 80, tablesEach: 2, rounds: 30 },
 };
-
-/** Run apply and SIGKILL it a random moment after its first migration is applied. */
-async function killedApply(dir: string, random: () => number): Promise<Deno.CommandStatus> {
-  const child = spawnCli(["apply"], { cwd: dir });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const stdout = readLines(child.stdout, (line) => {
-    const applied = /^Applied \d+ \(.*, (\d+) ms\)$/.exec(line);
-    if (!applied || timer !== undefined) return;
-    // Somewhere in the next two migrations: before, inside, or at the commit of one.
-    const delay = random() * (Number(applied[1]) + 1);
-    timer = setTimeout(() => child.kill("SIGKILL"), delay);
-  });
-  const stderr = new Response(child.stderr).text();
-  const status = await child.status;
-  clearTimeout(timer);
-  await Promise.all([stdout, stderr]);
-  return status;
-}
 
 function registerKillTest(backend: BackendName) {
   Deno.test({
@@ -65,10 +47,10 @@ function registerKillTest(backend: BackendName) {
         let applied = 0;
         const progress: number[] = [];
         for (let round = 0; round < rounds && applied < migrations; round++) {
-          const status = await killedApply(dir, random);
+          const { status } = await interruptedApply(dir, random, (child) => child.kill("SIGKILL"));
           if (status.signal === "SIGKILL") kills++;
           else assert.equal(status.code, 0, `round ${round} (seed ${seed}): apply failed on its own`);
-          const database = await target.open();
+          const database = backend === "postgres" ? await observe(target) : await target.open();
           try {
             if (backend === "postgres") {
               // The server notices the dead client and rolls back its open transaction.

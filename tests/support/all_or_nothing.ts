@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import type { Database } from "../../src/dialect/database.ts";
 import type { Operation } from "../../src/diff/operations.ts";
 import { readHistory } from "../../src/migrations/history.ts";
+import { spawnCli } from "./cli.ts";
 import { migration } from "./sessions.ts";
 
 export interface ManyMigrations {
@@ -77,10 +78,29 @@ export function testSeed(): number {
 }
 
 /**
- * Read a CLI process's stdout line by line; `onLine` sees each line as it
- * arrives. Resolves with everything printed.
+ * Run `kyrage apply` in `dir` and call `interrupt` (kill it, end its
+ * session) at a random moment of the migration after its first one:
+ * before, inside or at the commit of it.
  */
-export async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<string> {
+export async function interruptedApply(
+  dir: string,
+  random: () => number,
+  interrupt: (child: Deno.ChildProcess) => unknown,
+): Promise<{ status: Deno.CommandStatus; output: string }> {
+  const child = spawnCli(["apply"], { cwd: dir });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stdout = readLines(child.stdout, (line) => {
+    const applied = /^Applied \d+ \(.*, (\d+) ms\)$/.exec(line);
+    if (!applied || timer !== undefined) return;
+    timer = setTimeout(() => interrupt(child), random() * (Number(applied[1]) + 1));
+  });
+  const stderr = new Response(child.stderr).text();
+  const status = await child.status;
+  clearTimeout(timer);
+  return { status, output: (await stdout) + (await stderr) };
+}
+
+async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<string> {
   const decoder = new TextDecoder();
   let all = "";
   let pending = "";

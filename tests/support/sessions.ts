@@ -5,9 +5,10 @@
  */
 import { sql } from "kysely";
 import postgres from "postgres";
-import type { Database } from "../../src/dialect/database.ts";
+import { type Database, openDatabase } from "../../src/dialect/database.ts";
 import type { Operation } from "../../src/diff/operations.ts";
 import { writeMigration } from "../../src/migrations/store.ts";
+import type { TestDatabase } from "./backends.ts";
 
 export function migration(dir: string, id: string, operations: Operation[], allowDestructive = false) {
   return writeMigration(`${dir}/migrations`, {
@@ -61,13 +62,40 @@ export async function sessionsWith(database: Database, text: string, waitingOnLo
 
 export const blockedOn = async (database: Database, text: string) => (await sessionsWith(database, text, true)) > 0;
 
-/** The pids of other sessions on this database (kyrage's, when a test runs one). */
+/** application_name of the test's own sessions, so they are never taken for kyrage's. */
+const OBSERVER = "kyrage_test_observer";
+
+/** The test's own connection to a server test database. */
+export function observe(target: TestDatabase): Promise<Database> {
+  const url = new URL(target.databaseUrl!);
+  url.searchParams.set("application_name", OBSERVER);
+  return openDatabase({ dialect: "postgres", connectionString: url.toString() });
+}
+
+/** The pids of every session on this database but the observer's (kyrage's, when a test runs one). */
 export async function otherSessions(database: Database): Promise<number[]> {
   const r = await sql<{ pid: number }>`
     select pid from pg_stat_activity
-    where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`
-    .execute(database.db);
+    where datname = current_database() and backend_type = 'client backend'
+      and application_name <> ${OBSERVER} and pid <> pg_backend_pid()`.execute(database.db);
   return r.rows.map((row) => row.pid);
+}
+
+/** A running CLI process's output as it comes: wait for a line, then for the end. */
+export function watchOutput(child: Deno.ChildProcess) {
+  let text = "";
+  const decoder = new TextDecoder();
+  const read = (stream: ReadableStream<Uint8Array>) =>
+    stream.pipeTo(new WritableStream({ write: (chunk) => void (text += decoder.decode(chunk, { stream: true })) }));
+  const reading = Promise.all([read(child.stdout), read(child.stderr)]);
+  return {
+    printed: (pattern: RegExp) => waitFor(`the output to match ${pattern}`, () => Promise.resolve(pattern.test(text))),
+    async finished(): Promise<{ code: number; text: string }> {
+      const { code } = await child.status;
+      await reading;
+      return { code, text };
+    },
+  };
 }
 
 /** Everything a finished CLI process printed. */
