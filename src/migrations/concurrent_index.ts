@@ -69,6 +69,20 @@ async function sameDefinition(conn: Db, op: OperationOf<"create_index">): Promis
   return live !== undefined && indexSignature(live) === indexSignature(op.index);
 }
 
+/**
+ * Why what is under the index's name must be left alone; undefined when it
+ * is the wanted index, or an invalid (stopped) build of an index on the table.
+ */
+async function conflict(conn: Db, op: OperationOf<"create_index">, found: IndexRow): Promise<string | undefined> {
+  if (found.kind === null) return undefined;
+  if (found.kind !== "i") return "a relation of that name, not an index, exists";
+  if (!found.on_table) return `an index of that name exists on another table: ${found.definition}`;
+  if (found.valid && !(await sameDefinition(conn, op))) {
+    return `a different index of that name exists: ${found.definition}`;
+  }
+  return undefined;
+}
+
 /** Wait, polling on the server (the connection never sits idle), while another session builds the index. */
 async function untilNotBuilding(
   conn: Db,
@@ -117,15 +131,11 @@ export async function applyConcurrently(
     await run(statement);
     statement = "(inspecting the index)";
     const found = await untilNotBuilding(conn, migration, op, options);
-    if (
-      found.kind !== null && (found.kind !== "i" || !found.on_table || (found.valid && !await sameDefinition(conn, op)))
-    ) {
+    const refused = await conflict(conn, op, found);
+    if (refused) {
       throw new KyrageError(
-        `Migration ${migration.id} (${migration.path}) builds index ${index} on ${op.schema}.${op.table}, but ${
-          found.definition
-            ? `a different index of that name exists: ${found.definition}`
-            : "a relation of that name exists"
-        }. kyrage replaces nothing it did not build: drop or rename it, then re-run apply. Wanted: ${create}`,
+        `Migration ${migration.id} (${migration.path}) builds index ${index} on ${op.schema}.${op.table}, but ` +
+          `${refused}. kyrage replaces nothing it did not build: drop or rename it, then re-run apply. Wanted: ${create}`,
       );
     }
     if (found.valid) {

@@ -18,7 +18,7 @@ import type { StoredMigration } from "./store.ts";
 type Db = Kysely<any>;
 
 /** Advisory lock key shared by every kyrage process: "kyrage" in ASCII. */
-const LOCK_KEY = 0x6b7972616765n;
+export const LOCK_KEY = 0x6b7972616765n;
 
 /** The SQL of one migration, statement by statement, in stored order. */
 export function migrationStatements(migration: StoredMigration): string[] {

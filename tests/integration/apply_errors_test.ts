@@ -6,9 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
+import postgres from "postgres";
 import { KyrageError } from "../../src/errors.ts";
 import { readHistory } from "../../src/migrations/history.ts";
-import { applyMigrations } from "../../src/migrations/runner.ts";
+import { applyMigrations, LOCK_KEY } from "../../src/migrations/runner.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
 import { backendTest, createTestDatabase, databaseTest } from "../support/backends.ts";
 import { projectFor, runCli, spawnCli, tempProject } from "../support/cli.ts";
@@ -163,6 +164,35 @@ Deno.test({
       assert.deepEqual((await readHistory(database.db)).map((h) => h.id), ["20250101000000000"]);
     } finally {
       await database.close();
+      await Deno.remove(dir, { recursive: true });
+      await target.dispose();
+    }
+  },
+});
+
+Deno.test({
+  name: "--lock-timeout bounds the wait for another apply's lock; the message names the session holding it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const target = await createTestDatabase("postgres");
+    const dir = await projectFor(target, "");
+    await migration(dir, "20250101000000000", table("one"));
+    const holder = postgres(target.databaseUrl!, { max: 1, onnotice: () => {} });
+    try {
+      const session = await holder.reserve();
+      const [{ pid }] = await session`select pg_backend_pid() as pid, pg_advisory_lock(${LOCK_KEY.toString()}::bigint)`;
+      const result = await runCli(["apply", "--lock-timeout", "1"], { cwd: dir });
+      assert.equal(result.code, 1, result.stdout);
+      assert.match(result.stderr, /Waiting for another kyrage process .*held by session \d+/);
+      assert.match(
+        result.stderr,
+        new RegExp(`gave up waiting \\(--lock-timeout\\)\\. The lock is held by session ${pid}`),
+      );
+      assert.doesNotMatch(result.stdout, /Applied/);
+      session.release();
+    } finally {
+      await holder.end({ timeout: 1 });
       await Deno.remove(dir, { recursive: true });
       await target.dispose();
     }

@@ -7,7 +7,9 @@
  * 'write')"). Kysely runs every query on a reserved connection, so the
  * guard sits there: once a query on the connection fails because the
  * connection is gone, later queries are refused and it is not handed back
- * to the pool.
+ * to the pool. A session that ends while its reserved connection sits idle
+ * cannot be seen here: code holding one (the runner) waits on the server,
+ * never idly between statements.
  */
 import type postgres from "postgres";
 
