@@ -5,7 +5,7 @@ import { readMigrations } from "../migrations/store.ts";
 import { KyrageError } from "../errors.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural, renderPlan } from "./render.ts";
+import { plural, renderPlan, sqlComment } from "./render.ts";
 
 export interface ApplyCommandOptions extends CommonOptions {
   dryRun?: boolean;
@@ -14,30 +14,42 @@ export interface ApplyCommandOptions extends CommonOptions {
 }
 
 export async function applyCommand(options: ApplyCommandOptions, out: Output): Promise<number> {
+  // Both are checked before anything is loaded or connected.
+  const lockWaitMs = seconds(options.lockTimeout) * 1000;
+  const statementLockTimeout = duration(options.statementLockTimeout);
   return await withProject(options, out, async ({ config, database }) => {
     const files = await readMigrations(config.migrationsDir);
     if (options.dryRun) {
       const { pending } = migrationState(files, await readHistory(database.db));
       checkRunnable(pending);
       if (pending.length === 0) {
-        out.line(`-- Nothing to apply: ${database.label} is up to date.`);
+        out.line(sqlComment(`Nothing to apply: ${database.label} is up to date.`));
         return 0;
       }
-      out.line(
-        `-- Dry run: ${
-          plural(pending.length, "migration")
-        } would be applied to ${database.label}; nothing was changed.`,
-      );
+      out.line(sqlComment(
+        `Dry run: ${plural(pending.length, "migration")} would be applied to ${database.label}; nothing was changed.`,
+      ));
       for (const migration of pending) {
-        out.line(`-- migration ${migration.id} (${migration.path})`);
+        out.line(sqlComment(`migration ${migration.id} (${migration.path})`));
         for (const line of renderPlan(migration.file.operations)) out.line(line);
       }
       return 0;
     }
     const result = await applyMigrations(database.db, files, {
-      lockWaitMs: seconds(options.lockTimeout) * 1000,
-      statementLockTimeout: options.statementLockTimeout,
-      onWaiting: () => out.error("Waiting for another kyrage process to finish applying migrations..."),
+      lockWaitMs,
+      statementLockTimeout,
+      onWaiting: (holder) =>
+        out.error(
+          `Waiting for another kyrage process to finish applying migrations${
+            holder ? ` (the lock is held by ${holder})` : ""
+          }...`,
+        ),
+      onDestructive: (m, changes) =>
+        out.error(
+          `warning: migration ${m.id} (${m.path}) allows destructive changes (allowDestructive) and is about to ` +
+            `run them; it loses: ${changes.map((c) => c.loses).join("; ")}.`,
+        ),
+      onNotice: (m, notice) => out.error(`Migration ${m.id}: ${notice}`),
       onApplied: (m, ms) =>
         out.line(`Applied ${m.id} (${plural(m.file.operations.length, "operation")}, ${Math.round(ms)} ms)`),
     });
@@ -51,7 +63,34 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
 }
 
 function seconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new KyrageError(`--lock-timeout takes a number of seconds, not "${value}".`);
+  const n = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n)) {
+    throw new KyrageError(
+      `--lock-timeout takes a number of seconds to wait for another kyrage apply (such as 300; 0 gives up at once), ` +
+        `not "${value}". Nothing was applied.`,
+    );
+  }
   return n;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+/** The largest lock_timeout PostgreSQL accepts: INT_MAX milliseconds (about 24 days). */
+const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * A PostgreSQL duration as lock_timeout accepts it (a number, optionally
+ * with a unit; milliseconds without one), returned as `<n>ms` so the server
+ * gets exactly what was checked.
+ */
+function duration(value: string): string {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h|d)?\s*$/.exec(value);
+  const ms = match ? Number(match[1]) * UNIT_MS[match[2] ?? "ms"] : NaN;
+  if (!Number.isFinite(ms) || (ms > 0 && ms < 1) || ms > MAX_LOCK_TIMEOUT_MS) {
+    throw new KyrageError(
+      `--statement-lock-timeout takes a PostgreSQL duration: a number with an optional unit ms, s, min, h or d ` +
+        `(such as 10s, 500ms or 2min; a bare number is milliseconds; 0 means no limit; at most about 24 days), not ` +
+        `"${value}". Nothing was applied.`,
+    );
+  }
+  return `${Math.round(ms)}ms`;
 }

@@ -29,6 +29,12 @@ export async function ensureHistoryTable(db: Db): Promise<void> {
   )`.execute(db);
 }
 
+/** Record a migration as applied (inside its transaction, when it has one). */
+export async function recordApplied(db: Db, migration: StoredMigration): Promise<void> {
+  await sql`insert into ${sql.table(HISTORY_QUALIFIED)} (id, checksum) values (${migration.id}, ${migration.checksum})`
+    .execute(db);
+}
+
 /** Applied migrations in id order; none when the history table is absent. */
 export async function readHistory(db: Db): Promise<AppliedMigration[]> {
   const exists = await sql<{ found: boolean }>`

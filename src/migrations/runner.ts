@@ -5,18 +5,20 @@
  */
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import { compileOperation, runsOutsideTransaction } from "../dialect/postgres/compile.ts";
-import { ident, literal } from "../dialect/postgres/quote.ts";
-import type { OperationOf } from "../diff/operations.ts";
-import { destructiveChanges } from "../diff/destructive.ts";
-import { KyrageError, messageOf } from "../errors.ts";
-import { ensureHistoryTable, HISTORY_QUALIFIED, migrationState, readHistory } from "./history.ts";
+import { isConnectionLost } from "../dialect/postgres/lost_connection.ts";
+import { literal } from "../dialect/postgres/quote.ts";
+import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
+import { KyrageError } from "../errors.ts";
+import { applyConcurrently } from "./concurrent_index.ts";
+import { describeError, lostBetween, lostDuring } from "./failure.ts";
+import { ensureHistoryTable, HISTORY_QUALIFIED, migrationState, readHistory, recordApplied } from "./history.ts";
 import type { StoredMigration } from "./store.ts";
 
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
 
 /** Advisory lock key shared by every kyrage process: "kyrage" in ASCII. */
-const LOCK_KEY = 0x6b7972616765n;
+export const LOCK_KEY = 0x6b7972616765n;
 
 /** The SQL of one migration, statement by statement, in stored order. */
 export function migrationStatements(migration: StoredMigration): string[] {
@@ -50,11 +52,15 @@ export function checkRunnable(migrations: readonly StoredMigration[]): void {
 }
 
 export interface ApplyOptions {
-  /** How long to wait for another kyrage process's lock, in milliseconds. */
+  /** How long to wait for another kyrage process's lock (or another session's index build), in milliseconds. */
   readonly lockWaitMs: number;
   /** PostgreSQL `lock_timeout` for each migration's statements. */
   readonly statementLockTimeout: string;
-  readonly onWaiting?: () => void;
+  /** Waiting for another kyrage process; `holder` describes its session when the server says. */
+  readonly onWaiting?: (holder: string | undefined) => void;
+  /** A file that allows destructive changes is about to run them. */
+  readonly onDestructive?: (migration: StoredMigration, changes: readonly DestructiveChange[]) => void;
+  readonly onNotice?: (migration: StoredMigration, notice: string) => void;
   readonly onApplied?: (migration: StoredMigration, ms: number) => void;
 }
 
@@ -64,59 +70,88 @@ export interface ApplyResult {
 
 /**
  * Apply every pending migration. Holds one connection for the whole run:
- * session advisory locks belong to a connection.
+ * session advisory locks belong to a connection. That connection never sits
+ * idle between statements (waits happen on the server), so a session the
+ * server ends always shows as a failed statement.
  */
 export async function applyMigrations(
   db: Db,
   files: readonly StoredMigration[],
   options: ApplyOptions,
 ): Promise<ApplyResult> {
-  return await db.connection().execute(async (conn) => {
-    await acquireLock(conn, options);
-    try {
-      await ensureHistoryTable(conn);
-      const { pending } = migrationState(files, await readHistory(conn));
-      checkRunnable(pending);
-      const applied: StoredMigration[] = [];
-      for (const migration of pending) {
-        const started = performance.now();
-        await applyOne(conn, migration, options);
-        applied.push(migration);
-        options.onApplied?.(migration, performance.now() - started);
+  try {
+    return await db.connection().execute(async (conn) => {
+      await acquireLock(conn, options);
+      try {
+        await ensureHistoryTable(conn);
+        const { pending } = migrationState(files, await readHistory(conn));
+        checkRunnable(pending);
+        const applied: StoredMigration[] = [];
+        for (const migration of pending) {
+          const started = performance.now();
+          const changes = migration.file.allowDestructive ? destructiveChanges(migration.file.operations) : [];
+          if (changes.length > 0) options.onDestructive?.(migration, changes);
+          await applyOne(conn, migration, options);
+          applied.push(migration);
+          options.onApplied?.(migration, performance.now() - started);
+        }
+        return { applied };
+      } finally {
+        await sql`select pg_advisory_unlock(${LOCK_KEY.toString()}::bigint)`.execute(conn).catch(() => {});
       }
-      return { applied };
-    } finally {
-      await sql`select pg_advisory_unlock(${LOCK_KEY.toString()}::bigint)`.execute(conn).catch(() => {});
-    }
-  });
-}
-
-async function acquireLock(conn: Db, options: ApplyOptions): Promise<void> {
-  const deadline = Date.now() + options.lockWaitMs;
-  let told = false;
-  for (;;) {
-    const result = await sql<{ locked: boolean }>`
-      select pg_try_advisory_lock(${LOCK_KEY.toString()}::bigint) as locked`.execute(conn);
-    if (result.rows[0].locked) return;
-    if (Date.now() >= deadline) {
-      throw new KyrageError(
-        `Another kyrage process has been applying migrations for over ${
-          Math.round(options.lockWaitMs / 1000)
-        } s; gave up waiting for its lock (--lock-timeout).`,
-      );
-    }
-    if (!told) options.onWaiting?.();
-    told = true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    });
+  } catch (error) {
+    if (error instanceof KyrageError || !isConnectionLost(error)) throw error;
+    throw new KyrageError(lostBetween(), { cause: error });
   }
 }
 
-/** Advice for failures whose cause is a server limit rather than the statement. */
-function hint(error: unknown): string {
-  return /out of shared memory/.test(messageOf(error))
-    ? "\n  hint: one transaction took more locks than the server's lock table holds; raise max_locks_per_transaction " +
-      "(it scales with max_connections) or split the change into smaller migrations"
-    : "";
+/** Who holds kyrage's advisory lock, and what that session is doing. */
+async function lockHolder(conn: Db): Promise<string | undefined> {
+  const result = await sql<{ pid: number; state: string | null; query: string | null; seconds: number | null }>`
+    select l.pid, a.state, left(a.query, 120) as query,
+           extract(epoch from now() - a.query_start)::int as seconds
+    from pg_locks l left join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+      and l.classid = ${Number(LOCK_KEY >> 32n)} and l.objid = ${Number(LOCK_KEY & 0xffffffffn)}
+    limit 1`.execute(conn);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return row.state === "active" && row.query
+    ? `session ${row.pid}, running for ${row.seconds} s: ${row.query.replace(/\s+/g, " ")}`
+    : `session ${row.pid}, ${row.state ?? "state unknown"}`;
+}
+
+/**
+ * Take the advisory lock, waiting on the server up to `lockWaitMs` (as
+ * lock_timeout) when another session holds it.
+ */
+async function acquireLock(conn: Db, options: ApplyOptions): Promise<void> {
+  const key = LOCK_KEY.toString();
+  const tried = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}::bigint) as locked`.execute(conn);
+  if (tried.rows[0].locked) return;
+  const holder = await lockHolder(conn);
+  const gaveUp = async () => {
+    const now = await lockHolder(conn).catch(() => undefined);
+    return new KyrageError(
+      `Another kyrage apply has held the migration lock for over ${Math.round(options.lockWaitMs / 1000)} s; ` +
+        `gave up waiting (--lock-timeout).${now ? ` The lock is held by ${now}.` : ""} kyrage never ends another ` +
+        "session: a session whose kyrage process was interrupted releases the lock when its statement ends.",
+    );
+  };
+  if (options.lockWaitMs <= 0) throw await gaveUp();
+  options.onWaiting?.(holder);
+  await sql`select set_config('lock_timeout', ${`${Math.min(options.lockWaitMs, 2_147_483_647)}ms`}, false)`.execute(
+    conn,
+  );
+  try {
+    await sql`select pg_advisory_lock(${key}::bigint)`.execute(conn);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "55P03") throw await gaveUp();
+    throw error;
+  } finally {
+    await conn.executeQuery(CompiledQuery.raw("RESET lock_timeout")).catch(() => {});
+  }
 }
 
 async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOptions): Promise<void> {
@@ -125,63 +160,23 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
     return await applyConcurrently(conn, migration, only, options);
   }
   const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
-  await run("begin");
-  let statement = "";
+  let statement = "begin";
   try {
-    await sql`select set_config('lock_timeout', ${options.statementLockTimeout}, true)`.execute(conn);
+    await run(statement);
+    statement = `select set_config('lock_timeout', ${literal(options.statementLockTimeout)}, true)`;
+    await run(statement);
     for (statement of migrationStatements(migration)) await run(statement);
     statement = `insert into ${HISTORY_QUALIFIED}`;
-    await sql`insert into ${
-      sql.table(HISTORY_QUALIFIED)
-    } (id, checksum) values (${migration.id}, ${migration.checksum})`
-      .execute(conn);
-    await run("commit");
+    await recordApplied(conn, migration);
+    statement = "commit";
+    await run(statement);
   } catch (error) {
+    if (isConnectionLost(error)) throw new KyrageError(lostDuring(migration, statement === "commit"), { cause: error });
     await run("rollback").catch(() => {});
     throw new KyrageError(
       `Migration ${migration.id} (${migration.path}) failed and was rolled back; migrations before it stay applied.\n` +
-        `  statement: ${statement.replaceAll("\n", "\n  ")}\n  error: ${messageOf(error)}${hint(error)}`,
+        `  statement: ${statement.replaceAll("\n", "\n  ")}\n${describeError(error)}`,
       { cause: error },
     );
-  }
-}
-
-/**
- * A migration holding one CREATE INDEX CONCURRENTLY, which PostgreSQL runs
- * only outside a transaction. An interrupted build leaves an INVALID index
- * behind, so one is dropped first; the history row follows the build.
- */
-async function applyConcurrently(
-  conn: Db,
-  migration: StoredMigration,
-  op: OperationOf<"create_index">,
-  options: ApplyOptions,
-): Promise<void> {
-  const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
-  const index = `${ident(op.schema)}.${ident(op.index.name)}`;
-  const statements = [
-    `SET lock_timeout = ${literal(options.statementLockTimeout)}`,
-    `DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(${
-      literal(index)
-    }) AND NOT indisvalid) THEN EXECUTE ${literal(`DROP INDEX CONCURRENTLY ${index}`)}; END IF; END$$`,
-    ...migrationStatements(migration),
-  ];
-  let statement = "";
-  try {
-    for (statement of statements) await run(statement);
-    statement = `insert into ${HISTORY_QUALIFIED}`;
-    await sql`insert into ${
-      sql.table(HISTORY_QUALIFIED)
-    } (id, checksum) values (${migration.id}, ${migration.checksum})`.execute(conn);
-  } catch (error) {
-    throw new KyrageError(
-      `Migration ${migration.id} (${migration.path}) failed; it builds an index concurrently, outside a transaction, ` +
-        `so a re-run drops any invalid index it left and builds it again.\n  statement: ${statement}\n  error: ${
-          messageOf(error)
-        }`,
-      { cause: error },
-    );
-  } finally {
-    await run("RESET lock_timeout").catch(() => {});
   }
 }

@@ -4,72 +4,18 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import postgres from "postgres";
-import type { Database } from "../../src/dialect/database.ts";
-import type { Operation } from "../../src/diff/operations.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { generateMigration } from "../../src/migrations/generate.ts";
 import { readHistory } from "../../src/migrations/history.ts";
 import { applyMigrations } from "../../src/migrations/runner.ts";
-import { readMigrations, writeMigration } from "../../src/migrations/store.ts";
+import { readMigrations } from "../../src/migrations/store.ts";
 import { column, type Config, defineTable } from "../../src/mod.ts";
 import { createTestDatabase, databaseTest } from "../support/backends.ts";
 import { projectFor, spawnCli } from "../support/cli.ts";
 import { loaded, plan } from "../support/pipeline.ts";
+import { blockedOn, exists, holdLock, migration, sessionsWith, table, waitFor } from "../support/sessions.ts";
 
 const APPLY = { lockWaitMs: 10_000, statementLockTimeout: "10s" };
-
-function migration(dir: string, id: string, operations: Operation[], allowDestructive = false) {
-  return writeMigration(`${dir}/migrations`, {
-    format: 1,
-    id,
-    createdAt: "2025-01-01T00:00:00.000Z",
-    allowDestructive,
-    operations,
-  });
-}
-
-const table = (name: string, extra: Operation[] = []): Operation[] => [
-  { kind: "create_table", schema: "public", table: name, columns: [{ name: "id", type: "integer", notNull: false }] },
-  ...extra,
-];
-
-async function exists(database: Database, name: string): Promise<boolean> {
-  const r = await sql<{ found: boolean }>`select to_regclass(${name}) is not null as found`.execute(database.db);
-  return r.rows[0].found;
-}
-
-/** Hold ACCESS EXCLUSIVE on a table from another session until released. */
-async function holdLock(url: string, tableName: string): Promise<() => Promise<void>> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
-  const session = await client.reserve();
-  await session`begin`;
-  await session.unsafe(`lock table "${tableName}" in access exclusive mode`);
-  return async () => {
-    await session`rollback`;
-    session.release();
-    await client.end({ timeout: 1 });
-  };
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Other sessions whose current or last statement contains `text` (optionally: waiting on a lock). */
-async function sessionsWith(database: Database, text: string, waitingOnLock: boolean): Promise<number> {
-  const r = await sql<{ n: number }>`
-    select count(*)::int as n from pg_stat_activity
-    where pid <> pg_backend_pid() and position(${text} in query) > 0
-      and (not ${waitingOnLock} or wait_event_type = 'Lock')`.execute(database.db);
-  return r.rows[0].n;
-}
-
-const blockedOn = async (database: Database, text: string) => (await sessionsWith(database, text, true)) > 0;
 
 Deno.test({
   name: "kill -9 in the middle of a migration, repeatedly: never half-applied, and a re-run completes [postgres]",

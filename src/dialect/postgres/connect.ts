@@ -5,6 +5,7 @@ import postgres from "postgres";
 import { KyrageError, messageOf } from "../../errors.ts";
 import { type ConnectionSettings, parseConnectionString, scrubSecrets, secretsOf } from "../connection_string.ts";
 import type { Database } from "../types.ts";
+import { guardReservedConnections } from "./lost_connection.ts";
 
 /**
  * Open a `postgres://` URL or a libpq `key=value` string. postgres.js gets an options object, never the string:
@@ -19,7 +20,8 @@ export async function openPostgres(connectionString: string, origin?: string): P
   let db: Kysely<unknown> | undefined;
   let client: postgres.Sql | undefined;
   try {
-    client = postgres(clientOptions(settings));
+    // A session the server ends must reject queries, not crash the process (see lost_connection.ts).
+    client = guardReservedConnections(postgres(clientOptions(settings)));
     db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
     await sql`select 1`.execute(db);
   } catch (error) {
