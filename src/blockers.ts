@@ -10,6 +10,8 @@ import { sql, type Transaction } from "kysely";
 import type { Database } from "./dialect/database.ts";
 import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
 import type { Operation } from "./diff/operations.ts";
+import { userTypeName } from "./model/from_config.ts";
+import type { EnumType } from "./model/types.ts";
 import { KyrageError, messageOf } from "./errors.ts";
 
 export interface Blocker {
@@ -25,9 +27,14 @@ export const PLANNING_LOCK_TIMEOUT = "5s";
 // deno-lint-ignore no-explicit-any
 type Tx = Transaction<any>;
 
-export async function planBlockers(database: Database, ops: readonly Operation[]): Promise<Blocker[]> {
+/** `enums`: the desired enum types, whose labels a column converted to one must fit. */
+export async function planBlockers(
+  database: Database,
+  ops: readonly Operation[],
+  enums: readonly EnumType[] = [],
+): Promise<Blocker[]> {
   const nulls = nullChecks(ops);
-  const labels = labelChecks(ops);
+  const labels = [...labelChecks(ops), ...conversionChecks(ops, enums)];
   const names = newNames(ops);
   if (nulls.length + labels.length + names.length === 0) return [];
   try {
@@ -104,6 +111,30 @@ function labelChecks(ops: readonly Operation[]): RowCheck[] {
         }),
       };
     });
+  });
+}
+
+/** Columns converted from an enum to another enum holding values the new one lacks. */
+function conversionChecks(ops: readonly Operation[], enums: readonly EnumType[]): RowCheck[] {
+  const labelsOf = new Map(enums.map((e) => [userTypeName(e.schema, e.name), e.values]));
+  return ops.flatMap((op) => {
+    const type = op.kind === "alter_column" ? op.changes.type : undefined;
+    const labels = type?.viaText ? labelsOf.get(type.to.replace(/\[\]$/, "")) : undefined;
+    if (op.kind !== "alter_column" || !type || !labels) return [];
+    const table = qualified(op.schema, op.table);
+    const col = ident(op.column);
+    const list = `ARRAY[${labels.map(literal).join(", ")}]::text[]`;
+    return [{
+      table,
+      rows: type.from.endsWith("[]")
+        ? `select v::text as x from ${table}, unnest(${col}) v where v::text <> all(${list})`
+        : `select ${col}::text as x from ${table} where ${col}::text <> all(${list})`,
+      describe: (count: number, found: string) => ({
+        object: `${op.schema}.${op.table}.${op.column}`,
+        reason: `${atMost(count)} rows hold values that type ${type.to} does not have (${found}), so converting ` +
+          "the column would fail; update those rows first",
+      }),
+    }];
   });
 }
 

@@ -17,7 +17,8 @@ export interface ColumnDiff {
   readonly rebuilt: ReadonlySet<string>;
 }
 
-export function diffColumns(actual: Table, desired: Table): ColumnDiff {
+/** `enums`: enum types (`format_type` spelling); a change from one of them goes through text. */
+export function diffColumns(actual: Table, desired: Table, enums: ReadonlySet<string> = new Set()): ColumnDiff {
   const on = { schema: desired.schema, table: desired.name };
   const ops: Operation[] = [];
   const current = new Map(actual.columns.map((c) => [c.name, c]));
@@ -46,7 +47,7 @@ export function diffColumns(actual: Table, desired: Table): ColumnDiff {
       rebuilt.add(column.name);
       continue;
     }
-    const changes = diffColumn(existing, column);
+    const changes = diffColumn(existing, column, enums);
     if (changes) {
       // A collation is changed, and a storage reset, by restating the type.
       const restate = changes.collation !== undefined || (changes.storage && changes.storage.to === undefined);
@@ -64,7 +65,7 @@ export function diffColumns(actual: Table, desired: Table): ColumnDiff {
 }
 
 /** Only what differs; `undefined` when the column is unchanged. */
-function diffColumn(actual: Column, desired: Column): ColumnChanges | undefined {
+function diffColumn(actual: Column, desired: Column, enums: ReadonlySet<string>): ColumnChanges | undefined {
   const changes: {
     -readonly [K in keyof ColumnChanges]: ColumnChanges[K];
   } = {};
@@ -72,10 +73,13 @@ function diffColumn(actual: Column, desired: Column): ColumnChanges | undefined 
     changes.generated = { from: actual.generated };
   }
   if (actual.type !== desired.type) {
+    // An enum has no cast to another type but text: convert through it.
+    const viaText = !desired.using && enums.has(actual.type.replace(/\[\]$/, ""));
     changes.type = {
       from: actual.type,
       to: desired.type,
       ...(desired.using ? { using: desired.using } : {}),
+      ...(viaText ? { viaText: true } : {}),
     };
   }
   if (actual.notNull !== desired.notNull) {

@@ -30,7 +30,7 @@ export function describeOperation(op: Operation): string {
       const c = op.changes;
       const parts: string[] = [];
       if (c.generated) parts.push("no longer generated (values kept)");
-      if (c.type) parts.push(`type ${c.type.from} → ${c.type.to}`);
+      if (c.type) parts.push(`type ${c.type.from} → ${c.type.to}${c.type.viaText ? " (through text)" : ""}`);
       if (c.notNull) parts.push(c.notNull.to ? "set not null" : "drop not null");
       if (c.default) parts.push(c.default.to !== undefined ? `default ${c.default.to}` : "drop default");
       if (c.serial) parts.push(c.serial.to ? `make ${c.serial.to}` : `no longer ${c.serial.from}`);

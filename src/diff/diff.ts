@@ -8,6 +8,7 @@ import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";
 import type { Operation } from "./operations.ts";
 import { orderOperations } from "./order.ts";
 import { diffTables } from "./tables.ts";
+import { userTypeName } from "../model/from_config.ts";
 
 export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operation[] {
   const ops: Operation[] = [];
@@ -15,7 +16,11 @@ export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operatio
   for (const schema of desired.schemas) {
     if (!existingSchemas.has(schema)) ops.push({ kind: "create_schema", schema });
   }
-  const tableOps = diffTables(actual.tables, desired.tables, rebuiltEnumTypes(actual.enums, desired.enums));
+  const enums = new Set([...actual.enums, ...desired.enums].map((e) => userTypeName(e.schema, e.name)));
+  const tableOps = diffTables(actual.tables, desired.tables, {
+    rebuilt: rebuiltEnumTypes(actual.enums, desired.enums),
+    enums,
+  });
   ops.push(...diffEnums(actual.enums, desired.enums, enumColumns(actual.tables, desired.tables, tableOps)));
   ops.push(...tableOps);
   return orderOperations(ops);

@@ -35,7 +35,13 @@ export interface EnumColumn {
 export interface ColumnChanges {
   /** A generated column becomes a plain one (`DROP EXPRESSION`), keeping its values. */
   readonly generated?: { readonly from: string };
-  readonly type?: { readonly from: string; readonly to: string; readonly using?: string };
+  readonly type?: {
+    readonly from: string;
+    readonly to: string;
+    readonly using?: string;
+    /** From an enum, which casts to nothing but text: `USING col::text::to`. */
+    readonly viaText?: boolean;
+  };
   readonly notNull?: { readonly from: boolean; readonly to: boolean };
   readonly default?: { readonly from?: string; readonly to?: string };
   readonly serial?: { readonly from?: Serial; readonly to?: Serial };

@@ -17,15 +17,21 @@ import {
 } from "./named.ts";
 import type { Operation, TableChanges } from "./operations.ts";
 
+export interface EnumTypes {
+  readonly rebuilt: ReadonlySet<string>;
+  readonly enums: ReadonlySet<string>;
+}
+
 /**
- * `rebuiltTypes`: enum types this change rebuilds; checks and index
+ * `types.rebuilt`: enum types this change rebuilds; checks and index
  * expressions on columns of those types are rebuilt with them, since their
- * stored constants are of the old type.
+ * stored constants are of the old type. `types.enums`: every enum type, old
+ * and new (a change between two of them goes through text).
  */
 export function diffTables(
   actual: readonly Table[],
   desired: readonly Table[],
-  rebuiltTypes: ReadonlySet<string> = new Set(),
+  types: EnumTypes = { rebuilt: new Set(), enums: new Set() },
 ): Operation[] {
   const ops: Operation[] = [];
   const current = new Map(actual.map((t) => [qualifiedName(t.schema, t.name), t]));
@@ -42,7 +48,7 @@ export function diffTables(
         existing = renameTableReferences({ ...old, name: table.name }, old.name);
       }
     }
-    if (existing) ops.push(...diffTable(existing, table, rebuiltTypes));
+    if (existing) ops.push(...diffTable(existing, table, types));
     else ops.push(...createTable(table));
   }
   for (const table of current.values()) {
@@ -106,11 +112,11 @@ function indexUses(index: Index, columns: ReadonlySet<string>): boolean {
     index.include.some((c) => columns.has(c)) || expressionsUse(index, columns);
 }
 
-function diffTable(actual: Table, desired: Table, rebuiltTypes: ReadonlySet<string>): Operation[] {
+function diffTable(actual: Table, desired: Table, types: EnumTypes): Operation[] {
   const on = { schema: desired.schema, table: desired.name };
-  const { ops, renamed, rebuilt } = diffColumns(actual, desired);
+  const { ops, renamed, rebuilt } = diffColumns(actual, desired, types.enums);
   const retyped = new Set(
-    actual.columns.filter((c) => rebuiltTypes.has(c.type.replace(/\[\]$/, ""))).map((c) =>
+    actual.columns.filter((c) => types.rebuilt.has(c.type.replace(/\[\]$/, ""))).map((c) =>
       renamed.get(c.name) ?? c.name
     ),
   );

@@ -137,7 +137,8 @@ const operation = z.discriminatedUnion("kind", [
     type: name.optional(),
     changes: z.strictObject({
       generated: z.strictObject({ from: z.string() }).optional(),
-      type: z.strictObject({ from: name, to: name, using: z.string().optional() }).optional(),
+      type: z.strictObject({ from: name, to: name, using: z.string().optional(), viaText: z.boolean().optional() })
+        .optional(),
       notNull: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
       default: change(z.string()).optional(),
       serial: change(serial).optional(),

@@ -4,6 +4,7 @@ import type { Database } from "../dialect/database.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
 import type { Operation } from "../diff/operations.ts";
+import type { SchemaModel } from "../model/types.ts";
 import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
@@ -39,13 +40,17 @@ export async function generateMigration(
     );
   }
   const operations = await planChanges(database, config.desired);
-  await refuseBlockers(database, operations);
+  await refuseBlockers(database, operations, config.desired);
   return { ...await store(config, operations, files, options), operations };
 }
 
 /** A migration that can only fail is not written (see blockers.ts). */
-async function refuseBlockers(database: Database, operations: readonly Operation[]): Promise<void> {
-  const blockers = await planBlockers(database, operations);
+async function refuseBlockers(
+  database: Database,
+  operations: readonly Operation[],
+  desired: SchemaModel,
+): Promise<void> {
+  const blockers = await planBlockers(database, operations, desired.enums);
   if (blockers.length === 0) return;
   throw new KyrageError(
     `The migration would fail on ${database.label}: ${blockers.map((b) => `${b.object} ${b.reason}`).join("; ")}. ` +

@@ -236,3 +236,54 @@ Deno.test({
     }
   },
 });
+
+databaseTest(
+  "a column moves from one enum type to another through text; rows that do not fit are refused",
+  async (database, dir) => {
+    const t = (type: "old" | "new") => ({
+      tables: [
+        defineTable("tickets", {
+          id: column("int"),
+          state: type === "old"
+            ? column(defineEnum("old_state", ["open", "closed", "stale"]))
+            : column(defineEnum("new_state", ["open", "closed"])),
+        }),
+      ],
+    });
+    await converge(database, dir, t("old"));
+    await sql`insert into tickets values (1, 'open'), (2, 'stale')`.execute(database.db);
+    await assert.rejects(
+      generateMigration(database, loaded(t("new"), dir), { allowDestructive: true }),
+      refusal(/public\.tickets\.state/, /1 rows hold values that type new_state does not have \(stale\)/),
+    );
+    await sql`delete from tickets where id = 2`.execute(database.db);
+    await converge(database, dir, t("new"));
+    const states = await rows<{ state: string }>(database, "select state::text from tickets");
+    assert.deepEqual(states.map((r) => r.state), ["open"]);
+  },
+);
+
+databaseTest("a bigint identity with an explicit MAXVALUE narrows to integer", async (database, dir) => {
+  const t = (type: string, maxValue?: number) => ({
+    tables: [
+      defineTable("things", {
+        id: column(type, {
+          primaryKey: true,
+          identity: { generated: "always", ...(maxValue !== undefined ? { maxValue } : {}) },
+        }),
+      }),
+    ],
+  });
+  await converge(database, dir, t("bigint", 9_999_999_999));
+  await converge(database, dir, t("integer"));
+  await converge(database, dir, t("bigint", 9_999_999_999));
+});
+
+databaseTest("an index built concurrently may have $$ in its name", async (database, dir) => {
+  const t = {
+    tables: [
+      defineTable("docs", { id: column("int") }, (b) => [b.index(["id"], { name: "by$$id", concurrently: true })]),
+    ],
+  };
+  await converge(database, dir, t);
+});

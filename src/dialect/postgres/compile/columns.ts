@@ -120,7 +120,13 @@ export function alterColumn(op: OperationOf<"alter_column">): string[] {
   if (c.type || c.collation) {
     // A collation is changed by restating the type; the type's own is "default".
     const type = c.type?.to ?? op.type!;
-    const using = c.type?.using ?? (c.type && needsUsing(c.type.from, c.type.to) ? `${col}::${c.type.to}` : undefined);
+    const arrays = c.type?.from.endsWith("[]") ? "[]" : "";
+    const using = c.type?.using ??
+      (c.type?.viaText
+        ? `${col}::text${arrays}::${c.type.to}`
+        : c.type && needsUsing(c.type.from, c.type.to)
+        ? `${col}::${c.type.to}`
+        : undefined);
     const collate = c.collation ? ` COLLATE ${c.collation.to ?? 'pg_catalog."default"'}` : "";
     alter(`TYPE ${type}${collate}${using ? ` USING ${using}` : ""}`);
   }
