@@ -4,12 +4,13 @@
  * replay also proves the history applies from empty.
  */
 import type { Database } from "../dialect/database.ts";
-import { openFreshPglite } from "../dialect/pglite/connect.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { applyMigrations } from "./runner.ts";
 import type { StoredMigration } from "./store.ts";
 
 export async function openDevDatabase(files: readonly StoredMigration[]): Promise<Database> {
+  // Imported here: commands against a server never load PGlite's WASM.
+  const { openFreshPglite } = await import("../dialect/pglite/connect.ts");
   const database = await openFreshPglite();
   try {
     await applyMigrations(database.db, files, { lockWaitMs: 0, statementLockTimeout: "0" });

@@ -12,9 +12,10 @@ interface GraphModule {
   dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
 }
 
-Deno.test("main.ts statically imports no driver, PGlite, Kysely or zod", async () => {
+/** Everything `entry` reaches through static imports, as `deno info` reports it. */
+async function staticGraph(entry: string): Promise<{ reached: Set<string>; modules: GraphModule[] }> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "--config", DENO_CONFIG, MAIN],
+    args: ["info", "--json", "--config", DENO_CONFIG, entry],
     stdout: "piped",
   }).output();
   const graph = JSON.parse(new TextDecoder().decode(output.stdout)) as { modules: GraphModule[] };
@@ -27,15 +28,31 @@ Deno.test("main.ts statically imports no driver, PGlite, Kysely or zod", async (
       if (!dep.isDynamic && dep.code) visit(dep.code.specifier);
     }
   };
-  visit(new URL(MAIN, "file:///").href);
+  visit(new URL(entry, "file:///").href);
   assert.ok(reached.size > 3, "the graph was read");
-  const heavy = ["kysely", "postgres", "kysely-postgres-js", "@electric-sql/pglite", "zod"]
-    .map((name) => (denoJson.imports as Record<string, string>)[name]);
+  return { reached, modules: graph.modules };
+}
+
+const packageOf = (name: string) => (denoJson.imports as Record<string, string>)[name];
+
+Deno.test("main.ts statically imports no driver, PGlite, Kysely or zod", async () => {
+  const { reached, modules } = await staticGraph(MAIN);
+  const heavy = ["kysely", "postgres", "kysely-postgres-js", "@electric-sql/pglite", "zod"].map(packageOf);
   for (const specifier of reached) {
     assert.ok(!heavy.some((h) => specifier.startsWith(h)), `--help would load ${specifier}`);
   }
   // The commands themselves are there, behind dynamic imports.
-  assert.ok(graph.modules.some((m) => m.specifier.endsWith("/src/cli/apply_command.ts")));
+  assert.ok(modules.some((m) => m.specifier.endsWith("/src/cli/apply_command.ts")));
+});
+
+Deno.test("commands against a server load no PGlite: it is imported only for the embedded and dev databases", async () => {
+  for (const command of ["plan", "generate", "apply", "status", "pull"]) {
+    const { reached } = await staticGraph(new URL(`../../src/cli/${command}_command.ts`, import.meta.url).pathname);
+    assert.ok(reached.has(packageOf("postgres")) || [...reached].some((s) => s.includes("kysely")), "graph read");
+    for (const specifier of reached) {
+      assert.ok(!specifier.startsWith(packageOf("@electric-sql/pglite")), `${command} would load ${specifier}`);
+    }
+  }
 });
 
 Deno.test("--help and --version work next to a broken config (it is never loaded)", async () => {
