@@ -64,5 +64,12 @@ function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): 
   if (source === "default" && target.dialect === "pglite") {
     out.error(`Using the embedded PGlite database in ${target.dataDir} (no database configured).`);
   }
-  return openDatabase(target);
+  return openDatabase(target, {
+    onCreate: (slow) =>
+      out.error(
+        slow
+          ? `Creating the embedded database in ${target.dataDir}: the first one on this machine takes a few seconds (later ones start from a cached image).`
+          : `Creating the embedded database in ${target.dataDir}.`,
+      ),
+  });
 }

@@ -3,11 +3,16 @@ import type { Database, DatabaseTarget } from "./types.ts";
 
 export type { Database, DatabaseTarget } from "./types.ts";
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export interface OpenOptions {
+  /** An embedded database is about to be created; `slow` when this machine has no cached image yet (~2 s, once). */
+  readonly onCreate?: (slow: boolean) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.dialect === "postgres") {
     const { openPostgres } = await import("./postgres/connect.ts");
     return openPostgres(target.connectionString, target.origin);
   }
   const { openPglite } = await import("./pglite/connect.ts");
-  return openPglite(target.dataDir);
+  return openPglite(target.dataDir, options.onCreate);
 }

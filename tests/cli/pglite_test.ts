@@ -36,3 +36,31 @@ Deno.test("a damaged data directory names the directory and what to do", async (
   assert.equal(result.code, 1);
   assert.match(result.stderr, /^error: Cannot open the embedded database in .*\/db: .*move it away/m);
 });
+
+Deno.test({
+  name: "a new embedded database starts from the cached image; only the first on a machine initializes, and says so",
+  sanitizeResources: false,
+  async fn() {
+    const cache = await Deno.makeTempDir({ prefix: "kyrage-cache-" });
+    const env = { XDG_CACHE_HOME: cache };
+    const first = await tempProject({ "kyrage.config.ts": CONFIG });
+    const slow = await runCli(["plan", "--exit-code"], { cwd: first, env });
+    assert.equal(slow.code, 2, slow.stderr);
+    assert.match(slow.stderr, /Creating the embedded database in .*\/db: the first one on this machine takes/);
+    assert.ok(
+      [...Deno.readDirSync(`${cache}/kyrage`)].some((e) => e.name.endsWith("-pristine.tar")),
+      "the image is cached",
+    );
+    const second = await tempProject({ "kyrage.config.ts": CONFIG });
+    const fast = await runCli(["apply"], { cwd: second, env });
+    assert.equal(fast.code, 0, fast.stderr);
+    assert.match(fast.stderr, /Creating the embedded database in .*\/db\.$/m);
+    const generated = await runCli(["generate"], { cwd: second, env });
+    assert.equal(generated.code, 0, generated.stderr);
+    assert.equal((await runCli(["apply"], { cwd: second, env })).code, 0);
+    const reopened = await runCli(["plan", "--exit-code"], { cwd: second, env });
+    assert.equal(reopened.code, 0, "a database made from the image persists and reopens");
+    assert.doesNotMatch(reopened.stderr, /Creating/, "an existing database is only opened");
+    await Deno.remove(cache, { recursive: true });
+  },
+});

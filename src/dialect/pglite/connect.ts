@@ -17,7 +17,7 @@ import {
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { Database } from "../types.ts";
 import { MEMORY_DIR } from "./paths.ts";
-import { loadPristine } from "./pristine.ts";
+import { createPristine, hasPristineImage } from "./pristine.ts";
 
 class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
@@ -117,12 +117,14 @@ async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
 }
 
 /** Open (creating if needed) a PGlite data directory, or `memory://`. */
-export async function openPglite(dataDir: string): Promise<Database> {
+export async function openPglite(dataDir: string, onCreate?: (slow: boolean) => void): Promise<Database> {
   if (dataDir === MEMORY_DIR) return await openFreshPglite();
   await Deno.mkdir(dataDir, { recursive: true });
   const lock = await lockDataDir(dataDir);
   try {
-    const pglite = await PGlite.create(dataDir);
+    const isNew = (await Array.fromAsync(Deno.readDir(dataDir))).length === 0;
+    if (isNew) onCreate?.(!(await hasPristineImage()));
+    const pglite = isNew ? await createPristine(dataDir) : await PGlite.create(dataDir);
     return wrap(pglite, `pglite:${dataDir}`, () => lock.close());
   } catch (error) {
     lock.close();
@@ -135,6 +137,6 @@ export async function openPglite(dataDir: string): Promise<Database> {
 
 /** A new, empty in-memory database, started from a cached pristine image when there is one. */
 export async function openFreshPglite(): Promise<Database> {
-  const pglite = await loadPristine();
+  const pglite = await createPristine();
   return wrap(pglite, "pglite:memory://");
 }

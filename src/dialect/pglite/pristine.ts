@@ -1,8 +1,9 @@
 /**
  * Initializing an empty PGlite cluster costs ~2 s; loading a saved image of
- * one costs ~0.5 s. The first in-memory database saves its pristine image in
- * the user's cache directory (per PGlite version); later ones load it.
- * Caching is best effort: any failure falls back to initializing.
+ * one costs ~0.5 s. The first new database on a machine (in memory or on
+ * disk) saves its pristine image in the user's cache directory (per PGlite
+ * version); later ones start from it. Caching is best effort: any failure
+ * falls back to initializing.
  */
 import { PGlite } from "@electric-sql/pglite";
 import denoJson from "../../../deno.json" with { type: "json" };
@@ -15,19 +16,31 @@ function cachePath(): string | undefined {
   return base ? `${base}/kyrage/pglite-${PGLITE_VERSION}-pristine.tar` : undefined;
 }
 
-export async function loadPristine(): Promise<PGlite> {
+/** Whether a new database will start from the cached image (fast) or be initialized (slow, once per machine). */
+export async function hasPristineImage(): Promise<boolean> {
+  const path = cachePath();
+  return path !== undefined && await Deno.stat(path).then(() => true, () => false);
+}
+
+/** A new, empty cluster in memory (`dataDir` undefined) or in a new, empty directory. */
+export async function createPristine(dataDir?: string): Promise<PGlite> {
   const path = cachePath();
   const image = path ? await Deno.readFile(path).catch(() => undefined) : undefined;
   if (image) {
     try {
-      return await PGlite.create({ loadDataDir: new Blob([image]) });
+      return await PGlite.create(dataDir ?? "memory://", { loadDataDir: new Blob([image]) });
     } catch {
       // A damaged image: initialize below and overwrite it.
+      if (dataDir) await emptyDirectory(dataDir);
     }
   }
-  const pglite = await PGlite.create("memory://");
+  const pglite = await PGlite.create(dataDir ?? "memory://");
   if (path) await savePristine(pglite, path).catch(() => {});
   return pglite;
+}
+
+async function emptyDirectory(dir: string): Promise<void> {
+  for await (const entry of Deno.readDir(dir)) await Deno.remove(`${dir}/${entry.name}`, { recursive: true });
 }
 
 async function savePristine(pglite: PGlite, path: string): Promise<void> {
