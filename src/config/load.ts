@@ -105,16 +105,14 @@ export function resolveTarget(config: LoadedConfig, databaseUrl: string | undefi
   if (databaseUrl) return postgres(databaseUrl, "--database-url");
   const fromEnv = Deno.env.get("DATABASE_URL");
   const db = config.database;
+  // The environment beats the file: a config is the same in every deploy, its environment is not.
+  if (fromEnv) return postgres(fromEnv, "DATABASE_URL");
   if (db?.dialect === "postgres") {
     if (db.connectionString) return postgres(db.connectionString, "config");
-    if (!fromEnv) {
-      throw new KyrageError(
-        `Config ${config.path} uses the postgres dialect without a connectionString; pass --database-url or set DATABASE_URL.`,
-      );
-    }
-    return postgres(fromEnv, "DATABASE_URL");
+    throw new KyrageError(
+      `Config ${config.path} uses the postgres dialect without a connectionString; pass --database-url or set DATABASE_URL.`,
+    );
   }
-  if (fromEnv) return postgres(fromEnv, "DATABASE_URL");
   const dataDir = db?.dataDir ?? DEFAULT_PGLITE_DIR;
   return {
     target: { dialect: "pglite", dataDir: dataDir === MEMORY_DIR ? dataDir : resolveFrom(config.dir, dataDir) },
