@@ -26,6 +26,8 @@ for (const { target, output } of builds) {
     "--config",
     "deno.json",
     ...RUNTIME_PERMISSIONS,
+    // Configs written for Node import "./schema" without an extension (deno.json says so too).
+    "--unstable-sloppy-imports",
     // The watch Worker is loaded by URL at run time, so it is named here.
     "--include",
     "src/watch/config_worker.ts",

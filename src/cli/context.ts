@@ -65,11 +65,11 @@ function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): 
     out.error(`Using the embedded PGlite database in ${target.dataDir} (no database configured).`);
   }
   return openDatabase(target, {
-    onCreate: (slow) =>
+    onCreate: (dataDir, slow) =>
       out.error(
         slow
-          ? `Creating the embedded database in ${target.dataDir}: the first one on this machine takes a few seconds (later ones start from a cached image).`
-          : `Creating the embedded database in ${target.dataDir}.`,
+          ? `Creating the embedded database in ${dataDir}: the first one on this machine takes a few seconds (later ones start from a cached image).`
+          : `Creating the embedded database in ${dataDir}.`,
       ),
   });
 }

@@ -46,9 +46,11 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
 export function describeLoadError(error: unknown): string {
   const message = messageOf(error);
   const stack = error instanceof Error ? error.stack ?? "" : "";
+  // The user's files: neither kyrage's own modules nor a package in Deno's cache.
   const own = new URL("../", import.meta.url).href;
+  const isUsers = (url: string) => !url.startsWith(own) && !/\/(npm|remote)\/|registry\.npmjs\.org/.test(url);
   const frame = stack.split("\n").slice(1).map((line) => /(file:\/\/[^\s()]+:\d+:\d+)/.exec(line)?.[1])
-    .find((url) => url !== undefined && !url.startsWith(own));
+    .find((url) => url !== undefined && isUsers(url));
   if (!frame || message.includes(frame)) return message;
   return `${message} (thrown at ${decodeURIComponent(frame.replace(/^file:\/\//, ""))})`;
 }

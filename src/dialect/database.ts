@@ -5,7 +5,7 @@ export type { Database, DatabaseTarget } from "./types.ts";
 
 export interface OpenOptions {
   /** An embedded database is about to be created; `slow` when this machine has no cached image yet (~2 s, once). */
-  readonly onCreate?: (slow: boolean) => void;
+  readonly onCreate?: (dataDir: string, slow: boolean) => void;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {

@@ -117,13 +117,16 @@ async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
 }
 
 /** Open (creating if needed) a PGlite data directory, or `memory://`. */
-export async function openPglite(dataDir: string, onCreate?: (slow: boolean) => void): Promise<Database> {
+export async function openPglite(
+  dataDir: string,
+  onCreate?: (dataDir: string, slow: boolean) => void,
+): Promise<Database> {
   if (dataDir === MEMORY_DIR) return await openFreshPglite();
   await Deno.mkdir(dataDir, { recursive: true });
   const lock = await lockDataDir(dataDir);
   try {
     const isNew = (await Array.fromAsync(Deno.readDir(dataDir))).length === 0;
-    if (isNew) onCreate?.(!(await hasPristineImage()));
+    if (isNew) onCreate?.(dataDir, !(await hasPristineImage()));
     const pglite = isNew ? await createPristine(dataDir) : await PGlite.create(dataDir);
     return wrap(pglite, `pglite:${dataDir}`, () => lock.close());
   } catch (error) {
