@@ -73,13 +73,14 @@ function nullChecks(ops: readonly Operation[]): RowCheck[] {
     ),
   );
   return ops.flatMap((op) => {
-    if (op.kind !== "alter_column" || op.changes.notNull?.to !== true) return [];
+    const makesNotNull = (op.kind === "alter_column" && op.changes.notNull?.to === true) || op.kind === "set_not_null";
+    if (!makesNotNull) return [];
     const object = `${op.schema}.${op.table}.${op.column}`;
     if (renamed.has(`${op.schema}.${op.table}`) || renamed.has(object)) return [];
     const table = qualified(op.schema, op.table);
     return [{
       table,
-      rows: `select null as x from ${table} where ${ident(op.column)} is null`,
+      rows: `select null as x from ${table} where ${ident(op.column as string)} is null`,
       describe: (count: number) => ({
         object,
         reason: `has ${atMost(count)} NULL values, so SET NOT NULL would fail; backfill it first ` +

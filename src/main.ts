@@ -29,6 +29,7 @@ command("plan", "print the SQL that would bring the database to the config")
   .option("--dev", "plan against the migration history replayed on an in-memory database, not the target")
   .option("--exit-code", "exit 2 when there are changes (for CI drift checks)")
   .option("--json", "machine-readable output")
+  .option("--no-online", "plain DDL: no concurrent builds, no NOT VALID + VALIDATE (e.g. for a maintenance window)")
   .action(async (options) => {
     const { planCommand } = await import("./cli/plan_command.ts");
     Deno.exitCode = await planCommand(options, out);
@@ -39,6 +40,7 @@ command("generate", "write the difference as a new migration file")
   .option("--squash", "replace all pending migrations with one")
   .option("--ignore-pending", "generate even if migrations are not applied yet")
   .option("--allow-destructive", "allow operations that can lose data (recorded in the file)")
+  .option("--no-online", "plain DDL: no concurrent builds, no NOT VALID + VALIDATE (e.g. for a maintenance window)")
   .action(async (options) => {
     const { generateCommand } = await import("./cli/generate_command.ts");
     Deno.exitCode = await generateCommand(options, out);

@@ -21,10 +21,19 @@ export function introspectFor(database: Database, desired: SchemaModel): Promise
 }
 
 /** The operations that take the database to the desired model. */
-export async function planChanges(database: Database, desired: SchemaModel): Promise<Operation[]> {
+export interface PlanOptions {
+  /** Plan online DDL for existing tables (see diff/online.ts); the config's `online`, true by default. */
+  readonly online?: boolean;
+}
+
+export async function planChanges(
+  database: Database,
+  desired: SchemaModel,
+  options: PlanOptions = {},
+): Promise<Operation[]> {
   await checkTypes(database, desired);
   const normal = await normalizeDesired(database.db, desired);
-  return diffSchemas(await introspectFor(database, desired), normal);
+  return diffSchemas(await introspectFor(database, desired), normal, options);
 }
 
 /**

@@ -12,6 +12,8 @@ export interface CommonOptions {
   databaseUrl?: string;
   /** Plan against the dev database (history replayed on in-memory PGlite), not the target. */
   dev?: boolean;
+  /** `--no-online`: plain DDL whatever the config says. */
+  online?: boolean;
 }
 
 export interface Project {
@@ -48,7 +50,8 @@ export async function withProject<T>(
   body: (project: Project) => Promise<T>,
 ): Promise<T> {
   registerSecrets(out, options);
-  const config = await loadConfig(configPathOf(options));
+  const loaded = await loadConfig(configPathOf(options));
+  const config = options.online === false ? { ...loaded, online: false } : loaded;
   const database = options.dev
     ? await openDevDatabase(await readMigrations(config.migrationsDir))
     : await openTarget(config, options, out);

@@ -14,7 +14,7 @@ export interface PlanOptions extends CommonOptions {
 
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
-    const ops = await planChanges(database, config.desired);
+    const ops = await planChanges(database, config.desired, { online: config.online });
     const blockers = await planBlockers(database, ops, config.desired.enums);
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
     if (options.json) {

@@ -34,6 +34,7 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
         migrationsDir: resolve(cwd, "migrations"),
         desired: { schemas: ["public"], enums: [], tables: [] },
         database: undefined,
+        online: true,
       };
     },
   );

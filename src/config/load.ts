@@ -19,6 +19,8 @@ export interface LoadedConfig {
   readonly desired: SchemaModel;
   /** The configured database; undefined means the embedded default. */
   readonly database: ValidConfig["database"];
+  /** Plan online DDL for existing tables (config `online`, default true). */
+  readonly online: boolean;
   readonly dir: string;
 }
 
@@ -82,6 +84,7 @@ export function validateConfig(value: unknown, path: string): LoadedConfig {
     migrationsDir: resolveFrom(dir, config.migrationsDir ?? "migrations"),
     desired,
     database: config.database,
+    online: config.online ?? true,
   };
 }
 

@@ -138,6 +138,7 @@ const databaseConfig = z.discriminatedUnion("dialect", [
 export const configSchema = z.object({
   database: databaseConfig.optional(),
   migrationsDir: z.string().min(1).optional(),
+  online: z.boolean().optional(),
   tables: z.array(tableDefinition),
   enums: z.array(enumDefinition).optional(),
 });

@@ -79,6 +79,8 @@ export function describeOperation(op: Operation): string {
       ];
       return `~ table ${t(op.table)}: ${parts.join(", ")}`;
     }
+    case "set_not_null":
+      return `~ column ${t(op.table)}.${op.column}: set not null (proved by the validated check ${op.check})`;
     case "validate_constraint":
       return `~ constraint ${op.name} on ${t(op.table)}: validated against existing rows`;
   }

@@ -6,11 +6,17 @@
 import type { SchemaModel } from "../model/types.ts";
 import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";
 import type { Operation } from "./operations.ts";
+import { onlineOperations } from "./online.ts";
 import { orderOperations } from "./order.ts";
 import { diffTables } from "./tables.ts";
 import { userTypeName } from "../model/from_config.ts";
 
-export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operation[] {
+/** `online`: plan the changes to existing tables as online DDL (diff/online.ts). */
+export function diffSchemas(
+  actual: SchemaModel,
+  desired: SchemaModel,
+  options: { online?: boolean } = {},
+): Operation[] {
   const ops: Operation[] = [];
   const existingSchemas = new Set(actual.schemas);
   for (const schema of desired.schemas) {
@@ -23,5 +29,5 @@ export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operatio
   });
   ops.push(...diffEnums(actual.enums, desired.enums, enumColumns(actual.tables, desired.tables, tableOps)));
   ops.push(...tableOps);
-  return orderOperations(ops);
+  return orderOperations(options.online ? onlineOperations(ops) : ops);
 }

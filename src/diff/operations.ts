@@ -115,9 +115,10 @@ export type Operation =
     /** The column's type after the change, when a clause must restate it (a collation or storage reset). */
     readonly type?: string;
   })
-  | (OnTable & { readonly kind: "add_primary_key"; readonly primaryKey: PrimaryKey })
+  /** `usingIndex`: attached to the unique index of the same name, built concurrently before (online). */
+  | (OnTable & { readonly kind: "add_primary_key"; readonly primaryKey: PrimaryKey; readonly usingIndex?: boolean })
   | (OnTable & { readonly kind: "drop_primary_key"; readonly primaryKey: PrimaryKey })
-  | (OnTable & { readonly kind: "add_unique"; readonly unique: UniqueConstraint })
+  | (OnTable & { readonly kind: "add_unique"; readonly unique: UniqueConstraint; readonly usingIndex?: boolean })
   | (OnTable & { readonly kind: "drop_unique"; readonly unique: UniqueConstraint })
   | (OnTable & { readonly kind: "add_foreign_key"; readonly foreignKey: ForeignKey })
   | (OnTable & { readonly kind: "drop_foreign_key"; readonly foreignKey: ForeignKey })
@@ -125,12 +126,14 @@ export type Operation =
   | (OnTable & { readonly kind: "drop_check"; readonly check: CheckConstraint })
   | (OnTable & { readonly kind: "rename_constraint"; readonly from: string; readonly to: string })
   | (OnTable & { readonly kind: "create_index"; readonly index: Index })
-  | (OnTable & { readonly kind: "drop_index"; readonly index: Index })
+  | (OnTable & { readonly kind: "drop_index"; readonly index: Index; readonly concurrently?: boolean })
   | (OnTable & { readonly kind: "rename_index"; readonly from: string; readonly to: string })
   | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string })
   | (OnTable & { readonly kind: "alter_table"; readonly changes: TableChanges })
   /** A foreign key or check added NOT VALID is checked against the existing rows. */
-  | (OnTable & { readonly kind: "validate_constraint"; readonly name: string });
+  | (OnTable & { readonly kind: "validate_constraint"; readonly name: string })
+  /** SET NOT NULL proved by the validated check `check` (no scan), which is then dropped. */
+  | (OnTable & { readonly kind: "set_not_null"; readonly column: string; readonly check: string });
 
 export type OperationKind = Operation["kind"];
 

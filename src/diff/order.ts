@@ -36,8 +36,9 @@ const PHASES: Record<OperationKind, number> = {
   alter_table: 17,
   add_foreign_key: 18,
   validate_constraint: 19,
-  set_table_comment: 20,
-  drop_enum: 21,
+  set_not_null: 20,
+  set_table_comment: 21,
+  drop_enum: 22,
 };
 
 function sortKey(op: Operation): string {

@@ -150,9 +150,9 @@ const operation = z.discriminatedUnion("kind", [
       collation: change(name).optional(),
     }),
   }),
-  z.strictObject({ kind: z.literal("add_primary_key"), ...onTable, primaryKey }),
+  z.strictObject({ kind: z.literal("add_primary_key"), ...onTable, primaryKey, usingIndex: z.boolean().optional() }),
   z.strictObject({ kind: z.literal("drop_primary_key"), ...onTable, primaryKey }),
-  z.strictObject({ kind: z.literal("add_unique"), ...onTable, unique }),
+  z.strictObject({ kind: z.literal("add_unique"), ...onTable, unique, usingIndex: z.boolean().optional() }),
   z.strictObject({ kind: z.literal("drop_unique"), ...onTable, unique }),
   z.strictObject({ kind: z.literal("add_foreign_key"), ...onTable, foreignKey }),
   z.strictObject({ kind: z.literal("drop_foreign_key"), ...onTable, foreignKey }),
@@ -160,7 +160,7 @@ const operation = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("drop_check"), ...onTable, check }),
   z.strictObject({ kind: z.literal("rename_constraint"), ...onTable, from: name, to: name }),
   z.strictObject({ kind: z.literal("create_index"), ...onTable, index }),
-  z.strictObject({ kind: z.literal("drop_index"), ...onTable, index }),
+  z.strictObject({ kind: z.literal("drop_index"), ...onTable, index, concurrently: z.boolean().optional() }),
   z.strictObject({ kind: z.literal("rename_index"), ...onTable, from: name, to: name }),
   z.strictObject({ kind: z.literal("set_table_comment"), ...onTable, comment: z.string().optional() }),
   z.strictObject({
@@ -173,6 +173,7 @@ const operation = z.discriminatedUnion("kind", [
     }),
   }),
   z.strictObject({ kind: z.literal("validate_constraint"), ...onTable, name }),
+  z.strictObject({ kind: z.literal("set_not_null"), ...onTable, column: name, check: name }),
 ]);
 
 const migrationFile = z.strictObject({

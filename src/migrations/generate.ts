@@ -8,7 +8,7 @@ import type { SchemaModel } from "../model/types.ts";
 import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
-import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
+import { migrationBoundaries } from "./boundaries.ts";
 import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
 import { migrationState, readHistory } from "./history.ts";
@@ -39,7 +39,7 @@ export async function generateMigration(
         `(${pending.map((m) => m.id).join(", ")}). Run \`kyrage apply\` first, or pass --ignore-pending.`,
     );
   }
-  const operations = await planChanges(database, config.desired);
+  const operations = await planChanges(database, config.desired, { online: config.online });
   await refuseBlockers(database, operations, config.desired);
   return { ...await store(config, operations, files, options), operations };
 }
@@ -90,20 +90,6 @@ async function store(
   return { destructive, path };
 }
 
-/**
- * Where one change must be split into several migrations, in order:
- * - new enum labels first, committed on their own: PostgreSQL refuses to use
- *   a label added in the same transaction (a default or row using it);
- * - then everything that runs in one transaction;
- * - then each CREATE INDEX CONCURRENTLY alone, since it runs outside one.
- */
-export function migrationBoundaries(operations: readonly Operation[]): Operation[][] {
-  const labels = operations.filter((op) => op.kind === "add_enum_value");
-  const concurrent = operations.filter(runsOutsideTransaction);
-  const rest = operations.filter((op) => op.kind !== "add_enum_value" && !runsOutsideTransaction(op));
-  return [...[labels, rest].filter((group) => group.length > 0), ...concurrent.map((op) => [op])];
-}
-
 export interface SquashResult extends GenerateResult {
   /** The pending files replaced by the new one. */
   readonly removed: readonly string[];
@@ -126,7 +112,7 @@ export async function squashPending(
   const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)));
   let operations: Operation[];
   try {
-    operations = await planChanges(dev, config.desired);
+    operations = await planChanges(dev, config.desired, { online: config.online });
   } finally {
     await dev.close();
   }

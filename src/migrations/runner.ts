@@ -156,10 +156,11 @@ async function acquireLock(conn: Db, options: ApplyOptions): Promise<void> {
 
 async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOptions): Promise<void> {
   const [only] = migration.file.operations;
-  if (migration.file.operations.length === 1 && runsOutsideTransaction(only)) {
-    return await applyConcurrently(conn, migration, only, options);
-  }
   const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
+  if (migration.file.operations.length === 1 && runsOutsideTransaction(only)) {
+    if (only.kind === "create_index") return await applyConcurrently(conn, migration, only, options);
+    return await outsideTransaction(run, conn, migration, options);
+  }
   const statements = migrationStatements(migration);
   let statement = "begin";
   try {
@@ -199,4 +200,33 @@ function failedStatement(error: unknown, statements: readonly string[]): string 
   const at = (s: string) => (typeof where === "string" ? where.indexOf(`SQL statement "${s}"`) : -1);
   const found = statements.filter((s) => at(s) >= 0).sort((a, b) => at(a) - at(b))[0];
   return found ?? "(one of the migration's statements; PostgreSQL did not say which)";
+}
+
+/** A statement PostgreSQL runs only outside a transaction, safe to repeat (DROP INDEX CONCURRENTLY IF EXISTS). */
+async function outsideTransaction(
+  run: (statement: string) => Promise<unknown>,
+  conn: Db,
+  migration: StoredMigration,
+  options: ApplyOptions,
+): Promise<void> {
+  let statement = `SET lock_timeout = ${literal(options.statementLockTimeout)}`;
+  try {
+    await run(statement);
+    for (statement of migrationStatements(migration)) await run(statement);
+    statement = `insert into ${HISTORY_QUALIFIED}`;
+    await recordApplied(conn, migration);
+  } catch (error) {
+    const which = `Migration ${migration.id} (${migration.path})`;
+    throw new KyrageError(
+      isConnectionLost(error)
+        ? `The connection to PostgreSQL was lost while ${which} ran outside a transaction; re-running apply repeats ` +
+          "it safely."
+        : `${which} failed outside a transaction; re-running apply repeats it safely.\n  statement: ${statement}\n${
+          describeError(error)
+        }`,
+      { cause: error },
+    );
+  } finally {
+    await run("RESET lock_timeout").catch(() => {});
+  }
 }

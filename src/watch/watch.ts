@@ -61,7 +61,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       const config = await reloadConfig(configPath);
       if (!ownedId) ownedId = nextMigrationId(await readMigrations(config.migrationsDir));
       base ??= await options.openBase(config, ownedId);
-      const operations = await planChanges(base, config.desired);
+      const operations = await planChanges(base, config.desired, { online: config.online });
       const destructive = destructiveChanges(operations);
       const path = join(config.migrationsDir, `${ownedId}.json`);
       if (operations.length > 0) {

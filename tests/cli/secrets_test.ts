@@ -247,6 +247,7 @@ Deno.test("the CLI registers every password it may meet before anything can prin
       dir: "/p",
       migrationsDir: "/p/migrations",
       desired: { schemas: ["public"], enums: [], tables: [] },
+      online: true,
       database: { dialect: "postgres", connectionString: `postgres://app:${fromConfig}@h:1x/db` },
     };
     const { target } = targetOf(config, {}, out);

@@ -15,7 +15,7 @@ export function loaded(config: Config, dir: string): LoadedConfig {
 }
 
 export function plan(database: Database, config: LoadedConfig): Promise<Operation[]> {
-  return planChanges(database, config.desired);
+  return planChanges(database, config.desired, { online: config.online });
 }
 
 /** generate (allowing destructive changes) then apply; returns the operations. */

@@ -19,6 +19,13 @@ export interface Config {
   database?: DatabaseConfig;
   /** Where migration files live, relative to the config file. */
   migrationsDir?: string;
+  /**
+   * Plan changes to existing tables as online DDL (default true): indexes
+   * built concurrently, constraints added NOT VALID and validated after,
+   * SET NOT NULL through a validated check. `false` (or `--no-online`) gives
+   * plain DDL, e.g. for a maintenance window.
+   */
+  online?: boolean;
   tables: TableDefinition[];
   /** Enum types; enums used as column types are included automatically. */
   enums?: EnumDefinition[];

@@ -26,6 +26,7 @@ export function compileOperation(op: Operation): string[] {
 }
 
 /** Operations PostgreSQL will not run inside a transaction block. */
-export function runsOutsideTransaction(op: Operation): op is OperationOf<"create_index"> {
-  return op.kind === "create_index" && op.index.concurrently === true;
+export function runsOutsideTransaction(op: Operation): op is OperationOf<"create_index" | "drop_index"> {
+  return (op.kind === "create_index" && op.index.concurrently === true) ||
+    (op.kind === "drop_index" && op.concurrently === true);
 }

@@ -16,15 +16,25 @@ type ConstraintKind = Extract<
   | "drop_check"
   | "rename_constraint"
   | "validate_constraint"
+  | "set_not_null"
 >;
 
 export const constraintCompilers: Compilers<ConstraintKind> = {
-  add_primary_key: (op) => [`${alterTable(op)} ADD ${primaryKeyClause(op.primaryKey)}`],
+  add_primary_key: (op) => [
+    op.usingIndex
+      ? `${alterTable(op)} ADD CONSTRAINT ${ident(op.primaryKey.name)} PRIMARY KEY USING INDEX ${
+        ident(op.primaryKey.name)
+      }${deferrable(op.primaryKey.deferrable)}`
+      : `${alterTable(op)} ADD ${primaryKeyClause(op.primaryKey)}`,
+  ],
   drop_primary_key: (op) => [dropConstraint(op, op.primaryKey.name)],
   add_unique: (op) => [
-    `${alterTable(op)} ADD CONSTRAINT ${ident(op.unique.name)} UNIQUE` +
-    `${op.unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} (${identList(op.unique.columns)})` +
-    deferrable(op.unique.deferrable),
+    op.usingIndex
+      ? `${alterTable(op)} ADD CONSTRAINT ${ident(op.unique.name)} UNIQUE USING INDEX ${ident(op.unique.name)}` +
+        deferrable(op.unique.deferrable)
+      : `${alterTable(op)} ADD CONSTRAINT ${ident(op.unique.name)} UNIQUE` +
+        `${op.unique.nullsNotDistinct ? " NULLS NOT DISTINCT" : ""} (${identList(op.unique.columns)})` +
+        deferrable(op.unique.deferrable),
   ],
   drop_unique: (op) => [dropConstraint(op, op.unique.name)],
   add_foreign_key: (op) => {
@@ -45,6 +55,10 @@ export const constraintCompilers: Compilers<ConstraintKind> = {
   drop_check: (op) => [dropConstraint(op, op.check.name)],
   rename_constraint: (op) => [`${alterTable(op)} RENAME CONSTRAINT ${ident(op.from)} TO ${ident(op.to)}`],
   validate_constraint: (op) => [`${alterTable(op)} VALIDATE CONSTRAINT ${ident(op.name)}`],
+  set_not_null: (op) => [
+    `${alterTable(op)} ALTER COLUMN ${ident(op.column)} SET NOT NULL`,
+    dropConstraint(op, op.check),
+  ],
 };
 
 /** `CONSTRAINT name PRIMARY KEY (...)`, as in CREATE TABLE and ADD. */

@@ -5,7 +5,12 @@ import { type Compilers, storageParameterList } from "./common.ts";
 
 export const indexCompilers: Compilers<"create_index" | "drop_index" | "rename_index"> = {
   create_index: (op) => [createIndex(op.schema, op.table, op.index)],
-  drop_index: (op) => [`DROP INDEX ${qualified(op.schema, op.index.name)}`],
+  // Concurrently: after an interrupted run the index may be gone already.
+  drop_index: (op) => [
+    op.concurrently
+      ? `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(op.schema, op.index.name)}`
+      : `DROP INDEX ${qualified(op.schema, op.index.name)}`,
+  ],
   rename_index: (op) => [`ALTER INDEX ${qualified(op.schema, op.from)} RENAME TO ${ident(op.to)}`],
 };
 

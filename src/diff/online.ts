@@ -1,0 +1,83 @@
+/**
+ * Online DDL: the same change, planned so that a populated table in use
+ * stays readable and writable while it happens. On tables that exist
+ * already (new ones are empty and need none of this):
+ * - indexes are built and dropped CONCURRENTLY;
+ * - unique constraints and primary keys are attached to a unique index built
+ *   concurrently (`ADD CONSTRAINT ... USING INDEX`);
+ * - foreign keys and checks are added NOT VALID, then validated in a later
+ *   transaction (SHARE UPDATE EXCLUSIVE: writes go on);
+ * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, so it
+ *   does not scan the table under an exclusive lock.
+ * `generate` puts each step in its own migration (see migrations/boundaries.ts).
+ */
+import { makeObjectName } from "../model/names.ts";
+import type { Index } from "../model/types.ts";
+import type { Operation } from "./operations.ts";
+
+export function onlineOperations(ops: readonly Operation[]): Operation[] {
+  const key = (schema: string, table: string) => `${schema}\u0000${table}`;
+  const created = new Set(ops.flatMap((op) => (op.kind === "create_table" ? [key(op.schema, op.table)] : [])));
+  const dropped = new Set(ops.flatMap((op) => (op.kind === "drop_table" ? [key(op.schema, op.table)] : [])));
+  return ops.flatMap((op): Operation[] => {
+    if (!("table" in op) || created.has(key(op.schema, op.table))) return [op];
+    const on = { schema: op.schema, table: op.table };
+    switch (op.kind) {
+      case "create_index":
+        return [op.index.concurrently === undefined ? { ...op, index: { ...op.index, concurrently: true } } : op];
+      case "drop_index":
+        return dropped.has(key(op.schema, op.table)) ? [op] : [{ ...op, concurrently: true }];
+      case "add_unique": {
+        const u = op.unique;
+        return [
+          { kind: "create_index", ...on, index: uniqueIndex(u.name, u.columns, u.nullsNotDistinct) },
+          { ...op, usingIndex: true },
+        ];
+      }
+      case "add_primary_key":
+        return [
+          { kind: "create_index", ...on, index: uniqueIndex(op.primaryKey.name, op.primaryKey.columns) },
+          { ...op, usingIndex: true },
+        ];
+      case "add_foreign_key":
+        return op.foreignKey.notValid ? [op] : [
+          { ...op, foreignKey: { ...op.foreignKey, notValid: true } },
+          { kind: "validate_constraint", ...on, name: op.foreignKey.name },
+        ];
+      case "add_check":
+        return op.check.notValid ? [op] : [
+          { ...op, check: { ...op.check, notValid: true } },
+          { kind: "validate_constraint", ...on, name: op.check.name },
+        ];
+      case "alter_column": {
+        if (op.changes.notNull?.to !== true) return [op];
+        const { notNull: _n, ...rest } = op.changes;
+        const check = makeObjectName(op.table, op.column, "not_null");
+        return [
+          ...(Object.keys(rest).length > 0 ? [{ ...op, changes: rest }] : []),
+          {
+            kind: "add_check",
+            ...on,
+            check: { name: check, expression: `"${op.column.replaceAll('"', '""')}" IS NOT NULL`, notValid: true },
+          },
+          { kind: "validate_constraint", ...on, name: check },
+          { kind: "set_not_null", ...on, column: op.column, check },
+        ];
+      }
+      default:
+        return [op];
+    }
+  });
+}
+
+function uniqueIndex(name: string, columns: readonly string[], nullsNotDistinct?: boolean): Index {
+  return {
+    name,
+    keys: columns.map((column) => ({ column })),
+    unique: true,
+    method: "btree",
+    include: [],
+    ...(nullsNotDistinct ? { nullsNotDistinct: true } : {}),
+    concurrently: true,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Where one planned change becomes several migrations, each one transaction
+ * (or one statement that PostgreSQL runs only outside a transaction), in
+ * this order:
+ * 1. new enum labels, committed on their own: PostgreSQL refuses to use a
+ *    label in the transaction that added it;
+ * 2. each DROP INDEX CONCURRENTLY alone;
+ * 3. everything else that runs in one transaction;
+ * 4. each CREATE INDEX CONCURRENTLY alone;
+ * 5. constraints attached to those indexes (`USING INDEX`) and, once indexes
+ *    are built concurrently, the foreign keys (which may point at them);
+ * 6. validations of constraints added NOT VALID: a transaction of their own,
+ *    so the exclusive lock of the ADD is not held while rows are scanned;
+ * 7. SET NOT NULL proved by a validated check.
+ */
+import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
+import type { Operation } from "../diff/operations.ts";
+
+export function migrationBoundaries(operations: readonly Operation[]): Operation[][] {
+  const outside = operations.filter(runsOutsideTransaction);
+  const drops = outside.filter((op) => op.kind === "drop_index");
+  const builds = outside.filter((op) => op.kind === "create_index");
+  const group = (test: (op: Operation) => boolean) =>
+    operations.filter((op) => !runsOutsideTransaction(op) && test(op));
+  const labels = group((op) => op.kind === "add_enum_value");
+  const attach = group((op) =>
+    ((op.kind === "add_unique" || op.kind === "add_primary_key") && op.usingIndex === true) ||
+    (op.kind === "add_foreign_key" && builds.length > 0)
+  );
+  const validations = group((op) => op.kind === "validate_constraint");
+  const finish = group((op) => op.kind === "set_not_null");
+  const later = new Set<Operation>([...labels, ...attach, ...validations, ...finish]);
+  const main = group((op) => !later.has(op));
+  // A validation with nothing before it (a NOT VALID constraint now wanted valid) needs no transaction of its own.
+  const separate = main.length > 0 || attach.length > 0 || builds.length > 0;
+  return [
+    labels,
+    ...drops.map((op) => [op]),
+    separate ? main : [...main, ...validations],
+    ...builds.map((op) => [op]),
+    attach,
+    separate ? validations : [],
+    finish,
+  ].filter((g) => g.length > 0);
+}
