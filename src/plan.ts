@@ -2,6 +2,7 @@
  * The planning pipeline every command shares: introspect the database,
  * diff it against the desired model, and render operations as SQL.
  */
+import { sql } from "kysely";
 import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
@@ -85,4 +86,27 @@ export async function detectDrift(
   } finally {
     await dev.close();
   }
+}
+
+export interface TableSize {
+  /** Estimated rows (`pg_class.reltuples`); undefined when never analyzed. */
+  readonly rows?: number;
+  /** `pg_total_relation_size`: heap, indexes and TOAST. */
+  readonly bytes: number;
+}
+
+/** Size estimates of the existing tables the operations touch, keyed `schema.table`, in one query. */
+export async function tableSizes(database: Database, ops: readonly Operation[]): Promise<Map<string, TableSize>> {
+  const keys = new Map(ops.flatMap((op) => ("table" in op ? [[`${op.schema}.${op.table}`, op] as const] : [])));
+  if (keys.size === 0) return new Map();
+  const schemas = [...keys.values()].map((op) => op.schema);
+  const names = [...keys.values()].map((op) => (op as { table: string }).table);
+  const rows = await sql<{ name: string; rows: number; bytes: string }>`
+    select n.nspname || '.' || c.relname as name, c.reltuples::float8 as rows,
+           pg_total_relation_size(c.oid)::text as bytes
+    from unnest(${schemas}::text[], ${names}::text[]) t(schema, name)
+    join pg_namespace n on n.nspname = t.schema
+    join pg_class c on c.relnamespace = n.oid and c.relname = t.name
+    where c.relkind in ('r', 'p')`.execute(database.db);
+  return new Map(rows.rows.map((r) => [r.name, { ...(r.rows >= 0 ? { rows: r.rows } : {}), bytes: Number(r.bytes) }]));
 }

@@ -1,7 +1,8 @@
 /** `kyrage plan`: print the SQL the current diff would produce. */
 import { compileOperation } from "../dialect/postgres/compile.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
-import { planChanges } from "../plan.ts";
+import { hazardsOf } from "../diff/hazards.ts";
+import { planChanges, tableSizes } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -16,6 +17,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
   return await withProject(options, out, async ({ config, database }) => {
     const ops = await planChanges(database, config.desired, { online: config.online });
     const blockers = await planBlockers(database, ops, config.desired.enums);
+    const sizes = await tableSizes(database, ops);
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
     if (options.json) {
       out.line(JSON.stringify(
@@ -24,6 +26,11 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
           changes: ops.length > 0,
           operations: ops,
           statements: ops.flatMap(compileOperation),
+          // Per operation, in order: the lock it takes, its hazards, and the table's size when it exists.
+          hazards: ops.map((op) => {
+            const h = hazardsOf(op);
+            return { ...h, ...(h.table && sizes.has(h.table) ? { size: sizes.get(h.table) } : {}) };
+          }),
           destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
           blockers,
         },
@@ -37,7 +44,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
       return 0;
     }
     out.line(sqlComment(`${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`));
-    for (const line of renderPlan(ops)) out.line(line);
+    for (const line of renderPlan(ops, sizes)) out.line(line);
     for (const b of blockers) {
       out.line(sqlComment(`WILL FAIL: ${b.object} ${b.reason}`));
     }

@@ -3,7 +3,9 @@ import { compileOperation, runsOutsideTransaction } from "../dialect/postgres/co
 import { describeOperation } from "../diff/describe.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
+import { hazardsOf, type OperationHazards } from "../diff/hazards.ts";
 import type { Operation } from "../diff/operations.ts";
+import type { TableSize } from "../plan.ts";
 
 /**
  * A `--` comment line that stays one line whatever it quotes: a newline in a
@@ -22,12 +24,18 @@ function escapeControl(c: string): string {
   return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
-/** SQL with a comment line per operation; destructive ones are marked. */
-export function renderPlan(ops: readonly Operation[]): string[] {
+/**
+ * SQL with a comment line per operation: what it does, the lock it takes
+ * and its hazards (with the table's size when known), and destructive ones
+ * marked.
+ */
+export function renderPlan(ops: readonly Operation[], sizes: ReadonlyMap<string, TableSize> = new Map()): string[] {
   const destructive = new Map(destructiveChanges(ops).map((d) => [d.operation, d.loses]));
   const lines: string[] = [];
   for (const op of ops) {
     lines.push(sqlComment(describeOperation(op)));
+    const label = hazardLabel(hazardsOf(op), sizes);
+    if (label) lines.push(sqlComment(label));
     const loses = destructive.get(op);
     if (loses) lines.push(sqlComment(`DESTRUCTIVE: loses ${loses}`));
     if (runsOutsideTransaction(op)) {
@@ -39,6 +47,29 @@ export function renderPlan(ops: readonly Operation[]): string[] {
   }
   for (const hint of possibleRenames(ops)) lines.push(sqlComment(`POSSIBLE RENAME: ${describePossibleRename(hint)}`));
   return lines;
+}
+
+/** `LOCK ACCESS EXCLUSIVE on public.events (≈48M rows, 31 GB): rewrites table`. */
+export function hazardLabel(h: OperationHazards, sizes: ReadonlyMap<string, TableSize>): string | undefined {
+  if (h.lock === "none" && h.hazards.length === 0) return undefined;
+  const size = h.table ? sizes.get(h.table) : undefined;
+  const on = h.table ? ` on ${h.table}${size ? ` (${describeSize(size)})` : ""}` : "";
+  return `LOCK ${h.lock}${on}${h.hazards.length > 0 ? `: ${h.hazards.join(", ")}` : ""}`;
+}
+
+function describeSize(size: TableSize): string {
+  const rows = size.rows === undefined ? "rows unknown" : `≈${humanize(size.rows, ["", "K", "M", "B"], 1000)} rows`;
+  return `${rows}, ${humanize(size.bytes, [" B", " kB", " MB", " GB", " TB"], 1024)}`;
+}
+
+function humanize(n: number, units: readonly string[], step: number): string {
+  let value = n;
+  let unit = 0;
+  while (value >= step && unit < units.length - 1) {
+    value /= step;
+    unit++;
+  }
+  return `${unit === 0 ? Math.round(value) : value < 10 ? value.toFixed(1) : Math.round(value)}${units[unit]}`;
 }
 
 export function plural(count: number, word: string): string {

@@ -1,0 +1,142 @@
+/**
+ * What each operation costs the application while it runs, from its type
+ * and data only: the strongest table lock it takes, and its hazards. The
+ * lock matters for as long as the statement's costly part lasts (a scan, a
+ * rewrite, an index build); metadata-only changes hold theirs for an instant.
+ */
+import { isNarrowing } from "./destructive.ts";
+import type { Operation } from "./operations.ts";
+
+/** Table lock levels, weakest first (the ones DDL takes). */
+export const LOCKS = ["none", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "ACCESS EXCLUSIVE"] as const;
+export type Lock = typeof LOCKS[number];
+
+export type Hazard =
+  | "rewrites table"
+  | "scans table"
+  | "builds index"
+  | "deletes data"
+  | "may fail on existing rows";
+
+export interface OperationHazards {
+  /** The table the lock is on, `schema.table`; undefined for objects that are not tables. */
+  readonly table?: string;
+  readonly lock: Lock;
+  readonly hazards: readonly Hazard[];
+}
+
+/** Whether a type change rewrites every row; the ones PostgreSQL makes in place are few. */
+function rewrites(from: string, to: string): boolean {
+  if (from === to) return false;
+  const base = (t: string) => t.replace(/\(.*\)/, "");
+  const [a, b] = [base(from), base(to)];
+  const bounded = to.includes("(");
+  if (a === "character varying" && (b === "text" || b === "character varying")) return isNarrowing(from, to);
+  if (a === "text" && b === "character varying") return bounded;
+  if (a === "numeric" && b === "numeric") {
+    if (!bounded) return false;
+    const [p1, s1] = (/\((\d+),?(\d+)?\)/.exec(from) ?? []).slice(1).map(Number);
+    const [p2, s2] = (/\((\d+),?(\d+)?\)/.exec(to) ?? []).slice(1).map(Number);
+    return !(p1 !== undefined && (s1 || 0) === (s2 || 0) && p2 >= p1);
+  }
+  return !(a === "cidr" && b === "inet");
+}
+
+const quiet = (lock: Lock, table?: string): OperationHazards => ({ lock, hazards: [], ...(table ? { table } : {}) });
+
+export function hazardsOf(op: Operation): OperationHazards {
+  const table = "table" in op ? `${op.schema}.${op.table}` : undefined;
+  const at = (lock: Lock, ...hazards: Hazard[]): OperationHazards => ({ lock, hazards, ...(table ? { table } : {}) });
+  switch (op.kind) {
+    case "create_schema":
+    case "create_enum":
+    case "add_enum_value":
+    case "create_table":
+      return quiet("none");
+    case "drop_enum":
+      return quiet("none");
+    case "recreate_enum":
+      return { lock: "ACCESS EXCLUSIVE", hazards: op.columns.length > 0 ? ["rewrites table"] : [] };
+    case "drop_table":
+      return at("ACCESS EXCLUSIVE", "deletes data");
+    case "drop_column":
+      return at("ACCESS EXCLUSIVE", ...(op.column.generated === undefined ? ["deletes data" as const] : []));
+    case "add_column": {
+      const c = op.column;
+      // A stored generated or identity column fills every row; so does a volatile default (unknown here).
+      const fills = c.generated !== undefined || c.identity !== undefined || c.serial !== undefined;
+      const fails = c.notNull && c.default === undefined && !fills;
+      return at(
+        "ACCESS EXCLUSIVE",
+        ...(fills ? ["rewrites table" as const] : []),
+        ...(fails ? ["may fail on existing rows" as const] : []),
+      );
+    }
+    case "alter_column": {
+      const c = op.changes;
+      const hazards: Hazard[] = [];
+      if (c.type && (c.type.using !== undefined || c.type.viaText || rewrites(c.type.from, c.type.to))) {
+        hazards.push("rewrites table", "may fail on existing rows");
+      }
+      if (c.collation && !hazards.includes("rewrites table")) hazards.push("builds index");
+      if (c.notNull?.to) hazards.push("scans table", "may fail on existing rows");
+      if (c.identity?.to && !c.identity.from) hazards.push("scans table");
+      const metadataOnly = hazards.length === 0 && !c.type && !c.notNull && !c.default && !c.identity &&
+        !c.generated && !c.serial && !c.compression;
+      return at(metadataOnly ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", ...hazards);
+    }
+    case "rename_table":
+    case "rename_column":
+    case "rename_constraint":
+      return at("ACCESS EXCLUSIVE");
+    case "rename_index":
+      return at("SHARE UPDATE EXCLUSIVE");
+    case "add_primary_key":
+    case "add_unique":
+      return op.usingIndex
+        ? at("ACCESS EXCLUSIVE")
+        : at("ACCESS EXCLUSIVE", "builds index", "may fail on existing rows");
+    case "add_foreign_key":
+      return op.foreignKey.notValid
+        ? at("SHARE ROW EXCLUSIVE")
+        : at("SHARE ROW EXCLUSIVE", "scans table", "may fail on existing rows");
+    case "add_check":
+      return op.check.notValid
+        ? at("ACCESS EXCLUSIVE")
+        : at("ACCESS EXCLUSIVE", "scans table", "may fail on existing rows");
+    case "validate_constraint":
+      return at("SHARE UPDATE EXCLUSIVE", "scans table", "may fail on existing rows");
+    case "set_not_null":
+      return at("ACCESS EXCLUSIVE");
+    case "drop_primary_key":
+    case "drop_unique":
+    case "drop_foreign_key":
+    case "drop_check":
+      return at("ACCESS EXCLUSIVE");
+    case "create_index":
+      return op.index.concurrently
+        ? at(
+          "SHARE UPDATE EXCLUSIVE",
+          "builds index",
+          ...(op.index.unique ? ["may fail on existing rows" as const] : []),
+        )
+        : at("SHARE", "builds index", ...(op.index.unique ? ["may fail on existing rows" as const] : []));
+    case "drop_index":
+      return at(op.concurrently ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE");
+    case "alter_table":
+      return op.changes.unlogged || op.changes.replicaIdentity
+        ? at("ACCESS EXCLUSIVE", ...(op.changes.unlogged ? ["rewrites table" as const] : []))
+        : at("SHARE UPDATE EXCLUSIVE");
+    case "set_table_comment":
+      return at("SHARE UPDATE EXCLUSIVE");
+  }
+}
+
+/**
+ * The lock an operation holds while it does costly work (scan, rewrite,
+ * index build), `none` when it does none: what `--max-lock` limits.
+ */
+export function heldLock(h: OperationHazards): Lock {
+  const costly = h.hazards.some((x) => x === "rewrites table" || x === "scans table" || x === "builds index");
+  return costly ? h.lock : "none";
+}
