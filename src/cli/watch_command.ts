@@ -1,9 +1,8 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
 import { resolveTarget } from "../config/load.ts";
-import { openDatabase, passwordOf } from "../dialect/database.ts";
+import { passwordOf } from "../dialect/database.ts";
 import { KyrageError, messageOf } from "../errors.ts";
-import { openDevDatabase } from "../migrations/dev.ts";
-import { readMigrations } from "../migrations/store.ts";
+import { devTarget, liveTarget } from "../watch/target.ts";
 import { startWatch } from "../watch/watch.ts";
 import { type CommonOptions, configPathOf, registerSecrets } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -18,27 +17,24 @@ const clock = () => new Date().toTimeString().slice(0, 8);
 export async function watchCommand(options: WatchCommandOptions, out: Output): Promise<number> {
   registerSecrets(out, options);
   const configPath = configPathOf(options);
-  let baseLabel = "";
   const session = await startWatch({
     configPath,
     allowDestructive: options.allowDestructive,
-    async openBase(config, ownedId) {
+    target(config, targetOptions) {
       const { target, source } = resolveTarget(config, options.databaseUrl);
-      // Without a database of its own, watch plans on the dev database.
-      if (options.dev || source === "default") {
-        const others = (await readMigrations(config.migrationsDir)).filter((m) => m.id !== ownedId);
-        const dev = await openDevDatabase(others);
-        baseLabel = dev.label;
-        return dev;
-      }
       if (target.dialect === "postgres") out.addSecret(passwordOf(target.connectionString));
-      const database = await openDatabase(target);
-      baseLabel = database.label;
-      return database;
+      // Without a database of its own, watch plans on the dev database.
+      return options.dev || source === "default" ? devTarget(target, targetOptions) : liveTarget(target, targetOptions);
     },
     onCycle(result) {
+      if (result.released) {
+        out.line(
+          `-- [${clock()}] ${result.released} was applied to ${result.appliedTo}: watch leaves it as it is ` +
+            "and puts new changes in a new file",
+        );
+      }
       const header = `-- [${clock()}] ${result.trigger}: ${plural(result.operations.length, "operation")} ` +
-        `against ${baseLabel} in ${Math.round(result.ms)} ms`;
+        `against ${result.against} in ${Math.round(result.ms)} ms`;
       if (!result.written) {
         out.line(`${header}; nothing to change, so no pending migration (${result.path} absent)`);
         return;
@@ -51,6 +47,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
         );
       }
     },
+    onWaiting: (message) => out.error(`-- [${clock()}] ${message}`),
     onError(error, trigger) {
       const message = error instanceof KyrageError ? error.message : messageOf(error);
       out.error(
@@ -59,12 +56,15 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
     },
   });
   out.error(`Watching ${configPath} and the files it imports (Ctrl-C to stop).`);
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
-  });
+  // Windows delivers only SIGINT (and SIGBREAK) to listeners.
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let onSignal!: () => void;
+  const signalled = new Promise<undefined>((resolveStop) => (onSignal = () => resolveStop(undefined)));
+  for (const name of signals) Deno.addSignalListener(name, onSignal);
+  const failure = await Promise.race([signalled, session.failed]);
+  for (const name of signals) Deno.removeSignalListener(name, onSignal);
   await session.stop();
+  if (failure) throw failure;
   out.error("Stopped watching.");
   return 0;
 }
