@@ -81,7 +81,10 @@ command("watch", "re-plan on every save of the config or its imports; keep one p
   .option("--allow-destructive", "record destructive changes as allowed in the watched migration")
   .action(async (options) => {
     const { watchCommand } = await import("./cli/watch_command.ts");
-    Deno.exitCode = await watchCommand(options, out);
+    Deno.exitCode = await watchCommand(options, out).catch(reportError);
+    // A config stuck in an endless loop keeps its Worker's thread running after
+    // terminate() (denoland/deno#35657), which would keep the process alive.
+    Deno.exit();
   });
 
 command("pull", "write the live database's schema as kyrage DSL (adopt an existing database)")

@@ -1,8 +1,10 @@
 /** `kyrage generate`: write the diff as a new migration file. */
+import { loadConfig } from "../config/load.ts";
 import { describeOperation } from "../diff/describe.ts";
 import { KyrageError } from "../errors.ts";
 import { generateMigration, type GenerateOptions, type GenerateResult, squashPending } from "../migrations/generate.ts";
-import { type CommonOptions, withProject } from "./context.ts";
+import { lockMigrationsDir } from "../migrations/lock.ts";
+import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
 
@@ -14,18 +16,29 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
   if (options.squash && options.dev) {
     throw new KyrageError("--squash needs the target database to know which migrations are applied; drop --dev.");
   }
+  registerSecrets(out, options);
+  // The only writer of the migrations directory from reading it (the dev
+  // database replays it) to writing the new file: no duplicate migrations.
+  const { migrationsDir } = await loadConfig(configPathOf(options));
+  using _lock = await lockMigrationsDir(migrationsDir, "generate", { onWaiting: (message) => out.error(message) });
   return await withProject(options, out, async ({ config, database }) => {
     const result: GenerateResult & { removed?: readonly string[] } = options.squash
       ? await squashPending(database, config, options)
       : await generateMigration(database, config, options);
     for (const path of result.removed ?? []) out.line(`Removed pending ${path}`);
-    if (!result.path) {
+    if (result.paths.length === 0) {
       out.line(`No changes: ${database.label} matches ${config.path}. No migration written.`);
       return 0;
     }
     for (const op of result.operations) out.line(describeOperation(op));
     for (const d of result.destructive) out.line(`! destructive: loses ${d.loses}`);
-    out.line(`Wrote ${result.path} (${plural(result.operations.length, "operation")}).`);
+    out.line(
+      result.paths.length === 1
+        ? `Wrote ${result.paths[0]} (${plural(result.operations.length, "operation")}).`
+        : `Wrote ${plural(result.paths.length, "migration")} (${
+          plural(result.operations.length, "operation")
+        }; each runs on its own: online steps, concurrent builds, validations): ${result.paths.join(", ")}.`,
+    );
     return 0;
   });
 }

@@ -1,12 +1,10 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
-import { openDatabase } from "../dialect/database.ts";
 import { KyrageError, messageOf } from "../errors.ts";
-import { openDevDatabase } from "../migrations/dev.ts";
-import { readMigrations } from "../migrations/store.ts";
+import { devTarget, liveTarget } from "../watch/target.ts";
 import { startWatch } from "../watch/watch.ts";
 import { type CommonOptions, configPathOf, registerSecrets, targetOf } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural, renderPlan } from "./render.ts";
+import { plural, renderPlan, sqlComment } from "./render.ts";
 
 export interface WatchCommandOptions extends CommonOptions {
   allowDestructive?: boolean;
@@ -17,31 +15,31 @@ const clock = () => new Date().toTimeString().slice(0, 8);
 export async function watchCommand(options: WatchCommandOptions, out: Output): Promise<number> {
   registerSecrets(out, options);
   const configPath = configPathOf(options);
-  let baseLabel = "";
   const session = await startWatch({
     configPath,
     allowDestructive: options.allowDestructive,
-    async openBase(config, ownedId) {
+    target(config, targetOptions) {
       const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
-      if (options.dev || source === "default") {
-        const others = (await readMigrations(config.migrationsDir)).filter((m) => m.id !== ownedId);
-        const dev = await openDevDatabase(others);
-        baseLabel = dev.label;
-        return dev;
-      }
-      const database = await openDatabase(target);
-      baseLabel = database.label;
-      return database;
+      return options.dev || source === "default" ? devTarget(target, targetOptions) : liveTarget(target, targetOptions);
     },
     onCycle(result) {
-      const header = `-- [${clock()}] ${result.trigger}: ${plural(result.operations.length, "operation")} ` +
-        `against ${baseLabel} in ${Math.round(result.ms)} ms`;
-      if (!result.written) {
-        out.line(`${header}; nothing to change, so no pending migration (${result.path} absent)`);
+      if (result.released.length > 0) {
+        out.line(sqlComment(
+          `[${clock()}] ${result.released.join(", ")} applied to ${result.appliedTo}: watch leaves ` +
+            `${result.released.length === 1 ? "it" : "them"} as ${
+              result.released.length === 1 ? "it is" : "they are"
+            } ` +
+            "and puts new changes in a new file",
+        ));
+      }
+      const header = `[${clock()}] ${result.trigger}: ${plural(result.operations.length, "operation")} ` +
+        `against ${result.against} in ${Math.round(result.ms)} ms`;
+      if (result.paths.length === 0) {
+        out.line(sqlComment(`${header}; nothing to change, so no pending migration`));
         return;
       }
-      out.line(`${header} → ${result.path}`);
+      out.line(sqlComment(`${header} → ${result.paths.join(", ")}`));
       for (const line of renderPlan(result.operations)) out.line(line);
       if (result.destructive.length > 0 && !options.allowDestructive) {
         out.line(
@@ -49,6 +47,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
         );
       }
     },
+    onWaiting: (message) => out.error(`-- [${clock()}] ${message}`),
     onError(error, trigger) {
       const message = error instanceof KyrageError ? error.message : messageOf(error);
       out.error(
@@ -57,12 +56,15 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
     },
   });
   out.error(`Watching ${configPath} and the files it imports (Ctrl-C to stop).`);
-  await new Promise<void>((resolveStop) => {
-    const stop = () => resolveStop();
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
-  });
+  // Windows delivers only SIGINT (and SIGBREAK) to listeners.
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let onSignal!: () => void;
+  const signalled = new Promise<undefined>((resolveStop) => (onSignal = () => resolveStop(undefined)));
+  for (const name of signals) Deno.addSignalListener(name, onSignal);
+  const failure = await Promise.race([signalled, session.failed]);
+  for (const name of signals) Deno.removeSignalListener(name, onSignal);
   await session.stop();
+  if (failure) throw failure;
   out.error("Stopped watching.");
   return 0;
 }

@@ -7,8 +7,8 @@
  * 2. each DROP INDEX CONCURRENTLY alone;
  * 3. everything else that runs in one transaction;
  * 4. each CREATE INDEX CONCURRENTLY alone;
- * 5. constraints attached to those indexes (`USING INDEX`) and, once indexes
- *    are built concurrently, the foreign keys (which may point at them);
+ * 5. constraints attached to those indexes (`USING INDEX`) and, when there
+ *    are any, the foreign keys (which may point at them);
  * 6. validations of constraints added NOT VALID: a transaction of their own,
  *    so the exclusive lock of the ADD is not held while rows are scanned;
  * 7. SET NOT NULL proved by a validated check.
@@ -23,10 +23,10 @@ export function migrationBoundaries(operations: readonly Operation[]): Operation
   const group = (test: (op: Operation) => boolean) =>
     operations.filter((op) => !runsOutsideTransaction(op) && test(op));
   const labels = group((op) => op.kind === "add_enum_value");
-  const attach = group((op) =>
-    ((op.kind === "add_unique" || op.kind === "add_primary_key") && op.usingIndex === true) ||
-    (op.kind === "add_foreign_key" && builds.length > 0)
-  );
+  const attached = (op: Operation) =>
+    (op.kind === "add_unique" || op.kind === "add_primary_key") && op.usingIndex === true;
+  const anyAttached = operations.some(attached);
+  const attach = group((op) => attached(op) || (op.kind === "add_foreign_key" && anyAttached));
   const validations = group((op) => op.kind === "validate_constraint");
   const finish = group((op) => op.kind === "set_not_null");
   const later = new Set<Operation>([...labels, ...attach, ...validations, ...finish]);

@@ -3,6 +3,8 @@ import type { LoadedConfig } from "../config/load.ts";
 import type { Database } from "../dialect/database.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
+import { describeOperation } from "../diff/describe.ts";
+import { hazardsOf, heldLock, type Lock, LOCKS } from "../diff/hazards.ts";
 import type { Operation } from "../diff/operations.ts";
 import type { SchemaModel } from "../model/types.ts";
 import { KyrageError } from "../errors.ts";
@@ -17,13 +19,15 @@ import { nextMigrationId, readMigrations, writeMigration } from "./store.ts";
 export interface GenerateOptions {
   readonly ignorePending?: boolean;
   readonly allowDestructive?: boolean;
+  /** Refuse a plan whose statements hold a stronger lock than this while they scan, rewrite or build. */
+  readonly maxLock?: MaxLock;
 }
 
 export interface GenerateResult {
   readonly operations: readonly Operation[];
   readonly destructive: readonly DestructiveChange[];
-  /** The file written; undefined when there was nothing to change. */
-  readonly path?: string;
+  /** The files written, in order; none when there was nothing to change. */
+  readonly paths: readonly string[];
 }
 
 export async function generateMigration(
@@ -41,6 +45,7 @@ export async function generateMigration(
   }
   const operations = await planChanges(database, config.desired, { online: config.online });
   await refuseBlockers(database, operations, config.desired);
+  refuseLocks(operations, options.maxLock);
   return { ...await store(config, operations, files, options), operations };
 }
 
@@ -64,9 +69,9 @@ async function store(
   operations: readonly Operation[],
   files: readonly { id: string }[],
   options: GenerateOptions,
-): Promise<{ destructive: readonly DestructiveChange[]; path?: string }> {
+): Promise<{ destructive: readonly DestructiveChange[]; paths: string[] }> {
   const destructive = destructiveChanges(operations);
-  if (operations.length === 0) return { destructive };
+  if (operations.length === 0) return { destructive, paths: [] };
   if (destructive.length > 0 && !options.allowDestructive) {
     const renames = possibleRenames(operations).map((r) => ` Possible rename: ${describePossibleRename(r)}.`);
     throw new KyrageError(
@@ -74,20 +79,22 @@ async function store(
         `No migration written; rerun with --allow-destructive if that is intended.${renames.join("")}`,
     );
   }
-  let path = "";
+  const paths: string[] = [];
   const written: { id: string }[] = [...files];
   for (const group of migrationBoundaries(operations)) {
     const id = nextMigrationId(written);
     written.push({ id });
-    path = await writeMigration(config.migrationsDir, {
-      format: FORMAT_VERSION,
-      id,
-      createdAt: new Date().toISOString(),
-      allowDestructive: destructiveChanges(group).length > 0,
-      operations: group,
-    });
+    paths.push(
+      await writeMigration(config.migrationsDir, {
+        format: FORMAT_VERSION,
+        id,
+        createdAt: new Date().toISOString(),
+        allowDestructive: destructiveChanges(group).length > 0,
+        operations: group,
+      }),
+    );
   }
-  return { destructive, path };
+  return { destructive, paths };
 }
 
 export interface SquashResult extends GenerateResult {
@@ -116,6 +123,7 @@ export async function squashPending(
   } finally {
     await dev.close();
   }
+  refuseLocks(operations, options.maxLock);
   const written = await store(config, operations, files, options);
   for (const m of pending) await Deno.remove(m.path);
   return { ...written, operations, removed: pending.map((m) => m.path) };
@@ -133,4 +141,32 @@ export async function checkHistory(config: LoadedConfig): Promise<Operation[]> {
   } finally {
     await dev.close();
   }
+}
+
+/** `--max-lock`: how strong a lock a statement may hold while it scans, rewrites or builds. */
+export type MaxLock = "access-exclusive" | "share" | "none";
+
+/** The strongest lock each level allows during costly work: none blocks writes, share blocks no reads. */
+const ALLOWED: Record<MaxLock, Lock> = {
+  "access-exclusive": "ACCESS EXCLUSIVE",
+  share: "SHARE ROW EXCLUSIVE",
+  none: "SHARE UPDATE EXCLUSIVE",
+};
+
+function refuseLocks(operations: readonly Operation[], maxLock: MaxLock | undefined): void {
+  if (maxLock === undefined) return;
+  const limit = LOCKS.indexOf(ALLOWED[maxLock]);
+  const over = operations.flatMap((op) => {
+    const h = hazardsOf(op);
+    const held = heldLock(h);
+    return LOCKS.indexOf(held) > limit
+      ? [`${describeOperation(op)} (holds ${held} while it ${h.hazards.join(", ")})`]
+      : [];
+  });
+  if (over.length === 0) return;
+  throw new KyrageError(
+    `The plan holds stronger locks than --max-lock ${maxLock} allows while it works: ${over.join("; ")}. ` +
+      "No migration written. Plan it online (the default; not --no-online), change it in smaller steps, or raise " +
+      "--max-lock for a maintenance window.",
+  );
 }

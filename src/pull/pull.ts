@@ -9,6 +9,7 @@ import { introspect } from "../dialect/postgres/introspect.ts";
 import { diffSchemas } from "../diff/diff.ts";
 import { FORMAT_VERSION } from "../migrations/file.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED } from "../migrations/history.ts";
+import { lockMigrationsDir } from "../migrations/lock.ts";
 import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
 import type { SchemaModel } from "../model/types.ts";
 import { renderSchema } from "./render.ts";
@@ -33,6 +34,7 @@ export async function pullDatabase(database: Database, schemas: readonly string[
  * schema, while the database itself runs nothing.
  */
 export async function writeBaseline(database: Database, model: SchemaModel, migrationsDir: string): Promise<string> {
+  using _lock = await lockMigrationsDir(migrationsDir, "pull --baseline");
   const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [] };
   const path = await writeMigration(migrationsDir, {
     format: FORMAT_VERSION,

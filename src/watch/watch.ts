@@ -1,45 +1,45 @@
 /**
  * Watch mode: the planning pipeline in a loop. On every save of the config
  * or a local module it imports, reload the config fresh, plan against the
- * base database, and keep one pending migration file (owned by this session,
- * its id stable) in sync — or remove it when nothing is left to change.
- * Saves are debounced; a cycle never overlaps another, and a save during a
- * cycle triggers exactly one more. Watch never applies anything.
+ * base, and keep one pending migration file owned by this session in sync
+ * (see owned.ts). Saves are debounced; a cycle never overlaps another, and a
+ * save during a cycle triggers exactly one more. The session is the only
+ * writer of its migrations directory while it runs. Watch never applies
+ * anything.
  */
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import type { LoadedConfig } from "../config/load.ts";
-import type { Database } from "../dialect/database.ts";
-import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
-import type { Operation } from "../diff/operations.ts";
-import { FORMAT_VERSION } from "../migrations/file.ts";
-import { nextMigrationId, readMigrations, writeMigration } from "../migrations/store.ts";
-import { planChanges } from "../plan.ts";
+import { KyrageError } from "../errors.ts";
+import { HeldByWatch, lockMigrationsDir, type MigrationsLock } from "../migrations/lock.ts";
 import { localImports } from "./imports.ts";
-import { reloadConfig } from "./reload.ts";
+import { type Synced, syncOwned } from "./owned.ts";
+import { configTimeoutMs, reloadConfig } from "./reload.ts";
+import type { TargetOptions, WatchTarget } from "./target.ts";
 
-export interface CycleResult {
+export interface CycleResult extends Omit<Synced, "ownedIds"> {
   /** The file whose save started the cycle (the config itself at start). */
   readonly trigger: string;
-  readonly operations: readonly Operation[];
-  readonly destructive: readonly DestructiveChange[];
-  /** The owned migration file: written, or removed when there is nothing to change. */
-  readonly path: string;
-  readonly written: boolean;
+  /** The database `kyrage apply` targets (where `released` was applied). */
+  readonly appliedTo: string;
   readonly ms: number;
 }
 
 export interface WatchOptions {
   readonly configPath: string;
-  /** The base state to plan against, given the (first good) config. */
-  readonly openBase: (config: LoadedConfig, ownedId: string) => Promise<Database>;
+  /** What to plan against and where apply happens, given the first good config. */
+  readonly target: (config: LoadedConfig, options: TargetOptions) => WatchTarget;
   readonly allowDestructive?: boolean;
   readonly debounceMs?: number;
   readonly onCycle: (result: CycleResult) => void;
   readonly onError: (error: unknown, trigger: string) => void;
+  /** A cycle waits for another process (an apply, a generate), told once per wait. */
+  readonly onWaiting: (message: string) => void;
 }
 
 export interface WatchSession {
-  /** Stop watching; waits for a running cycle, closes the database. */
+  /** Settles when the session cannot go on: another session holds its migrations directory. */
+  readonly failed: Promise<KyrageError>;
+  /** Stop now: a running cycle is abandoned (its config load stopped, its waits cut short), then all closes. */
   stop(): Promise<void>;
 }
 
@@ -48,50 +48,50 @@ const IGNORED = /(^|\/)(migrations|node_modules|\.kyrage)(\/|$)/;
 export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const configPath = resolve(options.configPath);
   const root = dirname(configPath);
-  let base: Database | undefined;
-  let ownedId: string | undefined;
+  const timeoutMs = configTimeoutMs();
+  const stopping = new AbortController();
+  const signal = stopping.signal;
+  let fail!: (error: KyrageError) => void;
+  const failed = new Promise<KyrageError>((resolveFailed) => (fail = resolveFailed));
+  let target: WatchTarget | undefined;
+  let held: { dir: string; lock: MigrationsLock } | undefined;
+  let ownedIds: readonly string[] = [];
   let watched = await localImports(configPath);
   let running: Promise<void> | undefined;
   let again: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Become the only writer of the config's migrations directory, for the whole session. */
+  async function holdDirectory(dir: string): Promise<void> {
+    if (held && held.dir !== dir) {
+      throw new KyrageError(
+        `The config now puts migrations in ${dir}, not ${held.dir} where this session started; restart kyrage watch.`,
+      );
+    }
+    held ??= { dir, lock: await lockMigrationsDir(dir, "watch", { signal, onWaiting: options.onWaiting }) };
+  }
+
   async function cycle(trigger: string): Promise<void> {
     const started = performance.now();
     try {
-      const config = await reloadConfig(configPath);
-      if (!ownedId) ownedId = nextMigrationId(await readMigrations(config.migrationsDir));
-      base ??= await options.openBase(config, ownedId);
-      const operations = await planChanges(base, config.desired, { online: config.online });
-      const destructive = destructiveChanges(operations);
-      const path = join(config.migrationsDir, `${ownedId}.json`);
-      if (operations.length > 0) {
-        await writeMigration(config.migrationsDir, {
-          format: FORMAT_VERSION,
-          id: ownedId,
-          createdAt: new Date().toISOString(),
-          allowDestructive: destructive.length > 0 && options.allowDestructive === true,
-          operations,
-        });
-      } else {
-        await Deno.remove(path).catch(() => {});
-      }
-      options.onCycle({
-        trigger,
-        operations,
-        destructive,
-        path,
-        written: operations.length > 0,
-        ms: performance.now() - started,
-      });
+      const config = await reloadConfig(configPath, { timeoutMs, signal });
+      await holdDirectory(config.migrationsDir);
+      target ??= options.target(config, { signal, onWaiting: options.onWaiting });
+      const { ownedIds: ids, ...synced } = await syncOwned(config, target, ownedIds, options.allowDestructive === true);
+      ownedIds = ids;
+      options.onCycle({ ...synced, trigger, appliedTo: target.label, ms: performance.now() - started });
     } catch (error) {
+      if (signal.aborted) return; // stopping: nothing to report
+      if (error instanceof HeldByWatch) fail(error);
       // The last good migration file stays as it was.
-      options.onError(error, trigger);
+      else options.onError(error, trigger);
     } finally {
       watched = await localImports(configPath);
     }
   }
 
   function schedule(trigger: string): void {
+    if (signal.aborted) return;
     if (running) {
       again = trigger;
       return;
@@ -119,12 +119,16 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   schedule(relative(root, configPath));
 
   return {
+    failed,
     async stop() {
+      stopping.abort();
       clearTimeout(timer);
       fsWatcher.close();
       again = undefined;
+      // Settles promptly: the config Worker is terminated and every wait is cut short.
       await running;
-      await base?.close();
+      await target?.close();
+      held?.lock.release();
     },
   };
 }

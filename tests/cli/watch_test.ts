@@ -1,10 +1,13 @@
 /**
  * A real `kyrage watch` process on a temp project: edits in place and by
  * atomic rename are followed by the migration JSON and the printed SQL; a
- * broken edit keeps the last good file; a fix recovers; Ctrl-C exits 0.
+ * broken edit keeps the last good file; a fix recovers; Ctrl-C exits 0. A
+ * config that never finishes loading is given up on after a bound, and
+ * Ctrl-C or SIGTERM stop watch at once even while a load is stuck.
  */
 import assert from "node:assert/strict";
 import { spawnCli, tempProject } from "../support/cli.ts";
+import { exitStatus, Transcript } from "../support/transcript.ts";
 
 const CONFIG = `import { defineConfig } from "kyrage";
 import { tables } from "./schema.ts";
@@ -14,25 +17,6 @@ const schema = (columns: string) =>
   `import { column, defineTable } from "kyrage";
 import { extra } from "./nested/extra.ts";
 export const tables = [defineTable("users", { id: column("int", { primaryKey: true }), ${columns} }), ...extra];`;
-
-/** Collects a stream's text and waits until it matches. */
-class Transcript {
-  text = "";
-  constructor(stream: ReadableStream<Uint8Array>) {
-    (async () => {
-      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) this.text += chunk;
-    })();
-  }
-  async waitFor(pattern: RegExp, after = 0, timeoutMs = 20_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = pattern.exec(this.text.slice(after));
-      if (match) return match[0];
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output so far:\n${this.text}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 Deno.test({
   name: "watch follows every save, survives a broken one, and stops cleanly",
@@ -100,3 +84,71 @@ export default defineConfig({ tables: [] });`,
     await err.waitFor(/Stopped watching/);
   },
 });
+
+/** Two ways a config never settles: a top-level await on nothing, and an endless loop. */
+const HANGS = { "top-level await": "await new Promise(() => {});", "endless loop": "while (true) {}" };
+
+Deno.test({
+  name: "watch gives up on a config that never finishes loading, keeps watching, and a fixed save works",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await tempProject({
+      "kyrage.config.ts": CONFIG,
+      "schema.ts": schema(""),
+      "nested/extra.ts": `export const extra = [];`,
+    });
+    const child = spawnCli(["watch"], { cwd: dir, env: { KYRAGE_WATCH_CONFIG_TIMEOUT_MS: "4000" } });
+    const out = new Transcript(child.stdout);
+    const err = new Transcript(child.stderr);
+    try {
+      await out.waitFor(/kyrage\.config\.ts: 1 operation /);
+      let round = 0;
+      for (const [shape, hang] of Object.entries(HANGS)) {
+        round++;
+        const errMark = err.text.length;
+        await Deno.writeTextFile(`${dir}/schema.ts`, `${hang}\n${schema("")}`);
+        await err.waitFor(
+          /schema\.ts: error: The config \S*kyrage\.config\.ts did not finish loading within 4 s/,
+          errMark,
+          60_000,
+        ).catch((e) => Promise.reject(new Error(`${shape}: ${e.message}`)));
+        const outMark = out.text.length;
+        await Deno.writeTextFile(`${dir}/schema.ts`, schema(`v${round}: column("int"),`));
+        await out.waitFor(new RegExp(`schema\\.ts: 1 operation[^\\n]*\\n[\\s\\S]*"v${round}" integer`), outMark);
+      }
+    } finally {
+      child.kill("SIGINT");
+    }
+    assert.equal((await exitStatus(child)).code, 0, err.text);
+  },
+});
+
+for (
+  const [shape, signal] of [
+    ["top-level await", "SIGINT"],
+    ["endless loop", "SIGINT"],
+    ["endless loop", "SIGTERM"],
+  ] as const
+) {
+  Deno.test({
+    name: `${signal} stops watch with code 0 while a config load is stuck (${shape})`,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const dir = await tempProject({
+        "kyrage.config.ts": CONFIG,
+        "schema.ts": `${HANGS[shape]}\n${schema("")}`,
+        "nested/extra.ts": `export const extra = [];`,
+      });
+      // A bound far beyond the test's patience: only the signal can end this load.
+      const child = spawnCli(["watch"], { cwd: dir, env: { KYRAGE_WATCH_CONFIG_TIMEOUT_MS: "600000" } });
+      const err = new Transcript(child.stderr);
+      await err.waitFor(/Watching /); // the first cycle is loading the config by now
+      child.kill(signal);
+      assert.equal((await exitStatus(child)).code, 0, err.text);
+      assert.match(err.text, /Stopped watching/);
+      assert.doesNotMatch(err.text, /error/);
+    },
+  });
+}

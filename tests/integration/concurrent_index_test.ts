@@ -41,8 +41,9 @@ async function prepare(database: Database, dir: string, rows: number): Promise<s
   await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
   await sql`insert into big select g, (g::bigint * 7919) % 1000003 from generate_series(1, ${rows}::int) g`
     .execute(database.db);
-  const { path } = await generateMigration(database, loaded(config(true), dir));
-  return path!.replace(/^.*\/(\d+)\.json$/, "$1");
+  const { paths } = await generateMigration(database, loaded(config(true), dir));
+  assert.equal(paths.length, 1);
+  return paths[0].replace(/^.*\/(\d+)\.json$/, "$1");
 }
 
 async function indexState(database: Database): Promise<{ valid: boolean; oid: number } | undefined> {

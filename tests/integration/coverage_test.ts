@@ -73,10 +73,13 @@ databaseTest("checks: add, change, drop; spelling differences re-plan empty", as
   });
   await converge(database, dir, t(["price > 0"]));
   assert.deepEqual(await plan(database, loaded(t(["(PRICE>0)"]), dir)), [], "same check, other spelling");
+  // Online: added NOT VALID, then validated in a transaction of their own.
   assert.deepEqual(kinds(await converge(database, dir, t(["price >= 1", "qty between 1 and 10"]))), [
     "drop_check",
     "add_check",
     "add_check",
+    "validate_constraint",
+    "validate_constraint",
   ]);
   assert.deepEqual(kinds(await converge(database, dir, t([]))), ["drop_check", "drop_check"]);
 });

@@ -176,9 +176,10 @@ for (const [kind, before, after, loses] of DESTRUCTIVE) {
     const [, written] = await readMigrations(`${dir}/migrations`);
     assert.equal(written.file.allowDestructive, true, "the flag is recorded in the file");
     // A hand-edited file that drops the flag is refused by apply.
-    await Deno.writeTextFile(result.path!, JSON.stringify({ ...written.file, allowDestructive: false }));
+    assert.equal(result.paths.length, 1);
+    await Deno.writeTextFile(result.paths[0], JSON.stringify({ ...written.file, allowDestructive: false }));
     await assert.rejects(applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY), loses);
-    await Deno.writeTextFile(result.path!, JSON.stringify(written.file));
+    await Deno.writeTextFile(result.paths[0], JSON.stringify(written.file));
     await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY);
     assert.deepEqual(await plan(database, loaded(after, dir)), []);
   });
@@ -221,6 +222,6 @@ databaseTest(
     assert.equal((await readMigrations(`${dir}/migrations`)).length, 1, "nothing written");
     await sql`update people set email = 'x@y.z' where email is null`.execute(database.db);
     const result = await generateMigration(database, loaded(table(true), dir));
-    assert.ok(result.path, "after the backfill it generates");
+    assert.ok(result.paths.length > 0, "after the backfill it generates");
   },
 );

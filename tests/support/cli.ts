@@ -52,12 +52,12 @@ export async function copyExample(name: string): Promise<string> {
 }
 
 /** Start the CLI without waiting for it (for kill and concurrency tests). */
-export function spawnCli(args: string[], options: { cwd: string }): Deno.ChildProcess {
+export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Deno.ChildProcess {
   const { DATABASE_URL: _url, INIT_CWD: _cwd, ...inherited } = Deno.env.toObject();
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--config", DENO_CONFIG, MAIN, ...args],
     cwd: options.cwd,
-    env: { ...inherited, NO_COLOR: "1" },
+    env: { ...inherited, NO_COLOR: "1", ...options.env },
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",

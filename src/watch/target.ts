@@ -1,0 +1,228 @@
+/**
+ * What a watch session plans against, and how it learns whether its owned
+ * migration was applied meanwhile (`kyrage apply` in another terminal), so
+ * that an applied file is never rewritten or removed.
+ */
+import { dirname, join } from "node:path";
+import { type Kysely, sql } from "kysely";
+import { parseConnectionString } from "../dialect/connection_string.ts";
+import { type Database, type DatabaseTarget, openDatabase } from "../dialect/database.ts";
+import { LOCK_KEY } from "../migrations/runner.ts";
+import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
+import { KyrageError, messageOf } from "../errors.ts";
+import { openDevDatabase } from "../migrations/dev.ts";
+import { readHistory } from "../migrations/history.ts";
+import { pause, tryLockFile } from "../migrations/lock.ts";
+import type { StoredMigration } from "../migrations/store.ts";
+
+export interface WatchTarget {
+  /** The database `kyrage apply` changes, as printed (never a password). */
+  readonly label: string;
+  /** The state to plan against, given every migration file but the owned one. */
+  base(others: readonly StoredMigration[]): Promise<Database>;
+  /**
+   * Run `write` (which rewrites or removes the owned files, named by `path`
+   * in messages) unless some of migrations `ids` are applied on the target;
+   * returns those, empty when it wrote. The target's apply lock is held from
+   * the check to the end of `write`, so no apply can start in between.
+   */
+  unlessApplied(ids: readonly string[], path: string, write: () => Promise<void>): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface TargetOptions {
+  /** Aborted when watch stops: waits end at once. */
+  readonly signal: AbortSignal;
+  /** Told once per wait for an apply. */
+  readonly onWaiting: (message: string) => void;
+}
+
+/** How long a cycle waits for an apply that holds the target before it gives up. */
+const APPLY_WAIT_MS = 10_000;
+
+/** The runner's session advisory lock, held by every apply. */
+const APPLY_LOCK_KEY = LOCK_KEY.toString();
+
+// deno-lint-ignore no-explicit-any
+type Db = Kysely<any>;
+
+function labelOf(target: DatabaseTarget): string {
+  if (target.dialect === "pglite") return `pglite:${target.dataDir}`;
+  const parsed = parseConnectionString(target.connectionString);
+  return parsed.ok ? parsed.label : "(an unreadable connection string)";
+}
+
+function stillBusy(label: string, path: string): KyrageError {
+  return new KyrageError(
+    `${label} stayed in use by another kyrage process (an apply?) for over ${APPLY_WAIT_MS / 1000} s, so watch ` +
+      `cannot tell whether ${path} was applied; it was left as it was. Save again once that process is done.`,
+  );
+}
+
+async function ifNotApplied(db: Db, ids: readonly string[], write: () => Promise<void>): Promise<string[]> {
+  const applied = new Set((await readHistory(db)).map((m) => m.id));
+  const found = ids.filter((id) => applied.has(id));
+  if (found.length === 0) await write();
+  return found;
+}
+
+/** Plan against the target itself: a server, or an embedded database this session keeps open. */
+export function liveTarget(target: DatabaseTarget, options: TargetOptions): WatchTarget {
+  let database: Database | undefined;
+  const open = async () => database ??= await openDatabase(target);
+  return {
+    label: labelOf(target),
+    base: open,
+    async unlessApplied(ids, path, write) {
+      const db = await open();
+      // An embedded database held open by this session cannot be applied to by anyone else.
+      return db.dialect === "postgres"
+        ? await underApplyLock(db, ids, path, write, options)
+        : await ifNotApplied(db.db, ids, write);
+    },
+    close: async () => await database?.close(),
+  };
+}
+
+/**
+ * Plan against the dev database (every other migration replayed in memory,
+ * replayed again only when that set changes: replay is slow) and ask the
+ * target whether the owned file was applied.
+ */
+export function devTarget(target: DatabaseTarget, options: TargetOptions): WatchTarget {
+  const label = labelOf(target);
+  let dev: { key: string; database: Database } | undefined;
+  let server: Database | undefined;
+  return {
+    label,
+    async base(others) {
+      const key = others.map((m) => `${m.id}:${m.checksum}`).join(",");
+      if (dev?.key !== key) {
+        await dev?.database.close();
+        dev = undefined;
+        dev = { key, database: await openDevDatabase(others) };
+      }
+      return dev.database;
+    },
+    async unlessApplied(ids, path, write) {
+      if (target.dialect === "postgres") {
+        try {
+          server ??= await openDatabase(target);
+        } catch (error) {
+          throw new KyrageError(
+            `Cannot tell whether ${path} was applied to ${label}, so it was left as it was: ${messageOf(error)}`,
+            { cause: error },
+          );
+        }
+        return await underApplyLock(server, ids, path, write, options);
+      }
+      // Nothing outside this process can reach an in-memory database.
+      if (target.dataDir === MEMORY_DIR) {
+        await write();
+        return [];
+      }
+      return await embeddedUnlessApplied(target.dataDir, ids, path, write, options);
+    },
+    async close() {
+      await dev?.database.close();
+      await server?.close();
+    },
+  };
+}
+
+/** On a server: wait out a running apply (its advisory lock), then check and write while holding that lock. */
+async function underApplyLock(
+  database: Database,
+  ids: readonly string[],
+  path: string,
+  write: () => Promise<void>,
+  options: TargetOptions,
+): Promise<string[]> {
+  return await database.db.connection().execute(async (conn) => {
+    const deadline = Date.now() + APPLY_WAIT_MS;
+    for (let told = false;; told = true) {
+      const { rows } = await sql<{ locked: boolean }>`
+        select pg_try_advisory_lock(${APPLY_LOCK_KEY}::bigint) as locked`.execute(conn);
+      if (rows[0].locked) break;
+      if (Date.now() >= deadline) throw stillBusy(database.label, path);
+      if (!told) {
+        options.onWaiting(
+          `waiting for the kyrage apply running on ${database.label} to finish, to tell whether ${path} was applied`,
+        );
+      }
+      await pause(200, options.signal);
+    }
+    try {
+      return await ifNotApplied(conn, ids, write);
+    } finally {
+      await sql`select pg_advisory_unlock(${APPLY_LOCK_KEY}::bigint)`.execute(conn).catch(() => {});
+    }
+  });
+}
+
+/**
+ * The embedded target is a PGlite directory only one process may open (an OS
+ * lock on `<dataDir>.lock`, src/dialect/pglite/connect.ts). Holding it for the
+ * session would lock `kyrage apply` out, so watch opens it only when its owned
+ * file exists (a file that does not exist cannot have been applied), only at
+ * the moment of writing (about 0.2 s), and keeps it open until the write is
+ * done, so an apply cannot start in between. An apply holding it is waited
+ * for, up to a bound, saying so; past that the cycle fails and the file stays
+ * as it was: never a guess. A directory never initialized has applied
+ * nothing; its lock is held while writing, so no apply creates it meanwhile.
+ */
+async function embeddedUnlessApplied(
+  dataDir: string,
+  ids: readonly string[],
+  path: string,
+  write: () => Promise<void>,
+  options: TargetOptions,
+): Promise<string[]> {
+  const label = `pglite:${dataDir}`;
+  const deadline = Date.now() + APPLY_WAIT_MS;
+  for (let told = false;; told = true) {
+    const outcome = await tryEmbedded(dataDir, ids, write);
+    if (outcome !== "busy") return outcome;
+    if (Date.now() >= deadline) throw stillBusy(label, path);
+    if (!told) {
+      options.onWaiting(
+        `waiting for another kyrage process (an apply?) using ${label} to finish, to tell whether ${path} was applied`,
+      );
+    }
+    await pause(200, options.signal);
+  }
+}
+
+async function tryEmbedded(
+  dataDir: string,
+  ids: readonly string[],
+  write: () => Promise<void>,
+): Promise<string[] | "busy"> {
+  const lockPath = `${dataDir}.lock`;
+  await Deno.mkdir(dirname(dataDir), { recursive: true });
+  const probe = await tryLockFile(lockPath);
+  if (!probe) return "busy";
+  try {
+    if (!(await Deno.stat(join(dataDir, "PG_VERSION")).then(() => true, () => false))) {
+      await write();
+      return [];
+    }
+  } finally {
+    probe.close();
+  }
+  let database: Database;
+  try {
+    database = await openDatabase({ dialect: "pglite", dataDir });
+  } catch (error) {
+    // Taken between the probe and the open: wait as for any holder.
+    const again = await tryLockFile(lockPath);
+    again?.close();
+    if (!again) return "busy";
+    throw error;
+  }
+  try {
+    return await ifNotApplied(database.db, ids, write);
+  } finally {
+    await database.close();
+  }
+}
