@@ -41,6 +41,10 @@ command("generate", "write the difference as a new migration file")
   .option("--ignore-pending", "generate even if migrations are not applied yet")
   .option("--allow-destructive", "allow operations that can lose data (recorded in the file)")
   .option("--no-online", "plain DDL: no concurrent builds, no NOT VALID + VALIDATE (e.g. for a maintenance window)")
+  .addOption(
+    new Option("--max-lock <level>", "refuse statements holding a stronger lock than this while they work")
+      .choices(["access-exclusive", "share", "none"] as const),
+  )
   .action(async (options) => {
     const { generateCommand } = await import("./cli/generate_command.ts");
     Deno.exitCode = await generateCommand(options, out);
@@ -79,6 +83,7 @@ command("watch", "re-plan on every save of the config or its imports; keep one p
     "plan against the migration history replayed on an in-memory database (the default without a database)",
   )
   .option("--allow-destructive", "record destructive changes as allowed in the watched migration")
+  .option("--no-online", "plain DDL: no concurrent builds, no NOT VALID + VALIDATE")
   .action(async (options) => {
     const { watchCommand } = await import("./cli/watch_command.ts");
     Deno.exitCode = await watchCommand(options, out).catch(reportError);

@@ -18,6 +18,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
   const session = await startWatch({
     configPath,
     allowDestructive: options.allowDestructive,
+    online: options.online,
     target(config, targetOptions) {
       const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
@@ -26,7 +27,9 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
     onCycle(result) {
       if (result.released.length > 0) {
         out.line(sqlComment(
-          `[${clock()}] ${result.released.join(", ")} applied to ${result.appliedTo}: watch leaves ` +
+          `[${clock()}] ${result.released.join(", ")} ${
+            result.released.length === 1 ? "was" : "were"
+          } applied to ${result.appliedTo}: watch leaves ` +
             `${result.released.length === 1 ? "it" : "them"} as ${
               result.released.length === 1 ? "it is" : "they are"
             } ` +

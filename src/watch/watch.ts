@@ -29,6 +29,8 @@ export interface WatchOptions {
   /** What to plan against and where apply happens, given the first good config. */
   readonly target: (config: LoadedConfig, options: TargetOptions) => WatchTarget;
   readonly allowDestructive?: boolean;
+  /** false: plain DDL whatever the config says (`--no-online`). */
+  readonly online?: boolean;
   readonly debounceMs?: number;
   readonly onCycle: (result: CycleResult) => void;
   readonly onError: (error: unknown, trigger: string) => void;
@@ -74,7 +76,8 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   async function cycle(trigger: string): Promise<void> {
     const started = performance.now();
     try {
-      const config = await reloadConfig(configPath, { timeoutMs, signal });
+      const loaded = await reloadConfig(configPath, { timeoutMs, signal });
+      const config = options.online === false ? { ...loaded, online: false } : loaded;
       await holdDirectory(config.migrationsDir);
       target ??= options.target(config, { signal, onWaiting: options.onWaiting });
       const { ownedIds: ids, ...synced } = await syncOwned(config, target, ownedIds, options.allowDestructive === true);
