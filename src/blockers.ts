@@ -164,6 +164,7 @@ function newNames(ops: readonly Operation[]): NewName[] {
   const freed = new Set<string>();
   const key = (schema: string, name: string) => `${schema}\u0000${name}`;
   for (const op of ops) {
+    if (op.kind === "sql") continue;
     const on = (what: string, name: string, isType = false) =>
       created.push({ schema: op.schema, name, what: `${what} ${op.schema}.${name}`, isType });
     switch (op.kind) {

@@ -41,6 +41,7 @@ command("generate", "write the difference as a new migration file")
   .option("--ignore-pending", "generate even if migrations are not applied yet")
   .option("--allow-destructive", "allow operations that can lose data (recorded in the file)")
   .option("--no-online", "plain DDL: no concurrent builds, no NOT VALID + VALIDATE (e.g. for a maintenance window)")
+  .option("--sql-step", "write an empty hand-written SQL step as the newest migration (a data backfill), to fill in")
   .addOption(
     new Option("--max-lock <level>", "refuse statements holding a stronger lock than this while they work")
       .choices(["access-exclusive", "share", "none"] as const),

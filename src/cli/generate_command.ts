@@ -2,7 +2,13 @@
 import { loadConfig } from "../config/load.ts";
 import { describeOperation } from "../diff/describe.ts";
 import { KyrageError } from "../errors.ts";
-import { generateMigration, type GenerateOptions, type GenerateResult, squashPending } from "../migrations/generate.ts";
+import {
+  generateMigration,
+  type GenerateOptions,
+  type GenerateResult,
+  squashPending,
+  writeSqlStep,
+} from "../migrations/generate.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -10,6 +16,7 @@ import { plural } from "./render.ts";
 
 export interface GenerateCommandOptions extends CommonOptions, GenerateOptions {
   squash?: boolean;
+  sqlStep?: boolean;
 }
 
 export async function generateCommand(options: GenerateCommandOptions, out: Output): Promise<number> {
@@ -21,6 +28,14 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
   // database replays it) to writing the new file: no duplicate migrations.
   const { migrationsDir } = await loadConfig(configPathOf(options));
   using _lock = await lockMigrationsDir(migrationsDir, "generate", { onWaiting: (message) => out.error(message) });
+  if (options.sqlStep) {
+    const path = await writeSqlStep(migrationsDir);
+    out.line(
+      `Wrote ${path}: a hand-written SQL step, empty. Write its SQL in the "sql" field (apply refuses it empty); ` +
+        'it runs in a transaction, or with "transaction": false outside one, as a single statement.',
+    );
+    return 0;
+  }
   return await withProject(options, out, async ({ config, database }) => {
     const result: GenerateResult & { removed?: readonly string[] } = options.squash
       ? await squashPending(database, config, options)

@@ -34,7 +34,9 @@ export function renderPlan(ops: readonly Operation[], sizes: ReadonlyMap<string,
   const lines: string[] = [];
   for (const op of ops) {
     lines.push(sqlComment(describeOperation(op)));
-    const label = hazardLabel(hazardsOf(op), sizes);
+    const label = op.kind === "sql"
+      ? "HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"
+      : hazardLabel(hazardsOf(op), sizes);
     if (label) lines.push(sqlComment(label));
     const loses = destructive.get(op);
     if (loses) lines.push(sqlComment(`DESTRUCTIVE: loses ${loses}`));
@@ -43,7 +45,9 @@ export function renderPlan(ops: readonly Operation[], sizes: ReadonlyMap<string,
         sqlComment("OUTSIDE A TRANSACTION: CONCURRENTLY cannot run in one; generated as a migration of its own"),
       );
     }
-    for (const statement of compileOperation(op)) lines.push(`${statement};`);
+    for (const statement of compileOperation(op)) {
+      lines.push(statement.trimEnd().endsWith(";") ? statement : `${statement};`);
+    }
   }
   for (const hint of possibleRenames(ops)) lines.push(sqlComment(`POSSIBLE RENAME: ${describePossibleRename(hint)}`));
   return lines;

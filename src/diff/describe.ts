@@ -2,6 +2,10 @@
 import type { Operation } from "./operations.ts";
 
 export function describeOperation(op: Operation): string {
+  if (op.kind === "sql") {
+    const first = op.sql.trim().split("\n")[0];
+    return `~ hand-written SQL step${op.transaction === false ? " (outside a transaction)" : ""}: ${first}`;
+  }
   const t = (table: string) => `${op.schema}.${table}`;
   switch (op.kind) {
     case "create_schema":

@@ -41,6 +41,8 @@ export function isNarrowing(from: string, to: string): boolean {
 }
 
 function describe(op: Operation): string | undefined {
+  // A hand-written step is opaque: apply announces it instead.
+  if (op.kind === "sql") return undefined;
   const at = (table: string) => `${op.schema}.${table}`;
   switch (op.kind) {
     case "drop_table":

@@ -129,6 +129,9 @@ export function hazardsOf(op: Operation): OperationHazards {
         : at("SHARE UPDATE EXCLUSIVE");
     case "set_table_comment":
       return at("SHARE UPDATE EXCLUSIVE");
+    case "sql":
+      // Opaque: renderPlan says so instead of guessing.
+      return quiet("none");
   }
 }
 

@@ -52,7 +52,8 @@ export function onlineOperations(ops: readonly Operation[]): Operation[] {
       case "alter_column": {
         if (op.changes.notNull?.to !== true) return [op];
         const { notNull: _n, ...rest } = op.changes;
-        const check = makeObjectName(op.table, op.column, "not_null");
+        // Not "<t>_<c>_not_null": PostgreSQL 18 names its own NOT NULL constraints so.
+        const check = makeObjectName(op.table, op.column, "not_null_check");
         return [
           ...(Object.keys(rest).length > 0 ? [{ ...op, changes: rest }] : []),
           {

@@ -133,7 +133,13 @@ export type Operation =
   /** A foreign key or check added NOT VALID is checked against the existing rows. */
   | (OnTable & { readonly kind: "validate_constraint"; readonly name: string })
   /** SET NOT NULL proved by the validated check `check` (no scan), which is then dropped. */
-  | (OnTable & { readonly kind: "set_not_null"; readonly column: string; readonly check: string });
+  | (OnTable & { readonly kind: "set_not_null"; readonly column: string; readonly check: string })
+  /**
+   * A step written by hand (a data backfill between two schema steps). Never
+   * planned: kyrage runs it as written, in a transaction unless `transaction`
+   * is false (then it must be one statement, alone in its migration).
+   */
+  | { readonly kind: "sql"; readonly sql: string; readonly transaction?: boolean };
 
 export type OperationKind = Operation["kind"];
 

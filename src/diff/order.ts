@@ -39,10 +39,12 @@ const PHASES: Record<OperationKind, number> = {
   set_not_null: 20,
   set_table_comment: 21,
   drop_enum: 22,
+  // Never planned: hand-written steps keep their place in a file.
+  sql: 23,
 };
 
 function sortKey(op: Operation): string {
-  const parts: string[] = [op.schema];
+  const parts: string[] = ["schema" in op ? op.schema : ""];
   if ("table" in op) parts.push(op.table);
   if ("name" in op) parts.push(op.name);
   if ("from" in op && typeof op.from === "string") parts.push(op.from);

@@ -174,6 +174,7 @@ const operation = z.discriminatedUnion("kind", [
   }),
   z.strictObject({ kind: z.literal("validate_constraint"), ...onTable, name }),
   z.strictObject({ kind: z.literal("set_not_null"), ...onTable, column: name, check: name }),
+  z.strictObject({ kind: z.literal("sql"), sql: z.string(), transaction: z.boolean().optional() }),
 ]);
 
 const migrationFile = z.strictObject({

@@ -170,3 +170,14 @@ function refuseLocks(operations: readonly Operation[], maxLock: MaxLock | undefi
       "--max-lock for a maintenance window.",
   );
 }
+
+/** A new, newest migration holding one empty hand-written SQL step, for the user to fill in. */
+export async function writeSqlStep(migrationsDir: string): Promise<string> {
+  return await writeMigration(migrationsDir, {
+    format: FORMAT_VERSION,
+    id: nextMigrationId(await readMigrations(migrationsDir)),
+    createdAt: new Date().toISOString(),
+    allowDestructive: false,
+    operations: [{ kind: "sql", sql: "", transaction: true }],
+  });
+}

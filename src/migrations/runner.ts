@@ -11,6 +11,7 @@ import { type DestructiveChange, destructiveChanges } from "../diff/destructive.
 import { KyrageError } from "../errors.ts";
 import { applyConcurrently } from "./concurrent_index.ts";
 import { describeError, lostBetween, lostDuring } from "./failure.ts";
+import { describeViolations } from "./violations.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED, migrationState, readHistory, recordApplied } from "./history.ts";
 import type { StoredMigration } from "./store.ts";
 
@@ -42,10 +43,18 @@ export function checkRunnable(migrations: readonly StoredMigration[]): void {
     }
   }
   for (const m of migrations) {
+    const empty = m.file.operations.some((op) => op.kind === "sql" && op.sql.trim() === "");
+    if (empty) {
+      throw new KyrageError(
+        `Migration ${m.path} has a hand-written SQL step with no SQL yet: write it in the file's "sql" field ` +
+          "(its checksum is recorded when it is applied). Nothing was applied.",
+      );
+    }
     if (m.file.operations.some(runsOutsideTransaction) && m.file.operations.length > 1) {
       throw new KyrageError(
-        `Migration ${m.path} mixes an operation that cannot run in a transaction (CREATE INDEX CONCURRENTLY) with ` +
-          "others; kyrage generates such operations as migrations of their own. Split the file. Nothing was applied.",
+        `Migration ${m.path} mixes an operation that cannot run in a transaction (a concurrent index build or drop, ` +
+          "or a hand-written step with transaction: false) with others; such operations are migrations of their " +
+          "own. Split the file. Nothing was applied.",
       );
     }
   }
@@ -91,6 +100,14 @@ export async function applyMigrations(
           const started = performance.now();
           const changes = migration.file.allowDestructive ? destructiveChanges(migration.file.operations) : [];
           if (changes.length > 0) options.onDestructive?.(migration, changes);
+          const steps = migration.file.operations.filter((op) => op.kind === "sql").length;
+          if (steps > 0) {
+            options.onNotice?.(
+              migration,
+              `runs ${steps} hand-written SQL step(s): kyrage cannot tell what they change ` +
+                "or whether they lose data; they run as written.",
+            );
+          }
           await applyOne(conn, migration, options);
           applied.push(migration);
           options.onApplied?.(migration, performance.now() - started);
@@ -167,9 +184,11 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
     await run(statement);
     statement = `select set_config('lock_timeout', ${literal(options.statementLockTimeout)}, true)`;
     await run(statement);
-    // One round trip for the whole migration: apply is as fast as psql -f.
-    statement = statements.length === 1 ? statements[0] : "";
-    if (statements.length > 0) await run(statements.length === 1 ? statements[0] : batch(statements));
+    // One round trip for the whole migration: apply is as fast as psql -f. A
+    // hand-written step may hold several statements: only a block runs those.
+    const single = statements.length === 1 && migration.file.operations[0].kind !== "sql";
+    statement = single ? statements[0] : "";
+    if (statements.length > 0) await run(single ? statements[0] : batch(statements));
     statement = `insert into ${HISTORY_QUALIFIED}`;
     await recordApplied(conn, migration);
     statement = "commit";
@@ -178,12 +197,35 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
     if (statement === "") statement = failedStatement(error, statements);
     if (isConnectionLost(error)) throw new KyrageError(lostDuring(migration, statement === "commit"), { cause: error });
     await run("rollback").catch(() => {});
+    const rows = await violationsOf(conn, migration, statement, error);
     throw new KyrageError(
       `Migration ${migration.id} (${migration.path}) failed and was rolled back; migrations before it stay applied.\n` +
-        `  statement: ${statement.replaceAll("\n", "\n  ")}\n${describeError(error)}`,
+        `  statement: ${statement.replaceAll("\n", "\n  ")}\n${describeError(error)}${rows ? `\n  rows: ${rows}` : ""}`,
       { cause: error },
     );
   }
+}
+
+/** For a check or foreign key that existing rows break: which rows (see violations.ts). */
+async function violationsOf(
+  conn: Db,
+  migration: StoredMigration,
+  statement: string,
+  error: unknown,
+): Promise<string | undefined> {
+  const code = (error as { code?: unknown })?.code;
+  if (code !== "23503" && code !== "23514") return undefined;
+  const op = migration.file.operations.find((o) => compileOperation(o).includes(statement));
+  const name = op?.kind === "validate_constraint"
+    ? op.name
+    : op?.kind === "add_check"
+    ? op.check.name
+    : op?.kind === "add_foreign_key"
+    ? op.foreignKey.name
+    : undefined;
+  if (!op || !("table" in op) || name === undefined) return undefined;
+  // An ADD rolled back took its constraint with it: only a validation finds it still there.
+  return await describeViolations(conn, op.schema, op.table, name).catch(() => undefined);
 }
 
 /** Several statements as one anonymous block; each keeps its own text in an error's context. */

@@ -14,7 +14,7 @@ const model = (config: Config): SchemaModel => validateConfig(config, "/test/kyr
 
 /** `kind target` per operation, e.g. `add_column public.users.age`. */
 function summary(op: Operation): string {
-  const parts: string[] = [op.kind, op.schema];
+  const parts: string[] = [op.kind, "schema" in op ? op.schema : ""];
   if ("table" in op) parts.push(op.table);
   if (op.kind === "add_column" || op.kind === "drop_column") parts.push(op.column.name);
   if (op.kind === "alter_column") parts.push(op.column, Object.keys(op.changes).join("+"));

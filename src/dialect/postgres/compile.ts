@@ -18,6 +18,7 @@ const COMPILERS: { [K in OperationKind]: Compile<K> } = {
   ...enumCompilers,
   ...constraintCompilers,
   ...indexCompilers,
+  sql: (op) => [op.sql],
 };
 
 /** The statements for one operation, in execution order. */
@@ -26,7 +27,7 @@ export function compileOperation(op: Operation): string[] {
 }
 
 /** Operations PostgreSQL will not run inside a transaction block. */
-export function runsOutsideTransaction(op: Operation): op is OperationOf<"create_index" | "drop_index"> {
+export function runsOutsideTransaction(op: Operation): op is OperationOf<"create_index" | "drop_index" | "sql"> {
   return (op.kind === "create_index" && op.index.concurrently === true) ||
-    (op.kind === "drop_index" && op.concurrently === true);
+    (op.kind === "drop_index" && op.concurrently === true) || (op.kind === "sql" && op.transaction === false);
 }
