@@ -147,6 +147,10 @@ databaseTest(
         }),
       ],
     }, dir);
+    await sql`analyze orders`.execute(database.db);
+    const ops = await plan(database, retyped);
+    const text = renderPlan(ops, await tableSizes(database, ops)).join("\n");
+    assert.match(text, /-- LOCK ACCESS EXCLUSIVE on public\.orders \(≈500 rows, \d+ kB\): rewrites table/);
     await assert.rejects(
       generateMigration(database, retyped, { maxLock: "share" }),
       /--max-lock share allows[\s\S]*account_id[\s\S]*ACCESS EXCLUSIVE while it rewrites table/,
