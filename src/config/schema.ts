@@ -140,6 +140,7 @@ export const configSchema = z.object({
   migrationsDir: z.string().min(1).optional(),
   tables: z.array(tableDefinition),
   enums: z.array(enumDefinition).optional(),
+  schemas: z.array(name).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
