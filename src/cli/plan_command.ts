@@ -15,7 +15,7 @@ export interface PlanOptions extends CommonOptions {
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const ops = await planChanges(database, config.desired);
-    const blockers = await planBlockers(database, ops);
+    const blockers = await planBlockers(database, ops, config.desired.schemas);
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
     if (options.json) {
       out.line(JSON.stringify(

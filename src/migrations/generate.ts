@@ -39,13 +39,17 @@ export async function generateMigration(
     );
   }
   const operations = await planChanges(database, config.desired);
-  await refuseBlockers(database, operations);
+  await refuseBlockers(database, operations, config.desired.schemas);
   return { ...await store(config, operations, files, options), operations };
 }
 
 /** A migration that can only fail is not written (see blockers.ts). */
-async function refuseBlockers(database: Database, operations: readonly Operation[]): Promise<void> {
-  const blockers = await planBlockers(database, operations);
+async function refuseBlockers(
+  database: Database,
+  operations: readonly Operation[],
+  schemas: readonly string[],
+): Promise<void> {
+  const blockers = await planBlockers(database, operations, schemas);
   if (blockers.length === 0) return;
   throw new KyrageError(
     `The migration would fail on ${database.label}: ${blockers.map((b) => `${b.object} ${b.reason}`).join("; ")}. ` +
