@@ -235,6 +235,10 @@ function dependentBlocker(d: Dependent): Blocker {
   const advice = d.unmanagedOwner !== undefined
     ? `it belongs to ${d.unmanagedOwner}, which kyrage does not manage: change or drop it first (or, if that ` +
       "schema should be kyrage's, add it to the config's schemas so that the migration changes it too)"
+    : d.kind === "table"
+    ? "it inherits from it, which kyrage does not model: detach it first (ALTER TABLE ... NO INHERIT ...) or drop it"
+    : d.kind === "object"
+    ? "drop it before applying and recreate it after (kyrage does not manage it)"
     : d.kind === "publication"
     ? "take the table out of the publication before applying (ALTER PUBLICATION ... DROP TABLE) and add it back after"
     : `drop the ${d.kind} before applying and recreate it after (kyrage does not manage ${

@@ -186,6 +186,7 @@ export async function unmanagedDependents(
                case oc.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'c' then 'composite type'
                  else 'column' end
              when ty.oid is not null then case ty.typtype when 'd' then 'domain' else 'type' end
+             when child.oid is not null then 'table'
              else 'object'
            end as kind,
            case
@@ -202,6 +203,7 @@ export async function unmanagedDependents(
              when att.attnum is not null and oc.relkind in ('v', 'm', 'c') then own.nspname || '.' || oc.relname
              when att.attnum is not null then own.nspname || '.' || oc.relname || '.' || att.attname
              when ty.oid is not null then tn.nspname || '.' || ty.typname
+             when child.oid is not null then own.nspname || '.' || oc.relname
              else pg_describe_object(d.classid, d.objid, d.objsubid)
            end as object
       from dep d
@@ -221,9 +223,12 @@ export async function unmanagedDependents(
         and att.attrelid = d.objid and att.attnum = d.objsubid
       left join pg_type ty on d.classid = 'pg_type'::regclass and ty.oid = d.objid
       left join pg_namespace tn on tn.oid = ty.typnamespace
+      -- A table that inherits from the target (partitions depend on their parent automatically).
+      left join pg_class child on d.classid = 'pg_class'::regclass and d.objsubid = 0 and child.oid = d.objid
+        and child.relkind in ('r', 'p')
       -- The table the dependent belongs to (for a view: the view).
       left join pg_class oc on oc.oid = coalesce(rw.ev_class, tg.tgrelid, pol.polrelid, prel.prrelid,
-        nullif(con.conrelid, 0), ad.adrelid, ix.indrelid, att.attrelid)
+        nullif(con.conrelid, 0), ad.adrelid, ix.indrelid, att.attrelid, child.oid)
       left join pg_namespace own on own.oid = oc.relnamespace
       order by 1, 5, 6`.execute(db);
   const seen = new Set<string>();
@@ -241,7 +246,7 @@ export async function unmanagedDependents(
     if (target.retype && REBUILT_ON_RETYPE.has(row.kind)) return [];
     return [{
       kind: row.kind,
-      object: `${row.kind} ${row.object}`,
+      object: row.kind === "object" ? row.object : `${row.kind} ${row.object}`,
       on: target.what,
       change: target.change,
       ...(KYRAGE_PLANS.has(row.kind) && owner !== undefined ? { unmanagedOwner: owner } : {}),

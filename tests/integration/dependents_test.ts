@@ -50,7 +50,7 @@ databaseTest("a view over a column whose type changes is refused, naming view an
 });
 
 databaseTest(
-  "a view over a dropped table, and a foreign key from an unmanaged schema, are refused",
+  "a view over a dropped table, a foreign key and an inheriting table from an unmanaged schema, are refused",
   async (database, dir) => {
     const old = defineTable("old", { id: column("int", { primaryKey: true }), note: column("text") });
     await converge(database, dir, { tables: [users("text"), old] });
@@ -59,6 +59,7 @@ databaseTest(
       "create view report as select note from old",
       "create schema other",
       "create table other.refs (old_id int references public.old (id))",
+      "create table other.heir (extra int) inherits (public.old)",
     );
     await refused(
       database,
@@ -67,6 +68,7 @@ databaseTest(
       /view public\.report depends on table public\.old, which the migration drops/,
       /foreign key refs_old_id_fkey on other\.refs depends on table public\.old/,
       /it belongs to other\.refs, which kyrage does not manage/,
+      /table other\.heir depends on table public\.old, which the migration drops, .*NO INHERIT/,
     );
   },
 );
