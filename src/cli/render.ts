@@ -41,6 +41,11 @@ export function renderPlan(ops: readonly Operation[]): string[] {
   return lines;
 }
 
+/** The one line that keeps "No changes" from reading as "everything is in sync". */
+export function notManaged(unmanaged: readonly string[]): string {
+  return `NOT MANAGED (left as they are): ${unmanaged.join(", ")}`;
+}
+
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
