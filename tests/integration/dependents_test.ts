@@ -45,6 +45,22 @@ databaseTest("a view over a column whose type changes is refused, naming view an
     /view public\.active_users depends on column public\.users\.email, whose type the migration changes \(character varying\(100\) → text\)/,
     /drop the view before applying and recreate it after \(kyrage does not manage views yet\)/,
   );
+  // Renamed in the same plan: found under the names the database has now.
+  const renamed = defineTable(
+    "people",
+    {
+      id: column("int", { primaryKey: true }),
+      address: column("text", { renamedFrom: "email" }),
+    },
+    undefined,
+    { renamedFrom: "users" },
+  );
+  await refused(
+    database,
+    dir,
+    { tables: [renamed] },
+    /view public\.active_users depends on column public\.users\.email, whose type the migration changes/,
+  );
   await exec(database, "drop view active_users");
   await converge(database, dir, { tables: [users("text")] });
 });
