@@ -2,7 +2,8 @@
  * Blockers: what makes planned operations fail on this particular database,
  * found before anything is written — NOT NULL on a column that holds NULLs,
  * enum labels removed while rows use them, a new relation whose name is
- * taken by something kyrage does not manage. `generate` refuses a plan with
+ * taken by something kyrage does not manage, an unmanaged view or function
+ * depending on what the plan drops or retypes. `generate` refuses a plan with
  * blockers; `plan` marks them `WILL FAIL`. Queries that read user tables
  * wait for locks only `PLANNING_LOCK_TIMEOUT`, then name who holds them.
  */
@@ -11,7 +12,8 @@ import type { Database } from "./dialect/database.ts";
 import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
 import type { Operation } from "./diff/operations.ts";
 import { userTypeName } from "./model/from_config.ts";
-import type { EnumType } from "./model/types.ts";
+import type { EnumType, SchemaModel } from "./model/types.ts";
+import { changedObjects, type Dependent, unmanagedDependents } from "./dependents.ts";
 import { KyrageError, messageOf } from "./errors.ts";
 
 export interface Blocker {
@@ -27,20 +29,29 @@ export const PLANNING_LOCK_TIMEOUT = "5s";
 // deno-lint-ignore no-explicit-any
 type Tx = Transaction<any>;
 
-/** `enums`: the desired enum types, whose labels a column converted to one must fit. */
+/**
+ * `desired.enums`: the labels a column converted to one must fit;
+ * `desired.schemas`: what depends on the plan's changes outside them is not kyrage's to change.
+ */
 export async function planBlockers(
   database: Database,
   ops: readonly Operation[],
-  enums: readonly EnumType[] = [],
+  desired: Pick<SchemaModel, "enums" | "schemas">,
 ): Promise<Blocker[]> {
   const nulls = nullChecks(ops);
-  const labels = [...labelChecks(ops), ...conversionChecks(ops, enums)];
+  const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
   const names = newNames(ops);
-  if (nulls.length + labels.length + names.length === 0) return [];
+  const changed = changedObjects(ops);
+  if (nulls.length + labels.length + names.length + changed.length === 0) return [];
   try {
     return await database.db.transaction().execute(async (tx) => {
       await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
-      return [...await countRows(tx, nulls), ...await countRows(tx, labels), ...await takenNames(tx, names)];
+      return [
+        ...await countRows(tx, nulls),
+        ...await countRows(tx, labels),
+        ...await takenNames(tx, names),
+        ...(await unmanagedDependents(tx, changed, desired.schemas)).map(dependentBlocker),
+      ];
     });
   } catch (error) {
     if ((error as { code?: string }).code !== "55P03") throw error;
@@ -248,6 +259,23 @@ async function takenNames(tx: Tx, names: readonly NewName[]): Promise<Blocker[]>
         `rename it in the config, or drop or rename the ${holder} first`,
     };
   });
+}
+
+/** An unmanaged object PostgreSQL would refuse to leave dangling: what it is, and how to get past it. */
+function dependentBlocker(d: Dependent): Blocker {
+  const advice = d.unmanagedOwner !== undefined
+    ? `it belongs to ${d.unmanagedOwner}, which kyrage does not manage: change or drop it first (or, if that ` +
+      "schema should be kyrage's, add it to the config's schemas so that the migration changes it too)"
+    : d.kind === "table"
+    ? "it inherits from it, which kyrage does not model: detach it first (ALTER TABLE ... NO INHERIT ...) or drop it"
+    : d.kind === "object"
+    ? "drop it before applying and recreate it after (kyrage does not manage it)"
+    : d.kind === "publication"
+    ? "take the table out of the publication before applying (ALTER PUBLICATION ... DROP TABLE) and add it back after"
+    : `drop the ${d.kind} before applying and recreate it after (kyrage does not manage ${
+      d.kind === "policy" ? "policies" : `${d.kind}s`
+    } yet)`;
+  return { object: d.object, reason: `depends on ${d.on}, ${d.change}, so PostgreSQL would refuse it: ${advice}` };
 }
 
 /** A planning query gave up on a lock: name the sessions that hold the tables it reads. */

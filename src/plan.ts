@@ -15,10 +15,20 @@ import { userTypeName } from "./model/from_config.ts";
 import { KyrageError } from "./errors.ts";
 import { openDevDatabase } from "./migrations/dev.ts";
 import type { StoredMigration } from "./migrations/store.ts";
+import { unsupportedObjects } from "./pull/unsupported.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
   return introspect(database.db, { schemas: desired.schemas, excludeTables: [HISTORY_QUALIFIED] });
+}
+
+/**
+ * What the managed schemas hold that kyrage does not compare (views,
+ * functions, tablespaces, ...), so that "No changes" is never read as
+ * "everything is in sync".
+ */
+export function unmanagedObjects(database: Database, desired: SchemaModel): Promise<string[]> {
+  return unsupportedObjects(database.db, desired.schemas);
 }
 
 /** The operations that take the database to the desired model. */

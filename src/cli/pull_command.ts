@@ -63,8 +63,9 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
       out.line(`Wrote baseline migration ${path} and recorded it as applied on ${database.label} (nothing was run).`);
     }
     out.line(
-      `Next: \`import { enums, tables } from "./${options.out.replace(/^\.\//, "")}"\` in kyrage.config.ts, ` +
-        "then `kyrage plan` should show no changes.",
+      `Next: \`import { enums, schemas, tables } from "./${options.out.replace(/^\.\//, "")}"\` in ` +
+        "kyrage.config.ts and pass them, `defineConfig({ tables, enums, schemas })`; then `kyrage plan` should " +
+        "show no changes.",
     );
     return 0;
   } finally {

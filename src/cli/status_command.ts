@@ -6,10 +6,10 @@ import { describeOperation } from "../diff/describe.ts";
 import { KyrageError } from "../errors.ts";
 import { describeTampered, inspectHistory, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
-import { detectDrift } from "../plan.ts";
+import { detectDrift, unmanagedObjects } from "../plan.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural } from "./render.ts";
+import { notManaged, plural } from "./render.ts";
 
 export async function statusCommand(options: CommonOptions & { json?: boolean }, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
@@ -20,6 +20,7 @@ export async function statusCommand(options: CommonOptions & { json?: boolean },
     const drift = report.tampered.length === 0
       ? await detectDrift(database, config.desired, files.filter((f) => appliedIds.has(f.id)))
       : undefined;
+    const unmanaged = await unmanagedObjects(database, config.desired);
 
     if (options.json) {
       out.line(JSON.stringify(
@@ -30,6 +31,7 @@ export async function statusCommand(options: CommonOptions & { json?: boolean },
           outOfOrder: report.outOfOrder.map((p) => p.id),
           tampered: report.tampered.map((t) => ({ id: t.id, expected: t.expected, found: t.file?.checksum ?? null })),
           drift: drift === undefined ? null : { drifted: drift.length > 0, operations: drift },
+          unmanaged,
         },
         null,
         2,
@@ -55,6 +57,7 @@ export async function statusCommand(options: CommonOptions & { json?: boolean },
         );
         for (const op of drift) out.line(`  ${describeOperation(op)}`);
       }
+      if (unmanaged.length > 0) out.line(notManaged(unmanaged));
     }
     if (report.tampered.length > 0) {
       throw new KyrageError(`${report.tampered.map(describeTampered).join("; ")}.`);

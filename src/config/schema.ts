@@ -141,6 +141,7 @@ export const configSchema = z.object({
   online: z.boolean().optional(),
   tables: z.array(tableDefinition),
   enums: z.array(enumDefinition).optional(),
+  schemas: z.array(name).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;

@@ -55,7 +55,7 @@ async function refuseBlockers(
   operations: readonly Operation[],
   desired: SchemaModel,
 ): Promise<void> {
-  const blockers = await planBlockers(database, operations, desired.enums);
+  const blockers = await planBlockers(database, operations, desired);
   if (blockers.length === 0) return;
   throw new KyrageError(
     `The migration would fail on ${database.label}: ${blockers.map((b) => `${b.object} ${b.reason}`).join("; ")}. ` +

@@ -32,8 +32,9 @@ import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
 import { desiredColumn, storageParametersOf } from "./desired_column.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
+import { DEFAULT_SCHEMA, managedSchemas } from "./schemas.ts";
 
-export const DEFAULT_SCHEMA = "public";
+export { DEFAULT_SCHEMA };
 
 export { ConfigIssue };
 
@@ -112,10 +113,7 @@ export function desiredModel(config: ValidConfig): SchemaModel {
     });
   });
   checkRelationNames(tables, enums);
-  const schemas = new Set<string>([DEFAULT_SCHEMA]);
-  for (const t of tables) schemas.add(t.schema);
-  for (const e of enums) schemas.add(e.schema);
-  return sortModel({ schemas: [...schemas], enums, tables });
+  return sortModel({ schemas: managedSchemas(config.schemas, tables, enums), enums, tables });
 }
 
 function collectEnums(config: ValidConfig): EnumType[] {

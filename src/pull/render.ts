@@ -1,7 +1,8 @@
 /**
  * Pulled schema → the TypeScript a person would write with the DSL: enums,
- * then tables in dependency order, then `enums` and `tables` arrays for the
- * config. Deterministic, and laid out the way `deno fmt` lays it out.
+ * then tables in dependency order, then `enums`, `tables` and `schemas`
+ * arrays for the config. Deterministic, and laid out the way `deno fmt`
+ * lays it out.
  */
 import type { ColumnDefinition, ConstraintDefinition, TableDefinition } from "../config/dsl.ts";
 import { array, call, type Doc, layout, object, text } from "./layout.ts";
@@ -10,8 +11,8 @@ import type { PulledSchema } from "./to_config.ts";
 const RESERVED = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
-    "yield let static implements interface package private protected public await tables enums column defineTable " +
-    "defineEnum t").split(" "),
+    "yield let static implements interface package private protected public await tables enums schemas column " +
+    "defineTable defineEnum t").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -126,6 +127,7 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...schema.tables.map((t) => tableSource(tableVariables.get(t.name)!, t, (name) => enumVariables.get(name))),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
+    declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";
 }

@@ -20,6 +20,8 @@ import { qualifiedName } from "../model/types.ts";
 export interface PulledSchema {
   readonly enums: readonly EnumDefinition[];
   readonly tables: readonly TableDefinition[];
+  /** Every schema pulled, for the config's `schemas`: kyrage then owns exactly these. */
+  readonly schemas: readonly string[];
 }
 
 const tableName = joinQualified;
@@ -192,5 +194,6 @@ export function pullSchema(model: SchemaModel): PulledSchema {
   return {
     enums: [...enums.values()],
     tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, enums)),
+    schemas: model.schemas,
   };
 }

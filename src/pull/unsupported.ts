@@ -1,9 +1,13 @@
 /**
- * What `pull` cannot express in the DSL, listed so it is never dropped
- * silently: views, triggers, functions, rules, standalone sequences,
- * exclusion constraints, partitions and domains in the managed schemas.
+ * What kyrage does not manage in the managed schemas, listed so it is never
+ * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
+ * views, triggers, functions, rules, standalone sequences, exclusion
+ * constraints, partitions and domains, and the attributes of managed tables
+ * the model does not hold (tablespaces, INHERITS, OF type, row-level
+ * security and policies). One query, one round trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
+import { MANAGED_TABLE } from "../dialect/postgres/introspect/scope.ts";
 
 // deno-lint-ignore no-explicit-any
 export async function unsupportedObjects(db: Kysely<any>, schemas: readonly string[]): Promise<string[]> {
@@ -42,6 +46,43 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     union all
     select 'domain ' || n.nspname || '.' || t.typname
       from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and ${inSchemas}
+    union all
+    select 'foreign table ' || n.nspname || '.' || c.relname
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'f' and ${inSchemas}
+    union all
+    select 'statistics ' || n.nspname || '.' || x.stxname || ' on ' || cn.nspname || '.' || c.relname
+      from pg_statistic_ext x join pg_namespace n on n.oid = x.stxnamespace
+      join pg_class c on c.oid = x.stxrelid join pg_namespace cn on cn.oid = c.relnamespace
+      where ${inSchemas}
+    union all
+    -- Attributes of managed tables that the model does not hold, each from its own small catalog.
+    select a.what
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join lateral unnest(array[
+        (select 'table ' || n.nspname || '.' || c.relname || ' in tablespace ' || spcname
+           from pg_tablespace where oid = c.reltablespace),
+        (select 'table ' || n.nspname || '.' || c.relname || ' of type ' || tn.nspname || '.' || t.typname
+           from pg_type t join pg_namespace tn on tn.oid = t.typnamespace where t.oid = c.reloftype),
+        case when c.relforcerowsecurity then 'forced row-level security on ' || n.nspname || '.' || c.relname
+             when c.relrowsecurity then 'row-level security on ' || n.nspname || '.' || c.relname end
+      ]) a(what)
+      where (c.reltablespace <> 0 or c.reloftype <> 0 or c.relrowsecurity or c.relforcerowsecurity)
+        and a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    select 'table ' || n.nspname || '.' || c.relname || ' inheriting from ' || pn.nspname || '.' || p.relname
+      from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
+      join pg_class p on p.oid = i.inhparent join pg_namespace pn on pn.oid = p.relnamespace
+      where ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    select 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname
+      from pg_policy pol join pg_class c on c.oid = pol.polrelid join pg_namespace n on n.oid = c.relnamespace
+      where ${inSchemas}
+    union all
+    select 'index ' || ic.relname || ' on ' || n.nspname || '.' || c.relname || ' in tablespace ' || ts.spcname
+      from pg_class ic join pg_tablespace ts on ts.oid = ic.reltablespace
+      join pg_index x on x.indexrelid = ic.oid join pg_class c on c.oid = x.indrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where ${inSchemas} and ${MANAGED_TABLE}
     order by 1`.execute(db);
   return rows.rows.map((r) => r.what);
 }

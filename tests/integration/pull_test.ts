@@ -49,7 +49,8 @@ for (const [name, script] of Object.entries(SQL_SCHEMAS)) {
       await Deno.writeTextFile(`${dir}/schema.ts`, pulled.source);
       await Deno.writeTextFile(
         `${dir}/kyrage.config.ts`,
-        `import { defineConfig } from "kyrage";\nimport { enums, tables } from "./schema.ts";\nexport default defineConfig({ tables, enums });\n`,
+        `import { defineConfig } from "kyrage";\nimport { enums, schemas, tables } from "./schema.ts";\n` +
+          "export default defineConfig({ tables, enums, schemas });\n",
       );
       const fmt = await new Deno.Command(Deno.execPath(), {
         args: ["fmt", "--check", `${dir}/schema.ts`],
@@ -103,6 +104,10 @@ export default defineConfig({ database: ${databaseBlock(d)}, tables, enums });`,
   assert.equal(pulled.code, 0, pulled.stderr);
   assert.match(pulled.stdout, /Wrote .*schema\.ts: 4 tables, 0 enums/);
   assert.match(pulled.stdout, /recorded it as applied/);
+  assert.match(
+    pulled.stdout,
+    /Next: `import \{ enums, schemas, tables \} from .*defineConfig\(\{ tables, enums, schemas \}\)/,
+  );
   for (const args of [["plan", "--exit-code"], ["check"], ["status"], ["apply"]]) {
     const result = await runCli(args, { cwd: dir });
     assert.equal(result.code, 0, `${args.join(" ")}: ${result.stdout}${result.stderr}`);

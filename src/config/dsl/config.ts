@@ -29,6 +29,13 @@ export interface Config {
   tables: TableDefinition[];
   /** Enum types; enums used as column types are included automatically. */
   enums?: EnumDefinition[];
+  /**
+   * The schemas kyrage owns: objects in them that the config does not declare
+   * are dropped (through the destructive gate), a missing one is created, and
+   * every other schema is left alone. Default: `public` and the schemas the
+   * config's tables and enums use.
+   */
+  schemas?: string[];
 }
 
 /** Identity function that gives a config file its types. */

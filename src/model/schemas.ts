@@ -1,0 +1,45 @@
+/**
+ * Which schemas the desired model owns. Everything kyrage plans stays inside
+ * them: a managed schema's undeclared objects are dropped, a missing one is
+ * created, and every other schema is left alone.
+ */
+import { ConfigIssue } from "./checks.ts";
+import type { EnumType, Table } from "./types.ts";
+
+/** The default schema, always managed unless `schemas` says otherwise. */
+export const DEFAULT_SCHEMA = "public";
+
+/**
+ * `listed` (the config's `schemas`) when given, after checking that every
+ * table and enum is in one of them; otherwise `public` plus the schemas the
+ * tables and enums use.
+ */
+export function managedSchemas(
+  listed: readonly string[] | undefined,
+  tables: readonly Table[],
+  enums: readonly EnumType[],
+): string[] {
+  if (listed === undefined) {
+    return [...new Set([DEFAULT_SCHEMA, ...tables.map((t) => t.schema), ...enums.map((e) => e.schema)])];
+  }
+  const seen = new Set<string>();
+  listed.forEach((schema, i) => {
+    if (seen.has(schema)) throw new ConfigIssue(`schemas[${i}]`, `duplicate schema "${schema}"`);
+    // PostgreSQL's own schemas: owning them would plan drops of system tables.
+    if (/^pg_/.test(schema) || schema === "information_schema") {
+      throw new ConfigIssue(`schemas[${i}]`, `"${schema}" is a system schema; kyrage cannot own it`);
+    }
+    seen.add(schema);
+  });
+  const outside = (schema: string, what: string, path: string) => {
+    if (seen.has(schema)) return;
+    throw new ConfigIssue(
+      path,
+      `${what} is in schema ${schema}, which is not in schemas (${listed.join(", ") || "empty"}); add "${schema}" ` +
+        "to schemas, or move it to a schema kyrage owns",
+    );
+  };
+  tables.forEach((t, i) => outside(t.schema, `table ${t.schema}.${t.name}`, `tables[${i}].name`));
+  for (const e of enums) outside(e.schema, `enum ${e.schema}.${e.name}`, "enums");
+  return [...listed];
+}
