@@ -4,9 +4,11 @@
  * `orderOperations` then puts the result into dependency order.
  */
 import type { SchemaModel } from "../model/types.ts";
+import { diffCompositeTypes } from "./composite_types.ts";
 import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";
 import type { Operation } from "./operations.ts";
 import { orderOperations } from "./order.ts";
+import { diffRangeTypes } from "./range_types.ts";
 import { diffTables } from "./tables.ts";
 
 export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operation[] {
@@ -18,5 +20,7 @@ export function diffSchemas(actual: SchemaModel, desired: SchemaModel): Operatio
   const tableOps = diffTables(actual.tables, desired.tables, rebuiltEnumTypes(actual.enums, desired.enums));
   ops.push(...diffEnums(actual.enums, desired.enums, enumColumns(actual.tables, desired.tables, tableOps)));
   ops.push(...tableOps);
+  ops.push(...diffCompositeTypes(actual.composites, desired.composites));
+  ops.push(...diffRangeTypes(actual.ranges, desired.ranges));
   return orderOperations(ops);
 }

@@ -6,10 +6,12 @@ import type {
   CheckConstraint,
   Column,
   ColumnStorage,
+  CompositeAttribute,
   ForeignKey,
   Identity,
   Index,
   PrimaryKey,
+  RangeDefinition,
   ReplicaIdentity,
   SequenceOptions,
   Serial,
@@ -124,7 +126,40 @@ export type Operation =
   | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string })
   | (OnTable & { readonly kind: "alter_table"; readonly changes: TableChanges })
   /** A foreign key or check added NOT VALID is checked against the existing rows. */
-  | (OnTable & { readonly kind: "validate_constraint"; readonly name: string });
+  | (OnTable & { readonly kind: "validate_constraint"; readonly name: string })
+  | CompositeTypeOperation
+  | RangeTypeOperation;
+
+interface OnType {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** Attributes of a composite type changed in place (`ALTER TYPE ... ADD/DROP/ALTER ATTRIBUTE`). */
+export interface CompositeChanges {
+  readonly drop?: readonly CompositeAttribute[];
+  /** A type or collation changed; PostgreSQL refuses it while a column stores the type. */
+  readonly alter?: readonly { readonly from: CompositeAttribute; readonly to: CompositeAttribute }[];
+  /** Appended after the existing attributes. */
+  readonly add?: readonly CompositeAttribute[];
+}
+
+export type CompositeTypeOperation =
+  | (OnType & { readonly kind: "create_composite_type"; readonly attributes: readonly CompositeAttribute[] })
+  | (OnType & { readonly kind: "drop_composite_type"; readonly attributes: readonly CompositeAttribute[] })
+  | (OnType & { readonly kind: "alter_composite_type"; readonly changes: CompositeChanges })
+  /** Attributes reordered or inserted before others: dropped and created again, only while nothing uses it. */
+  | (OnType & {
+    readonly kind: "recreate_composite_type";
+    readonly from: readonly CompositeAttribute[];
+    readonly to: readonly CompositeAttribute[];
+  });
+
+export type RangeTypeOperation =
+  | (OnType & { readonly kind: "create_range_type"; readonly definition: RangeDefinition })
+  | (OnType & { readonly kind: "drop_range_type"; readonly definition: RangeDefinition })
+  /** PostgreSQL cannot alter a range type: dropped and created again, only while nothing uses it. */
+  | (OnType & { readonly kind: "recreate_range_type"; readonly from: RangeDefinition; readonly to: RangeDefinition });
 
 export type OperationKind = Operation["kind"];
 

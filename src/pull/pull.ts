@@ -33,7 +33,7 @@ export async function pullDatabase(database: Database, schemas: readonly string[
  * schema, while the database itself runs nothing.
  */
 export async function writeBaseline(database: Database, model: SchemaModel, migrationsDir: string): Promise<string> {
-  const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [] };
+  const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [], composites: [], ranges: [] };
   const path = await writeMigration(migrationsDir, {
     format: FORMAT_VERSION,
     id: nextMigrationId(await readMigrations(migrationsDir)),

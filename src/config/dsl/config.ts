@@ -1,6 +1,6 @@
 /** The config file's default export: `defineConfig({ ... })`. */
 import type { TableDefinition } from "./table.ts";
-import type { EnumDefinition } from "./types.ts";
+import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
 
 export type DatabaseConfig =
   | {
@@ -22,6 +22,11 @@ export interface Config {
   tables: TableDefinition[];
   /** Enum types; enums used as column types are included automatically. */
   enums?: EnumDefinition[];
+  /**
+   * Composite and range types (enums too, if you like); types used by
+   * columns or by other types are included automatically.
+   */
+  types?: UserTypeDefinition[];
 }
 
 /** Identity function that gives a config file its types. */
