@@ -11,6 +11,8 @@ import type { Database } from "./dialect/database.ts";
 import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
 import type { Operation } from "./diff/operations.ts";
 import { KyrageError, messageOf } from "./errors.ts";
+import { defaultMultirangeName } from "./model/type_names.ts";
+import { typeBlockers, typeChecks } from "./type_blockers.ts";
 
 export interface Blocker {
   /** What the migration would fail on: `public.people.email`. */
@@ -29,11 +31,17 @@ export async function planBlockers(database: Database, ops: readonly Operation[]
   const nulls = nullChecks(ops);
   const labels = labelChecks(ops);
   const names = newNames(ops);
-  if (nulls.length + labels.length + names.length === 0) return [];
+  const types = typeChecks(ops);
+  if (nulls.length + labels.length + names.length + types.length === 0) return [];
   try {
     return await database.db.transaction().execute(async (tx) => {
       await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
-      return [...await countRows(tx, nulls), ...await countRows(tx, labels), ...await takenNames(tx, names)];
+      return [
+        ...await countRows(tx, nulls),
+        ...await countRows(tx, labels),
+        ...await takenNames(tx, names),
+        ...await typeBlockers(tx, ops, types),
+      ];
     });
   } catch (error) {
     if ((error as { code?: string }).code !== "55P03") throw error;
@@ -142,6 +150,15 @@ function newNames(ops: readonly Operation[]): NewName[] {
       case "create_enum":
         on("enum type", op.name, true);
         break;
+      case "create_composite_type":
+        on("composite type", op.name, true);
+        break;
+      case "create_range_type": {
+        on("range type", op.name, true);
+        const multi = op.definition.multirange ?? { schema: op.schema, name: defaultMultirangeName(op.name) };
+        created.push({ ...multi, what: `multirange type ${multi.schema}.${multi.name}`, isType: true });
+        break;
+      }
       case "create_index":
         on("index", op.index.name);
         break;
@@ -172,8 +189,15 @@ function newNames(ops: readonly Operation[]): NewName[] {
         freed.add(key(op.schema, op.primaryKey.name));
         break;
       case "drop_enum":
+      case "drop_composite_type":
         freed.add(key(op.schema, op.name));
         break;
+      case "drop_range_type": {
+        freed.add(key(op.schema, op.name));
+        const multi = op.definition.multirange ?? { schema: op.schema, name: defaultMultirangeName(op.name) };
+        freed.add(key(multi.schema, multi.name));
+        break;
+      }
     }
   }
   return created.filter((c) => !freed.has(key(c.schema, c.name)));

@@ -12,8 +12,12 @@ import type { Database } from "../../src/dialect/database.ts";
 import { introspect } from "../../src/dialect/postgres/introspect.ts";
 import { HISTORY_QUALIFIED } from "../../src/migrations/history.ts";
 import { pullDatabase } from "../../src/pull/pull.ts";
-import { backendTest, createTestDatabase, type TestDatabase } from "../support/backends.ts";
-import { generateAndApply, plan } from "../support/pipeline.ts";
+import { KyrageError } from "../../src/errors.ts";
+import { generateMigration } from "../../src/migrations/generate.ts";
+import { readMigrations } from "../../src/migrations/store.ts";
+import { column, type Config, defineCompositeType, defineEnum, defineRangeType, defineTable } from "../../src/mod.ts";
+import { backendTest, createTestDatabase, databaseTest, type TestDatabase } from "../support/backends.ts";
+import { converge, generateAndApply, loaded, plan } from "../support/pipeline.ts";
 import { statements } from "../support/sql_schemas.ts";
 
 const SOURCE = `
@@ -97,4 +101,162 @@ backendTest("pull round-trips composite and range types, their arrays and multir
     await e.dispose();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const point3 = (attributes: Parameters<typeof defineCompositeType>[1]) => defineCompositeType("point3", attributes);
+const floatrange = defineRangeType("floatrange", { subtype: "float8", subtypeDiff: "float8mi" });
+const shapes = (columns: Parameters<typeof defineTable>[1], constraints?: Parameters<typeof defineTable>[2]) =>
+  defineTable("shapes", { id: column("int", { primaryKey: true }), ...columns }, constraints);
+
+async function rows(database: Database, query: string): Promise<unknown[]> {
+  return (await sql.raw(query).execute(database.db)).rows;
+}
+
+const kinds = (ops: readonly { kind: string }[]) => ops.map((op) => op.kind);
+
+databaseTest(
+  "composite and range types converge: created, changed in place with data, used by a converted column, dropped",
+  async (database, dir) => {
+    const p3 = point3({ x: "float8", y: "float8", z: "float8" });
+    const segment = defineCompositeType("segment", { a: p3, b: p3, span: floatrange });
+    const v1: Config = {
+      tables: [shapes({ p: column(p3), ps: column("point3[]"), seg: column(segment), label: column("text") })],
+    };
+    assert.deepEqual(kinds(await converge(database, dir, v1)), [
+      "create_range_type",
+      "create_composite_type",
+      "create_composite_type",
+      "create_table",
+    ]);
+    await rows(
+      database,
+      `insert into shapes values (1, '(1,2,3)', '{"(4,5,6)"}', '("(0,0,0)","(1,1,1)","[0,1)")', '(7,8,9,10)')`,
+    );
+
+    // An attribute appended while columns store the type: in place, values kept; a default and
+    // a check using the new attribute normalize against the desired type.
+    const p4 = point3({ x: "float8", y: "float8", z: "float8", w: "float8" });
+    const v2 = (label: Parameters<typeof column>[0]): Config => ({
+      tables: [
+        shapes({
+          p: column(p4),
+          ps: column("point3[]"),
+          seg: column(defineCompositeType("segment", { a: p4, b: p4, span: floatrange })),
+          label: column(label),
+          origin: column(p4, { defaultSql: "'(0,0,0,0)'" }),
+        }, (t) => [t.check("(p).w IS NULL OR (p).w > 0")]),
+      ],
+    });
+    assert.deepEqual(kinds(await converge(database, dir, v2("text"))), [
+      "alter_composite_type",
+      "add_column",
+      "add_check",
+    ]);
+    assert.deepEqual(await rows(database, "select (p).x, (p).w, (ps[1]).z, ((seg).b).x as bx from shapes"), [
+      { x: 1, w: null, z: 6, bx: 1 },
+    ]);
+
+    // A text column converted to the composite, with its data.
+    assert.deepEqual(kinds(await converge(database, dir, v2(p4))), ["alter_column"]);
+    assert.deepEqual(await rows(database, "select (label).x, (label).w from shapes"), [{ x: 7, w: 10 }]);
+
+    // An attribute dropped: its values go, the others stay.
+    const p2 = point3({ x: "float8", z: "float8", w: "float8" });
+    const v4: Config = {
+      tables: [
+        shapes({
+          p: column(p2),
+          seg: column(defineCompositeType("segment", { a: p2, b: p2, span: floatrange })),
+          label: column(p2),
+        }),
+      ],
+    };
+    await converge(database, dir, v4);
+    assert.deepEqual(await rows(database, "select (p).x, (p).z, (label).w from shapes"), [{ x: 1, z: 3, w: 10 }]);
+
+    // Dropped: the columns first, then segment before the types it uses.
+    const ops = await converge(database, dir, { tables: [shapes({})] });
+    assert.deepEqual(ops.slice(-3).map((op) => `${op.kind} ${"name" in op ? op.name : ""}`), [
+      "drop_composite_type segment",
+      "drop_range_type floatrange",
+      "drop_composite_type point3",
+    ]);
+    const model = await introspect(database.db, { schemas: ["public"] });
+    assert.deepEqual([model.composites, model.ranges], [[], []]);
+  },
+);
+
+/** generate refuses (naming `expected`) and writes nothing. */
+async function refused(database: Database, dir: string, config: Config, expected: RegExp): Promise<void> {
+  const before = (await readMigrations(`${dir}/migrations`)).length;
+  await assert.rejects(
+    () => generateMigration(database, loaded(config, dir), { allowDestructive: true }),
+    (e) => e instanceof KyrageError && expected.test(e.message),
+  );
+  assert.equal((await readMigrations(`${dir}/migrations`)).length, before, "no migration written");
+}
+
+databaseTest(
+  "an attribute is not retyped while a column stores its composite (even nested); it is once none does",
+  async (database, dir) => {
+    const segment = (y: string) =>
+      defineCompositeType("segment", { a: point3({ x: "float8", y }), b: point3({ x: "float8", y }) });
+    await converge(database, dir, { tables: [shapes({ seg: column(segment("float8")) })] });
+    await rows(database, `insert into shapes values (1, '("(1,2)","(3,4)")')`);
+    await refused(
+      database,
+      dir,
+      { tables: [shapes({ seg: column(segment("numeric")) })] },
+      /public\.point3\.y changes \(double precision → numeric\), which PostgreSQL refuses while column public\.shapes\.seg store/,
+    );
+    // Dropped in the same change, the column no longer stands in the way.
+    const ops = await converge(database, dir, { tables: [shapes({})], types: [segment("numeric")] });
+    assert.deepEqual(kinds(ops), ["drop_column", "alter_composite_type"]);
+  },
+);
+
+databaseTest("a range type in use is not rebuilt; an unused one is", async (database, dir) => {
+  const spare = (subtype: string) => defineRangeType("spare_range", { subtype });
+  await converge(database, dir, { tables: [shapes({ r: column(floatrange) })], types: [spare("int4")] });
+  await refused(
+    database,
+    dir,
+    { tables: [shapes({ r: column(defineRangeType("floatrange", { subtype: "numeric" })) })], types: [spare("int4")] },
+    /public\.floatrange must be dropped and created again \(its definition changes .*\), but column public\.shapes\.r use/,
+  );
+  const ops = await converge(database, dir, { tables: [shapes({ r: column(floatrange) })], types: [spare("int8")] });
+  assert.deepEqual(kinds(ops), ["recreate_range_type"]);
+});
+
+databaseTest(
+  "a composite in use is not rebuilt, nor dropped while an unmanaged object uses it",
+  async (database, dir) => {
+    await converge(database, dir, { tables: [shapes({ p: column(point3({ x: "float8", y: "float8" })) })] });
+    await refused(
+      database,
+      dir,
+      { tables: [shapes({ p: column(point3({ y: "float8", x: "float8" })) })] },
+      /public\.point3 must be dropped and created again \(its attributes reordered.*\), but column public\.shapes\.p use/,
+    );
+    await rows(database, "create function norm(point3) returns float8 language sql as 'select 1::float8'");
+    await refused(database, dir, { tables: [shapes({})] }, /public\.point3 is still used by function norm\(point3\)/);
+  },
+);
+
+databaseTest("an enum used by a composite type is not rebuilt", async (database, dir) => {
+  const feeling = (values: string[]) => defineCompositeType("feeling", { m: defineEnum("mood", values) });
+  await converge(database, dir, { tables: [], types: [feeling(["sad", "ok"])] });
+  await refused(
+    database,
+    dir,
+    { tables: [], types: [feeling(["ok", "sad"])] },
+    /public\.mood is rebuilt .*, but attribute m of composite type public\.feeling use/,
+  );
+});
+
+databaseTest("a type unknown to PostgreSQL inside a composite is refused before planning", async (database, dir) => {
+  await assert.rejects(
+    () => plan(database, loaded({ tables: [], types: [point3({ x: "flaot8" })] }, dir)),
+    (e) => e instanceof KyrageError && e.message.includes('"flaot8" (attribute x of composite type public.point3)'),
+  );
 });
