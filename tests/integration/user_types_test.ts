@@ -144,12 +144,13 @@ databaseTest(
           seg: column(defineCompositeType("segment", { a: p4, b: p4, span: floatrange })),
           label: column(label),
           origin: column(p4, { defaultSql: "'(0,0,0,0)'" }),
-        }, (t) => [t.check("(p).w IS NULL OR (p).w > 0")]),
+        }, (t) => [t.check("(p).w IS NULL OR (p).w > 0"), t.check("((seg).a).w IS NULL", { name: "seg_w" })]),
       ],
     });
     assert.deepEqual(kinds(await converge(database, dir, v2("text"))), [
       "alter_composite_type",
       "add_column",
+      "add_check",
       "add_check",
     ]);
     assert.deepEqual(await rows(database, "select (p).x, (p).w, (ps[1]).z, ((seg).b).x as bx from shapes"), [
@@ -238,6 +239,18 @@ databaseTest(
       { tables: [shapes({ p: column(point3({ y: "float8", x: "float8" })) })] },
       /public\.point3 must be dropped and created again \(its attributes reordered.*\), but column public\.shapes\.p use/,
     );
+    // Unused, it is rebuilt.
+    const spare = (attributes: Parameters<typeof defineCompositeType>[1]) => defineCompositeType("spare", attributes);
+    await converge(database, dir, {
+      tables: [shapes({ p: column(point3({ x: "float8", y: "float8" })) })],
+      types: [spare({ a: "int", b: "text" })],
+    });
+    const ops = await converge(database, dir, {
+      tables: [shapes({ p: column(point3({ x: "float8", y: "float8" })) })],
+      types: [spare({ c: "int", b: "text" })],
+    });
+    assert.deepEqual(kinds(ops), ["recreate_composite_type"]);
+    await converge(database, dir, { tables: [shapes({ p: column(point3({ x: "float8", y: "float8" })) })] });
     await rows(database, "create function norm(point3) returns float8 language sql as 'select 1::float8'");
     await refused(database, dir, { tables: [shapes({})] }, /public\.point3 is still used by function norm\(point3\)/);
   },

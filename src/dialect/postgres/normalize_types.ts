@@ -1,16 +1,17 @@
 /**
  * The config's composite and range types inside the planning scratch
- * transaction (see normalize_db.ts): each is created as the config declares
- * it, after the types it uses, an existing one of that name renamed aside
- * first, so defaults and expressions using it normalize against the desired
- * definition. Read back with the introspector, they also give the desired
+ * transaction (see normalize_db.ts): each missing or different one is
+ * created as the config declares it, after the types it uses, an existing
+ * one of that name renamed aside first, so defaults and expressions using it
+ * normalize against the desired definition. Read back with the introspector, they also give the desired
  * types in the catalog's own normal form (a default operator class named
  * explicitly, function and type spellings) and prove PostgreSQL accepts
  * them before anything is written.
  */
 import { CompiledQuery, type Kysely } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
-import { typeDependencyOrder } from "../../model/type_names.ts";
+import { definedTypes, typeDependencyOrder, usedTypes } from "../../model/type_names.ts";
+import { rangeSignature } from "../../diff/range_types.ts";
 import type { CompositeType, RangeType, SchemaModel } from "../../model/types.ts";
 import { qualifiedName } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
@@ -56,31 +57,49 @@ function setup(type: CompositeType | RangeType, i: number): string {
     `IF to_regtype(${name}) IS NULL THEN EXECUTE ${literal(create)}; END IF;`;
 }
 
+/** What a type is, without its name, for comparing a desired type with an existing one. */
+const signature = (t: CompositeType | RangeType) =>
+  "definition" in t ? `range ${rangeSignature(t.definition)}` : `composite ${JSON.stringify(t.attributes)}`;
+
+async function readTypes(db: Db, schemas: readonly string[]): Promise<Map<string, CompositeType | RangeType>> {
+  const [composites, ranges] = await allQueries([
+    introspectComposites(db, scopeOf(schemas)),
+    introspectRanges(db, scopeOf(schemas)),
+  ]);
+  return new Map([...composites, ...ranges].map((t) => [qualifiedName(t.schema, t.name), t]));
+}
+
 /**
- * Create the desired composite and range types on `conn` (inside the
- * caller's transaction) and return them as PostgreSQL normalized them.
+ * Create the desired composite and range types on `db` (inside the caller's
+ * transaction, after the enums) and return them as PostgreSQL normalized
+ * them. A type that already exists as desired is left alone (no lock, no
+ * ownership needed), unless a type it uses is created anew. An existing
+ * type using an enum renamed aside reads as different, so it is too.
  */
 export async function createUserTypes(
   db: Db,
   desired: SchemaModel,
 ): Promise<Pick<SchemaModel, "composites" | "ranges">> {
-  const types = typeDependencyOrder<CompositeType | RangeType>([...desired.ranges, ...desired.composites], (t) => t);
-  const body = types.map(setup).join(" ");
-  try {
-    await db.executeQuery(CompiledQuery.raw(doBlock(`DECLARE f record; BEGIN ${body} END`)));
-  } catch (error) {
-    throw new KyrageError(
-      `PostgreSQL rejects a composite or range type of the config: ${messageOf(error)}. Nothing was planned.`,
-      { cause: error },
-    );
+  const existing = await readTypes(db, desired.schemas);
+  const created = new Set<string>();
+  const todo = typeDependencyOrder<CompositeType | RangeType>([...desired.ranges, ...desired.composites], (t) => t)
+    .filter((t) => {
+      const have = existing.get(qualifiedName(t.schema, t.name));
+      const create = !have || signature(have) !== signature(t) || usedTypes(t).some((u) => created.has(u));
+      if (create) { for (const name of definedTypes(t)) created.add(name); }
+      return create;
+    });
+  if (todo.length > 0) {
+    try {
+      await db.executeQuery(CompiledQuery.raw(doBlock(`DECLARE f record; BEGIN ${todo.map(setup).join(" ")} END`)));
+    } catch (error) {
+      throw new KyrageError(
+        `PostgreSQL rejects a composite or range type of the config: ${messageOf(error)}. Nothing was planned.`,
+        { cause: error },
+      );
+    }
   }
-  const [composites, ranges] = await allQueries([
-    introspectComposites(db, scopeOf(desired.schemas)),
-    introspectRanges(db, scopeOf(desired.schemas)),
-  ]);
-  const normal = new Map<string, CompositeType | RangeType>(
-    [...composites, ...ranges].map((t) => [qualifiedName(t.schema, t.name), t]),
-  );
+  const normal = todo.length > 0 ? await readTypes(db, desired.schemas) : existing;
   const normalized = <T extends CompositeType | RangeType>(t: T): T => {
     const found = normal.get(qualifiedName(t.schema, t.name));
     return found && ("definition" in found) === ("definition" in t) ? found as T : t;
