@@ -1,6 +1,11 @@
-/** Composite and range types in the config → the model, and the mistakes refused when the config loads. */
+/**
+ * Composite and range types in the config → the model, the mistakes refused
+ * when the config loads, and what the destructive gate says about them.
+ */
 import assert from "node:assert/strict";
 import { validateConfig } from "../../src/config/load.ts";
+import { destructiveChanges } from "../../src/diff/destructive.ts";
+import { diffSchemas } from "../../src/diff/diff.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { column, type Config, defineCompositeType, defineEnum, defineRangeType, defineTable } from "../../src/mod.ts";
 
@@ -79,4 +84,20 @@ Deno.test("user types: mistakes are refused when the config loads, naming where"
     { tables: [], types: [point({ ["x".repeat(64)]: "int" })] },
     /types\[0\]\.attributes\.x+: "x+" is 64 bytes long/,
   );
+});
+
+Deno.test("user types: dropping a type or attributes goes through the destructive gate; adding or rebuilding does not", () => {
+  const point = (attributes: Parameters<typeof defineCompositeType>[1]) => defineCompositeType("point", attributes);
+  const span = (subtype: string) => defineRangeType("span", { subtype });
+  const gate = (from: Config, to: Config) => destructiveChanges(diffSchemas(load(from), load(to))).map((d) => d.loses);
+  const v1: Config = { tables: [], types: [point({ x: "int", y: "int" }), span("int4")] };
+  assert.deepEqual(gate(v1, { tables: [] }), [
+    "composite type public.point (x integer, y integer)",
+    "range type public.span (of integer)",
+  ]);
+  assert.deepEqual(gate(v1, { tables: [], types: [point({ x: "int" }), span("int4")] }), [
+    "attributes y of composite type public.point, and their values wherever the type is stored",
+  ]);
+  assert.deepEqual(gate(v1, { tables: [], types: [point({ x: "int", y: "int", z: "int" }), span("int8")] }), []);
+  assert.deepEqual(gate(v1, { tables: [], types: [point({ y: "int", x: "int" }), span("int4")] }), []);
 });
