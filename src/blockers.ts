@@ -15,6 +15,8 @@ import { userTypeName } from "./model/from_config.ts";
 import type { EnumType, SchemaModel } from "./model/types.ts";
 import { changedObjects, type Dependent, unmanagedDependents } from "./dependents.ts";
 import { KyrageError, messageOf } from "./errors.ts";
+import { defaultMultirangeName } from "./model/type_names.ts";
+import { typeBlockers, typeChecks } from "./type_blockers.ts";
 
 export interface Blocker {
   /** What the migration would fail on: `public.people.email`. */
@@ -42,7 +44,8 @@ export async function planBlockers(
   const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
   const names = newNames(ops);
   const changed = changedObjects(ops);
-  if (nulls.length + labels.length + names.length + changed.length === 0) return [];
+  const types = typeChecks(ops);
+  if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return [];
   try {
     return await database.db.transaction().execute(async (tx) => {
       await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
@@ -51,6 +54,7 @@ export async function planBlockers(
         ...await countRows(tx, labels),
         ...await takenNames(tx, names),
         ...(await unmanagedDependents(tx, changed, desired.schemas)).map(dependentBlocker),
+        ...await typeBlockers(tx, ops, types),
       ];
     });
   } catch (error) {
@@ -186,6 +190,15 @@ function newNames(ops: readonly Operation[]): NewName[] {
       case "create_enum":
         on("enum type", op.name, true);
         break;
+      case "create_composite_type":
+        on("composite type", op.name, true);
+        break;
+      case "create_range_type": {
+        on("range type", op.name, true);
+        const multi = op.definition.multirange ?? { schema: op.schema, name: defaultMultirangeName(op.name) };
+        created.push({ ...multi, what: `multirange type ${multi.schema}.${multi.name}`, isType: true });
+        break;
+      }
       case "create_index":
         on("index", op.index.name);
         break;
@@ -216,8 +229,15 @@ function newNames(ops: readonly Operation[]): NewName[] {
         freed.add(key(op.schema, op.primaryKey.name));
         break;
       case "drop_enum":
+      case "drop_composite_type":
         freed.add(key(op.schema, op.name));
         break;
+      case "drop_range_type": {
+        freed.add(key(op.schema, op.name));
+        const multi = op.definition.multirange ?? { schema: op.schema, name: defaultMultirangeName(op.name) };
+        freed.add(key(multi.schema, multi.name));
+        break;
+      }
     }
   }
   return created.filter((c) => !freed.has(key(c.schema, c.name)));

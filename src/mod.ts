@@ -13,21 +13,27 @@
  * ```
  * @module
  */
-export { column, defineConfig, defineEnum, defineTable } from "./config/dsl.ts";
+export { column, defineCompositeType, defineConfig, defineEnum, defineRangeType, defineTable } from "./config/dsl.ts";
 export type {
   CheckDefinition,
   ColumnDefinition,
   ColumnOptions,
+  CompositeAttributeDefinition,
+  CompositeTypeDefinition,
   Config,
   ConstraintDefinition,
   DatabaseConfig,
   EnumDefinition,
   IndexKeyInput,
   IndexOptions,
+  RangeTypeDefinition,
+  RangeTypeOptions,
   ReferenceOptions,
   ReferentialAction,
   TableBuilder,
   TableDefinition,
   TableOptions,
+  TypeInput,
   UniqueOptions,
+  UserTypeDefinition,
 } from "./config/dsl.ts";

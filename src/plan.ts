@@ -12,6 +12,7 @@ import type { Operation } from "./diff/operations.ts";
 import { HISTORY_QUALIFIED } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/types.ts";
 import { userTypeName } from "./model/from_config.ts";
+import { definedTypes } from "./model/type_names.ts";
 import { KyrageError } from "./errors.ts";
 import { openDevDatabase } from "./migrations/dev.ts";
 import type { StoredMigration } from "./migrations/store.ts";
@@ -49,24 +50,34 @@ export async function planChanges(
 
 /**
  * Refuse types PostgreSQL does not know before anything is written, so a
- * migration never fails halfway on a typo. Enums the config declares do not
- * exist yet and are skipped.
+ * migration never fails halfway on a typo. Types the config declares do not
+ * exist yet and are skipped; types used inside declared ones are checked too.
  */
 async function checkTypes(database: Database, desired: SchemaModel): Promise<void> {
-  const declared = new Set(desired.enums.map((e) => userTypeName(e.schema, e.name)));
-  const columnsByType = new Map<string, string[]>();
+  const declared = new Set([
+    ...desired.enums.map((e) => userTypeName(e.schema, e.name)),
+    ...[...desired.composites, ...desired.ranges].flatMap(definedTypes),
+  ]);
+  // Where each type is used: columns (`public.t.c`), and other places described in full.
+  const placesByType = new Map<string, { columns: string[]; others: string[] }>();
+  const use = (type: string, place: string, isColumn = false) => {
+    if (declared.has(type.replace(/\[\]$/, ""))) return;
+    const places = placesByType.get(type) ?? { columns: [], others: [] };
+    placesByType.set(type, places);
+    (isColumn ? places.columns : places.others).push(place);
+  };
   for (const table of desired.tables) {
-    for (const column of table.columns) {
-      if (declared.has(column.type.replace(/\[\]$/, ""))) continue;
-      const at = `${table.schema}.${table.name}.${column.name}`;
-      const columns = columnsByType.get(column.type);
-      if (columns) columns.push(at);
-      else columnsByType.set(column.type, [at]);
-    }
+    for (const column of table.columns) use(column.type, `${table.schema}.${table.name}.${column.name}`, true);
   }
-  const unknown = await unknownTypes(database.db, [...columnsByType.keys()]);
+  for (const t of desired.composites) {
+    for (const a of t.attributes) use(a.type, `attribute ${a.name} of composite type ${t.schema}.${t.name}`);
+  }
+  for (const t of desired.ranges) use(t.definition.subtype, `subtype of range type ${t.schema}.${t.name}`);
+  const unknown = await unknownTypes(database.db, [...placesByType.keys()]);
   if (unknown.length > 0) {
-    const list = unknown.map((t) => `"${t}" (column ${columnsByType.get(t)!.join(", ")})`).join("; ");
+    const where = ({ columns, others }: { columns: string[]; others: string[] }) =>
+      [...(columns.length > 0 ? [`column ${columns.join(", ")}`] : []), ...others].join(", ");
+    const list = unknown.map((t) => `"${t}" (${where(placesByType.get(t)!)})`).join("; ");
     throw new KyrageError(
       `PostgreSQL on ${database.label} does not know the type ${list}. Fix the type in the config ` +
         "(or install the extension that provides it); nothing was planned.",

@@ -32,7 +32,7 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
         path: configPath,
         dir: dirname(configPath),
         migrationsDir: resolve(cwd, "migrations"),
-        desired: { schemas: ["public"], enums: [], tables: [] },
+        desired: { schemas: ["public"], enums: [], tables: [], composites: [], ranges: [] },
         database: undefined,
         online: true,
       };
@@ -48,9 +48,10 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
   try {
     const pulled = await pullDatabase(database, schemas);
     await Deno.writeTextFile(outPath, pulled.source);
+    const types = pulled.model.composites.length + pulled.model.ranges.length;
     out.line(
-      `Wrote ${outPath}: ${plural(pulled.model.tables.length, "table")}, ${
-        plural(pulled.model.enums.length, "enum")
+      `Wrote ${outPath}: ${plural(pulled.model.tables.length, "table")}, ${plural(pulled.model.enums.length, "enum")}${
+        types > 0 ? `, ${plural(types, "composite or range type")}` : ""
       } ` +
         `from ${database.label} (schemas ${schemas.join(", ")}).`,
     );
@@ -63,9 +64,11 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
       out.line(`Wrote baseline migration ${path} and recorded it as applied on ${database.label} (nothing was run).`);
     }
     out.line(
-      `Next: \`import { enums, schemas, tables } from "./${options.out.replace(/^\.\//, "")}"\` in ` +
-        "kyrage.config.ts and pass them, `defineConfig({ tables, enums, schemas })`; then `kyrage plan` should " +
-        "show no changes.",
+      `Next: \`import { enums, schemas, tables${types > 0 ? ", types" : ""} } from "./${
+        options.out.replace(/^\.\//, "")
+      }"\` in kyrage.config.ts and pass them, \`defineConfig({ tables, enums, schemas${
+        types > 0 ? ", types" : ""
+      } })\`; then \`kyrage plan\` should show no changes.`,
     );
     return 0;
   } finally {

@@ -1,5 +1,6 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
+import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
 
 const name = z.string().min(1);
 const columnList = z.array(name).min(1);
@@ -19,16 +20,11 @@ const storageParameters = z.record(
   z.union([z.string(), z.number(), z.boolean()]),
 );
 
-const enumDefinition = z.object({
-  kind: z.literal("enum"),
-  name,
-  values: z.array(z.string()).min(1),
-});
-
 const columnDefinition = z.object({
   kind: z.literal("column"),
   type: name,
   enum: enumDefinition.optional(),
+  userType: z.union([compositeDefinition, rangeDefinition]).optional(),
   primaryKey: z.boolean().optional(),
   unique: z.boolean().optional(),
   notNull: z.boolean().optional(),
@@ -142,6 +138,7 @@ export const configSchema = z.object({
   tables: z.array(tableDefinition),
   enums: z.array(enumDefinition).optional(),
   schemas: z.array(name).optional(),
+  types: z.array(userTypeDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;

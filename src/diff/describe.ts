@@ -1,5 +1,6 @@
 /** One readable line per operation, for plan and generate summaries. */
 import type { Operation } from "./operations.ts";
+import { describeTypeOperation } from "./describe_types.ts";
 
 export function describeOperation(op: Operation): string {
   if (op.kind === "sql") {
@@ -87,5 +88,13 @@ export function describeOperation(op: Operation): string {
       return `~ column ${t(op.table)}.${op.column}: set not null (proved by the validated check ${op.check})`;
     case "validate_constraint":
       return `~ constraint ${op.name} on ${t(op.table)}: validated against existing rows`;
+    case "create_composite_type":
+    case "drop_composite_type":
+    case "alter_composite_type":
+    case "recreate_composite_type":
+    case "create_range_type":
+    case "drop_range_type":
+    case "recreate_range_type":
+      return describeTypeOperation(op);
   }
 }

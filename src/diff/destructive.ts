@@ -76,6 +76,16 @@ function describe(op: Operation): string | undefined {
         ? `enum labels ${removed.join(", ")} of ${op.schema}.${op.name}, and values using them`
         : `the order of enum ${op.schema}.${op.name}'s labels (comparisons and sorting by it change)`;
     }
+    case "drop_composite_type":
+      return `composite type ${op.schema}.${op.name} (${op.attributes.map((a) => `${a.name} ${a.type}`).join(", ")})`;
+    case "alter_composite_type":
+      // Dropped attributes take their values out of every column of the type.
+      return op.changes.drop
+        ? `attributes ${op.changes.drop.map((a) => a.name).join(", ")} of composite type ${op.schema}.${op.name}, ` +
+          "and their values wherever the type is stored"
+        : undefined;
+    case "drop_range_type":
+      return `range type ${op.schema}.${op.name} (of ${op.definition.subtype})`;
     case "drop_index":
       return `index ${op.schema}.${op.index.name} on ${op.table}`;
     case "drop_unique":

@@ -4,10 +4,12 @@
  * `orderOperations` then puts the result into dependency order.
  */
 import type { SchemaModel } from "../model/types.ts";
+import { diffCompositeTypes } from "./composite_types.ts";
 import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";
 import type { Operation } from "./operations.ts";
 import { onlineOperations } from "./online.ts";
 import { orderOperations } from "./order.ts";
+import { diffRangeTypes } from "./range_types.ts";
 import { diffTables } from "./tables.ts";
 import { userTypeName } from "../model/from_config.ts";
 
@@ -29,5 +31,7 @@ export function diffSchemas(
   });
   ops.push(...diffEnums(actual.enums, desired.enums, enumColumns(actual.tables, desired.tables, tableOps)));
   ops.push(...tableOps);
+  ops.push(...diffCompositeTypes(actual.composites, desired.composites));
+  ops.push(...diffRangeTypes(actual.ranges, desired.ranges));
   return orderOperations(options.online ? onlineOperations(ops) : ops);
 }

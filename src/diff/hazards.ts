@@ -129,6 +129,15 @@ export function hazardsOf(op: Operation): OperationHazards {
         : at("SHARE UPDATE EXCLUSIVE");
     case "set_table_comment":
       return at("SHARE UPDATE EXCLUSIVE");
+    // Types lock no table: a type is changed or rebuilt only while no column stores it.
+    case "create_composite_type":
+    case "drop_composite_type":
+    case "alter_composite_type":
+    case "recreate_composite_type":
+    case "create_range_type":
+    case "drop_range_type":
+    case "recreate_range_type":
+      return quiet("none");
     case "sql":
       // Opaque: renderPlan says so instead of guessing.
       return quiet("none");

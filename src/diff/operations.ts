@@ -6,10 +6,12 @@ import type {
   CheckConstraint,
   Column,
   ColumnStorage,
+  CompositeAttribute,
   ForeignKey,
   Identity,
   Index,
   PrimaryKey,
+  RangeDefinition,
   ReplicaIdentity,
   SequenceOptions,
   Serial,
@@ -139,7 +141,40 @@ export type Operation =
    * planned: kyrage runs it as written, in a transaction unless `transaction`
    * is false (then it must be one statement, alone in its migration).
    */
-  | { readonly kind: "sql"; readonly sql: string; readonly transaction?: boolean };
+  | { readonly kind: "sql"; readonly sql: string; readonly transaction?: boolean }
+  | CompositeTypeOperation
+  | RangeTypeOperation;
+
+interface OnType {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** Attributes of a composite type changed in place (`ALTER TYPE ... ADD/DROP/ALTER ATTRIBUTE`). */
+export interface CompositeChanges {
+  readonly drop?: readonly CompositeAttribute[];
+  /** A type or collation changed; PostgreSQL refuses it while a column stores the type. */
+  readonly alter?: readonly { readonly from: CompositeAttribute; readonly to: CompositeAttribute }[];
+  /** Appended after the existing attributes. */
+  readonly add?: readonly CompositeAttribute[];
+}
+
+export type CompositeTypeOperation =
+  | (OnType & { readonly kind: "create_composite_type"; readonly attributes: readonly CompositeAttribute[] })
+  | (OnType & { readonly kind: "drop_composite_type"; readonly attributes: readonly CompositeAttribute[] })
+  | (OnType & { readonly kind: "alter_composite_type"; readonly changes: CompositeChanges })
+  /** Attributes reordered or inserted before others: dropped and created again, only while nothing uses it. */
+  | (OnType & {
+    readonly kind: "recreate_composite_type";
+    readonly from: readonly CompositeAttribute[];
+    readonly to: readonly CompositeAttribute[];
+  });
+
+export type RangeTypeOperation =
+  | (OnType & { readonly kind: "create_range_type"; readonly definition: RangeDefinition })
+  | (OnType & { readonly kind: "drop_range_type"; readonly definition: RangeDefinition })
+  /** PostgreSQL cannot alter a range type: dropped and created again, only while nothing uses it. */
+  | (OnType & { readonly kind: "recreate_range_type"; readonly from: RangeDefinition; readonly to: RangeDefinition });
 
 export type OperationKind = Operation["kind"];
 

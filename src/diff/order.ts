@@ -7,6 +7,7 @@
  * by qualified name, so the same input always gives byte-identical output.
  */
 import type { Operation, OperationKind } from "./operations.ts";
+import { typesInDependencyOrder } from "./type_order.ts";
 
 const PHASES: Record<OperationKind, number> = {
   create_schema: 0,
@@ -24,6 +25,13 @@ const PHASES: Record<OperationKind, number> = {
   create_enum: 9,
   add_enum_value: 10,
   recreate_enum: 10,
+  // User types after the enums they may use, before the tables using them;
+  // among themselves in dependency order (typesInDependencyOrder).
+  create_range_type: 10.5,
+  recreate_range_type: 10.5,
+  create_composite_type: 10.5,
+  alter_composite_type: 10.5,
+  recreate_composite_type: 10.5,
   create_table: 11,
   add_column: 12,
   alter_column: 13,
@@ -38,6 +46,9 @@ const PHASES: Record<OperationKind, number> = {
   validate_constraint: 19,
   set_not_null: 20,
   set_table_comment: 21,
+  // After the columns that used them, before the enums they may use.
+  drop_composite_type: 21.5,
+  drop_range_type: 21.5,
   drop_enum: 22,
   // Never planned: hand-written steps keep their place in a file.
   sql: 23,
@@ -57,7 +68,7 @@ function sortKey(op: Operation): string {
 
 export function orderOperations(ops: readonly Operation[]): Operation[] {
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
-  return ops
+  const sorted = ops
     .map((op, index) => ({ op, index, phase: PHASES[op.kind], key: sortKey(op) }))
     .sort((a, b) =>
       a.phase - b.phase ||
@@ -70,4 +81,5 @@ export function orderOperations(ops: readonly Operation[]): Operation[] {
         : a.index - b.index)
     )
     .map(({ op }) => op);
+  return typesInDependencyOrder(sorted);
 }

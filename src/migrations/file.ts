@@ -88,6 +88,15 @@ const index = z.strictObject({
   with: parameters.optional(),
   concurrently: z.boolean().optional(),
 });
+const attribute = z.strictObject({ name, type: name, collation: name.optional() });
+const attributes = z.array(attribute);
+const rangeDefinition = z.strictObject({
+  subtype: name,
+  subtypeOpclass: name.optional(),
+  collation: name.optional(),
+  subtypeDiff: name.optional(),
+  multirange: z.strictObject({ schema: name, name }).optional(),
+});
 const change = <T extends z.ZodType>(t: T) => z.strictObject({ from: t.optional(), to: t.optional() });
 const onTable = { schema: name, table: name };
 
@@ -175,6 +184,28 @@ const operation = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("validate_constraint"), ...onTable, name }),
   z.strictObject({ kind: z.literal("set_not_null"), ...onTable, column: name, check: name }),
   z.strictObject({ kind: z.literal("sql"), sql: z.string(), transaction: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal("create_composite_type"), schema: name, name, attributes }),
+  z.strictObject({ kind: z.literal("drop_composite_type"), schema: name, name, attributes }),
+  z.strictObject({
+    kind: z.literal("alter_composite_type"),
+    schema: name,
+    name,
+    changes: z.strictObject({
+      drop: attributes.optional(),
+      alter: z.array(z.strictObject({ from: attribute, to: attribute })).optional(),
+      add: attributes.optional(),
+    }),
+  }),
+  z.strictObject({ kind: z.literal("recreate_composite_type"), schema: name, name, from: attributes, to: attributes }),
+  z.strictObject({ kind: z.literal("create_range_type"), schema: name, name, definition: rangeDefinition }),
+  z.strictObject({ kind: z.literal("drop_range_type"), schema: name, name, definition: rangeDefinition }),
+  z.strictObject({
+    kind: z.literal("recreate_range_type"),
+    schema: name,
+    name,
+    from: rangeDefinition,
+    to: rangeDefinition,
+  }),
 ]);
 
 const migrationFile = z.strictObject({

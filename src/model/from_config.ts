@@ -5,17 +5,7 @@
  * the key path of the offending entry.
  */
 import type { ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
-import {
-  byteLength,
-  checkName,
-  collationName,
-  foreignKeyName,
-  indexName,
-  MAX_IDENTIFIER_BYTES,
-  primaryKeyName,
-  quoteIdent,
-  uniqueName,
-} from "./names.ts";
+import { checkName, collationName, foreignKeyName, indexName, primaryKeyName, uniqueName } from "./names.ts";
 import { mentionsColumn } from "./normalize.ts";
 import type {
   CheckConstraint,
@@ -31,60 +21,17 @@ import type {
 import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
 import { desiredColumn, storageParametersOf } from "./desired_column.ts";
+import { desiredUserTypes } from "./user_types.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
-import { DEFAULT_SCHEMA, managedSchemas } from "./schemas.ts";
-
-export { DEFAULT_SCHEMA };
+import { managedSchemas } from "./schemas.ts";
+import { checkIdentifier, splitQualified, userTypeName } from "./qualified.ts";
 
 export { ConfigIssue };
-
-/**
- * `"billing.invoices"` → `["billing", "invoices"]`; no dot → public. A name
- * holding a dot is written quoted, as in SQL: `'"my.table"'` is table
- * `my.table` in public, `'billing."a.b"'` is `a.b` in billing (`""` is a quote).
- */
-export function splitQualified(name: string, path = "name"): [string, string] {
-  if (!name.includes('"')) {
-    const dot = name.indexOf(".");
-    if (dot === -1) return [DEFAULT_SCHEMA, name];
-    return [name.slice(0, dot), name.slice(dot + 1)];
-  }
-  const parts = /^(?:("(?:[^"]|"")*"|[^."]+)\.)?("(?:[^"]|"")*"|[^."]+)$/.exec(name);
-  if (!parts) {
-    throw new ConfigIssue(
-      path,
-      `cannot read the name ${name}: quote a part that holds a dot or a quote ("my.table", with "" for a quote)`,
-    );
-  }
-  const unquote = (part: string) => part.startsWith('"') ? part.slice(1, -1).replaceAll('""', '"') : part;
-  return [parts[1] === undefined ? DEFAULT_SCHEMA : unquote(parts[1]), unquote(parts[2])];
-}
-
-/** The inverse of {@link splitQualified}: how the DSL names `schema.name`. */
-export function joinQualified(schema: string, name: string): string {
-  const part = (p: string) => (p.includes(".") || p.includes('"') ? `"${p.replaceAll('"', '""')}"` : p);
-  return schema === DEFAULT_SCHEMA ? part(name) : `${part(schema)}.${part(name)}`;
-}
-
-/** The SQL spelling of a user type, as `format_type` prints it. */
-export function userTypeName(schema: string, name: string): string {
-  const quoted = quoteIdent(name);
-  return schema === DEFAULT_SCHEMA ? quoted : `${quoteIdent(schema)}.${quoted}`;
-}
-
-function checkIdentifier(path: string, name: string): void {
-  if (byteLength(name) > MAX_IDENTIFIER_BYTES) {
-    throw new ConfigIssue(
-      path,
-      `"${name}" is ${
-        byteLength(name)
-      } bytes long; PostgreSQL names are at most ${MAX_IDENTIFIER_BYTES} bytes (it would silently truncate it)`,
-    );
-  }
-}
+export { DEFAULT_SCHEMA, joinQualified, splitQualified, userTypeName } from "./qualified.ts";
 
 export function desiredModel(config: ValidConfig): SchemaModel {
-  const enums = collectEnums(config);
+  const types = desiredUserTypes(config);
+  const enums = collectEnums(config, types.enums);
   const tables = config.tables.map((table, i) => desiredTable(table, `tables[${i}]`));
   checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
@@ -112,11 +59,13 @@ export function desiredModel(config: ValidConfig): SchemaModel {
       }
     });
   });
-  checkRelationNames(tables, enums);
-  return sortModel({ schemas: managedSchemas(config.schemas, tables, enums), enums, tables });
+  checkRelationNames(tables, enums, types.names);
+  const schemas = managedSchemas(config.schemas, tables, [...enums, ...types.composites, ...types.ranges]);
+  return sortModel({ schemas, enums, tables, composites: types.composites, ranges: types.ranges });
 }
 
-function collectEnums(config: ValidConfig): EnumType[] {
+/** `nested`: enums found in `types` or inside other types. */
+function collectEnums(config: ValidConfig, nested: readonly { definition: ValidEnum; path: string }[]): EnumType[] {
   const found = new Map<string, { definition: ValidEnum; path: string }>();
   const add = (definition: ValidEnum, path: string) => {
     const previous = found.get(definition.name);
@@ -129,6 +78,7 @@ function collectEnums(config: ValidConfig): EnumType[] {
     found.set(definition.name, { definition, path });
   };
   config.enums?.forEach((e, i) => add(e, `enums[${i}]`));
+  for (const e of nested) add(e.definition, e.path);
   config.tables.forEach((t, i) => {
     for (const [name, column] of Object.entries(t.columns)) {
       if (column.enum) add(column.enum, `tables[${i}].columns.${name}.type`);
@@ -245,7 +195,8 @@ function desiredTable(table: ValidTable, path: string): Table {
   const columns = columnNames.map((c) => {
     const column = table.columns[c];
     checkIdentifier(`${path}.columns.${c}`, c);
-    const enumType = column.enum ? userTypeName(...splitQualified(column.enum.name)) : column.type;
+    const named = column.enum ?? column.userType;
+    const enumType = named ? userTypeName(...splitQualified(named.name)) : column.type;
     return desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
   });
   const constraintNames = [

@@ -4,23 +4,21 @@
  * created, and every other schema is left alone.
  */
 import { ConfigIssue } from "./checks.ts";
-import type { EnumType, Table } from "./types.ts";
-
-/** The default schema, always managed unless `schemas` says otherwise. */
-export const DEFAULT_SCHEMA = "public";
+import { DEFAULT_SCHEMA } from "./qualified.ts";
+import type { Table } from "./types.ts";
 
 /**
  * `listed` (the config's `schemas`) when given, after checking that every
- * table and enum is in one of them; otherwise `public` plus the schemas the
- * tables and enums use.
+ * table and type is in one of them; otherwise `public` plus the schemas the
+ * tables and types use.
  */
 export function managedSchemas(
   listed: readonly string[] | undefined,
   tables: readonly Table[],
-  enums: readonly EnumType[],
+  types: readonly { readonly schema: string; readonly name: string }[],
 ): string[] {
   if (listed === undefined) {
-    return [...new Set([DEFAULT_SCHEMA, ...tables.map((t) => t.schema), ...enums.map((e) => e.schema)])];
+    return [...new Set([DEFAULT_SCHEMA, ...tables.map((t) => t.schema), ...types.map((e) => e.schema)])];
   }
   const seen = new Set<string>();
   listed.forEach((schema, i) => {
@@ -40,6 +38,6 @@ export function managedSchemas(
     );
   };
   tables.forEach((t, i) => outside(t.schema, `table ${t.schema}.${t.name}`, `tables[${i}].name`));
-  for (const e of enums) outside(e.schema, `enum ${e.schema}.${e.name}`, "enums");
+  for (const t of types) outside(t.schema, `type ${t.schema}.${t.name}`, "types");
   return [...listed];
 }

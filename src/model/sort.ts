@@ -21,5 +21,7 @@ export function sortModel(model: SchemaModel): SchemaModel {
     schemas: [...model.schemas].sort(),
     enums: [...model.enums].sort(bySchemaAndName),
     tables: model.tables.map(sortTable).sort(bySchemaAndName),
+    composites: [...model.composites].sort(bySchemaAndName),
+    ranges: [...model.ranges].sort(bySchemaAndName),
   };
 }

@@ -10,12 +10,50 @@ export interface SchemaModel {
   readonly schemas: readonly string[];
   readonly enums: readonly EnumType[];
   readonly tables: readonly Table[];
+  /** Composite types (`CREATE TYPE ... AS (...)`). */
+  readonly composites: readonly CompositeType[];
+  /** Range types (`CREATE TYPE ... AS RANGE (...)`). */
+  readonly ranges: readonly RangeType[];
 }
 
 export interface EnumType {
   readonly schema: string;
   readonly name: string;
   readonly values: readonly string[];
+}
+
+/** A composite type: named attributes in order. */
+export interface CompositeType {
+  readonly schema: string;
+  readonly name: string;
+  readonly attributes: readonly CompositeAttribute[];
+}
+
+export interface CompositeAttribute {
+  readonly name: string;
+  /** Spelled as a column's type is (see {@link Column.type}). */
+  readonly type: string;
+  /** `COLLATE`, only when it differs from the type's; spelled as a column's is. */
+  readonly collation?: string;
+}
+
+/** A range type; each option only when it differs from PostgreSQL's default. */
+export interface RangeType {
+  readonly schema: string;
+  readonly name: string;
+  readonly definition: RangeDefinition;
+}
+
+export interface RangeDefinition {
+  /** Spelled as a column's type is, without modifiers (a range keeps none). */
+  readonly subtype: string;
+  /** The b-tree operator class ordering the subtype, when not its default. */
+  readonly subtypeOpclass?: string;
+  readonly collation?: string;
+  /** Function name (schema-qualified outside pg_catalog and public). */
+  readonly subtypeDiff?: string;
+  /** The multirange type's name, when not the one PostgreSQL derives from the range's. */
+  readonly multirange?: { readonly schema: string; readonly name: string };
 }
 
 export interface Table {

@@ -35,7 +35,7 @@ export async function pullDatabase(database: Database, schemas: readonly string[
  */
 export async function writeBaseline(database: Database, model: SchemaModel, migrationsDir: string): Promise<string> {
   using _lock = await lockMigrationsDir(migrationsDir, "pull --baseline");
-  const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [] };
+  const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [], composites: [], ranges: [] };
   const path = await writeMigration(migrationsDir, {
     format: FORMAT_VERSION,
     id: nextMigrationId(await readMigrations(migrationsDir)),

@@ -1,10 +1,17 @@
 /**
  * Pulled schema → the TypeScript a person would write with the DSL: enums,
- * then tables in dependency order, then `enums`, `tables` and `schemas`
- * arrays for the config. Deterministic, and laid out the way `deno fmt`
- * lays it out.
+ * composite and range types, then tables in dependency order, then `enums`,
+ * `tables` (and `types`, when there are any) and `schemas` arrays for the
+ * config. Deterministic, and laid out the way `deno fmt` lays it out.
  */
-import type { ColumnDefinition, ConstraintDefinition, TableDefinition } from "../config/dsl.ts";
+import type {
+  ColumnDefinition,
+  CompositeTypeDefinition,
+  ConstraintDefinition,
+  RangeTypeDefinition,
+  TableDefinition,
+  TypeInput,
+} from "../config/dsl.ts";
 import { array, call, type Doc, layout, object, text } from "./layout.ts";
 import type { PulledSchema } from "./to_config.ts";
 
@@ -12,7 +19,7 @@ const RESERVED = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
-    "defineTable defineEnum t").split(" "),
+    "defineTable defineEnum t types defineCompositeType defineRangeType").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -56,8 +63,42 @@ function withOptions(callee: string, args: Doc[], options: Record<string, unknow
 }
 
 function columnDoc(c: ColumnDefinition, enumVariable: (name: string) => string | undefined): Doc {
-  const { kind: _k, type, enum: enumType, ...options } = c;
-  return withOptions("column", [enumType ? text(enumVariable(enumType.name)!) : str(type)], options);
+  const { kind: _k, type, enum: enumType, userType, ...options } = c;
+  const named = enumType ?? userType;
+  return withOptions("column", [named ? text(enumVariable(named.name)!) : str(type)], options);
+}
+
+/** A type used by a user type: a string, or the variable of its definition. */
+const typeDoc = (type: TypeInput, variable: (name: string) => string | undefined) =>
+  typeof type === "string" ? str(type) : text(variable(type.name)!);
+
+function userTypeDoc(t: CompositeTypeDefinition | RangeTypeDefinition, variable: (name: string) => string | undefined) {
+  if (t.kind === "range") {
+    const { kind: _k, name, subtype, ...options } = t;
+    return call(
+      "defineRangeType",
+      str(name),
+      object([
+        ["subtype", typeDoc(subtype, variable)],
+        ...Object.entries(options).map(([k, v]): [string, Doc] => [k, str(v)]),
+      ]),
+    );
+  }
+  return call(
+    "defineCompositeType",
+    str(t.name),
+    object(
+      Object.entries(t.attributes).map(([name, a]): [string, Doc] => [
+        key(name),
+        typeof a === "object" && !("kind" in a)
+          ? object([
+            ["type", typeDoc(a.type, variable)],
+            ...(a.collation ? [["collation", str(a.collation)] as [string, Doc]] : []),
+          ])
+          : typeDoc(a, variable),
+      ]),
+    ),
+  );
 }
 
 function constraintDoc(c: ConstraintDefinition): Doc {
@@ -106,27 +147,43 @@ function tableSource(
   return lines.join("\n");
 }
 
+/** `import { ... } from "kyrage";`, one name a line when it does not fit, as `deno fmt` does. */
+function importLine(names: readonly string[]): string {
+  const line = `import { ${names.join(", ")} } from "kyrage";`;
+  return line.length <= 80 ? line : `import {\n${names.map((n) => `  ${n},\n`).join("")}} from "kyrage";`;
+}
+
 /** `export const name = <doc>;` laid out at top level. */
 const declaration = (name: string, doc: Doc) => `export const ${name} = ${layout(doc, 0, 16 + name.length, 1)};`;
 
 export function renderSchema(schema: PulledSchema, unsupported: readonly string[]): string {
   const used = new Set<string>();
   const enumVariables = variableNames(schema.enums.map((e) => e.name), used);
+  const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
-  const imports = ["column", "defineTable", ...(schema.enums.length > 0 ? ["defineEnum"] : [])].sort();
+  const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
+  const imports = [
+    "column",
+    "defineTable",
+    ...(schema.enums.length > 0 ? ["defineEnum"] : []),
+    ...(schema.types.some((t) => t.kind === "composite") ? ["defineCompositeType"] : []),
+    ...(schema.types.some((t) => t.kind === "range") ? ["defineRangeType"] : []),
+  ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
     ...unsupported.map((u) => `// NOT PULLED (kyrage does not manage it): ${u}`),
   ].join("\n");
   const parts = [
     header,
-    `import { ${imports.join(", ")} } from "kyrage";`,
+    importLine(imports),
     ...schema.enums.map((e) =>
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
-    ...schema.tables.map((t) => tableSource(tableVariables.get(t.name)!, t, (name) => enumVariables.get(name))),
+    ...schema.types.map((t) => declaration(typeVariables.get(t.name)!, userTypeDoc(t, variable))),
+    ...schema.tables.map((t) => tableSource(tableVariables.get(t.name)!, t, variable)),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
+    ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

@@ -6,22 +6,28 @@
  */
 import type {
   ColumnDefinition,
+  CompositeTypeDefinition,
   ConstraintDefinition,
   EnumDefinition,
   IndexKeyInput,
+  RangeTypeDefinition,
   StorageParameterInput,
   TableDefinition,
+  UserTypeDefinition,
 } from "../config/dsl.ts";
 import { defaultCheckName, joinQualified, userTypeName } from "../model/from_config.ts";
 import { collationInput, foreignKeyName, indexName, primaryKeyName, uniqueName } from "../model/names.ts";
 import type { Column, EnumType, Index, SchemaModel, StorageParameters, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
+import { pullUserTypes } from "./user_types.ts";
 
 export interface PulledSchema {
   readonly enums: readonly EnumDefinition[];
   readonly tables: readonly TableDefinition[];
   /** Every schema pulled, for the config's `schemas`: kyrage then owns exactly these. */
   readonly schemas: readonly string[];
+  /** Composite and range types, each after the types it uses. */
+  readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
 }
 
 const tableName = joinQualified;
@@ -33,12 +39,15 @@ function enumDefinition(e: EnumType): EnumDefinition {
   return { kind: "enum", name: tableName(e.schema, e.name), values: e.values };
 }
 
-function columnDefinition(c: Column, enums: Map<string, EnumDefinition>, keyOptions: Partial<ColumnDefinition>) {
-  const enumType = enums.get(c.type);
+/** User types by their SQL name (as column types spell them). */
+type UserTypes = ReadonlyMap<string, UserTypeDefinition>;
+
+function columnDefinition(c: Column, types: UserTypes, keyOptions: Partial<ColumnDefinition>) {
+  const named = types.get(c.type);
   const definition: ColumnDefinition = {
     kind: "column",
     type: c.serial ?? c.type,
-    ...(enumType ? { enum: enumType } : {}),
+    ...(named?.kind === "enum" ? { enum: named } : named ? { userType: named } : {}),
     ...keyOptions,
     ...(c.notNull && !keyOptions.primaryKey && !c.serial && !c.identity ? { notNull: true } : {}),
     ...(c.default !== undefined ? { defaultSql: c.default } : {}),
@@ -88,7 +97,7 @@ function indexKeys(index: Index): IndexKeyInput[] {
   });
 }
 
-function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): TableDefinition {
+function tableDefinition(table: Table, types: UserTypes): TableDefinition {
   const pk = table.primaryKey;
   const pkDefault = primaryKeyName(table.name);
   const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault && !pk.deferrable ? pk.columns[0] : undefined;
@@ -98,7 +107,7 @@ function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): Tabl
 
   const columns: Record<string, ColumnDefinition> = {};
   for (const c of table.columns) {
-    columns[c.name] = columnDefinition(c, enums, {
+    columns[c.name] = columnDefinition(c, types, {
       ...(c.name === inlinePk ? { primaryKey: true } : {}),
       ...(inlineUniques.has(c.name) ? { unique: true } : {}),
     });
@@ -191,9 +200,12 @@ function dependencyOrder(tables: readonly Table[]): Table[] {
 
 export function pullSchema(model: SchemaModel): PulledSchema {
   const enums = new Map(model.enums.map((e) => [userTypeName(e.schema, e.name), enumDefinition(e)]));
+  const types = new Map<string, UserTypeDefinition>(enums);
+  const userTypes = pullUserTypes(model, types);
   return {
     enums: [...enums.values()],
-    tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, enums)),
+    tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, types)),
+    types: userTypes,
     schemas: model.schemas,
   };
 }

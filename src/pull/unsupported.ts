@@ -2,9 +2,10 @@
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
  * views, triggers, functions, rules, standalone sequences, exclusion
- * constraints, partitions and domains, and the attributes of managed tables
- * the model does not hold (tablespaces, INHERITS, OF type, row-level
- * security and policies). One query, one round trip: it runs on every plan.
+ * constraints, partitions, domains, range types with a canonical function,
+ * and the attributes of managed tables the model does not hold (tablespaces,
+ * INHERITS, OF type, row-level security and policies). One query, one round
+ * trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
 import { MANAGED_TABLE } from "../dialect/postgres/introspect/scope.ts";
@@ -38,11 +39,20 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where ${inSchemas}
-        and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+        -- Extension members, and a range type's own constructors (part of the type).
+        and not exists (
+          select 1 from pg_depend d
+          where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype in ('e', 'i'))
     union all
     select 'exclusion constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
       from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
       where con.contype = 'x' and ${inSchemas}
+    union all
+    select 'range type ' || n.nspname || '.' || t.typname || ' (with canonical function ' || r.rngcanonical::text || ')'
+      from pg_range r join pg_type t on t.oid = r.rngtypid join pg_namespace n on n.oid = t.typnamespace
+      where r.rngcanonical <> 0 and ${inSchemas}
+        and not exists (
+          select 1 from pg_depend d where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
     union all
     select 'domain ' || n.nspname || '.' || t.typname
       from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and ${inSchemas}

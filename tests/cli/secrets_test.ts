@@ -246,7 +246,7 @@ Deno.test("the CLI registers every password it may meet before anything can prin
       path: "/p/kyrage.config.ts",
       dir: "/p",
       migrationsDir: "/p/migrations",
-      desired: { schemas: ["public"], enums: [], tables: [] },
+      desired: { schemas: ["public"], enums: [], tables: [], composites: [], ranges: [] },
       online: true,
       database: { dialect: "postgres", connectionString: `postgres://app:${fromConfig}@h:1x/db` },
     };

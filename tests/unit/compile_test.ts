@@ -105,6 +105,86 @@ const CASES: [Operation, string[]][] = [
     { kind: "set_table_comment", ...on, comment: "It's people" },
     [`COMMENT ON TABLE "public"."users" IS 'It''s people'`],
   ],
+  [
+    {
+      kind: "create_composite_type",
+      schema: "public",
+      name: "label",
+      attributes: [
+        { name: "name", type: "text", collation: '"C"' },
+        { name: "Moods", type: "mood[]" },
+        { name: "span", type: "billing.money_range" },
+      ],
+    },
+    ['CREATE TYPE "public"."label" AS ("name" text COLLATE "C", "Moods" mood[], "span" billing.money_range)'],
+  ],
+  [
+    {
+      kind: "alter_composite_type",
+      schema: "public",
+      name: "point3",
+      changes: {
+        drop: [{ name: "y", type: "double precision" }],
+        alter: [
+          { from: { name: "z", type: "double precision" }, to: { name: "z", type: "numeric" } },
+          { from: { name: "t", type: "text", collation: '"C"' }, to: { name: "t", type: "text" } },
+        ],
+        add: [{ name: "w", type: "text", collation: '"C"' }],
+      },
+    },
+    [
+      'ALTER TYPE "public"."point3" DROP ATTRIBUTE "y", ALTER ATTRIBUTE "z" TYPE numeric, ' +
+      'ALTER ATTRIBUTE "t" TYPE text COLLATE pg_catalog."default", ADD ATTRIBUTE "w" text COLLATE "C"',
+    ],
+  ],
+  [
+    {
+      kind: "recreate_composite_type",
+      schema: "public",
+      name: "p",
+      from: [{ name: "x", type: "integer" }, { name: "y", type: "integer" }],
+      to: [{ name: "y", type: "integer" }, { name: "x", type: "integer" }],
+    },
+    ['DROP TYPE "public"."p"', 'CREATE TYPE "public"."p" AS ("y" integer, "x" integer)'],
+  ],
+  [
+    { kind: "drop_composite_type", schema: "public", name: "p", attributes: [] },
+    ['DROP TYPE "public"."p"'],
+  ],
+  [
+    {
+      kind: "create_range_type",
+      schema: "billing",
+      name: "textrange",
+      definition: {
+        subtype: "text",
+        subtypeOpclass: "text_pattern_ops",
+        collation: '"C"',
+        multirange: { schema: "billing", name: "text ranges" },
+      },
+    },
+    [
+      'CREATE TYPE "billing"."textrange" AS RANGE (SUBTYPE = text, SUBTYPE_OPCLASS = text_pattern_ops, ' +
+      'COLLATION = "C", MULTIRANGE_TYPE_NAME = "billing"."text ranges")',
+    ],
+  ],
+  [
+    {
+      kind: "recreate_range_type",
+      schema: "public",
+      name: "floatrange",
+      from: { subtype: "real" },
+      to: { subtype: "double precision", subtypeDiff: "float8mi" },
+    },
+    [
+      'DROP TYPE "public"."floatrange"',
+      'CREATE TYPE "public"."floatrange" AS RANGE (SUBTYPE = double precision, SUBTYPE_DIFF = float8mi)',
+    ],
+  ],
+  [
+    { kind: "drop_range_type", schema: "public", name: "floatrange", definition: { subtype: "double precision" } },
+    ['DROP TYPE "public"."floatrange"'],
+  ],
 ];
 
 Deno.test("compileOperation: exact SQL per operation", () => {

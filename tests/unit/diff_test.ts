@@ -7,10 +7,18 @@ import assert from "node:assert/strict";
 import { validateConfig } from "../../src/config/load.ts";
 import { diffSchemas } from "../../src/diff/diff.ts";
 import type { Operation } from "../../src/diff/operations.ts";
-import { column, type Config, defineEnum, defineTable } from "../../src/mod.ts";
+import { column, type Config, defineCompositeType, defineEnum, defineRangeType, defineTable } from "../../src/mod.ts";
 import type { SchemaModel } from "../../src/model/types.ts";
 
 const model = (config: Config): SchemaModel => validateConfig(config, "/test/kyrage.config.ts").desired;
+
+/** A rename's or rebuild's side: attribute names, a range's subtype, or the value itself. */
+const label = (v: unknown): string =>
+  Array.isArray(v)
+    ? v.map(label).join(",")
+    : v && typeof v === "object"
+    ? String((v as { name?: string }).name ?? (v as { subtype?: string }).subtype)
+    : String(v);
 
 /** `kind target` per operation, e.g. `add_column public.users.age`. */
 function summary(op: Operation): string {
@@ -20,7 +28,14 @@ function summary(op: Operation): string {
   if (op.kind === "alter_column") parts.push(op.column, Object.keys(op.changes).join("+"));
   if ("name" in op) parts.push(op.name);
   if (op.kind === "add_enum_value") parts.push(`${op.value}<${op.before ?? "end"}`);
-  if ("from" in op) parts.push(`${op.from}->${op.to}`);
+  if ("from" in op) parts.push(`${label(op.from)}->${label(op.to)}`);
+  if (op.kind === "alter_composite_type") {
+    parts.push(
+      Object.entries(op.changes).map(([k, list]) =>
+        `${k}:${list.map((a: { name?: string; to?: { name: string } }) => a.name ?? a.to!.name).join(",")}`
+      ).join(" "),
+    );
+  }
   for (const key of ["primaryKey", "unique", "foreignKey", "check", "index"] as const) {
     if (key in op) parts.push((op as unknown as Record<string, { name: string }>)[key].name);
   }
@@ -39,6 +54,12 @@ interface Case {
 
 const moodTable = (values: string[]) =>
   defineTable("people", { id: column("int"), mood: column(defineEnum("mood", values)) });
+
+const inner = (attributes: Parameters<typeof defineCompositeType>[1] = { x: "float8", y: "float8" }) =>
+  defineCompositeType("c_inner", attributes);
+const span = (options: Partial<Parameters<typeof defineRangeType>[1]> = {}) =>
+  defineRangeType("b_span", { subtype: "float8", ...options });
+const shapes = (type: Parameters<typeof column>[0]) => defineTable("shapes", { id: column("int"), s: column(type) });
 
 const CASES: Case[] = [
   {
@@ -299,6 +320,100 @@ const CASES: Case[] = [
     current: { tables: [users()] },
     desired: { tables: [users(), defineTable("billing.invoices", { id: column("int") })] },
     expected: ["create_schema billing", "create_table billing invoices"],
+  },
+  {
+    name: "user types: created before the table, each after the types it uses (not by name)",
+    current: { tables: [] },
+    desired: {
+      tables: [shapes(defineCompositeType("a_outer", { inner: inner(), span: span(), m: defineEnum("mood", ["a"]) }))],
+    },
+    expected: [
+      "create_enum public mood",
+      "create_range_type public b_span",
+      "create_composite_type public c_inner",
+      "create_composite_type public a_outer",
+      "create_table public shapes",
+    ],
+  },
+  {
+    name: "user types: an array column of a composite needs the type listed in types",
+    current: { tables: [] },
+    desired: { tables: [defineTable("t", { ps: column("c_inner[]") })], types: [inner()] },
+    expected: ["create_composite_type public c_inner", "create_table public t"],
+  },
+  {
+    name: "composite types: attributes dropped, retyped and appended in place, one ALTER TYPE",
+    current: { tables: [shapes(inner({ x: "float8", y: "float8", z: "float8" }))] },
+    desired: { tables: [shapes(inner({ x: "float8", z: "numeric", w: "text", v: "int" }))] },
+    expected: ["alter_composite_type public c_inner drop:y alter:z add:w,v"],
+  },
+  {
+    name: "composite types: an attribute's collation is part of it",
+    current: { tables: [shapes(inner({ t: "text" }))] },
+    desired: { tables: [shapes(inner({ t: { type: "text", collation: "C" } }))] },
+    expected: ["alter_composite_type public c_inner alter:t"],
+  },
+  {
+    name: "composite types: attributes reordered (or added before others) rebuild the type",
+    current: { tables: [shapes(inner({ x: "float8", y: "float8" }))] },
+    desired: { tables: [shapes(inner({ y: "float8", x: "float8" }))] },
+    expected: ["recreate_composite_type public c_inner x,y->y,x"],
+  },
+  {
+    name: "composite types: the same attributes in another spelling are no change",
+    current: { tables: [shapes(inner({ x: "float8", n: "int", s: "varchar(10)" }))] },
+    desired: { tables: [shapes(inner({ x: "double precision", n: "integer", s: "character varying(10)" }))] },
+    expected: [],
+  },
+  {
+    name: "user types: dropped after the columns that used them, users before the types they use",
+    current: {
+      tables: [shapes(defineCompositeType("z_outer", { inner: inner(), span: span(), m: defineEnum("mood", ["a"]) }))],
+    },
+    desired: { tables: [defineTable("shapes", { id: column("int") })] },
+    expected: [
+      "drop_column public shapes s",
+      "drop_composite_type public z_outer",
+      "drop_range_type public b_span",
+      "drop_composite_type public c_inner",
+      "drop_enum public mood",
+    ],
+  },
+  {
+    name: "range types: a changed definition rebuilds the type",
+    current: { tables: [shapes(span())] },
+    desired: { tables: [shapes(span({ subtype: "numeric" }))] },
+    expected: ["recreate_range_type public b_span double precision->numeric"],
+  },
+  {
+    name: "range types: options equal to PostgreSQL's defaults, or spelled another way, are no change",
+    current: { tables: [shapes(span({ subtypeDiff: "float8mi" }))] },
+    desired: {
+      tables: [
+        shapes(
+          span({
+            subtype: "double precision",
+            multirangeTypeName: "b_span_multirange",
+            subtypeDiff: "pg_catalog.FLOAT8MI",
+          }),
+        ),
+      ],
+    },
+    expected: [],
+  },
+  {
+    name: "range types: a multirange name derived from the range's",
+    current: { tables: [] },
+    desired: { tables: [defineTable("t", { r: column(defineRangeType("floatrange", { subtype: "float8" })) })] },
+    expected: ["create_range_type public floatrange", "create_table public t"],
+  },
+  {
+    name: "range types: a type in another schema, used by a column",
+    current: { tables: [] },
+    desired: {
+      tables: [defineTable("t", { r: column(defineRangeType("billing.money_range", { subtype: "numeric" })) })],
+    },
+    expected: ["create_schema billing", "create_range_type billing money_range", "create_table public t"],
   },
 ];
 

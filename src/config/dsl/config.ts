@@ -1,6 +1,6 @@
 /** The config file's default export: `defineConfig({ ... })`. */
 import type { TableDefinition } from "./table.ts";
-import type { EnumDefinition } from "./types.ts";
+import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
 
 export type DatabaseConfig =
   | {
@@ -36,6 +36,11 @@ export interface Config {
    * config's tables and enums use.
    */
   schemas?: string[];
+  /**
+   * Composite and range types (enums too, if you like); types used by
+   * columns or by other types are included automatically.
+   */
+  types?: UserTypeDefinition[];
 }
 
 /** Identity function that gives a config file its types. */

@@ -4,9 +4,9 @@
  * `price > 0` or `now() + interval '1 day'`; the catalog returns
  * `price > 0::numeric` and `now() + '1 day'::interval`. Only the database
  * knows, so the tables that have such expressions are created as temporary
- * tables (with the schemas and enum types the config declares) inside a
- * transaction that is always rolled back, read back with the same
- * introspector as real tables, and their forms copied over. Plain defaults
+ * tables (with the schemas, enums, composite and range types the config
+ * declares) inside a transaction that is always rolled back, read back with
+ * the same introspector as real tables, and their forms copied over. Plain defaults
  * are checked against their column's type the same way, in one wide
  * temporary table. Nothing is left behind, even on a production database.
  */
@@ -15,6 +15,7 @@ import { KyrageError, messageOf } from "../../errors.ts";
 import type { Column, EnumType, SchemaModel, Table } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
 import { introspect } from "./introspect.ts";
+import { createUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
 
@@ -111,7 +112,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
   const defaults = desired.tables.flatMap((t) =>
     t.columns.filter(checkedDefault).map((column) => ({ at: `${t.schema}.${t.name}.${column.name}`, column }))
   );
-  if (work.length === 0 && defaults.length === 0) return desired;
+  if (work.length === 0 && defaults.length === 0 && !hasUserTypes(desired)) return desired;
 
   return await db.connection().execute(async (conn) => {
     const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
@@ -124,6 +125,8 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
         ...enumSetup(desired.enums),
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
+      const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};
+      if (work.length === 0 && defaults.length === 0) return { ...desired, ...types };
       // One round trip for every scratch table, however many there are.
       const scratch = work.map((table) => ({ table, statements: scratchStatements(table) }));
       const batch = [...defaultTables(defaults), ...scratch.flatMap((s) => s.statements)];
@@ -141,6 +144,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       const done = new Set(work);
       return {
         ...desired,
+        ...types,
         tables: desired.tables.map((t) => done.has(t) ? merge(t, byName.get(t.name)!) : t),
       };
     } finally {
