@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-export { column, defineConfig, defineEnum, defineTable } from "./config/dsl.ts";
+export { column, defineConfig, defineEnum, definePartition, defineTable } from "./config/dsl.ts";
 export type {
   CheckDefinition,
   ColumnDefinition,
@@ -24,6 +24,11 @@ export type {
   EnumDefinition,
   IndexKeyInput,
   IndexOptions,
+  PartitionBoundInput,
+  PartitionByInput,
+  PartitionKeyInput,
+  PartitionOptions,
+  PartitionValue,
   ReferenceOptions,
   ReferentialAction,
   TableBuilder,

@@ -6,6 +6,7 @@
  * which also makes cycles between new tables work. Within a phase, order is
  * by qualified name, so the same input always gives byte-identical output.
  */
+import { qualifiedName } from "../model/types.ts";
 import type { Operation, OperationKind } from "./operations.ts";
 
 const PHASES: Record<OperationKind, number> = {
@@ -24,21 +25,50 @@ const PHASES: Record<OperationKind, number> = {
   create_enum: 9,
   add_enum_value: 10,
   recreate_enum: 10,
-  create_table: 11,
-  add_column: 12,
-  alter_column: 13,
-  add_primary_key: 14,
-  add_unique: 15,
-  add_check: 15,
-  create_index: 16,
+  // A partition whose bound changes is out of its parent only while new
+  // partitions are created (one may take part of its old range), and back
+  // before the parent's new columns and keys, which then reach it too.
+  detach_partition: 11,
+  create_table: 12,
+  attach_partition: 13,
+  add_column: 14,
+  alter_column: 15,
+  add_primary_key: 16,
+  add_unique: 17,
+  add_check: 17,
+  create_index: 18,
   // After the indexes (replica identity may use one), before foreign keys (a
   // permanent table's may only point at a table that is logged by then).
-  alter_table: 17,
-  add_foreign_key: 18,
-  validate_constraint: 19,
-  set_table_comment: 20,
-  drop_enum: 21,
+  alter_table: 19,
+  add_foreign_key: 20,
+  validate_constraint: 21,
+  set_table_comment: 22,
+  drop_enum: 23,
 };
+
+/**
+ * Within their phase, partitions are created after the parents created with
+ * them and dropped before the parents dropped with them (dropping a parent
+ * drops its partitions).
+ */
+function partitionDepths(ops: readonly Operation[]): Map<Operation, number> {
+  const depths = new Map<Operation, number>();
+  for (const kind of ["create_table", "drop_table"] as const) {
+    const parents = new Map<string, string | undefined>();
+    for (const op of ops) {
+      if (op.kind !== kind) continue;
+      const parent = op.partitionOf && qualifiedName(op.partitionOf.schema, op.partitionOf.table);
+      parents.set(qualifiedName(op.schema, op.table), parent);
+    }
+    const depth = (name: string): number => {
+      const parent = parents.get(name);
+      return parent !== undefined && parents.has(parent) ? 1 + depth(parent) : 0;
+    };
+    const sign = kind === "create_table" ? 1 : -1;
+    for (const op of ops) if (op.kind === kind) depths.set(op, sign * depth(qualifiedName(op.schema, op.table)));
+  }
+  return depths;
+}
 
 function sortKey(op: Operation): string {
   const parts: string[] = [op.schema];
@@ -54,10 +84,11 @@ function sortKey(op: Operation): string {
 
 export function orderOperations(ops: readonly Operation[]): Operation[] {
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
+  const depths = partitionDepths(ops);
   return ops
-    .map((op, index) => ({ op, index, phase: PHASES[op.kind], key: sortKey(op) }))
+    .map((op, index) => ({ op, index, phase: PHASES[op.kind], depth: depths.get(op) ?? 0, key: sortKey(op) }))
     .sort((a, b) =>
-      a.phase - b.phase ||
+      a.phase - b.phase || a.depth - b.depth ||
       (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"
         ? a.index - b.index
         : a.key < b.key

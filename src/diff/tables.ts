@@ -16,6 +16,7 @@ import {
   uniqueSignature,
 } from "./named.ts";
 import type { Operation, TableChanges } from "./operations.ts";
+import { diffPartitionOf, followParentRenames } from "./partitions.ts";
 
 /**
  * `rebuiltTypes`: enum types this change rebuilds; checks and index
@@ -28,7 +29,7 @@ export function diffTables(
   rebuiltTypes: ReadonlySet<string> = new Set(),
 ): Operation[] {
   const ops: Operation[] = [];
-  const current = new Map(actual.map((t) => [qualifiedName(t.schema, t.name), t]));
+  const current = new Map(followParentRenames(actual, desired).map((t) => [qualifiedName(t.schema, t.name), t]));
   for (const table of desired) {
     const key = qualifiedName(table.schema, table.name);
     let existing = current.get(key);
@@ -54,6 +55,7 @@ export function diffTables(
       schema: table.schema,
       table: table.name,
       columns: table.columns.map((c) => c.name),
+      ...(table.partitionOf ? { partitionOf: table.partitionOf } : {}),
     });
   }
   return rebuildDependentForeignKeys(ops, actual);
@@ -75,11 +77,14 @@ export function createTable(table: Table): Operation[] {
     {
       kind: "create_table",
       ...on,
-      columns: table.columns.map(({ renamedFrom: _r, using: _u, ...column }) => column),
+      // A partition's columns are its parent's.
+      columns: table.partitionOf ? [] : table.columns.map(({ renamedFrom: _r, using: _u, ...column }) => column),
       ...(table.primaryKey ? { primaryKey: table.primaryKey } : {}),
       ...(table.comment !== undefined ? { comment: table.comment } : {}),
       ...(table.with ? { with: table.with } : {}),
       ...(table.unlogged ? { unlogged: true } : {}),
+      ...(table.partitionBy ? { partitionBy: table.partitionBy } : {}),
+      ...(table.partitionOf ? { partitionOf: table.partitionOf } : {}),
     },
     ...table.uniques.map((unique): Operation => ({ kind: "add_unique", ...on, unique })),
     ...table.checks.map((check): Operation => ({ kind: "add_check", ...on, check })),
@@ -108,7 +113,10 @@ function indexUses(index: Index, columns: ReadonlySet<string>): boolean {
 
 function diffTable(actual: Table, desired: Table, rebuiltTypes: ReadonlySet<string>): Operation[] {
   const on = { schema: desired.schema, table: desired.name };
-  const { ops, renamed, rebuilt } = diffColumns(actual, desired);
+  // A partition's columns are its parent's, changed through the parent.
+  const { ops, renamed, rebuilt } = desired.partitionOf
+    ? { ops: [], renamed: new Map<string, string>(), rebuilt: new Set<string>() }
+    : diffColumns(actual, desired);
   const retyped = new Set(
     actual.columns.filter((c) => rebuiltTypes.has(c.type.replace(/\[\]$/, ""))).map((c) =>
       renamed.get(c.name) ?? c.name
@@ -195,6 +203,7 @@ function diffTable(actual: Table, desired: Table, rebuiltTypes: ReadonlySet<stri
       ...(desired.comment ? { comment: desired.comment } : {}),
     });
   }
+  ops.push(...diffPartitionOf(actual, desired));
   return ops;
 }
 

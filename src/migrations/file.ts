@@ -88,6 +88,16 @@ const index = z.strictObject({
   with: parameters.optional(),
   concurrently: z.boolean().optional(),
 });
+const partitionBy = z.strictObject({
+  strategy: z.enum(["range", "list", "hash"]),
+  keys: z.array(z.strictObject({
+    column: z.string().min(1),
+    expression: z.boolean().optional(),
+    opclass: name.optional(),
+    collation: name.optional(),
+  })).min(1),
+});
+const partitionOf = z.strictObject({ schema: name, table: name, bound: z.string().min(1) });
 const change = <T extends z.ZodType>(t: T) => z.strictObject({ from: t.optional(), to: t.optional() });
 const onTable = { schema: name, table: name };
 
@@ -124,8 +134,10 @@ const operation = z.discriminatedUnion("kind", [
     comment: z.string().optional(),
     with: parameters.optional(),
     unlogged: z.boolean().optional(),
+    partitionBy: partitionBy.optional(),
+    partitionOf: partitionOf.optional(),
   }),
-  z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names }),
+  z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names, partitionOf: partitionOf.optional() }),
   z.strictObject({ kind: z.literal("rename_table"), schema: name, from: name, to: name }),
   z.strictObject({ kind: z.literal("add_column"), ...onTable, column }),
   z.strictObject({ kind: z.literal("drop_column"), ...onTable, column }),
@@ -172,6 +184,8 @@ const operation = z.discriminatedUnion("kind", [
     }),
   }),
   z.strictObject({ kind: z.literal("validate_constraint"), ...onTable, name }),
+  z.strictObject({ kind: z.literal("attach_partition"), ...onTable, partitionOf }),
+  z.strictObject({ kind: z.literal("detach_partition"), ...onTable, partitionOf }),
 ]);
 
 const migrationFile = z.strictObject({

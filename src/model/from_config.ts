@@ -32,6 +32,7 @@ import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
 import { desiredColumn, storageParametersOf } from "./desired_column.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
+import { boundText, checkPartitions, desiredPartitionBy, inheritParentColumns } from "./partitions.ts";
 
 export const DEFAULT_SCHEMA = "public";
 
@@ -84,7 +85,8 @@ function checkIdentifier(path: string, name: string): void {
 
 export function desiredModel(config: ValidConfig): SchemaModel {
   const enums = collectEnums(config);
-  const tables = config.tables.map((table, i) => desiredTable(table, `tables[${i}]`));
+  const sources = inheritParentColumns(config.tables, (n, path) => qualifiedName(...splitQualified(n, path)));
+  const tables = sources.map((table, i) => desiredTable(table, `tables[${i}]`));
   checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   config.tables.forEach((table, i) => {
@@ -112,6 +114,7 @@ export function desiredModel(config: ValidConfig): SchemaModel {
     });
   });
   checkRelationNames(tables, enums);
+  checkPartitions(tables);
   const schemas = new Set<string>([DEFAULT_SCHEMA]);
   for (const t of tables) schemas.add(t.schema);
   for (const e of enums) schemas.add(e.schema);
@@ -248,7 +251,11 @@ function desiredTable(table: ValidTable, path: string): Table {
     const column = table.columns[c];
     checkIdentifier(`${path}.columns.${c}`, c);
     const enumType = column.enum ? userTypeName(...splitQualified(column.enum.name)) : column.type;
-    return desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
+    const desired = desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
+    // A partition's columns are its parent's: only what its own keys and expressions need.
+    return table.partitionOf
+      ? { name: c, type: desired.type, notNull: false, ...(desired.collation ? { collation: desired.collation } : {}) }
+      : desired;
   });
   const constraintNames = [
     ...(primaryKey ? [primaryKey.name] : []),
@@ -273,7 +280,14 @@ function desiredTable(table: ValidTable, path: string): Table {
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity && table.replicaIdentity !== "default" ? { replicaIdentity: table.replicaIdentity } : {}),
     ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
+    ...(table.partitionBy ? { partitionBy: desiredPartitionBy(table.partitionBy, table, `${path}.partitionBy`) } : {}),
+    ...(table.partitionOf ? { partitionOf: partitionOf(table.partitionOf, path) } : {}),
   };
+}
+
+function partitionOf(input: NonNullable<ValidTable["partitionOf"]>, path: string): Table["partitionOf"] {
+  const [schema, table] = splitQualified(input.table, `${path}.partitionOf.table`);
+  return { schema, table, bound: boundText(input.bound, `${path}.partitionOf.bound`) };
 }
 
 /** The columns a constraint names directly (not those inside expressions). */

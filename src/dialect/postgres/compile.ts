@@ -9,6 +9,7 @@ import type { Compile } from "./compile/common.ts";
 import { constraintCompilers } from "./compile/constraints.ts";
 import { enumCompilers } from "./compile/enums.ts";
 import { indexCompilers } from "./compile/indexes.ts";
+import { partitionCompilers } from "./compile/partitions.ts";
 import { tableCompilers } from "./compile/tables.ts";
 
 export { needsUsing } from "./compile/columns.ts";
@@ -18,6 +19,7 @@ const COMPILERS: { [K in OperationKind]: Compile<K> } = {
   ...enumCompilers,
   ...constraintCompilers,
   ...indexCompilers,
+  ...partitionCompilers,
 };
 
 /** The statements for one operation, in execution order. */
