@@ -11,7 +11,7 @@ const RESERVED = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums column defineTable " +
-    "defineEnum t").split(" "),
+    "defineEnum definePartition t").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -88,13 +88,27 @@ function tableSource(
   variable: string,
   table: TableDefinition,
   enumVariable: (name: string) => string | undefined,
+  tableVariable: (name: string) => string | undefined,
 ): string {
   const field = (name: string, doc: Doc) => `    ${key(name)}: ${layout(doc, 4, 6 + key(name).length, 1)},`;
-  const lines = [`export const ${variable} = defineTable(`, `  ${quote(table.name)},`, "  {"];
-  for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
-  lines.push("  },");
-  const { kind: _k, name: _n, columns: _c, constraints: _t, ...options } = table;
+  const { kind: _k, name: _n, columns: _c, constraints: _t, partitionOf, ...options } = table;
   const hasOptions = Object.keys(options).length > 0;
+  const lines = [
+    `export const ${variable} = ${partitionOf ? "definePartition" : "defineTable"}(`,
+    `  ${quote(table.name)},`,
+  ];
+  if (partitionOf) {
+    const parent = text(tableVariable(partitionOf.table) ?? quote(partitionOf.table));
+    const bound = value(partitionOf.bound);
+    if (table.constraints.length === 0 && !hasOptions) {
+      return declaration(variable, call("definePartition", str(table.name), parent, bound));
+    }
+    lines.push(`  ${layout(parent, 2, 2, 1)},`, `  ${layout(bound, 2, 2, 1)},`);
+  } else {
+    lines.push("  {");
+    for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
+    lines.push("  },");
+  }
   if (table.constraints.length > 0) {
     lines.push("  (t) => [");
     for (const c of table.constraints) lines.push(`    ${layout(constraintDoc(c), 4, 4, 1)},`);
@@ -112,7 +126,12 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const used = new Set<string>();
   const enumVariables = variableNames(schema.enums.map((e) => e.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
-  const imports = ["column", "defineTable", ...(schema.enums.length > 0 ? ["defineEnum"] : [])].sort();
+  const imports = [
+    "column",
+    "defineTable",
+    ...(schema.enums.length > 0 ? ["defineEnum"] : []),
+    ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
+  ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
     ...unsupported.map((u) => `// NOT PULLED (kyrage does not manage it): ${u}`),
@@ -123,7 +142,9 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...schema.enums.map((e) =>
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
-    ...schema.tables.map((t) => tableSource(tableVariables.get(t.name)!, t, (name) => enumVariables.get(name))),
+    ...schema.tables.map((t) =>
+      tableSource(tableVariables.get(t.name)!, t, (name) => enumVariables.get(name), (name) => tableVariables.get(name))
+    ),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
   ];
