@@ -210,9 +210,9 @@ databaseTest("a partitioned schema pulls, applies to an empty database and re-pl
   for (const statement of statements(PARTITIONED_SQL)) await sql.raw(statement).execute(source.db);
   const pulled = await pullDatabase(source, ["public"]);
   assert.deepEqual(pulled.unsupported, [], "nothing left out");
-  assert.match(
-    pulled.source,
-    /definePartition\("orders_2024_a", orders_2024, \{\n  modulus: 2,\n  remainder: 0,\n\}\)/,
+  assert.ok(
+    pulled.source.includes('definePartition("orders_2024_a", orders_2024, {\n  modulus: 2,\n  remainder: 0,\n})'),
+    "a hash bound is written as { modulus, remainder }",
   );
   await Deno.writeTextFile(`${dir}/schema.ts`, pulled.source);
   await Deno.writeTextFile(
