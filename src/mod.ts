@@ -13,7 +13,15 @@
  * ```
  * @module
  */
-export { column, defineCompositeType, defineConfig, defineEnum, defineRangeType, defineTable } from "./config/dsl.ts";
+export {
+  column,
+  defineCompositeType,
+  defineConfig,
+  defineEnum,
+  definePartition,
+  defineRangeType,
+  defineTable,
+} from "./config/dsl.ts";
 export type {
   CheckDefinition,
   ColumnDefinition,
@@ -26,6 +34,11 @@ export type {
   EnumDefinition,
   IndexKeyInput,
   IndexOptions,
+  PartitionBoundInput,
+  PartitionByInput,
+  PartitionKeyInput,
+  PartitionOptions,
+  PartitionValue,
   RangeTypeDefinition,
   RangeTypeOptions,
   ReferenceOptions,

@@ -8,6 +8,7 @@ import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
+import { partitioningConflicts } from "./diff/partitions.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_QUALIFIED } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/types.ts";
@@ -45,7 +46,15 @@ export async function planChanges(
 ): Promise<Operation[]> {
   await checkTypes(database, desired);
   const normal = await normalizeDesired(database.db, desired);
-  return diffSchemas(await introspectFor(database, desired), normal, options);
+  const actual = await introspectFor(database, desired);
+  const conflicts = partitioningConflicts(actual, normal);
+  if (conflicts.length > 0) {
+    // Rebuilding the table instead would lose its rows: say what to do.
+    throw new KyrageError(
+      `Cannot plan the change on ${database.label}: ${conflicts.join("; ")}. Nothing was planned or written.`,
+    );
+  }
+  return diffSchemas(actual, normal, options);
 }
 
 /**

@@ -64,6 +64,29 @@ const indexKey = z.union([
   }),
 ]);
 
+const partitionBy = z.strictObject({
+  strategy: z.enum(["range", "list", "hash"]),
+  keys: z.array(z.union([
+    name,
+    z.strictObject({
+      column: name.optional(),
+      expression: z.string().min(1).optional(),
+      collation: name.optional(),
+      opclass: name.optional(),
+    }).refine((k) => (k.column === undefined) !== (k.expression === undefined), {
+      message: "a partition key needs exactly one of column or expression",
+    }),
+  ])).min(1),
+});
+
+const partitionValue = z.union([z.string(), z.number().finite(), z.boolean(), z.null()]);
+const partitionBound = z.union([
+  z.string().min(1),
+  z.strictObject({ from: z.array(partitionValue).min(1), to: z.array(partitionValue).min(1) }),
+  z.strictObject({ in: z.array(partitionValue).min(1) }),
+  z.strictObject({ modulus: z.number().int().positive(), remainder: z.number().int().nonnegative() }),
+]);
+
 const constraintDefinition = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("primaryKey"),
@@ -121,6 +144,8 @@ const tableDefinition = z.object({
   with: storageParameters.optional(),
   unlogged: z.boolean().optional(),
   replicaIdentity: z.union([z.enum(["default", "full", "nothing"]), z.strictObject({ index: name })]).optional(),
+  partitionBy: partitionBy.optional(),
+  partitionOf: z.strictObject({ table: name, bound: partitionBound }).optional(),
 });
 
 const databaseConfig = z.discriminatedUnion("dialect", [
@@ -146,6 +171,8 @@ export type ValidTable = z.infer<typeof tableDefinition>;
 export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
+export type ValidPartitionBy = z.infer<typeof partitionBy>;
+export type ValidPartitionBound = z.infer<typeof partitionBound>;
 
 /** `["tables", 2, "columns", "email", "type"]` → `tables[2].columns.email.type`. */
 export function formatPath(path: readonly PropertyKey[]): string {

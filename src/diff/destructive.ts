@@ -46,7 +46,10 @@ function describe(op: Operation): string | undefined {
   const at = (table: string) => `${op.schema}.${table}`;
   switch (op.kind) {
     case "drop_table":
-      return `table ${at(op.table)} and all its rows (columns ${op.columns.join(", ")})`;
+      return op.partitionOf
+        ? `partition ${at(op.table)} (${op.partitionOf.bound}) of ${op.partitionOf.schema}.${op.partitionOf.table} ` +
+          "and all its rows"
+        : `table ${at(op.table)} and all its rows (columns ${op.columns.join(", ")})`;
     case "drop_column":
       // A generated column's values are derived from others: nothing is lost.
       return op.column.generated !== undefined

@@ -10,6 +10,8 @@ import type {
   ForeignKey,
   Identity,
   Index,
+  PartitionBy,
+  PartitionOf,
   PrimaryKey,
   RangeDefinition,
   ReplicaIdentity,
@@ -99,12 +101,17 @@ export type Operation =
     readonly comment?: string;
     readonly with?: StorageParameters;
     readonly unlogged?: boolean;
+    readonly partitionBy?: PartitionBy;
+    /** A partition: created `PARTITION OF` its parent, with no columns of its own. */
+    readonly partitionOf?: PartitionOf;
   }
   | {
     readonly kind: "drop_table";
     readonly schema: string;
     readonly table: string;
     readonly columns: readonly string[];
+    /** A partition: dropped before its parent. */
+    readonly partitionOf?: PartitionOf;
   }
   | { readonly kind: "rename_table"; readonly schema: string; readonly from: string; readonly to: string }
   | (OnTable & { readonly kind: "add_column"; readonly column: Column })
@@ -132,6 +139,14 @@ export type Operation =
   | (OnTable & { readonly kind: "rename_index"; readonly from: string; readonly to: string })
   | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string })
   | (OnTable & { readonly kind: "alter_table"; readonly changes: TableChanges })
+  /** A table becomes a partition; with `detachFrom`, it leaves that parent (or bound) first. Rows are kept. */
+  | (OnTable & {
+    readonly kind: "attach_partition";
+    readonly partitionOf: PartitionOf;
+    readonly detachFrom?: PartitionOf;
+  })
+  /** A partition becomes a table of its own, keeping its rows. */
+  | (OnTable & { readonly kind: "detach_partition"; readonly partitionOf: PartitionOf })
   /** A foreign key or check added NOT VALID is checked against the existing rows. */
   | (OnTable & { readonly kind: "validate_constraint"; readonly name: string })
   /** SET NOT NULL proved by the validated check `check` (no scan), which is then dropped. */

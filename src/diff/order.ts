@@ -6,6 +6,7 @@
  * which also makes cycles between new tables work. Within a phase, order is
  * by qualified name, so the same input always gives byte-identical output.
  */
+import { qualifiedName } from "../model/types.ts";
 import type { Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
 
@@ -27,32 +28,61 @@ const PHASES: Record<OperationKind, number> = {
   recreate_enum: 10,
   // User types after the enums they may use, before the tables using them;
   // among themselves in dependency order (typesInDependencyOrder).
-  create_range_type: 10.5,
-  recreate_range_type: 10.5,
-  create_composite_type: 10.5,
-  alter_composite_type: 10.5,
-  recreate_composite_type: 10.5,
-  create_table: 11,
-  add_column: 12,
-  alter_column: 13,
-  add_primary_key: 14,
-  add_unique: 15,
-  add_check: 15,
-  create_index: 16,
+  create_range_type: 11,
+  recreate_range_type: 11,
+  create_composite_type: 11,
+  alter_composite_type: 11,
+  recreate_composite_type: 11,
+  // A partition whose bound changes is out of its parent only while new
+  // partitions are created (one may take part of its old range), and back
+  // before the parent's new columns and keys, which then reach it too.
+  detach_partition: 12,
+  create_table: 13,
+  attach_partition: 14,
+  add_column: 15,
+  alter_column: 16,
+  add_primary_key: 17,
+  add_unique: 18,
+  add_check: 18,
+  create_index: 19,
   // After the indexes (replica identity may use one), before foreign keys (a
   // permanent table's may only point at a table that is logged by then).
-  alter_table: 17,
-  add_foreign_key: 18,
-  validate_constraint: 19,
-  set_not_null: 20,
-  set_table_comment: 21,
+  alter_table: 20,
+  add_foreign_key: 21,
+  validate_constraint: 22,
+  set_not_null: 23,
+  set_table_comment: 24,
   // After the columns that used them, before the enums they may use.
-  drop_composite_type: 21.5,
-  drop_range_type: 21.5,
-  drop_enum: 22,
+  drop_composite_type: 25,
+  drop_range_type: 25,
+  drop_enum: 26,
   // Never planned: hand-written steps keep their place in a file.
-  sql: 23,
+  sql: 27,
 };
+
+/**
+ * Within their phase, partitions are created after the parents created with
+ * them and dropped before the parents dropped with them (dropping a parent
+ * drops its partitions).
+ */
+function partitionDepths(ops: readonly Operation[]): Map<Operation, number> {
+  const depths = new Map<Operation, number>();
+  for (const kind of ["create_table", "drop_table"] as const) {
+    const parents = new Map<string, string | undefined>();
+    for (const op of ops) {
+      if (op.kind !== kind) continue;
+      const parent = op.partitionOf && qualifiedName(op.partitionOf.schema, op.partitionOf.table);
+      parents.set(qualifiedName(op.schema, op.table), parent);
+    }
+    const depth = (name: string): number => {
+      const parent = parents.get(name);
+      return parent !== undefined && parents.has(parent) ? 1 + depth(parent) : 0;
+    };
+    const sign = kind === "create_table" ? 1 : -1;
+    for (const op of ops) if (op.kind === kind) depths.set(op, sign * depth(qualifiedName(op.schema, op.table)));
+  }
+  return depths;
+}
 
 function sortKey(op: Operation): string {
   const parts: string[] = ["schema" in op ? op.schema : ""];
@@ -68,10 +98,11 @@ function sortKey(op: Operation): string {
 
 export function orderOperations(ops: readonly Operation[]): Operation[] {
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
+  const depths = partitionDepths(ops);
   const sorted = ops
-    .map((op, index) => ({ op, index, phase: PHASES[op.kind], key: sortKey(op) }))
+    .map((op, index) => ({ op, index, phase: PHASES[op.kind], depth: depths.get(op) ?? 0, key: sortKey(op) }))
     .sort((a, b) =>
-      a.phase - b.phase ||
+      a.phase - b.phase || a.depth - b.depth ||
       (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"
         ? a.index - b.index
         : a.key < b.key

@@ -97,6 +97,16 @@ const rangeDefinition = z.strictObject({
   subtypeDiff: name.optional(),
   multirange: z.strictObject({ schema: name, name }).optional(),
 });
+const partitionBy = z.strictObject({
+  strategy: z.enum(["range", "list", "hash"]),
+  keys: z.array(z.strictObject({
+    column: z.string().min(1),
+    expression: z.boolean().optional(),
+    opclass: name.optional(),
+    collation: name.optional(),
+  })).min(1),
+});
+const partitionOf = z.strictObject({ schema: name, table: name, bound: z.string().min(1) });
 const change = <T extends z.ZodType>(t: T) => z.strictObject({ from: t.optional(), to: t.optional() });
 const onTable = { schema: name, table: name };
 
@@ -133,8 +143,10 @@ const operation = z.discriminatedUnion("kind", [
     comment: z.string().optional(),
     with: parameters.optional(),
     unlogged: z.boolean().optional(),
+    partitionBy: partitionBy.optional(),
+    partitionOf: partitionOf.optional(),
   }),
-  z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names }),
+  z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names, partitionOf: partitionOf.optional() }),
   z.strictObject({ kind: z.literal("rename_table"), schema: name, from: name, to: name }),
   z.strictObject({ kind: z.literal("add_column"), ...onTable, column }),
   z.strictObject({ kind: z.literal("drop_column"), ...onTable, column }),
@@ -206,6 +218,8 @@ const operation = z.discriminatedUnion("kind", [
     from: rangeDefinition,
     to: rangeDefinition,
   }),
+  z.strictObject({ kind: z.literal("attach_partition"), ...onTable, partitionOf }),
+  z.strictObject({ kind: z.literal("detach_partition"), ...onTable, partitionOf }),
 ]);
 
 const migrationFile = z.strictObject({

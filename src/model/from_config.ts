@@ -25,6 +25,7 @@ import { desiredUserTypes } from "./user_types.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
 import { managedSchemas } from "./schemas.ts";
 import { checkIdentifier, splitQualified, userTypeName } from "./qualified.ts";
+import { boundText, checkPartitions, desiredPartitionBy, inheritParentColumns } from "./partitions.ts";
 
 export { ConfigIssue };
 export { DEFAULT_SCHEMA, joinQualified, splitQualified, userTypeName } from "./qualified.ts";
@@ -32,7 +33,8 @@ export { DEFAULT_SCHEMA, joinQualified, splitQualified, userTypeName } from "./q
 export function desiredModel(config: ValidConfig): SchemaModel {
   const types = desiredUserTypes(config);
   const enums = collectEnums(config, types.enums);
-  const tables = config.tables.map((table, i) => desiredTable(table, `tables[${i}]`));
+  const sources = inheritParentColumns(config.tables, (n, path) => qualifiedName(...splitQualified(n, path)));
+  const tables = sources.map((table, i) => desiredTable(table, `tables[${i}]`));
   checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   config.tables.forEach((table, i) => {
@@ -60,6 +62,7 @@ export function desiredModel(config: ValidConfig): SchemaModel {
     });
   });
   checkRelationNames(tables, enums, types.names);
+  checkPartitions(tables);
   const schemas = managedSchemas(config.schemas, tables, [...enums, ...types.composites, ...types.ranges]);
   return sortModel({ schemas, enums, tables, composites: types.composites, ranges: types.ranges });
 }
@@ -197,7 +200,11 @@ function desiredTable(table: ValidTable, path: string): Table {
     checkIdentifier(`${path}.columns.${c}`, c);
     const named = column.enum ?? column.userType;
     const enumType = named ? userTypeName(...splitQualified(named.name)) : column.type;
-    return desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
+    const desired = desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
+    // A partition's columns are its parent's: only what its own keys and expressions need.
+    return table.partitionOf
+      ? { name: c, type: desired.type, notNull: false, ...(desired.collation ? { collation: desired.collation } : {}) }
+      : desired;
   });
   const constraintNames = [
     ...(primaryKey ? [primaryKey.name] : []),
@@ -222,7 +229,14 @@ function desiredTable(table: ValidTable, path: string): Table {
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity && table.replicaIdentity !== "default" ? { replicaIdentity: table.replicaIdentity } : {}),
     ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
+    ...(table.partitionBy ? { partitionBy: desiredPartitionBy(table.partitionBy, table, `${path}.partitionBy`) } : {}),
+    ...(table.partitionOf ? { partitionOf: partitionOf(table.partitionOf, path) } : {}),
   };
+}
+
+function partitionOf(input: NonNullable<ValidTable["partitionOf"]>, path: string): Table["partitionOf"] {
+  const [schema, table] = splitQualified(input.table, `${path}.partitionOf.table`);
+  return { schema, table, bound: boundText(input.bound, `${path}.partitionOf.bound`) };
 }
 
 /** The columns a constraint names directly (not those inside expressions). */

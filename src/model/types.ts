@@ -59,6 +59,10 @@ export interface RangeDefinition {
 export interface Table {
   readonly schema: string;
   readonly name: string;
+  /**
+   * A partition's columns are its parent's: on the desired side their names,
+   * types and collations only; they are never diffed on a partition.
+   */
   readonly columns: readonly Column[];
   readonly primaryKey?: PrimaryKey;
   readonly uniques: readonly UniqueConstraint[];
@@ -74,6 +78,36 @@ export interface Table {
   readonly replicaIdentity?: ReplicaIdentity;
   /** Desired side only: the table's previous name, for a rename. */
   readonly renamedFrom?: string;
+  /** A partitioned table: `PARTITION BY ...`. */
+  readonly partitionBy?: PartitionBy;
+  /** A partition: `PARTITION OF parent FOR VALUES ...`. */
+  readonly partitionOf?: PartitionOf;
+}
+
+export type PartitionStrategy = "range" | "list" | "hash";
+
+export interface PartitionBy {
+  readonly strategy: PartitionStrategy;
+  readonly keys: readonly PartitionKey[];
+}
+
+/** One partition key: a column or an expression, as an index key without sort options. */
+export interface PartitionKey {
+  /** Column name, or a SQL expression when `expression` is true. */
+  readonly column: string;
+  readonly expression?: boolean;
+  /** Only when not the type's default operator class. */
+  readonly opclass?: string;
+  /** `COLLATE`, only when it differs from the column's (for an expression: from the default collation). */
+  readonly collation?: string;
+}
+
+export interface PartitionOf {
+  /** The parent's schema and name. */
+  readonly schema: string;
+  readonly table: string;
+  /** `FOR VALUES ...` or `DEFAULT`, as `pg_get_expr(relpartbound)` prints it. */
+  readonly bound: string;
 }
 
 /** Storage parameters by name, values as PostgreSQL stores their text (`70`, `off`). */

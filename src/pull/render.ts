@@ -19,7 +19,7 @@ const RESERVED = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
-    "defineTable defineEnum t types defineCompositeType defineRangeType").split(" "),
+    "defineTable defineEnum definePartition t types defineCompositeType defineRangeType").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -130,13 +130,27 @@ function tableSource(
   variable: string,
   table: TableDefinition,
   enumVariable: (name: string) => string | undefined,
+  tableVariable: (name: string) => string | undefined,
 ): string {
   const field = (name: string, doc: Doc) => `    ${key(name)}: ${layout(doc, 4, 6 + key(name).length, 1)},`;
-  const lines = [`export const ${variable} = defineTable(`, `  ${quote(table.name)},`, "  {"];
-  for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
-  lines.push("  },");
-  const { kind: _k, name: _n, columns: _c, constraints: _t, ...options } = table;
+  const { kind: _k, name: _n, columns: _c, constraints: _t, partitionOf, ...options } = table;
   const hasOptions = Object.keys(options).length > 0;
+  const lines = [
+    `export const ${variable} = ${partitionOf ? "definePartition" : "defineTable"}(`,
+    `  ${quote(table.name)},`,
+  ];
+  if (partitionOf) {
+    const parent = text(tableVariable(partitionOf.table) ?? quote(partitionOf.table));
+    const bound = value(partitionOf.bound);
+    if (table.constraints.length === 0 && !hasOptions) {
+      return declaration(variable, call("definePartition", str(table.name), parent, bound));
+    }
+    lines.push(`  ${layout(parent, 2, 2, 1)},`, `  ${layout(bound, 2, 2, 1)},`);
+  } else {
+    lines.push("  {");
+    for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
+    lines.push("  },");
+  }
   if (table.constraints.length > 0) {
     lines.push("  (t) => [");
     for (const c of table.constraints) lines.push(`    ${layout(constraintDoc(c), 4, 4, 1)},`);
@@ -168,6 +182,7 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.enums.length > 0 ? ["defineEnum"] : []),
     ...(schema.types.some((t) => t.kind === "composite") ? ["defineCompositeType"] : []),
     ...(schema.types.some((t) => t.kind === "range") ? ["defineRangeType"] : []),
+    ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -180,7 +195,9 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
     ...schema.types.map((t) => declaration(typeVariables.get(t.name)!, userTypeDoc(t, variable))),
-    ...schema.tables.map((t) => tableSource(tableVariables.get(t.name)!, t, variable)),
+    ...schema.tables.map((t) =>
+      tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
+    ),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),

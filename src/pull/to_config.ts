@@ -20,6 +20,7 @@ import { collationInput, foreignKeyName, indexName, primaryKeyName, uniqueName }
 import type { Column, EnumType, Index, SchemaModel, StorageParameters, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
 import { pullUserTypes } from "./user_types.ts";
+import { boundInput, partitionByInput } from "./partitions.ts";
 
 export interface PulledSchema {
   readonly enums: readonly EnumDefinition[];
@@ -100,13 +101,18 @@ function indexKeys(index: Index): IndexKeyInput[] {
 function tableDefinition(table: Table, types: UserTypes): TableDefinition {
   const pk = table.primaryKey;
   const pkDefault = primaryKeyName(table.name);
-  const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault && !pk.deferrable ? pk.columns[0] : undefined;
+  // A partition declares no columns (they are its parent's), so its keys are constraints.
+  const partition = table.partitionOf;
+  const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault && !pk.deferrable && !partition
+    ? pk.columns[0]
+    : undefined;
   const isInlineUnique = (u: Table["uniques"][number]) =>
-    u.columns.length === 1 && !u.nullsNotDistinct && !u.deferrable && u.name === uniqueName(table.name, u.columns);
+    u.columns.length === 1 && !u.nullsNotDistinct && !u.deferrable && u.name === uniqueName(table.name, u.columns) &&
+    !partition;
   const inlineUniques = new Set(table.uniques.filter(isInlineUnique).map((u) => u.columns[0]));
 
   const columns: Record<string, ColumnDefinition> = {};
-  for (const c of table.columns) {
+  for (const c of partition ? [] : table.columns) {
     columns[c.name] = columnDefinition(c, types, {
       ...(c.name === inlinePk ? { primaryKey: true } : {}),
       ...(inlineUniques.has(c.name) ? { unique: true } : {}),
@@ -176,10 +182,14 @@ function tableDefinition(table: Table, types: UserTypes): TableDefinition {
     ...(table.with ? { with: parametersInput(table.with) } : {}),
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity ? { replicaIdentity: table.replicaIdentity } : {}),
+    ...(table.partitionBy ? { partitionBy: partitionByInput(table.partitionBy) } : {}),
+    ...(partition
+      ? { partitionOf: { table: tableName(partition.schema, partition.table), bound: boundInput(partition.bound) } }
+      : {}),
   };
 }
 
-/** Tables in dependency order: referenced tables first; cycles keep name order. */
+/** Tables in dependency order: parents and referenced tables first; cycles keep name order. */
 function dependencyOrder(tables: readonly Table[]): Table[] {
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   const done = new Set<string>();
@@ -187,10 +197,10 @@ function dependencyOrder(tables: readonly Table[]): Table[] {
   const visit = (key: string, path: Set<string>) => {
     if (done.has(key) || path.has(key)) return;
     path.add(key);
-    for (const fk of byName.get(key)!.foreignKeys) {
-      const ref = qualifiedName(fk.refSchema, fk.refTable);
-      if (byName.has(ref)) visit(ref, path);
-    }
+    const table = byName.get(key)!;
+    const parent = table.partitionOf && qualifiedName(table.partitionOf.schema, table.partitionOf.table);
+    const refs = table.foreignKeys.map((fk) => qualifiedName(fk.refSchema, fk.refTable));
+    for (const ref of parent ? [parent, ...refs] : refs) if (byName.has(ref)) visit(ref, path);
     done.add(key);
     out.push(byName.get(key)!);
   };

@@ -2,10 +2,11 @@
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
  * views, triggers, functions, rules, standalone sequences, exclusion
- * constraints, partitions, domains, range types with a canonical function,
- * and the attributes of managed tables the model does not hold (tablespaces,
- * INHERITS, OF type, row-level security and policies). One query, one round
- * trip: it runs on every plan.
+ * constraints, domains, range types with a canonical function, what a
+ * partition's column holds of its own (kyrage gives partitions exactly their
+ * parent's columns), and the attributes of managed tables the model does not
+ * hold (tablespaces, INHERITS, OF type, row-level security and policies).
+ * One query, one round trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
 import { MANAGED_TABLE } from "../dialect/postgres/introspect/scope.ts";
@@ -20,8 +21,25 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'materialized view ' || n.nspname || '.' || c.relname
       from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'm' and ${inSchemas}
     union all
-    select 'partition ' || n.nspname || '.' || c.relname
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relispartition and ${inSchemas}
+    select 'column ' || x.name || ' of partition ' || x.partition || ': its own ' || x.own from (
+      select a.attname::text as name, n.nspname || '.' || c.relname as partition, concat_ws(', ',
+               case when a.attnotnull and not pa.attnotnull and not exists (
+                      select 1 from pg_constraint k
+                      where k.conrelid = c.oid and k.contype = 'p' and a.attnum = any(k.conkey))
+                    then 'NOT NULL' end,
+               case when pg_get_expr(d.adbin, d.adrelid) is distinct from pg_get_expr(pd.adbin, pd.adrelid)
+                    then 'default (' || coalesce(pg_get_expr(d.adbin, d.adrelid), 'none') || ')' end,
+               case when a.attstorage <> pa.attstorage then 'storage' end,
+               case when a.attcompression <> pa.attcompression then 'compression' end,
+               case when col_description(c.oid, a.attnum) is not null then 'comment' end) as own
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        join pg_inherits i on i.inhrelid = c.oid
+        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        join pg_attribute pa on pa.attrelid = i.inhparent and pa.attname = a.attname
+        left join pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
+        left join pg_attrdef pd on pd.adrelid = pa.attrelid and pd.adnum = pa.attnum
+        where c.relispartition and ${inSchemas}) x
+      where x.own <> ''
     union all
     select 'sequence ' || n.nspname || '.' || c.relname
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -82,7 +100,7 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'table ' || n.nspname || '.' || c.relname || ' inheriting from ' || pn.nspname || '.' || p.relname
       from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
       join pg_class p on p.oid = i.inhparent join pg_namespace pn on pn.oid = p.relnamespace
-      where ${inSchemas} and ${MANAGED_TABLE}
+      where not c.relispartition and ${inSchemas} and ${MANAGED_TABLE}
     union all
     select 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname
       from pg_policy pol join pg_class c on c.oid = pol.polrelid join pg_namespace n on n.oid = c.relnamespace

@@ -185,6 +185,74 @@ const CASES: [Operation, string[]][] = [
     { kind: "drop_range_type", schema: "public", name: "floatrange", definition: { subtype: "double precision" } },
     ['DROP TYPE "public"."floatrange"'],
   ],
+  [
+    {
+      kind: "create_table",
+      schema: "public",
+      table: "events",
+      columns: [
+        { name: "at", type: "date", notNull: true },
+        { name: "tag", type: "text", notNull: false },
+      ],
+      partitionBy: {
+        strategy: "range",
+        keys: [
+          { column: "at" },
+          { column: "lower(tag)", expression: true, collation: '"C"', opclass: "text_pattern_ops" },
+        ],
+      },
+    },
+    [
+      'CREATE TABLE "public"."events" (\n  "at" date NOT NULL,\n  "tag" text\n) ' +
+      'PARTITION BY RANGE ("at", (lower(tag)) COLLATE "C" text_pattern_ops)',
+    ],
+  ],
+  [
+    {
+      kind: "create_table",
+      schema: "public",
+      table: "events_2024",
+      columns: [],
+      primaryKey: { name: "events_2024_pkey", columns: ["id"] },
+      with: { fillfactor: "70" },
+      partitionBy: { strategy: "hash", keys: [{ column: "id" }] },
+      partitionOf: { schema: "public", table: "events", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" },
+    },
+    [
+      'CREATE TABLE "public"."events_2024" PARTITION OF "public"."events" (\n' +
+      '  CONSTRAINT "events_2024_pkey" PRIMARY KEY ("id")\n' +
+      ") FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY HASH (\"id\") WITH (fillfactor = '70')",
+    ],
+  ],
+  [
+    {
+      kind: "create_table",
+      schema: "public",
+      table: "events_rest",
+      columns: [],
+      unlogged: true,
+      partitionOf: { schema: "public", table: "events", bound: "DEFAULT" },
+    },
+    ['CREATE UNLOGGED TABLE "public"."events_rest" PARTITION OF "public"."events" DEFAULT'],
+  ],
+  [
+    {
+      kind: "detach_partition",
+      schema: "public",
+      table: "events_2024",
+      partitionOf: { schema: "public", table: "events", bound: "FOR VALUES IN (1)" },
+    },
+    ['ALTER TABLE "public"."events" DETACH PARTITION "public"."events_2024"'],
+  ],
+  [
+    {
+      kind: "attach_partition",
+      schema: "public",
+      table: "events_2024",
+      partitionOf: { schema: "public", table: "events", bound: "FOR VALUES IN (1, 2)" },
+    },
+    ['ALTER TABLE "public"."events" ATTACH PARTITION "public"."events_2024" FOR VALUES IN (1, 2)'],
+  ],
 ];
 
 Deno.test("compileOperation: exact SQL per operation", () => {

@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import { validateConfig } from "../../src/config/load.ts";
 import { diffSchemas } from "../../src/diff/diff.ts";
 import type { Operation } from "../../src/diff/operations.ts";
-import { column, type Config, defineCompositeType, defineEnum, defineRangeType, defineTable } from "../../src/mod.ts";
+import {
+  column,
+  type Config,
+  defineCompositeType,
+  defineEnum,
+  definePartition,
+  defineRangeType,
+  defineTable,
+} from "../../src/mod.ts";
 import type { SchemaModel } from "../../src/model/types.ts";
 
 const model = (config: Config): SchemaModel => validateConfig(config, "/test/kyrage.config.ts").desired;
@@ -60,6 +68,17 @@ const inner = (attributes: Parameters<typeof defineCompositeType>[1] = { x: "flo
 const span = (options: Partial<Parameters<typeof defineRangeType>[1]> = {}) =>
   defineRangeType("b_span", { subtype: "float8", ...options });
 const shapes = (type: Parameters<typeof column>[0]) => defineTable("shapes", { id: column("int"), s: column(type) });
+
+/** A range-partitioned table named so that name order would put its partitions first. */
+const zEvents = (columns: Parameters<typeof defineTable>[1] = {}, constraints?: Parameters<typeof defineTable>[2]) =>
+  defineTable(
+    "z_events",
+    { id: column("int", { notNull: true }), at: column("date", { notNull: true }), ...columns },
+    constraints,
+    { partitionBy: { strategy: "range", keys: ["at"] } },
+  );
+const a2024 = (bound: Parameters<typeof definePartition>[2] = { from: ["2024-01-01"], to: ["2025-01-01"] }) =>
+  definePartition("a_2024", "z_events", bound);
 
 const CASES: Case[] = [
   {
@@ -414,6 +433,72 @@ const CASES: Case[] = [
       tables: [defineTable("t", { r: column(defineRangeType("billing.money_range", { subtype: "numeric" })) })],
     },
     expected: ["create_schema billing", "create_range_type billing money_range", "create_table public t"],
+  },
+  {
+    name: "partitions: created after their parent, sub-partitions after theirs, whatever their names",
+    current: { tables: [] },
+    desired: {
+      tables: [
+        zEvents(),
+        definePartition("b_2025", "z_events", "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')", undefined, {
+          partitionBy: { strategy: "hash", keys: ["id"] },
+        }),
+        definePartition("a_2025_0", "b_2025", { modulus: 2, remainder: 0 }),
+        definePartition("a_2025_1", "b_2025", { modulus: 2, remainder: 1 }),
+        definePartition("a_default", "z_events", "DEFAULT"),
+      ],
+    },
+    expected: [
+      "create_table public z_events",
+      "create_table public a_default",
+      "create_table public b_2025",
+      "create_table public a_2025_0",
+      "create_table public a_2025_1",
+    ],
+  },
+  {
+    name: "partitions: dropped before their parent",
+    current: { tables: [users(), zEvents(), a2024(), definePartition("a_default", "z_events", "DEFAULT")] },
+    desired: { tables: [users()] },
+    expected: ["drop_table public a_2024", "drop_table public a_default", "drop_table public z_events"],
+  },
+  {
+    name: "partitions: a changed bound detaches the partition and attaches it again",
+    current: { tables: [zEvents(), a2024()] },
+    desired: { tables: [zEvents(), a2024("FOR VALUES FROM ('2024-01-01') TO ('2024-07-01')")] },
+    expected: ["detach_partition public a_2024", "attach_partition public a_2024"],
+  },
+  {
+    name: "partitions: the same bound written another way is no change",
+    current: { tables: [zEvents(), a2024()] },
+    desired: { tables: [zEvents(), a2024("for values  from ('2024-01-01') to ('2025-01-01')")] },
+    expected: [],
+  },
+  {
+    name: "partitions: a column, key and index added to the parent are planned on the parent only",
+    current: { tables: [zEvents(), a2024()] },
+    desired: {
+      tables: [zEvents({ kind: column("text") }, (t) => [t.primaryKey(["id", "at"]), t.index(["kind"])]), a2024()],
+    },
+    expected: [
+      "add_column public z_events kind",
+      "add_primary_key public z_events z_events_pkey",
+      "create_index public z_events z_events_kind_idx",
+    ],
+  },
+  {
+    name: "partitions: a partition's own index and check are its own",
+    current: { tables: [zEvents(), a2024()] },
+    desired: {
+      tables: [
+        zEvents(),
+        definePartition("a_2024", "z_events", { from: ["2024-01-01"], to: ["2025-01-01"] }, (t) => [
+          t.index(["id"]),
+          t.check("id > 0"),
+        ]),
+      ],
+    },
+    expected: ["add_check public a_2024 a_2024_id_check", "create_index public a_2024 a_2024_id_idx"],
   },
 ];
 

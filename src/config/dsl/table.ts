@@ -1,6 +1,7 @@
 /** Tables: `defineTable(name, columns, (t) => [constraints and indexes], options)`. */
 import type { Deferrable, ReferentialAction, ReplicaIdentity } from "../../model/types.ts";
 import type { ColumnDefinition } from "./column.ts";
+import type { PartitionBoundInput, PartitionByInput } from "./partition.ts";
 
 export type { ReferentialAction };
 
@@ -122,6 +123,8 @@ export interface TableOptions {
   unlogged?: boolean;
   /** `REPLICA IDENTITY` for logical replication: `"full"`, `"nothing"`, `{ index: "name" }`; default the primary key. */
   replicaIdentity?: ReplicaIdentity | "default";
+  /** Partition the table: `{ strategy: "range", keys: ["created_at"] }`; see `definePartition`. */
+  partitionBy?: PartitionByInput;
 }
 
 export interface TableDefinition extends TableOptions {
@@ -130,6 +133,8 @@ export interface TableDefinition extends TableOptions {
   readonly name: string;
   readonly columns: Readonly<Record<string, ColumnDefinition>>;
   readonly constraints: readonly ConstraintDefinition[];
+  /** Set by `definePartition`: the parent table's name and the partition's bound. */
+  readonly partitionOf?: { readonly table: string; readonly bound: PartitionBoundInput };
 }
 
 /** Builders passed to the constraints callback of {@link defineTable}. */
@@ -179,5 +184,30 @@ export function defineTable(
     columns,
     constraints: constraints ? constraints(tableBuilder) : [],
     ...options,
+  };
+}
+
+/** Options of {@link definePartition}: a partition's own attributes (its columns are its parent's). */
+export type PartitionOptions = Pick<
+  TableOptions,
+  "renamedFrom" | "comment" | "with" | "unlogged" | "replicaIdentity" | "partitionBy"
+>;
+
+/**
+ * A partition of a partitioned table: `definePartition("events_2024", events,
+ * { from: ["2024-01-01"], to: ["2025-01-01"] })`. It has its parent's columns,
+ * keys, indexes and checks; `constraints` adds its own. With `partitionBy` it
+ * is partitioned in turn.
+ */
+export function definePartition(
+  name: string,
+  parent: string | TableDefinition,
+  bound: PartitionBoundInput,
+  constraints?: (t: TableBuilder) => ConstraintDefinition[],
+  options: PartitionOptions = {},
+): TableDefinition {
+  return {
+    ...defineTable(name, {}, constraints, options),
+    partitionOf: { table: typeof parent === "string" ? parent : parent.name, bound },
   };
 }

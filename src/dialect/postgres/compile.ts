@@ -11,6 +11,7 @@ import { constraintCompilers } from "./compile/constraints.ts";
 import { enumCompilers } from "./compile/enums.ts";
 import { indexCompilers } from "./compile/indexes.ts";
 import { rangeTypeCompilers } from "./compile/range_types.ts";
+import { partitionCompilers } from "./compile/partitions.ts";
 import { tableCompilers } from "./compile/tables.ts";
 
 export { needsUsing } from "./compile/columns.ts";
@@ -20,6 +21,7 @@ const COMPILERS: { [K in OperationKind]: Compile<K> } = {
   ...enumCompilers,
   ...constraintCompilers,
   ...indexCompilers,
+  ...partitionCompilers,
   ...compositeTypeCompilers,
   ...rangeTypeCompilers,
   sql: (op) => [op.sql],

@@ -18,6 +18,7 @@ import { introspect } from "./introspect.ts";
 import { createUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
+import { mergePartitioning, partitionScratch, type ScratchTable } from "./normalize_partitions.ts";
 
 /** Defaults the static normalizer already puts in catalog form. */
 const SIMPLE_DEFAULT =
@@ -112,7 +113,10 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
   const defaults = desired.tables.flatMap((t) =>
     t.columns.filter(checkedDefault).map((column) => ({ at: `${t.schema}.${t.name}.${column.name}`, column }))
   );
-  if (work.length === 0 && defaults.length === 0 && !hasUserTypes(desired)) return desired;
+  const partitions = partitionScratch(desired.tables);
+  if (work.length === 0 && defaults.length === 0 && partitions.length === 0 && !hasUserTypes(desired)) {
+    return desired;
+  }
 
   return await db.connection().execute(async (conn) => {
     const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
@@ -126,9 +130,16 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
       const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};
-      if (work.length === 0 && defaults.length === 0) return { ...desired, ...types };
+      if (work.length === 0 && defaults.length === 0 && partitions.length === 0) return { ...desired, ...types };
       // One round trip for every scratch table, however many there are.
-      const scratch = work.map((table) => ({ table, statements: scratchStatements(table) }));
+      const scratch = [
+        ...work.map((table) => ({
+          table,
+          what: `an expression of table ${table.schema}.${table.name}`,
+          statements: scratchStatements(table),
+        })),
+        ...partitions,
+      ];
       const batch = [...defaultTables(defaults), ...scratch.flatMap((s) => s.statements)];
       await run("SAVEPOINT scratch");
       try {
@@ -142,10 +153,14 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       const normal = await introspect(conn, { schemas: [temp.rows[0].name] });
       const byName = new Map(normal.tables.map((t) => [t.name, t]));
       const done = new Set(work);
+      const partitioned = new Map(partitions.map((p) => [p.table, byName.get(p.name)]));
       return {
         ...desired,
         ...types,
-        tables: desired.tables.map((t) => done.has(t) ? merge(t, byName.get(t.name)!) : t),
+        tables: desired.tables.map((t) => {
+          const merged = done.has(t) ? merge(t, byName.get(t.name)!) : t;
+          return partitioned.has(t) ? mergePartitioning(merged, partitioned.get(t)) : merged;
+        }),
       };
     } finally {
       await run("rollback");
@@ -157,7 +172,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
 async function findRejected(
   run: (statement: string) => Promise<unknown>,
   defaults: readonly DefaultCheck[],
-  scratch: readonly { table: Table; statements: string[] }[],
+  scratch: readonly (Pick<ScratchTable, "what" | "statements"> & Partial<Pick<ScratchTable, "readable">>)[],
 ): Promise<void> {
   for (const { at, column } of defaults) {
     await run(`CREATE TEMP TABLE "kyrage$default" (c ${column.type} DEFAULT ${column.default})`).catch((error) => {
@@ -168,13 +183,13 @@ async function findRejected(
     });
     await run(`DROP TABLE "kyrage$default"`);
   }
-  for (const { table, statements } of scratch) {
+  for (const { what, statements, readable = (text: string) => text } of scratch) {
     for (const statement of statements) {
       await run(statement).catch((error) => {
         throw new KyrageError(
-          `PostgreSQL rejects an expression of table ${table.schema}.${table.name} in the config: ${
-            messageOf(error)
-          }\n  statement: ${statement}`,
+          `PostgreSQL rejects ${what} in the config: ${readable(messageOf(error))}\n  statement: ${
+            readable(statement)
+          }`,
         );
       });
     }

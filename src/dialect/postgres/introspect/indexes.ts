@@ -1,4 +1,4 @@
-/** Indexes of the managed tables that no constraint owns. */
+/** Indexes of the managed tables that no constraint owns and no parent index holds. */
 import { sql } from "kysely";
 import type { Index, IndexKey } from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
@@ -64,6 +64,8 @@ export async function introspectIndexes(db: Db, scope: Scope): Promise<(tables: 
     join pg_namespace n on n.oid = c.relnamespace
     join pg_am am on am.oid = ic.relam
     where ${scope.inSchemas} and ${MANAGED_TABLE}
+      -- A partition's index attached to its parent's index is the parent's.
+      and not exists (select 1 from pg_inherits ih where ih.inhrelid = i.indexrelid)
       and not exists (select 1 from pg_constraint pc
                       where pc.conindid = i.indexrelid and pc.conrelid = i.indrelid
                         and pc.contype in ('p', 'u', 'x'))`.execute(db);
