@@ -15,6 +15,7 @@ import { userTypeName } from "./model/from_config.ts";
 import type { EnumType, SchemaModel } from "./model/types.ts";
 import { changedObjects, type Dependent, unmanagedDependents } from "./dependents.ts";
 import { KyrageError, messageOf } from "./errors.ts";
+import { describeObject } from "./model/objects.ts";
 import { defaultMultirangeName } from "./model/type_names.ts";
 import { typeBlockers, typeChecks } from "./type_blockers.ts";
 
@@ -44,6 +45,8 @@ export async function planBlockers(
   const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
   const names = newNames(ops);
   const changed = changedObjects(ops);
+  // Objects the plan itself drops (and creates again) are in its hands.
+  const rebuilt = new Set(ops.flatMap((op) => (op.kind === "drop_object" ? [describeObject(op.object)] : [])));
   const types = typeChecks(ops);
   if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return [];
   try {
@@ -53,7 +56,9 @@ export async function planBlockers(
         ...await countRows(tx, nulls),
         ...await countRows(tx, labels),
         ...await takenNames(tx, names),
-        ...(await unmanagedDependents(tx, changed, desired.schemas)).map(dependentBlocker),
+        ...(await unmanagedDependents(tx, changed, desired.schemas))
+          .filter((d) => !rebuilt.has(d.object))
+          .map(dependentBlocker),
         ...await typeBlockers(tx, ops, types),
       ];
     });
@@ -179,7 +184,10 @@ function newNames(ops: readonly Operation[]): NewName[] {
   const freed = new Set<string>();
   const key = (schema: string, name: string) => `${schema}\u0000${name}`;
   for (const op of ops) {
-    if (op.kind === "sql") continue;
+    // Objects live in the schemas kyrage owns, where every relation is its own.
+    if (op.kind === "sql" || op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object") {
+      continue;
+    }
     const on = (what: string, name: string, isType = false) =>
       created.push({ schema: op.schema, name, what: `${what} ${op.schema}.${name}`, isType });
     switch (op.kind) {

@@ -18,9 +18,11 @@ export {
   defineCompositeType,
   defineConfig,
   defineEnum,
+  defineMaterializedView,
   definePartition,
   defineRangeType,
   defineTable,
+  defineView,
 } from "./config/dsl.ts";
 export type {
   CheckDefinition,
@@ -34,6 +36,9 @@ export type {
   EnumDefinition,
   IndexKeyInput,
   IndexOptions,
+  MaterializedViewBuilder,
+  MaterializedViewDefinition,
+  MaterializedViewOptions,
   PartitionBoundInput,
   PartitionByInput,
   PartitionKeyInput,
@@ -49,4 +54,6 @@ export type {
   TypeInput,
   UniqueOptions,
   UserTypeDefinition,
+  ViewDefinition,
+  ViewOptions,
 } from "./config/dsl.ts";

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
+import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import { partitioningConflicts } from "./diff/partitions.ts";
@@ -45,7 +46,7 @@ export async function planChanges(
   options: PlanOptions = {},
 ): Promise<Operation[]> {
   await checkTypes(database, desired);
-  const normal = await normalizeDesired(database.db, desired);
+  const normal = await normalizeObjects(database.db, await normalizeDesired(database.db, desired));
   const actual = await introspectFor(database, desired);
   const conflicts = partitioningConflicts(actual, normal);
   if (conflicts.length > 0) {

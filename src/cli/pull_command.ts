@@ -1,4 +1,5 @@
 /** `kyrage pull`: write the live database's schema as DSL TypeScript. */
+import { EMPTY_MODEL } from "../model/types.ts";
 import { dirname, resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { openDatabase } from "../dialect/database.ts";
@@ -32,7 +33,7 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
         path: configPath,
         dir: dirname(configPath),
         migrationsDir: resolve(cwd, "migrations"),
-        desired: { schemas: ["public"], enums: [], tables: [], composites: [], ranges: [] },
+        desired: EMPTY_MODEL,
         database: undefined,
         online: true,
       };
@@ -52,7 +53,7 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
     out.line(
       `Wrote ${outPath}: ${plural(pulled.model.tables.length, "table")}, ${plural(pulled.model.enums.length, "enum")}${
         types > 0 ? `, ${plural(types, "composite or range type")}` : ""
-      } ` +
+      }${pulled.model.objects.length > 0 ? `, ${plural(pulled.model.objects.length, "view or other object")}` : ""} ` +
         `from ${database.label} (schemas ${schemas.join(", ")}).`,
     );
     if (pulled.unsupported.length > 0) {
@@ -64,11 +65,10 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
       out.line(`Wrote baseline migration ${path} and recorded it as applied on ${database.label} (nothing was run).`);
     }
     out.line(
-      `Next: \`import { enums, schemas, tables${types > 0 ? ", types" : ""} } from "./${
+      `Next: \`import { ${[...pulled.keys].sort().join(", ")} } from "./${
         options.out.replace(/^\.\//, "")
-      }"\` in kyrage.config.ts and pass them, \`defineConfig({ tables, enums, schemas${
-        types > 0 ? ", types" : ""
-      } })\`; then \`kyrage plan\` should show no changes.`,
+      }"\` in kyrage.config.ts and pass them, \`defineConfig({ ${pulled.keys.join(", ")} })\`; ` +
+        "then `kyrage plan` should show no changes.",
     );
     return 0;
   } finally {

@@ -8,3 +8,4 @@ export * from "./dsl/config.ts";
 export * from "./dsl/partition.ts";
 export * from "./dsl/table.ts";
 export * from "./dsl/types.ts";
+export * from "./dsl/view.ts";

@@ -87,6 +87,19 @@ const partitionBound = z.union([
   z.strictObject({ modulus: z.number().int().positive(), remainder: z.number().int().nonnegative() }),
 ]);
 
+const indexDefinition = z.object({
+  kind: z.literal("index"),
+  columns: z.array(indexKey).min(1),
+  unique: z.boolean().optional(),
+  name: name.optional(),
+  using: name.optional(),
+  where: z.string().min(1).optional(),
+  include: z.array(name).optional(),
+  nullsNotDistinct: z.boolean().optional(),
+  with: storageParameters.optional(),
+  concurrently: z.boolean().optional(),
+});
+
 const constraintDefinition = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("primaryKey"),
@@ -101,18 +114,7 @@ const constraintDefinition = z.discriminatedUnion("kind", [
     nullsNotDistinct: z.boolean().optional(),
     deferrable: deferrable.optional(),
   }),
-  z.object({
-    kind: z.literal("index"),
-    columns: z.array(indexKey).min(1),
-    unique: z.boolean().optional(),
-    name: name.optional(),
-    using: name.optional(),
-    where: z.string().min(1).optional(),
-    include: z.array(name).optional(),
-    nullsNotDistinct: z.boolean().optional(),
-    with: storageParameters.optional(),
-    concurrently: z.boolean().optional(),
-  }),
+  indexDefinition,
   z.object({
     kind: z.literal("check"),
     expression: z.string().min(1),
@@ -131,6 +133,28 @@ const constraintDefinition = z.discriminatedUnion("kind", [
     deferrable: deferrable.optional(),
     match: z.enum(["full", "simple"]).optional(),
     notValid: z.boolean().optional(),
+  }),
+]);
+
+const viewDefinition = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("view"),
+    name,
+    query: z.string().min(1),
+    columns: columnList.optional(),
+    securityBarrier: z.boolean().optional(),
+    securityInvoker: z.boolean().optional(),
+    checkOption: z.enum(["local", "cascaded"]).optional(),
+    comment: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("materializedView"),
+    name,
+    query: z.string().min(1),
+    columns: columnList.optional(),
+    withData: z.boolean().optional(),
+    comment: z.string().optional(),
+    indexes: z.array(indexDefinition),
   }),
 ]);
 
@@ -164,6 +188,7 @@ export const configSchema = z.object({
   enums: z.array(enumDefinition).optional(),
   schemas: z.array(name).optional(),
   types: z.array(userTypeDefinition).optional(),
+  views: z.array(viewDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -171,6 +196,7 @@ export type ValidTable = z.infer<typeof tableDefinition>;
 export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
+export type ValidView = z.infer<typeof viewDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;
 export type ValidPartitionBound = z.infer<typeof partitionBound>;
 

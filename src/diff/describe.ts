@@ -1,11 +1,15 @@
 /** One readable line per operation, for plan and generate summaries. */
 import type { Operation } from "./operations.ts";
 import { describeTypeOperation } from "./describe_types.ts";
+import { describeObjectOperation } from "./describe_objects.ts";
 
 export function describeOperation(op: Operation): string {
   if (op.kind === "sql") {
     const first = op.sql.trim().split("\n")[0];
     return `~ hand-written SQL step${op.transaction === false ? " (outside a transaction)" : ""}: ${first}`;
+  }
+  if (op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object") {
+    return describeObjectOperation(op);
   }
   const t = (table: string) => `${op.schema}.${table}`;
   switch (op.kind) {

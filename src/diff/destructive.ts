@@ -2,6 +2,7 @@
  * Which operations can lose data, decided from each operation's type and
  * data, never from SQL text. Each finding says what would be lost.
  */
+import { objectLoss } from "./describe_objects.ts";
 import type { Operation } from "./operations.ts";
 
 export interface DestructiveChange {
@@ -43,6 +44,7 @@ export function isNarrowing(from: string, to: string): boolean {
 function describe(op: Operation): string | undefined {
   // A hand-written step is opaque: apply announces it instead.
   if (op.kind === "sql") return undefined;
+  if (op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object") return objectLoss(op);
   const at = (table: string) => `${op.schema}.${table}`;
   switch (op.kind) {
     case "drop_table":

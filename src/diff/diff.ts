@@ -3,8 +3,9 @@
  * over qualified names, one module per object kind. No I/O, no SQL.
  * `orderOperations` then puts the result into dependency order.
  */
-import type { SchemaModel } from "../model/types.ts";
+import { qualifiedName, type SchemaModel } from "../model/types.ts";
 import { diffCompositeTypes } from "./composite_types.ts";
+import { diffObjects } from "./objects.ts";
 import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";
 import type { Operation } from "./operations.ts";
 import { onlineOperations } from "./online.ts";
@@ -33,5 +34,9 @@ export function diffSchemas(
   ops.push(...tableOps);
   ops.push(...diffCompositeTypes(actual.composites, desired.composites));
   ops.push(...diffRangeTypes(actual.ranges, desired.ranges));
-  return orderOperations(options.online ? onlineOperations(ops) : ops);
+  ops.push(...diffObjects(actual, desired, tableOps));
+  const partitioned = new Set(
+    [...actual.tables, ...desired.tables].filter((t) => t.partitionBy).map((t) => qualifiedName(t.schema, t.name)),
+  );
+  return orderOperations(options.online ? onlineOperations(ops, partitioned) : ops);
 }

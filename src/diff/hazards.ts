@@ -143,6 +143,11 @@ export function hazardsOf(op: Operation): OperationHazards {
     case "drop_range_type":
     case "recreate_range_type":
       return quiet("none");
+    // A view's lock is its own; its readers wait only while it is replaced.
+    case "create_object":
+    case "drop_object":
+    case "alter_object":
+      return quiet("none");
     case "sql":
       // Opaque: renderPlan says so instead of guessing.
       return quiet("none");

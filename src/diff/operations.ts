@@ -2,6 +2,7 @@
  * Typed operations: what the differ produces, what migration files store,
  * and what each dialect's compiler turns into SQL. Plain JSON data.
  */
+import type { DbObject } from "../model/objects.ts";
 import type {
   CheckConstraint,
   Column,
@@ -158,7 +159,23 @@ export type Operation =
    */
   | { readonly kind: "sql"; readonly sql: string; readonly transaction?: boolean }
   | CompositeTypeOperation
-  | RangeTypeOperation;
+  | RangeTypeOperation
+  | ObjectOperation;
+
+/**
+ * Views, functions, triggers, ...: created, dropped, or changed in place
+ * (`CREATE OR REPLACE`, `ALTER`); a change PostgreSQL cannot make in place is
+ * a drop and a create, with everything that depends on the object.
+ */
+export type ObjectOperation =
+  | { readonly kind: "create_object"; readonly object: DbObject }
+  | {
+    readonly kind: "drop_object";
+    readonly object: DbObject;
+    /** Dropped to be created again (it changed, or something it reads did): nothing is lost for good. */
+    readonly recreated?: boolean;
+  }
+  | { readonly kind: "alter_object"; readonly from: DbObject; readonly to: DbObject };
 
 interface OnType {
   readonly schema: string;

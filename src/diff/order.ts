@@ -7,10 +7,12 @@
  * by qualified name, so the same input always gives byte-identical output.
  */
 import { qualifiedName } from "../model/types.ts";
-import type { Operation, OperationKind } from "./operations.ts";
+import { objectId, type ObjectKind } from "../model/objects.ts";
+import { objectsInDependencyOrder } from "./object_order.ts";
+import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
 
-const PHASES: Record<OperationKind, number> = {
+const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = {
   create_schema: 0,
   rename_table: 1,
   rename_column: 2,
@@ -61,6 +63,29 @@ const PHASES: Record<OperationKind, number> = {
 };
 
 /**
+ * Objects other than tables: views are dropped before the tables and columns
+ * they read change, and created after; among themselves in dependency order
+ * (objectsInDependencyOrder). `alter_object` runs in the create phase.
+ */
+const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number }> = {
+  view: { create: 24.5, drop: 3.5 },
+  materialized_view: { create: 24.5, drop: 3.5 },
+};
+
+function phaseOf(op: Operation): number {
+  switch (op.kind) {
+    case "create_object":
+      return OBJECT_PHASES[op.object.kind].create;
+    case "alter_object":
+      return OBJECT_PHASES[op.to.kind].create;
+    case "drop_object":
+      return OBJECT_PHASES[op.object.kind].drop;
+    default:
+      return PHASES[op.kind];
+  }
+}
+
+/**
  * Within their phase, partitions are created after the parents created with
  * them and dropped before the parents dropped with them (dropping a parent
  * drops its partitions).
@@ -85,6 +110,8 @@ function partitionDepths(ops: readonly Operation[]): Map<Operation, number> {
 }
 
 function sortKey(op: Operation): string {
+  if (op.kind === "create_object" || op.kind === "drop_object") return objectId(op.object);
+  if (op.kind === "alter_object") return objectId(op.to);
   const parts: string[] = ["schema" in op ? op.schema : ""];
   if ("table" in op) parts.push(op.table);
   if ("name" in op) parts.push(op.name);
@@ -100,7 +127,7 @@ export function orderOperations(ops: readonly Operation[]): Operation[] {
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
   const depths = partitionDepths(ops);
   const sorted = ops
-    .map((op, index) => ({ op, index, phase: PHASES[op.kind], depth: depths.get(op) ?? 0, key: sortKey(op) }))
+    .map((op, index) => ({ op, index, phase: phaseOf(op), depth: depths.get(op) ?? 0, key: sortKey(op) }))
     .sort((a, b) =>
       a.phase - b.phase || a.depth - b.depth ||
       (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"
@@ -112,5 +139,5 @@ export function orderOperations(ops: readonly Operation[]): Operation[] {
         : a.index - b.index)
     )
     .map(({ op }) => op);
-  return typesInDependencyOrder(sorted);
+  return objectsInDependencyOrder(typesInDependencyOrder(sorted));
 }

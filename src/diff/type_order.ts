@@ -9,7 +9,9 @@ import type { Operation } from "./operations.ts";
 
 /** The type an operation leaves behind, for creating ops; the one it removes, for dropping ops. */
 function typeOf(op: Operation): CompositeType | RangeType | undefined {
-  if (op.kind === "sql") return undefined;
+  if (op.kind === "sql" || op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object") {
+    return undefined;
+  }
   const on = { schema: op.schema, name: "name" in op ? op.name : "" };
   switch (op.kind) {
     case "create_composite_type":

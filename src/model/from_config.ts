@@ -5,14 +5,13 @@
  * the key path of the offending entry.
  */
 import type { ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
-import { checkName, collationName, foreignKeyName, indexName, primaryKeyName, uniqueName } from "./names.ts";
+import { checkName, foreignKeyName, primaryKeyName, uniqueName } from "./names.ts";
 import { mentionsColumn } from "./normalize.ts";
 import type {
   CheckConstraint,
   EnumType,
   ForeignKey,
   Index,
-  IndexKey,
   PrimaryKey,
   SchemaModel,
   Table,
@@ -21,6 +20,8 @@ import type {
 import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
 import { desiredColumn, storageParametersOf } from "./desired_column.ts";
+import { desiredIndex } from "./desired_index.ts";
+import { desiredObjects } from "./objects_from_config.ts";
 import { desiredUserTypes } from "./user_types.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
 import { managedSchemas } from "./schemas.ts";
@@ -63,8 +64,14 @@ export function desiredModel(config: ValidConfig): SchemaModel {
   });
   checkRelationNames(tables, enums, types.names);
   checkPartitions(tables);
-  const schemas = managedSchemas(config.schemas, tables, [...enums, ...types.composites, ...types.ranges]);
-  return sortModel({ schemas, enums, tables, composites: types.composites, ranges: types.ranges });
+  const objects = desiredObjects(config);
+  const schemas = managedSchemas(config.schemas, tables, [
+    ...enums,
+    ...types.composites,
+    ...types.ranges,
+    ...objects,
+  ]);
+  return sortModel({ schemas, enums, tables, composites: types.composites, ranges: types.ranges, objects });
 }
 
 /** `nested`: enums found in `types` or inside other types. */
@@ -144,24 +151,9 @@ function desiredTable(table: ValidTable, path: string): Table {
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         });
         break;
-      case "index": {
-        const keys = c.columns.map((k) => indexKey(k, (column) => table.columns[column]?.collation));
-        const parameters = storageParametersOf(c.with);
-        const include = c.include ?? [];
-        const keyNames = [...keys.map((k) => (k.expression ? undefined : k.column)), ...include];
-        indexes.push({
-          name: c.name ?? indexName(name, keyNames, c.unique ?? false),
-          keys,
-          unique: c.unique ?? false,
-          method: (c.using ?? "btree").toLowerCase(),
-          include,
-          ...(c.where ? { where: c.where.trim() } : {}),
-          ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
-          ...(parameters ? { with: parameters } : {}),
-          ...(c.concurrently ? { concurrently: true } : {}),
-        });
+      case "index":
+        indexes.push(desiredIndex(name, c, (column) => table.columns[column]?.collation));
         break;
-      }
       case "check": {
         const taken = new Set(checks.map((k) => k.name));
         checks.push({
@@ -252,26 +244,6 @@ function referencedColumns(c: ValidConstraint): string[] {
     default:
       return [...c.columns];
   }
-}
-
-type ValidIndexKey = Extract<ValidConstraint, { kind: "index" }>["columns"][number];
-
-/** `columnCollation`: a column's own collation, which a key on it need not repeat. */
-function indexKey(key: ValidIndexKey, columnCollation: (column: string) => string | undefined): IndexKey {
-  if (typeof key === "string") return { column: key };
-  const collation = key.collation !== undefined ? collationName(key.collation) : undefined;
-  const ownCollation = key.column !== undefined ? columnCollation(key.column) : undefined;
-  const descending = key.order === "desc";
-  // Only a non-default NULLS order is recorded, as introspection does.
-  const nulls = key.nulls && (key.nulls === "first") !== descending ? key.nulls : undefined;
-  return {
-    column: key.expression !== undefined ? key.expression.trim() : key.column!,
-    ...(key.expression !== undefined ? { expression: true } : {}),
-    ...(descending ? { descending: true } : {}),
-    ...(nulls ? { nulls } : {}),
-    ...(key.opclass ? { opclass: key.opclass.toLowerCase() } : {}),
-    ...(collation && collation !== (ownCollation && collationName(ownCollation)) ? { collation } : {}),
-  };
 }
 
 /** PostgreSQL's name for an unnamed CHECK on `table` (see `checkName`). */

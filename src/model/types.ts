@@ -3,6 +3,7 @@
  * database schema. The config and the live database both become this shape,
  * in normal form, so that diffing is comparison of equal-shaped data.
  */
+import type { DbObject } from "./objects.ts";
 
 /** A whole schema: every object kyrage manages, sorted by qualified name. */
 export interface SchemaModel {
@@ -14,7 +15,19 @@ export interface SchemaModel {
   readonly composites: readonly CompositeType[];
   /** Range types (`CREATE TYPE ... AS RANGE (...)`). */
   readonly ranges: readonly RangeType[];
+  /** Views, functions, triggers, policies, ... (see objects.ts). */
+  readonly objects: readonly DbObject[];
 }
+
+/** Nothing but the default schema: what an empty database holds. */
+export const EMPTY_MODEL: SchemaModel = {
+  schemas: ["public"],
+  enums: [],
+  tables: [],
+  composites: [],
+  ranges: [],
+  objects: [],
+};
 
 export interface EnumType {
   readonly schema: string;

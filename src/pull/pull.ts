@@ -11,8 +11,8 @@ import { FORMAT_VERSION } from "../migrations/file.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED } from "../migrations/history.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
-import type { SchemaModel } from "../model/types.ts";
-import { renderSchema } from "./render.ts";
+import { EMPTY_MODEL, type SchemaModel } from "../model/types.ts";
+import { configKeys, renderSchema } from "./render.ts";
 import { pullSchema } from "./to_config.ts";
 import { unsupportedObjects } from "./unsupported.ts";
 
@@ -20,12 +20,15 @@ export interface Pulled {
   readonly model: SchemaModel;
   readonly source: string;
   readonly unsupported: readonly string[];
+  /** The arrays the source exports, each under its config key: `["tables", "enums", "schemas"]`. */
+  readonly keys: readonly string[];
 }
 
 export async function pullDatabase(database: Database, schemas: readonly string[]): Promise<Pulled> {
   const model = await introspect(database.db, { schemas, excludeTables: [HISTORY_QUALIFIED] });
   const unsupported = await unsupportedObjects(database.db, schemas);
-  return { model, unsupported, source: renderSchema(pullSchema(model), unsupported) };
+  const schema = pullSchema(model);
+  return { model, unsupported, source: renderSchema(schema, unsupported), keys: configKeys(schema) };
 }
 
 /**
@@ -35,7 +38,7 @@ export async function pullDatabase(database: Database, schemas: readonly string[
  */
 export async function writeBaseline(database: Database, model: SchemaModel, migrationsDir: string): Promise<string> {
   using _lock = await lockMigrationsDir(migrationsDir, "pull --baseline");
-  const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [], composites: [], ranges: [] };
+  const empty = EMPTY_MODEL;
   const path = await writeMigration(migrationsDir, {
     format: FORMAT_VERSION,
     id: nextMigrationId(await readMigrations(migrationsDir)),

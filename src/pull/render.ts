@@ -8,9 +8,11 @@ import type {
   ColumnDefinition,
   CompositeTypeDefinition,
   ConstraintDefinition,
+  MaterializedViewDefinition,
   RangeTypeDefinition,
   TableDefinition,
   TypeInput,
+  ViewDefinition,
 } from "../config/dsl.ts";
 import { array, call, type Doc, layout, object, text } from "./layout.ts";
 import type { PulledSchema } from "./to_config.ts";
@@ -19,7 +21,8 @@ const RESERVED = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
-    "defineTable defineEnum definePartition t types defineCompositeType defineRangeType").split(" "),
+    "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
+    "defineMaterializedView m").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -101,7 +104,7 @@ function userTypeDoc(t: CompositeTypeDefinition | RangeTypeDefinition, variable:
   );
 }
 
-function constraintDoc(c: ConstraintDefinition): Doc {
+function constraintDoc(c: ConstraintDefinition, builder = "t"): Doc {
   switch (c.kind) {
     case "primaryKey": {
       const { kind: _k, columns, ...options } = c;
@@ -113,7 +116,7 @@ function constraintDoc(c: ConstraintDefinition): Doc {
     }
     case "index": {
       const { kind: _k, columns, ...options } = c;
-      return withOptions("t.index", [value(columns)], options);
+      return withOptions(`${builder}.index`, [value(columns)], options);
     }
     case "check": {
       const { kind: _k, expression, ...options } = c;
@@ -124,6 +127,30 @@ function constraintDoc(c: ConstraintDefinition): Doc {
       return withOptions("t.reference", [value(columns), str(table), value(refColumns)], options);
     }
   }
+}
+
+/** SQL text, as a template literal when it spans lines and holds nothing a template would interpret. */
+const sqlText = (query: string) =>
+  query.includes("\n") && !/[`\\]|\$\{/.test(query) ? text(`\`${query}\``) : str(query);
+
+function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
+  if (v.kind === "view") {
+    const { kind: _k, name, query, ...options } = v;
+    return withOptions("defineView", [str(name), sqlText(query)], options);
+  }
+  const { kind: _k, name, query, indexes, ...options } = v;
+  const indexDocs = indexes.map((i) => constraintDoc(i, "m"));
+  const builder = indexDocs.length > 0
+    ? text(`(m) => [${indexDocs.map((d) => layout(d, 2, 2)).join(", ")}]`)
+    : undefined;
+  const rest = Object.entries(options).filter(([, x]) => x !== undefined);
+  return call(
+    "defineMaterializedView",
+    str(name),
+    sqlText(query),
+    ...(builder ? [builder] : rest.length > 0 ? [text("undefined")] : []),
+    ...(rest.length > 0 ? [value(Object.fromEntries(rest))] : []),
+  );
 }
 
 function tableSource(
@@ -170,11 +197,23 @@ function importLine(names: readonly string[]): string {
 /** `export const name = <doc>;` laid out at top level. */
 const declaration = (name: string, doc: Doc) => `export const ${name} = ${layout(doc, 0, 16 + name.length, 1)};`;
 
+/** The config keys the rendered module exports an array for, in the order `defineConfig` reads best. */
+export function configKeys(schema: PulledSchema): string[] {
+  return [
+    "tables",
+    "enums",
+    ...(schema.types.length > 0 ? ["types"] : []),
+    ...(schema.views.length > 0 ? ["views"] : []),
+    "schemas",
+  ];
+}
+
 export function renderSchema(schema: PulledSchema, unsupported: readonly string[]): string {
   const used = new Set<string>();
   const enumVariables = variableNames(schema.enums.map((e) => e.name), used);
   const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
+  const viewVariables = variableNames(schema.views.map((v) => v.name), used);
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -183,6 +222,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.types.some((t) => t.kind === "composite") ? ["defineCompositeType"] : []),
     ...(schema.types.some((t) => t.kind === "range") ? ["defineRangeType"] : []),
     ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
+    ...(schema.views.some((v) => v.kind === "view") ? ["defineView"] : []),
+    ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -198,9 +239,11 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...schema.tables.map((t) =>
       tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
     ),
+    ...schema.views.map((v) => declaration(viewVariables.get(v.name)!, viewDoc(v))),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
+    ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

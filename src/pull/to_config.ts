@@ -9,24 +9,28 @@ import type {
   CompositeTypeDefinition,
   ConstraintDefinition,
   EnumDefinition,
-  IndexKeyInput,
+  MaterializedViewDefinition,
   RangeTypeDefinition,
-  StorageParameterInput,
   TableDefinition,
   UserTypeDefinition,
+  ViewDefinition,
 } from "../config/dsl.ts";
 import { defaultCheckName, joinQualified, userTypeName } from "../model/from_config.ts";
-import { collationInput, foreignKeyName, indexName, primaryKeyName, uniqueName } from "../model/names.ts";
-import type { Column, EnumType, Index, SchemaModel, StorageParameters, Table } from "../model/types.ts";
+import { collationInput, foreignKeyName, primaryKeyName, uniqueName } from "../model/names.ts";
+import type { Column, EnumType, SchemaModel, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
 import { pullUserTypes } from "./user_types.ts";
 import { boundInput, partitionByInput } from "./partitions.ts";
+import { pullViews } from "./views.ts";
+import { indexInput, nameIf, parametersInput } from "./indexes.ts";
 
 export interface PulledSchema {
   readonly enums: readonly EnumDefinition[];
   readonly tables: readonly TableDefinition[];
   /** Every schema pulled, for the config's `schemas`: kyrage then owns exactly these. */
   readonly schemas: readonly string[];
+  /** Views and materialized views, each after the ones it reads. */
+  readonly views: readonly (ViewDefinition | MaterializedViewDefinition)[];
   /** Composite and range types, each after the types it uses. */
   readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
 }
@@ -34,7 +38,6 @@ export interface PulledSchema {
 const tableName = joinQualified;
 
 /** `{ name }` when the database's name is not the default one. */
-const nameIf = (actual: string, fallback: string) => (actual === fallback ? {} : { name: actual });
 
 function enumDefinition(e: EnumType): EnumDefinition {
   return { kind: "enum", name: tableName(e.schema, e.name), values: e.values };
@@ -75,29 +78,6 @@ function identityInput(c: Column): ColumnDefinition["identity"] {
   };
 }
 
-/** Storage parameters as the config writes them: numbers and true/false as such, other text as is. */
-function parametersInput(parameters: StorageParameters): StorageParameterInput {
-  return Object.fromEntries(
-    Object.entries(parameters).map(([name, value]) => [
-      name,
-      value === "true" ? true : value === "false" ? false : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
-    ]),
-  );
-}
-
-function indexKeys(index: Index): IndexKeyInput[] {
-  return index.keys.map((k) => {
-    if (!k.expression && !k.descending && !k.nulls && !k.opclass && !k.collation) return k.column;
-    return {
-      ...(k.expression ? { expression: k.column } : { column: k.column }),
-      ...(k.descending ? { order: "desc" as const } : {}),
-      ...(k.nulls ? { nulls: k.nulls } : {}),
-      ...(k.opclass ? { opclass: k.opclass } : {}),
-      ...(k.collation ? { collation: collationInput(k.collation) } : {}),
-    };
-  });
-}
-
 function tableDefinition(table: Table, types: UserTypes): TableDefinition {
   const pk = table.primaryKey;
   const pkDefault = primaryKeyName(table.name);
@@ -135,20 +115,7 @@ function tableDefinition(table: Table, types: UserTypes): TableDefinition {
       ...(u.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
       ...(u.deferrable ? { deferrable: u.deferrable } : {}),
     })),
-    ...table.indexes.map((i) => {
-      const keyNames = [...i.keys.map((k) => (k.expression ? undefined : k.column)), ...i.include];
-      return {
-        kind: "index" as const,
-        columns: indexKeys(i),
-        ...(i.unique ? { unique: true } : {}),
-        ...nameIf(i.name, indexName(table.name, keyNames, i.unique)),
-        ...(i.method !== "btree" ? { using: i.method } : {}),
-        ...(i.where !== undefined ? { where: i.where } : {}),
-        ...(i.include.length > 0 ? { include: [...i.include] } : {}),
-        ...(i.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
-        ...(i.with ? { with: parametersInput(i.with) } : {}),
-      };
-    }),
+    ...table.indexes.map((i) => indexInput(table.name, i)),
     ...table.checks.map((c) => {
       const fallback = defaultCheckName(table.name, table.columns.map((col) => col.name), c.expression, checkNames);
       checkNames.add(c.name);
@@ -216,6 +183,7 @@ export function pullSchema(model: SchemaModel): PulledSchema {
     enums: [...enums.values()],
     tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, types)),
     types: userTypes,
+    views: pullViews(model.objects),
     schemas: model.schemas,
   };
 }

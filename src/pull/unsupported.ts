@@ -1,7 +1,7 @@
 /**
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
- * views, triggers, functions, rules, standalone sequences, exclusion
+ * triggers, functions, rules, standalone sequences, exclusion
  * constraints, domains, range types with a canonical function, what a
  * partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
@@ -15,13 +15,7 @@ import { MANAGED_TABLE } from "../dialect/postgres/introspect/scope.ts";
 export async function unsupportedObjects(db: Kysely<any>, schemas: readonly string[]): Promise<string[]> {
   const inSchemas = sql`n.nspname = any(${sql.val([...schemas])}::text[])`;
   const rows = await sql<{ what: string }>`
-    select 'view ' || n.nspname || '.' || c.relname as what
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'v' and ${inSchemas}
-    union all
-    select 'materialized view ' || n.nspname || '.' || c.relname
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'm' and ${inSchemas}
-    union all
-    select 'column ' || x.name || ' of partition ' || x.partition || ': its own ' || x.own from (
+    select 'column ' || x.name || ' of partition ' || x.partition || ': its own ' || x.own as what from (
       select a.attname::text as name, n.nspname || '.' || c.relname as partition, concat_ws(', ',
                case when a.attnotnull and not pa.attnotnull and not exists (
                       select 1 from pg_constraint k

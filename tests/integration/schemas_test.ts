@@ -101,7 +101,7 @@ Deno.test("objects outside the listed schemas, duplicates and system schemas are
     /tables\[1\]\.name/,
     /table archive\.old_orders is in schema archive, which is not in schemas \(public\)/,
   );
-  refused({ schemas: ["public"], tables: [], enums: [state] }, /enum archive\.state is in schema archive/);
+  refused({ schemas: ["public"], tables: [], enums: [state] }, /type archive\.state is in schema archive/);
   refused({ schemas: ["public", "public"], tables: [] }, /schemas\[1\]/, /duplicate schema "public"/);
   refused({ schemas: ["pg_catalog"], tables: [] }, /"pg_catalog" is a system schema/);
   assert.deepEqual(loaded({ tables: [oldOrders] }, "/project").desired.schemas, ["archive", "public"]);

@@ -1,5 +1,6 @@
 /** The config file's default export: `defineConfig({ ... })`. */
 import type { TableDefinition } from "./table.ts";
+import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
 import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
 
 export type DatabaseConfig =
@@ -41,6 +42,8 @@ export interface Config {
    * columns or by other types are included automatically.
    */
   types?: UserTypeDefinition[];
+  /** Views and materialized views, created after the tables they read. */
+  views?: (ViewDefinition | MaterializedViewDefinition)[];
 }
 
 /** Identity function that gives a config file its types. */

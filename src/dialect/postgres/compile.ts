@@ -11,6 +11,7 @@ import { constraintCompilers } from "./compile/constraints.ts";
 import { enumCompilers } from "./compile/enums.ts";
 import { indexCompilers } from "./compile/indexes.ts";
 import { rangeTypeCompilers } from "./compile/range_types.ts";
+import { objectCompilers } from "./compile/objects.ts";
 import { partitionCompilers } from "./compile/partitions.ts";
 import { tableCompilers } from "./compile/tables.ts";
 
@@ -22,6 +23,7 @@ const COMPILERS: { [K in OperationKind]: Compile<K> } = {
   ...constraintCompilers,
   ...indexCompilers,
   ...partitionCompilers,
+  ...objectCompilers,
   ...compositeTypeCompilers,
   ...rangeTypeCompilers,
   sql: (op) => [op.sql],

@@ -11,6 +11,7 @@ import { introspectComposites } from "./introspect/composites.ts";
 import { introspectConstraints } from "./introspect/constraints.ts";
 import { introspectEnums } from "./introspect/enums.ts";
 import { introspectIndexes } from "./introspect/indexes.ts";
+import { introspectObjects } from "./introspect/objects.ts";
 import { introspectPartitions } from "./introspect/partitions.ts";
 import { introspectRanges } from "./introspect/ranges.ts";
 import { allQueries, type Db, scopeOf } from "./introspect/scope.ts";
@@ -27,16 +28,18 @@ export interface IntrospectOptions {
 
 export async function introspect(db: Db, options: IntrospectOptions): Promise<SchemaModel> {
   const scope = scopeOf(options.schemas);
-  const [schemaRows, tables, addConstraints, addIndexes, addPartitions, enums, composites, ranges] = await allQueries([
-    sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db),
-    introspectTables(db, scope),
-    introspectConstraints(db, scope),
-    introspectIndexes(db, scope),
-    introspectPartitions(db, scope),
-    introspectEnums(db, scope),
-    introspectComposites(db, scope),
-    introspectRanges(db, scope),
-  ]);
+  const [schemaRows, tables, addConstraints, addIndexes, addPartitions, enums, composites, ranges, objects] =
+    await allQueries([
+      sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db),
+      introspectTables(db, scope),
+      introspectConstraints(db, scope),
+      introspectIndexes(db, scope),
+      introspectPartitions(db, scope),
+      introspectEnums(db, scope),
+      introspectComposites(db, scope),
+      introspectRanges(db, scope),
+      introspectObjects(db, scope),
+    ]);
   addConstraints(tables);
   addIndexes(tables);
   addPartitions(tables);
@@ -47,5 +50,6 @@ export async function introspect(db: Db, options: IntrospectOptions): Promise<Sc
     tables: [...tables.values()],
     composites,
     ranges,
+    objects,
   });
 }
