@@ -26,7 +26,10 @@ export interface TypeCheck {
   readonly type: string;
   /** Whether the statement runs after the plan's column retypes and type drops (a plain drop). */
   readonly late?: boolean;
-  /** Only composite attributes and ranges count (an enum rebuild converts the columns itself). */
+  /**
+   * Only composite attributes and ranges count: an enum rebuild converts the
+   * columns itself, with their defaults, checks and indexes.
+   */
   readonly typesOnly?: boolean;
   readonly describe: (uses: string) => TypeBlocker;
 }
@@ -164,7 +167,7 @@ export async function typeBlockers(tx: Tx, ops: readonly Operation[], checks: re
   for (const row of rows) {
     const check = checks[row.i - 1];
     const place = describeDependent(row, tableNames, columnNames);
-    if (check.typesOnly && place.kind === "column") continue;
+    if (check.typesOnly && place.kind !== "type") continue;
     const removed = place.keys.some((k) => early.has(k) || (check.late && late.has(k)));
     if (removed) continue;
     found.set(row.i, [...found.get(row.i) ?? [], place.text]);
@@ -180,7 +183,7 @@ function describeDependent(
   row: Dependent,
   tableNames: ReadonlyMap<string, string>,
   columnNames: ReadonlyMap<string, string>,
-): { kind: "column" | "other"; text: string; keys: string[] } {
+): { kind: "column" | "type" | "other"; text: string; keys: string[] } {
   if (row.rel_name !== null && row.attribute !== null && (row.relkind === "r" || row.relkind === "p")) {
     const table = tableNames.get(qualifiedName(row.rel_schema!, row.rel_name)) ??
       qualifiedName(row.rel_schema!, row.rel_name);
@@ -190,14 +193,14 @@ function describeDependent(
   if (row.rel_name !== null && row.attribute !== null && row.relkind === "c") {
     const type = qualifiedName(row.rel_schema!, row.rel_name);
     return {
-      kind: "other",
+      kind: "type",
       text: `attribute ${row.attribute} of composite type ${type}`,
       keys: [`type ${type}`, `attribute ${type}.${row.attribute}`],
     };
   }
   if (row.typtype === "r") {
     const type = qualifiedName(row.type_schema!, row.type_name!);
-    return { kind: "other", text: `range type ${type}`, keys: [`type ${type}`] };
+    return { kind: "type", text: `range type ${type}`, keys: [`type ${type}`] };
   }
   return { kind: "other", text: row.what, keys: [] };
 }

@@ -147,11 +147,14 @@ databaseTest(
         }, (t) => [t.check("(p).w IS NULL OR (p).w > 0"), t.check("((seg).a).w IS NULL", { name: "seg_w" })]),
       ],
     });
+    // Online (the default): the checks on the existing table are added NOT VALID, then validated.
     assert.deepEqual(kinds(await converge(database, dir, v2("text"))), [
       "alter_composite_type",
       "add_column",
       "add_check",
       "add_check",
+      "validate_constraint",
+      "validate_constraint",
     ]);
     assert.deepEqual(await rows(database, "select (p).x, (p).w, (ps[1]).z, ((seg).b).x as bx from shapes"), [
       { x: 1, w: null, z: 6, bx: 1 },
