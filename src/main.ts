@@ -103,6 +103,12 @@ command("pull", "write the live database's schema as kyrage DSL (adopt an existi
     Deno.exitCode = await pullCommand(options, out);
   });
 
+command("import-upstream", "convert @izumisy/kyrage's migrations/*.json and record those it applied (runs nothing)")
+  .action(async (options) => {
+    const { importUpstreamCommand } = await import("./cli/import_upstream_command.ts");
+    Deno.exitCode = await importUpstreamCommand(options, out);
+  });
+
 command("rebaseline", "accept edited or deleted applied migration files (records their current checksums)")
   .action(async (options) => {
     const { rebaselineCommand } = await import("./cli/rebaseline_command.ts");

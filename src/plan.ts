@@ -9,7 +9,7 @@ import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import type { Operation } from "./diff/operations.ts";
-import { HISTORY_QUALIFIED } from "./migrations/history.ts";
+import { HISTORY_TABLES } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/types.ts";
 import { userTypeName } from "./model/from_config.ts";
 import { KyrageError } from "./errors.ts";
@@ -18,7 +18,7 @@ import type { StoredMigration } from "./migrations/store.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
-  return introspect(database.db, { schemas: desired.schemas, excludeTables: [HISTORY_QUALIFIED] });
+  return introspect(database.db, { schemas: desired.schemas, excludeTables: HISTORY_TABLES });
 }
 
 /** The operations that take the database to the desired model. */
