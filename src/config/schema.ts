@@ -103,9 +103,11 @@ const constraintDefinition = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("reference"),
-    columns: columnList,
+    // A single column may be a string, as in @izumisy/kyrage's `t.reference("author_id", users, "id")`.
+    columns: z.union([columnList, name.transform((n) => [n])]),
     table: name,
-    refColumns: columnList,
+    refColumns: z.union([columnList, name.transform((n) => [n])]),
+    inline: z.boolean().optional(),
     onDelete: action.optional(),
     onUpdate: action.optional(),
     name: name.optional(),
@@ -139,6 +141,7 @@ export const configSchema = z.object({
   database: databaseConfig.optional(),
   migrationsDir: z.string().min(1).optional(),
   online: z.boolean().optional(),
+  naming: z.enum(["postgres", "kyrage-v1"]).optional(),
   tables: z.array(tableDefinition),
   enums: z.array(enumDefinition).optional(),
 });

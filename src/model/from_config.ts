@@ -5,17 +5,8 @@
  * the key path of the offending entry.
  */
 import type { ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
-import {
-  byteLength,
-  checkName,
-  collationName,
-  foreignKeyName,
-  indexName,
-  MAX_IDENTIFIER_BYTES,
-  primaryKeyName,
-  quoteIdent,
-  uniqueName,
-} from "./names.ts";
+import { byteLength, checkName, collationName, MAX_IDENTIFIER_BYTES, quoteIdent } from "./names.ts";
+import { type Naming, namingOf } from "./naming.ts";
 import { mentionsColumn } from "./normalize.ts";
 import type {
   CheckConstraint,
@@ -84,7 +75,8 @@ function checkIdentifier(path: string, name: string): void {
 
 export function desiredModel(config: ValidConfig): SchemaModel {
   const enums = collectEnums(config);
-  const tables = config.tables.map((table, i) => desiredTable(table, `tables[${i}]`));
+  const naming = namingOf(config.naming);
+  const tables = config.tables.map((table, i) => desiredTable(table, `tables[${i}]`, naming));
   checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   config.tables.forEach((table, i) => {
@@ -144,7 +136,7 @@ function collectEnums(config: ValidConfig): EnumType[] {
   });
 }
 
-function desiredTable(table: ValidTable, path: string): Table {
+function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
   const [schema, name] = splitQualified(table.name, `${path}.name`);
   checkIdentifier(`${path}.name`, name);
   const columnNames = Object.keys(table.columns);
@@ -158,11 +150,11 @@ function desiredTable(table: ValidTable, path: string): Table {
 
   const pkColumns = columnNames.filter((c) => table.columns[c].primaryKey);
   let primaryKey: PrimaryKey | undefined = pkColumns.length > 0
-    ? { name: primaryKeyName(name), columns: pkColumns }
+    ? { name: naming.columnPrimaryKey(name, pkColumns), columns: pkColumns }
     : undefined;
   const uniques: UniqueConstraint[] = columnNames
     .filter((c) => table.columns[c].unique)
-    .map((c) => ({ name: uniqueName(name, [c]), columns: [c] }));
+    .map((c) => ({ name: naming.columnUnique(name, c), columns: [c] }));
   const indexes: Index[] = [];
   const foreignKeys: ForeignKey[] = [];
   const checks: CheckConstraint[] = [];
@@ -180,14 +172,14 @@ function desiredTable(table: ValidTable, path: string): Table {
           );
         }
         primaryKey = {
-          name: c.name ?? primaryKeyName(name),
+          name: c.name ?? naming.primaryKey(name, c.columns),
           columns: c.columns,
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         };
         break;
       case "unique":
         uniques.push({
-          name: c.name ?? uniqueName(name, c.columns),
+          name: c.name ?? naming.unique(name, c.columns),
           columns: c.columns,
           ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
@@ -199,7 +191,7 @@ function desiredTable(table: ValidTable, path: string): Table {
         const include = c.include ?? [];
         const keyNames = [...keys.map((k) => (k.expression ? undefined : k.column)), ...include];
         indexes.push({
-          name: c.name ?? indexName(name, keyNames, c.unique ?? false),
+          name: c.name ?? naming.index(name, keyNames, keys.map((k) => k.column), c.unique ?? false),
           keys,
           unique: c.unique ?? false,
           method: (c.using ?? "btree").toLowerCase(),
@@ -227,7 +219,7 @@ function desiredTable(table: ValidTable, path: string): Table {
         }
         const [refSchema, refTable] = splitQualified(c.table, at);
         foreignKeys.push({
-          name: c.name ?? foreignKeyName(name, c.columns),
+          name: c.name ?? naming.foreignKey(name, c.columns),
           columns: c.columns,
           refSchema,
           refTable,

@@ -131,11 +131,67 @@ const UPSTREAM_SQL = [
   `insert into "kysely_migration" ("name", "timestamp") values ('1755600000500', '2025-08-19T10:41:00.000Z')`,
 ];
 
-export async function buildUpstreamDatabase(database: Database): Promise<void> {
+/** Apply upstream's files 1 and 2 as upstream did, or only file 1. */
+export async function buildUpstreamDatabase(database: Database, files: 1 | 2 = 2): Promise<void> {
+  const statements = files === 1 ? UPSTREAM_SQL.slice(0, 7) : UPSTREAM_SQL;
   await database.db.transaction().execute(async (tx) => {
-    for (const statement of UPSTREAM_SQL) await sql.raw(statement).execute(tx);
+    for (const statement of statements) await sql.raw(statement).execute(tx);
   });
 }
+
+/** Upstream's README Quick Start schema, verbatim but for the import specifier. */
+export const QUICK_START_SCHEMA = `import { column as c, defineTable as t } from "kyrage";
+
+export const members = t(
+  "members",
+  {
+    id: c("uuid", { primaryKey: true }),
+    email: c("text", { unique: true, notNull: true }),
+    name: c("text", { unique: true }),
+    age: c("integer"),
+    createdAt: c("timestamptz", { defaultSql: "now()" }),
+  },
+  (t) => [
+    t.index(["name", "email"], {
+      unique: true,
+    }),
+  ]
+);
+
+export const posts = t(
+  "posts",
+  {
+    id: c("uuid"),
+    author_id: c("uuid"),
+    slug: c("text", { notNull: true }),
+    title: c("text"),
+    content: c("text", { notNull: true }),
+  },
+  (t) => [
+    t.primaryKey(["id", "author_id"]),
+    t.unique(["author_id", "slug"], {
+      name: "unique_author_slug",
+    }),
+    t.reference("author_id", members, "id", {
+      onDelete: "cascade",
+      name: "posts_author_fk"
+    }),
+  ]
+);
+`;
+
+/** Upstream's README Quick Start config with its schema added, verbatim but for the import specifier. */
+export const QUICK_START_CONFIG = `import { defineConfig } from "kyrage";
+import { members, posts } from "./schema";
+
+export default defineConfig({
+  database: {
+    dialect: "postgres",
+    connectionString: "postgres://postgres:password@localhost:5432/mydb",
+  },
+  tables: [members, posts],
+});
+`;
 
 /** The Quick Start schema after file 3, in kyrage's DSL with upstream's names spelled out. */
 export const SCHEMA_AFTER_FILE_3 = `import { column as c, defineTable as t } from "kyrage";

@@ -26,6 +26,14 @@ export interface Config {
    * plain DDL, e.g. for a maintenance window.
    */
   online?: boolean;
+  /**
+   * Default names of unnamed constraints and indexes: PostgreSQL's own
+   * (`"postgres"`, the default: `users_pkey`, `users_email_key`, ...), or
+   * those of @izumisy/kyrage (`"kyrage-v1"`: `users_id_primary_key`,
+   * `users_email_unique`, `pk_`, `uq_`, `idx_`, `fk_` + table and columns),
+   * for a database that tool built.
+   */
+  naming?: "postgres" | "kyrage-v1";
   tables: TableDefinition[];
   /** Enum types; enums used as column types are included automatically. */
   enums?: EnumDefinition[];
