@@ -14,6 +14,9 @@
  */
 export const ENV_VARS = [
   "DATABASE_URL",
+  // the config's environment section ($development, ...), as @izumisy/kyrage selects it:
+  "KYRAGE_ENV",
+  "NODE_ENV",
   "INIT_CWD",
   "HOME",
   "XDG_CACHE_HOME",

@@ -15,6 +15,7 @@ import { userTypeName } from "./model/from_config.ts";
 import { KyrageError } from "./errors.ts";
 import { openDevDatabase } from "./migrations/dev.ts";
 import type { StoredMigration } from "./migrations/store.ts";
+import type { DevServer } from "./config/load.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
@@ -78,8 +79,9 @@ export async function detectDrift(
   target: Database,
   desired: SchemaModel,
   applied: readonly StoredMigration[],
+  devServer?: DevServer,
 ): Promise<Operation[]> {
-  const dev = await openDevDatabase(applied);
+  const dev = await openDevDatabase(applied, devServer);
   try {
     const expected = await introspectFor(dev, desired);
     return diffSchemas(await introspectFor(target, desired), expected);

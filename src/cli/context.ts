@@ -53,7 +53,7 @@ export async function withProject<T>(
   const loaded = await loadConfig(configPathOf(options));
   const config = options.online === false ? { ...loaded, online: false } : loaded;
   const database = options.dev
-    ? await openDevDatabase(await readMigrations(config.migrationsDir))
+    ? await openDevDatabase(await readMigrations(config.migrationsDir), config.dev)
     : await openTarget(config, options, out);
   try {
     return await body({ config, database });

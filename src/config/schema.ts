@@ -25,7 +25,7 @@ const enumDefinition = z.object({
   values: z.array(z.string()).min(1),
 });
 
-const columnDefinition = z.object({
+const columnDefinition = z.strictObject({
   kind: z.literal("column"),
   type: name,
   enum: enumDefinition.optional(),
@@ -130,15 +130,20 @@ const tableDefinition = z.object({
 });
 
 const databaseConfig = z.discriminatedUnion("dialect", [
-  z.object({
+  z.strictObject({
     dialect: z.literal("postgres"),
     connectionString: z.string().min(1).optional(),
   }),
-  z.object({ dialect: z.literal("pglite"), dataDir: z.string().min(1).optional() }),
+  z.strictObject({ dialect: z.literal("pglite"), dataDir: z.string().min(1).optional() }),
 ]);
 
-export const configSchema = z.object({
+/** `container` is @izumisy/kyrage's; kept in the schema so load.ts can say why kyrage needs none. */
+const devConfig = z.strictObject({ connectionString: z.string().min(1).optional(), container: z.unknown().optional() });
+
+// Strict: an unknown key is a typo or an option kyrage lacks, never silently ignored.
+export const configSchema = z.strictObject({
   database: databaseConfig.optional(),
+  dev: devConfig.optional(),
   migrationsDir: z.string().min(1).optional(),
   online: z.boolean().optional(),
   naming: z.enum(["postgres", "kyrage-v1"]).optional(),

@@ -37,6 +37,19 @@ export interface Config {
   tables: TableDefinition[];
   /** Enum types; enums used as column types are included automatically. */
   enums?: EnumDefinition[];
+  /**
+   * The dev database (`--dev`, `check`, drift): by default an embedded
+   * in-memory PGlite; `connectionString` uses a PostgreSQL server instead
+   * (for extensions PGlite lacks), in a scratch database kyrage creates and
+   * drops each time, so the role needs CREATEDB.
+   */
+  dev?: { connectionString?: string };
+  /**
+   * Environment sections, as in @izumisy/kyrage: `$production: { database: ... }`
+   * (or `$env: { production: ... }`) is merged over the rest when KYRAGE_ENV,
+   * else NODE_ENV, is `production`. Objects merge, arrays concatenate.
+   */
+  [section: `$${string}`]: Partial<Config> | Record<string, Partial<Config>> | undefined;
 }
 
 /** Identity function that gives a config file its types. */
