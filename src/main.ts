@@ -53,6 +53,8 @@ command("generate", "write the difference as a new migration file")
 
 command("apply", "apply pending migrations")
   .option("--dry-run", "print the SQL of pending migrations and change nothing")
+  .option("--plan", "the same as --dry-run (the spelling of @izumisy/kyrage)")
+  .option("--pretty", "with --dry-run or --plan: one clause per line")
   .addOption(new Option("--lock-timeout <seconds>", "how long to wait for another kyrage apply").default("300"))
   .addOption(
     new Option("--statement-lock-timeout <duration>", "PostgreSQL lock_timeout for migration statements").default(
