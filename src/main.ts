@@ -2,7 +2,7 @@
  * kyrage CLI entry point: the only place that exits. Each command's code is
  * imported when that command runs, so `--help` loads no driver or config.
  */
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import denoJson from "../deno.json" with { type: "json" };
 import { DEFAULT_CONFIG } from "./config/defaults.ts";
 import { Output } from "./cli/output.ts";
@@ -109,6 +109,15 @@ command("import-upstream", "convert @izumisy/kyrage's migrations/*.json and reco
   .action(async (options) => {
     const { importUpstreamCommand } = await import("./cli/import_upstream_command.ts");
     Deno.exitCode = await importUpstreamCommand(options, out);
+  });
+
+program.command("dev").description("a persistent dev database without Docker: start | status | get-url | clean")
+  .addArgument(new Argument("<action>").choices(["start", "status", "get-url", "clean", "serve"] as const))
+  .addOption(configOption())
+  .addOption(new Option("--port <port>", "port for dev start (default: a free one)"))
+  .action(async (action, options) => {
+    const { devCommand } = await import("./cli/dev_command.ts");
+    Deno.exitCode = await devCommand(action, options, out);
   });
 
 command("rebaseline", "accept edited or deleted applied migration files (records their current checksums)")
