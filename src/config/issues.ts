@@ -7,12 +7,13 @@ import type { z } from "zod";
 import { KyrageError } from "../errors.ts";
 import { formatPath } from "./schema.ts";
 
-/** `tables[1].constraints[2]` → `tables[1] (table "posts").constraints[2]`, the name read from the raw config. */
+/** `tables[1].constraints[2]` → `tables[1].constraints[2] (table "posts")`, the name read from the raw config. */
 export function withTable(config: unknown, path: string): string {
-  return path.replace(/^tables\[(\d+)\]/, (whole, index) => {
-    const name = (config as { tables?: { name?: unknown }[] })?.tables?.[Number(index)]?.name;
-    return typeof name === "string" ? `${whole} (table "${name}")` : whole;
-  });
+  const index = /^tables\[(\d+)\]/.exec(path)?.[1];
+  const name = index === undefined
+    ? undefined
+    : (config as { tables?: { name?: unknown }[] })?.tables?.[Number(index)]?.name;
+  return typeof name === "string" ? `${path} (table "${name}")` : path;
 }
 
 export function describeIssue(config: unknown, issue: z.core.$ZodIssue): string {

@@ -110,7 +110,7 @@ Deno.test("an unknown key is an error naming it, at the top level and in a colum
   );
   assert.match(
     await configError(`{ tables: [members, t("posts", { id: c("uuid", { notnul: true } as never) })] }`),
-    /unknown key "notnul" in tables\[1\] \(table "posts"\)\.columns\.id/,
+    /unknown key "notnul" in tables\[1\]\.columns\.id \(table "posts"\)/,
   );
 });
 
@@ -119,7 +119,7 @@ Deno.test("config errors name the table, not only an index path", async () => {
     await configError(
       `{ tables: [members, t("posts", { id: c("uuid"), author_id: c("uuid") }, (t) => [t.reference("writer", members, "id")])] }`,
     ),
-    /tables\[1\] \(table "posts"\)\.constraints\[0\]: column "writer" is not a column of table "posts"/,
+    /tables\[1\]\.constraints\[0\] \(table "posts"\): column "writer" is not a column of table "posts"/,
   );
 });
 
