@@ -11,7 +11,7 @@ import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import { partitioningConflicts } from "./diff/partitions.ts";
 import type { Operation } from "./diff/operations.ts";
-import { HISTORY_QUALIFIED } from "./migrations/history.ts";
+import { HISTORY_TABLES } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/types.ts";
 import { userTypeName } from "./model/from_config.ts";
 import { definedTypes } from "./model/type_names.ts";
@@ -19,10 +19,11 @@ import { KyrageError } from "./errors.ts";
 import { openDevDatabase } from "./migrations/dev.ts";
 import type { StoredMigration } from "./migrations/store.ts";
 import { unsupportedObjects } from "./pull/unsupported.ts";
+import type { DevServer } from "./config/load.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
-  return introspect(database.db, { schemas: desired.schemas, excludeTables: [HISTORY_QUALIFIED] });
+  return introspect(database.db, { schemas: desired.schemas, excludeTables: HISTORY_TABLES });
 }
 
 /**
@@ -109,8 +110,9 @@ export async function detectDrift(
   target: Database,
   desired: SchemaModel,
   applied: readonly StoredMigration[],
+  devServer?: DevServer,
 ): Promise<Operation[]> {
-  const dev = await openDevDatabase(applied);
+  const dev = await openDevDatabase(applied, devServer);
   try {
     const expected = await introspectFor(dev, desired);
     return diffSchemas(await introspectFor(target, desired), expected);

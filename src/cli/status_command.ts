@@ -18,7 +18,7 @@ export async function statusCommand(options: CommonOptions & { json?: boolean },
     const appliedIds = new Set(report.applied.map((a) => a.id));
     // Drift is only meaningful when the history can be trusted.
     const drift = report.tampered.length === 0
-      ? await detectDrift(database, config.desired, files.filter((f) => appliedIds.has(f.id)))
+      ? await detectDrift(database, config.desired, files.filter((f) => appliedIds.has(f.id)), config.dev)
       : undefined;
     const unmanaged = await unmanagedObjects(database, config.desired);
 

@@ -20,7 +20,7 @@ const storageParameters = z.record(
   z.union([z.string(), z.number(), z.boolean()]),
 );
 
-const columnDefinition = z.object({
+const columnDefinition = z.strictObject({
   kind: z.literal("column"),
   type: name,
   enum: enumDefinition.optional(),
@@ -124,9 +124,11 @@ const constraintDefinition = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("reference"),
-    columns: columnList,
+    // A single column may be a string, as in @izumisy/kyrage's `t.reference("author_id", users, "id")`.
+    columns: z.union([columnList, name.transform((n) => [n])]),
     table: name,
-    refColumns: columnList,
+    refColumns: z.union([columnList, name.transform((n) => [n])]),
+    inline: z.boolean().optional(),
     onDelete: action.optional(),
     onUpdate: action.optional(),
     name: name.optional(),
@@ -173,17 +175,23 @@ const tableDefinition = z.object({
 });
 
 const databaseConfig = z.discriminatedUnion("dialect", [
-  z.object({
+  z.strictObject({
     dialect: z.literal("postgres"),
     connectionString: z.string().min(1).optional(),
   }),
-  z.object({ dialect: z.literal("pglite"), dataDir: z.string().min(1).optional() }),
+  z.strictObject({ dialect: z.literal("pglite"), dataDir: z.string().min(1).optional() }),
 ]);
 
-export const configSchema = z.object({
+/** `container` is @izumisy/kyrage's; kept in the schema so load.ts can say why kyrage needs none. */
+const devConfig = z.strictObject({ connectionString: z.string().min(1).optional(), container: z.unknown().optional() });
+
+// Strict: an unknown key is a typo or an option kyrage lacks, never silently ignored.
+export const configSchema = z.strictObject({
   database: databaseConfig.optional(),
+  dev: devConfig.optional(),
   migrationsDir: z.string().min(1).optional(),
   online: z.boolean().optional(),
+  naming: z.enum(["postgres", "kyrage-v1"]).optional(),
   tables: z.array(tableDefinition),
   enums: z.array(enumDefinition).optional(),
   schemas: z.array(name).optional(),

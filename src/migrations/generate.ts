@@ -116,7 +116,7 @@ export async function squashPending(
   const files = await readMigrations(config.migrationsDir);
   const { pending } = migrationState(files, await readHistory(target.db));
   const pendingIds = new Set(pending.map((m) => m.id));
-  const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)));
+  const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)), config.dev);
   let operations: Operation[];
   try {
     operations = await planChanges(dev, config.desired, { online: config.online });
@@ -135,7 +135,7 @@ export async function squashPending(
  * (empty when history and config agree).
  */
 export async function checkHistory(config: LoadedConfig): Promise<Operation[]> {
-  const dev = await openDevDatabase(await readMigrations(config.migrationsDir));
+  const dev = await openDevDatabase(await readMigrations(config.migrationsDir), config.dev);
   try {
     return await planChanges(dev, config.desired);
   } finally {

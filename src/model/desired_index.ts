@@ -1,7 +1,8 @@
 /** An index as the DSL declares it (on a table or a materialized view) → the model's {@link Index}. */
 import type { ValidConstraint } from "../config/schema.ts";
 import { storageParametersOf } from "./desired_column.ts";
-import { collationName, indexName } from "./names.ts";
+import { collationName } from "./names.ts";
+import { type Naming, namingOf } from "./naming.ts";
 import type { Index, IndexKey } from "./types.ts";
 
 export type ValidIndex = Extract<ValidConstraint, { kind: "index" }>;
@@ -11,13 +12,14 @@ export function desiredIndex(
   relation: string,
   c: ValidIndex,
   columnCollation: (column: string) => string | undefined,
+  naming: Pick<Naming, "index"> = namingOf(undefined),
 ): Index {
   const keys = c.columns.map((k) => indexKey(k, columnCollation));
   const parameters = storageParametersOf(c.with);
   const include = c.include ?? [];
   const keyNames = [...keys.map((k) => (k.expression ? undefined : k.column)), ...include];
   return {
-    name: c.name ?? indexName(relation, keyNames, c.unique ?? false),
+    name: c.name ?? naming.index(relation, keyNames, keys.map((k) => k.column), c.unique ?? false),
     keys,
     unique: c.unique ?? false,
     method: (c.using ?? "btree").toLowerCase(),

@@ -5,7 +5,8 @@
  * the key path of the offending entry.
  */
 import type { ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
-import { checkName, foreignKeyName, primaryKeyName, uniqueName } from "./names.ts";
+import { checkName } from "./names.ts";
+import { type Naming, namingOf } from "./naming.ts";
 import { mentionsColumn } from "./normalize.ts";
 import type {
   CheckConstraint,
@@ -34,8 +35,9 @@ export { DEFAULT_SCHEMA, joinQualified, splitQualified, userTypeName } from "./q
 export function desiredModel(config: ValidConfig): SchemaModel {
   const types = desiredUserTypes(config);
   const enums = collectEnums(config, types.enums);
+  const naming = namingOf(config.naming);
   const sources = inheritParentColumns(config.tables, (n, path) => qualifiedName(...splitQualified(n, path)));
-  const tables = sources.map((table, i) => desiredTable(table, `tables[${i}]`));
+  const tables = sources.map((table, i) => desiredTable(table, `tables[${i}]`, naming));
   checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   config.tables.forEach((table, i) => {
@@ -102,7 +104,7 @@ function collectEnums(config: ValidConfig, nested: readonly { definition: ValidE
   });
 }
 
-function desiredTable(table: ValidTable, path: string): Table {
+function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
   const [schema, name] = splitQualified(table.name, `${path}.name`);
   checkIdentifier(`${path}.name`, name);
   const columnNames = Object.keys(table.columns);
@@ -116,11 +118,11 @@ function desiredTable(table: ValidTable, path: string): Table {
 
   const pkColumns = columnNames.filter((c) => table.columns[c].primaryKey);
   let primaryKey: PrimaryKey | undefined = pkColumns.length > 0
-    ? { name: primaryKeyName(name), columns: pkColumns }
+    ? { name: naming.columnPrimaryKey(name, pkColumns), columns: pkColumns }
     : undefined;
   const uniques: UniqueConstraint[] = columnNames
     .filter((c) => table.columns[c].unique)
-    .map((c) => ({ name: uniqueName(name, [c]), columns: [c] }));
+    .map((c) => ({ name: naming.columnUnique(name, c), columns: [c] }));
   const indexes: Index[] = [];
   const foreignKeys: ForeignKey[] = [];
   const checks: CheckConstraint[] = [];
@@ -138,21 +140,21 @@ function desiredTable(table: ValidTable, path: string): Table {
           );
         }
         primaryKey = {
-          name: c.name ?? primaryKeyName(name),
+          name: c.name ?? naming.primaryKey(name, c.columns),
           columns: c.columns,
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         };
         break;
       case "unique":
         uniques.push({
-          name: c.name ?? uniqueName(name, c.columns),
+          name: c.name ?? naming.unique(name, c.columns),
           columns: c.columns,
           ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         });
         break;
       case "index":
-        indexes.push(desiredIndex(name, c, (column) => table.columns[column]?.collation));
+        indexes.push(desiredIndex(name, c, (column) => table.columns[column]?.collation, naming));
         break;
       case "check": {
         const taken = new Set(checks.map((k) => k.name));
@@ -170,7 +172,7 @@ function desiredTable(table: ValidTable, path: string): Table {
         }
         const [refSchema, refTable] = splitQualified(c.table, at);
         foreignKeys.push({
-          name: c.name ?? foreignKeyName(name, c.columns),
+          name: c.name ?? naming.foreignKey(name, c.columns),
           columns: c.columns,
           refSchema,
           refTable,

@@ -8,7 +8,7 @@ import type { Database } from "../dialect/database.ts";
 import { introspect } from "../dialect/postgres/introspect.ts";
 import { diffSchemas } from "../diff/diff.ts";
 import { FORMAT_VERSION } from "../migrations/file.ts";
-import { ensureHistoryTable, HISTORY_QUALIFIED } from "../migrations/history.ts";
+import { ensureHistoryTable, HISTORY_QUALIFIED, HISTORY_TABLES } from "../migrations/history.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
 import { EMPTY_MODEL, type SchemaModel } from "../model/types.ts";
@@ -25,7 +25,7 @@ export interface Pulled {
 }
 
 export async function pullDatabase(database: Database, schemas: readonly string[]): Promise<Pulled> {
-  const model = await introspect(database.db, { schemas, excludeTables: [HISTORY_QUALIFIED] });
+  const model = await introspect(database.db, { schemas, excludeTables: HISTORY_TABLES });
   const unsupported = await unsupportedObjects(database.db, schemas);
   const schema = pullSchema(model);
   return { model, unsupported, source: renderSchema(schema, unsupported), keys: configKeys(schema) };

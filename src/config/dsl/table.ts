@@ -94,6 +94,8 @@ export interface ReferenceOptions {
   match?: "full" | "simple";
   /** Added `NOT VALID`: existing rows are not checked (new ones are). */
   notValid?: boolean;
+  /** Accepted for configs written for @izumisy/kyrage; kyrage orders foreign keys itself, so it has no effect. */
+  inline?: boolean;
 }
 
 export interface ReferenceDefinition extends ReferenceOptions {
@@ -145,11 +147,11 @@ export interface TableBuilder {
   index(columns: IndexKeyInput[], options?: IndexOptions): IndexDefinition;
   /** A CHECK constraint; compared in PostgreSQL's normalized form. */
   check(expression: string, options?: CheckOptions): CheckDefinition;
-  /** A foreign key from `columns` to `refColumns` of `table`. */
+  /** A foreign key from `columns` to `refColumns` of `table`; a single column may be given as a string. */
   reference(
-    columns: string[],
+    columns: string | string[],
     table: string | TableDefinition,
-    refColumns: string[],
+    refColumns: string | string[],
     options?: ReferenceOptions,
   ): ReferenceDefinition;
 }
@@ -159,11 +161,11 @@ const tableBuilder: TableBuilder = {
   unique: (columns, options) => ({ kind: "unique", columns, ...options }),
   index: (columns, options) => ({ kind: "index", columns, ...options }),
   check: (expression, options) => ({ kind: "check", expression, ...options }),
-  reference: (columns, table, refColumns, options) => ({
+  reference: (columns, table, refColumns, { inline: _, ...options } = {}) => ({
     kind: "reference",
-    columns,
+    columns: typeof columns === "string" ? [columns] : columns,
     table: typeof table === "string" ? table : table.name,
-    refColumns,
+    refColumns: typeof refColumns === "string" ? [refColumns] : refColumns,
     ...options,
   }),
 };
