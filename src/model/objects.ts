@@ -25,14 +25,34 @@ export interface ObjectBase {
   readonly dependsOn?: readonly string[];
 }
 
-/** The one place an object's identity is spelled: `view:public.active_users`. */
-export function objectId(object: Pick<DbObject, "kind" | "schema" | "name">): string {
-  return `${object.kind}:${object.schema}.${object.name}`;
+/** What names an object: its kind, schema and name, the table of a trigger or policy, a function's argument types. */
+export interface ObjectIdentity {
+  readonly kind: ObjectKind;
+  readonly schema: string;
+  readonly name: string;
+  /** Triggers and policies belong to a table. */
+  readonly table?: string;
+  /** Functions: the identity argument types, as `pg_get_function_identity_arguments` prints them. */
+  readonly identityArguments?: string;
+}
+
+/**
+ * The one place an object's identity is spelled: `view:public.active_users`,
+ * `trigger:public.users.touch`, `function:public.add(integer, integer)`.
+ */
+export function objectId(object: ObjectIdentity): string {
+  const table = object.table !== undefined ? `${object.table}.` : "";
+  const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
+  return `${object.kind}:${object.schema}.${table}${object.name}${args}`;
 }
 
 export const tableId = (schema: string, table: string): string => `table:${schema}.${table}`;
 
 /** `view public.active_users`, for plans and errors. */
-export function describeObject(object: Pick<DbObject, "kind" | "schema" | "name">): string {
-  return `${object.kind.replaceAll("_", " ")} ${object.schema}.${object.name}`;
+export function describeObject(object: ObjectIdentity): string {
+  const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
+  const on = object.table !== undefined ? ` on ${object.schema}.${object.table}` : "";
+  return object.table !== undefined
+    ? `${object.kind.replaceAll("_", " ")} ${object.name}${on}`
+    : `${object.kind.replaceAll("_", " ")} ${object.schema}.${object.name}${args}`;
 }
