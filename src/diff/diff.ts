@@ -3,7 +3,7 @@
  * over qualified names, one module per object kind. No I/O, no SQL.
  * `orderOperations` then puts the result into dependency order.
  */
-import type { SchemaModel } from "../model/types.ts";
+import { qualifiedName, type SchemaModel } from "../model/types.ts";
 import { diffCompositeTypes } from "./composite_types.ts";
 import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";
 import type { Operation } from "./operations.ts";
@@ -33,5 +33,8 @@ export function diffSchemas(
   ops.push(...tableOps);
   ops.push(...diffCompositeTypes(actual.composites, desired.composites));
   ops.push(...diffRangeTypes(actual.ranges, desired.ranges));
-  return orderOperations(options.online ? onlineOperations(ops) : ops);
+  const partitioned = new Set(
+    [...actual.tables, ...desired.tables].flatMap((t) => (t.partitionBy ? [qualifiedName(t.schema, t.name)] : [])),
+  );
+  return orderOperations(options.online ? onlineOperations(ops, partitioned) : ops);
 }
