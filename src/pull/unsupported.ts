@@ -5,7 +5,8 @@
  * constraints, domains, range types with a canonical function, what a
  * partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
- * hold (tablespaces, INHERITS, OF type, row-level security and policies).
+ * hold (tablespaces, INHERITS, OF type, row-level security and policies,
+ * comments on indexes, constraints and types).
  * One query, one round trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
@@ -111,6 +112,20 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       join pg_index x on x.indexrelid = ic.oid join pg_class c on c.oid = x.indrelid
       join pg_namespace n on n.oid = c.relnamespace
       where ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    -- Comments the model does not hold (it holds those on tables and columns).
+    select 'comment on index ' || n.nspname || '.' || c.relname
+      from pg_description d join pg_class c on c.oid = d.objoid join pg_namespace n on n.oid = c.relnamespace
+      where d.classoid = 'pg_class'::regclass and c.relkind in ('i', 'I') and ${inSchemas}
+    union all
+    select 'comment on constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
+      from pg_description d join pg_constraint con on con.oid = d.objoid
+      join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+      where d.classoid = 'pg_constraint'::regclass and ${inSchemas}
+    union all
+    select 'comment on type ' || n.nspname || '.' || t.typname
+      from pg_description d join pg_type t on t.oid = d.objoid join pg_namespace n on n.oid = t.typnamespace
+      where d.classoid = 'pg_type'::regclass and t.typtype in ('e', 'c', 'r') and ${inSchemas}
     order by 1`.execute(db);
   return rows.rows.map((r) => r.what);
 }
