@@ -24,7 +24,8 @@ export type CatalogName =
   | "pg_type"
   | "pg_range"
   | "pg_partitioned_table"
-  | "pg_inherits";
+  | "pg_inherits"
+  | "pg_description";
 
 /** SQL that gives an attribute a non-default value on a fresh database; `reported` must appear in pull's list. */
 export interface Probe {
@@ -398,5 +399,31 @@ export const CATALOG_ATTRIBUTES: Record<CatalogName, Record<string, Attribute>> 
     }),
     inhseqno: derived("order"),
     inhdetachpending: derived("transient"),
+  },
+  pg_description: {
+    objoid: derived("key"),
+    classoid: derived("key"),
+    objsubid: derived("key"),
+    description: modeled("Table.comment, Column.comment", ["table and column comments", "table comment"], {
+      probes: [
+        {
+          name: "comment on an index",
+          sql: "create table t (a int); create index t_a_idx on t (a); " +
+            "comment on index t_a_idx is 'x'",
+          reported: "public.t_a_idx",
+        },
+        {
+          name: "comment on a constraint",
+          sql: "create table t (a int constraint t_a_check check (a > 0)); " +
+            "comment on constraint t_a_check on t is 'x'",
+          reported: "public.t",
+        },
+        {
+          name: "comment on a type",
+          sql: "create type t_mood as enum ('ok'); comment on type t_mood is 'x'",
+          reported: "public.t_mood",
+        },
+      ],
+    }),
   },
 };

@@ -31,6 +31,13 @@ const ROWS: Record<CatalogName, { key: string; where: string }> = {
   pg_type: { key: "x.oid::regtype::text", where: `x.oid in ${TYPES}` },
   pg_range: { key: "x.rngtypid::regtype::text", where: `x.rngtypid in ${TYPES}` },
   pg_partitioned_table: { key: "x.partrelid::regclass::text", where: `x.partrelid in ${RELATIONS}` },
+  pg_description: {
+    key: "pg_describe_object(x.classoid, x.objoid, x.objsubid)",
+    where: `(x.classoid = 'pg_class'::regclass and x.objoid in ${RELATIONS})
+      or (x.classoid = 'pg_type'::regclass and x.objoid in ${TYPES})
+      or (x.classoid = 'pg_constraint'::regclass and x.objoid in
+        (select k.oid from pg_constraint k where k.conrelid in ${RELATIONS} or k.contypid in ${TYPES}))`,
+  },
   pg_inherits: {
     key: "x.inhrelid::regclass::text || ' < ' || x.inhparent::regclass::text",
     where: `x.inhrelid in ${RELATIONS}`,
