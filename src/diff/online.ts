@@ -10,6 +10,8 @@
  * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, so it
  *   does not scan the table under an exclusive lock.
  * `generate` puts each step in its own migration (see migrations/boundaries.ts).
+ * Partitioned tables get plain DDL: PostgreSQL builds no index concurrently
+ * on them, nor attaches a constraint to an index built apart.
  */
 import { makeObjectName } from "../model/names.ts";
 import { type Index, qualifiedName } from "../model/types.ts";

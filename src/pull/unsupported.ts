@@ -5,7 +5,11 @@
  * constraints, domains, range types with a canonical function, what a
  * partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
- * hold (tablespaces, INHERITS, OF type, row-level security and policies).
+ * hold (tablespaces, INHERITS, OF type, row-level security and policies,
+ * privileges, access methods, CLUSTER ON, column statistics targets and
+ * options, a column sequence's own name or a serial's options, NOT ENFORCED,
+ * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, comments
+ * on indexes, constraints and types).
  * One query, one round trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
@@ -105,6 +109,87 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       join pg_index x on x.indexrelid = ic.oid join pg_class c on c.oid = x.indrelid
       join pg_namespace n on n.oid = c.relnamespace
       where ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    -- Per-column attributes of managed tables the model does not hold.
+    select x.what from (
+      select case
+          when a.attacl is not null then 'privileges on column ' || a.attname || ' of ' || n.nspname || '.' || c.relname
+        end as what from pg_attribute a join pg_class c on c.oid = a.attrelid
+        join pg_namespace n on n.oid = c.relnamespace
+        where a.attnum > 0 and not a.attisdropped and ${inSchemas} and ${MANAGED_TABLE}
+      union all
+      select 'statistics target of column ' || a.attname || ' of ' || n.nspname || '.' || c.relname
+        from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+        -- -1 up to PostgreSQL 16, NULL from 17 on: the default.
+        where a.attnum > 0 and not a.attisdropped and coalesce(a.attstattarget::int, -1) <> -1
+          and ${inSchemas} and ${MANAGED_TABLE}
+      union all
+      select 'options ' || array_to_string(a.attoptions, ', ') || ' of column ' || a.attname || ' of ' ||
+             n.nspname || '.' || c.relname
+        from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+        where a.attnum > 0 and not a.attisdropped and a.attoptions is not null and ${inSchemas} and ${MANAGED_TABLE}
+    ) x where x.what is not null
+    union all
+    -- Table attributes the model does not hold.
+    select a.what
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join lateral unnest(array[
+        case when c.relacl is not null and c.relacl <> acldefault('r', c.relowner)
+             then 'privileges on table ' || n.nspname || '.' || c.relname end,
+        (select 'table ' || n.nspname || '.' || c.relname || ' using access method ' || am.amname
+           from pg_am am where am.oid = c.relam and am.amname <> 'heap'),
+        (select 'table ' || n.nspname || '.' || c.relname || ' clustered on index ' || ic.relname
+           from pg_index x join pg_class ic on ic.oid = x.indexrelid where x.indrelid = c.oid and x.indisclustered)
+      ]) a(what)
+      where a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    -- A column's own sequence (serial or identity) named otherwise than kyrage creates it, or a serial's
+    -- sequence with options (the model holds an identity's options, not a serial's).
+    select 'sequence ' || sn.nspname || '.' || s.relname || ' of column ' || a.attname || ' of ' ||
+           n.nspname || '.' || c.relname || case when d.deptype = 'a' then ' (serial)' else ' (identity)' end
+      from pg_depend d join pg_class s on s.oid = d.objid join pg_namespace sn on sn.oid = s.relnamespace
+      join pg_sequence q on q.seqrelid = s.oid
+      join pg_class c on c.oid = d.refobjid join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
+      where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
+        and s.relkind = 'S' and ${inSchemas} and ${MANAGED_TABLE}
+        and (s.relname <> left(c.relname || '_' || a.attname || '_seq', 63) or sn.oid <> n.oid
+             or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
+               or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)
+                 when 'smallint' then 32767 when 'integer' then 2147483647 else 9223372036854775807 end))
+    union all
+    -- Constraint attributes the model does not hold; read from to_jsonb, as older servers lack the columns.
+    select x.what from (
+      select case
+          when to_jsonb(con) ->> 'conenforced' = 'false' then 'NOT ENFORCED '
+          when to_jsonb(con) ->> 'conperiod' = 'true' then 'WITHOUT OVERLAPS / PERIOD '
+          when coalesce(to_jsonb(con) -> 'confdelsetcols', 'null') <> 'null' then 'ON DELETE SET (columns) '
+          when con.contype = 'n' and (con.conname <> left(c.relname || '_' || a.attname || '_not_null', 63)
+                                      or con.connoinherit or not con.convalidated) then 'NOT NULL '
+        end || 'constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname as what
+        from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+        left join pg_attribute a on a.attrelid = c.oid and a.attnum = con.conkey[1]
+        where con.conislocal and ${inSchemas} and ${MANAGED_TABLE}
+    ) x where x.what is not null
+    union all
+    select 'privileges on type ' || n.nspname || '.' || t.typname
+      from pg_type t join pg_namespace n on n.oid = t.typnamespace
+      where t.typtype in ('e', 'c', 'r') and t.typacl is not null and t.typacl <> acldefault('T', t.typowner)
+        and ${inSchemas}
+    union all
+    -- Comments the model does not hold (it holds those on tables and columns).
+    select 'comment on index ' || n.nspname || '.' || c.relname
+      from pg_description d join pg_class c on c.oid = d.objoid join pg_namespace n on n.oid = c.relnamespace
+      where d.classoid = 'pg_class'::regclass and c.relkind in ('i', 'I') and ${inSchemas}
+    union all
+    select 'comment on constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
+      from pg_description d join pg_constraint con on con.oid = d.objoid
+      join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+      where d.classoid = 'pg_constraint'::regclass and ${inSchemas}
+    union all
+    select 'comment on type ' || n.nspname || '.' || t.typname
+      from pg_description d join pg_type t on t.oid = d.objoid join pg_namespace n on n.oid = t.typnamespace
+      where d.classoid = 'pg_type'::regclass and t.typtype in ('e', 'c', 'r') and ${inSchemas}
     order by 1`.execute(db);
   return rows.rows.map((r) => r.what);
 }
