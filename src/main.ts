@@ -75,6 +75,7 @@ program.command("check").description("replay all migrations on a fresh in-memory
 
 command("status", "list applied, pending and tampered migrations, and schema drift")
   .option("--json", "machine-readable output")
+  .option("--exit-code", "exit 2 when migrations are pending or the schema drifted")
   .action(async (options) => {
     const { statusCommand } = await import("./cli/status_command.ts");
     Deno.exitCode = await statusCommand(options, out);

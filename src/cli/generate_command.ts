@@ -47,6 +47,13 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
     }
     for (const op of result.operations) out.line(describeOperation(op));
     for (const d of result.destructive) out.line(`! destructive: loses ${d.loses}`);
+    if (result.repeats) {
+      out.error(
+        `Warning: this migration repeats operations of pending ${result.repeats.join(", ")} (planned against ` +
+          `${database.label}, which does not have them yet): applying both will fail. Apply the pending migrations ` +
+          "first, or delete the new file and run `generate --dev`, which plans on top of every migration.",
+      );
+    }
     out.line(
       result.paths.length === 1
         ? `Wrote ${result.paths[0]} (${plural(result.operations.length, "operation")}).`

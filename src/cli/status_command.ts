@@ -11,7 +11,13 @@ import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { notManaged, plural } from "./render.ts";
 
-export async function statusCommand(options: CommonOptions & { json?: boolean }, out: Output): Promise<number> {
+export interface StatusOptions extends CommonOptions {
+  json?: boolean;
+  /** Exit 2 when migrations are pending or the schema drifted. */
+  exitCode?: boolean;
+}
+
+export async function statusCommand(options: StatusOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const files = await readMigrations(config.migrationsDir);
     const report = inspectHistory(files, await readHistory(database.db));
@@ -56,12 +62,19 @@ export async function statusCommand(options: CommonOptions & { json?: boolean },
           } would restore it:`,
         );
         for (const op of drift) out.line(`  ${describeOperation(op)}`);
+        if (files.length === 0 && report.applied.length === 0) {
+          out.line(
+            "This database has no kyrage history yet. To adopt it as it is: `kyrage pull --baseline` writes its " +
+              "schema as DSL and records a baseline migration as applied (nothing is run).",
+          );
+        }
       }
       if (unmanaged.length > 0) out.line(notManaged(unmanaged));
     }
     if (report.tampered.length > 0) {
       throw new KyrageError(`${report.tampered.map(describeTampered).join("; ")}.`);
     }
-    return 0;
+    const behind = report.pending.length > 0 || (drift !== undefined && drift.length > 0);
+    return options.exitCode && behind ? 2 : 0;
   });
 }

@@ -28,6 +28,11 @@ export interface GenerateResult {
   readonly destructive: readonly DestructiveChange[];
   /** The files written, in order; none when there was nothing to change. */
   readonly paths: readonly string[];
+  /**
+   * With --ignore-pending: the pending migrations whose operations the new
+   * file repeats (planned against a database that does not have them yet).
+   */
+  readonly repeats?: readonly string[];
 }
 
 export async function generateMigration(
@@ -46,7 +51,13 @@ export async function generateMigration(
   const operations = await planChanges(database, config.desired, { online: config.online });
   await refuseBlockers(database, operations, config.desired);
   refuseLocks(operations, options.maxLock);
-  return { ...await store(config, operations, files, options), operations };
+  const same = new Set(operations.map((op) => JSON.stringify(op)));
+  const repeats = pending.filter((m) => m.file.operations.some((op) => same.has(JSON.stringify(op)))).map((m) => m.id);
+  return {
+    ...await store(config, operations, files, options),
+    operations,
+    ...(repeats.length > 0 ? { repeats } : {}),
+  };
 }
 
 /** A migration that can only fail is not written (see blockers.ts). */

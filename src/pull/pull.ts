@@ -8,9 +8,10 @@ import type { Database } from "../dialect/database.ts";
 import { introspect } from "../dialect/postgres/introspect.ts";
 import { diffSchemas } from "../diff/diff.ts";
 import { FORMAT_VERSION } from "../migrations/file.ts";
-import { ensureHistoryTable, HISTORY_QUALIFIED, HISTORY_TABLES } from "../migrations/history.ts";
+import { ensureHistoryTable, HISTORY_QUALIFIED, HISTORY_TABLES, readHistory } from "../migrations/history.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
+import { KyrageError } from "../errors.ts";
 import { EMPTY_MODEL, type SchemaModel } from "../model/types.ts";
 import { configKeys, renderSchema } from "./render.ts";
 import { pullSchema } from "./to_config.ts";
@@ -29,6 +30,25 @@ export async function pullDatabase(database: Database, schemas: readonly string[
   const unsupported = await unsupportedObjects(database.db, schemas);
   const schema = pullSchema(model);
   return { model, unsupported, source: renderSchema(schema, unsupported), keys: configKeys(schema) };
+}
+
+/**
+ * Refuse a baseline before anything is written when there is a history to
+ * join already: migration files (unreadable ones are named by readMigrations)
+ * or applied migrations on the database.
+ */
+export async function checkBaseline(database: Database, migrationsDir: string): Promise<void> {
+  const files = await readMigrations(migrationsDir);
+  const applied = await readHistory(database.db);
+  if (files.length === 0 && applied.length === 0) return;
+  throw new KyrageError(
+    `pull --baseline starts a migration history, but ${
+      files.length > 0 ? `${migrationsDir} already holds ${files.length} migration file(s)` : ""
+    }${files.length > 0 && applied.length > 0 ? " and " : ""}${
+      applied.length > 0 ? `${database.label} has ${applied.length} applied migration(s)` : ""
+    }. Pull without --baseline (and \`kyrage generate\` the difference), or start from an empty migrations directory ` +
+      "on a database without kyrage history. Nothing was written.",
+  );
 }
 
 /**
