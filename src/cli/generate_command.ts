@@ -12,7 +12,9 @@ import {
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural } from "./render.ts";
+import { hazardLabel, plural } from "./render.ts";
+import { hazardsOf } from "../diff/hazards.ts";
+import { tableSizes } from "../plan.ts";
 
 export interface GenerateCommandOptions extends CommonOptions, GenerateOptions {
   squash?: boolean;
@@ -45,7 +47,11 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
       out.line(`No changes: ${database.label} matches ${config.path}. No migration written.`);
       return 0;
     }
-    for (const op of result.operations) out.line(describeOperation(op));
+    const sizes = await tableSizes(database, result.operations);
+    for (const op of result.operations) {
+      const label = hazardLabel(hazardsOf(op), sizes);
+      out.line(describeOperation(op) + (label ? `  (${label})` : ""));
+    }
     for (const d of result.destructive) out.line(`! destructive: loses ${d.loses}`);
     if (result.repeats) {
       out.error(

@@ -62,7 +62,9 @@ backendTest("pull into the config's own layout, status hints and --exit-code, a 
         'name: column("text", { notNull: true }),\n    note: column("text"),',
       ),
     );
-    assert.equal((await runCli(["generate"], { cwd: dir })).code, 0);
+    const generated = await runCli(["generate"], { cwd: dir });
+    assert.equal(generated.code, 0, generated.stderr);
+    assert.match(generated.stdout, /column public\.accounts\.note.*\(LOCK ACCESS EXCLUSIVE on public\.accounts \(/);
     assert.equal((await runCli(["status", "--exit-code"], { cwd: dir })).code, 2, "pending fails the gate");
     const again = await runCli(["generate", "--ignore-pending"], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
