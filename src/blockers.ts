@@ -298,6 +298,9 @@ function dependentBlocker(d: Dependent): Blocker {
     ? "it inherits from it, which kyrage does not model: detach it first (ALTER TABLE ... NO INHERIT ...) or drop it"
     : d.kind === "object"
     ? "drop it before applying and recreate it after (kyrage does not manage it)"
+    : d.kind === "view" || d.kind === "materialized view"
+    ? `it is outside the schemas kyrage owns: drop the ${d.kind} before applying and recreate it after, or add its ` +
+      "schema to the config's schemas and declare it in views (kyrage then rebuilds it around the change)"
     : d.kind === "publication"
     ? "take the table out of the publication before applying (ALTER PUBLICATION ... DROP TABLE) and add it back after"
     : `drop the ${d.kind} before applying and recreate it after (kyrage does not manage ${

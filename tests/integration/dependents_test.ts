@@ -37,13 +37,13 @@ const users = (email: string) =>
 
 databaseTest("a view over a column whose type changes is refused, naming view and column", async (database, dir) => {
   await converge(database, dir, { tables: [users("varchar(100)")] });
-  await exec(database, "create view active_users as select id, email from users");
+  await exec(database, "create schema reports", "create view reports.active_users as select id, email from users");
   await refused(
     database,
     dir,
     { tables: [users("text")] },
-    /view public\.active_users depends on column public\.users\.email, whose type the migration changes \(character varying\(100\) → text\)/,
-    /drop the view before applying and recreate it after \(kyrage does not manage views yet\)/,
+    /view reports\.active_users depends on column public\.users\.email, whose type the migration changes \(character varying\(100\) → text\)/,
+    /outside the schemas kyrage owns: drop the view before applying and recreate it after/,
   );
   // Renamed in the same plan: found under the names the database has now.
   const renamed = defineTable(
@@ -59,9 +59,9 @@ databaseTest("a view over a column whose type changes is refused, naming view an
     database,
     dir,
     { tables: [renamed] },
-    /view public\.active_users depends on column public\.users\.email, whose type the migration changes/,
+    /view reports\.active_users depends on column public\.users\.email, whose type the migration changes/,
   );
-  await exec(database, "drop view active_users");
+  await exec(database, "drop view reports.active_users");
   await converge(database, dir, { tables: [users("text")] });
 });
 
@@ -72,7 +72,8 @@ databaseTest(
     await converge(database, dir, { tables: [users("text"), old] });
     await exec(
       database,
-      "create view report as select note from old",
+      "create schema reports",
+      "create view reports.report as select note from old",
       "create schema other",
       "create table other.refs (old_id int references public.old (id))",
       "create table other.heir (extra int) inherits (public.old)",
@@ -81,7 +82,7 @@ databaseTest(
       database,
       dir,
       { tables: [users("text")] },
-      /view public\.report depends on table public\.old, which the migration drops/,
+      /view reports\.report depends on table public\.old, which the migration drops/,
       /foreign key refs_old_id_fkey on other\.refs depends on table public\.old/,
       /it belongs to other\.refs, which kyrage does not manage/,
       /table other\.heir depends on table public\.old, which the migration drops, .*NO INHERIT/,
@@ -99,14 +100,15 @@ databaseTest(
     await exec(
       database,
       "create function is_open(s status) returns boolean language sql as $$ select s = 'open' $$",
-      "create materialized view open_tickets as select id, status from tickets",
+      "create schema reports",
+      "create materialized view reports.open_tickets as select id, status from tickets",
     );
     await refused(
       database,
       dir,
       t(["closed", "open"]),
       /function public\.is_open\(s status\) depends on enum type public\.status, which the migration rebuilds/,
-      /materialized view public\.open_tickets depends on column public\.tickets\.status, which the rebuild of enum public\.status converts/,
+      /materialized view reports\.open_tickets depends on column public\.tickets\.status, which the rebuild of enum public\.status converts/,
     );
   },
 );
@@ -146,7 +148,8 @@ databaseTest(
       "create policy p on gone using (n > 0)",
       "create rule gone_log as on insert to gone do also select new.n",
       "create index gone_n on gone (n)",
-      "create view emails as select email from users",
+      "create schema reports",
+      "create view reports.emails as select email from users",
     );
     const renamed = defineTable("users", {
       id: column("int", { primaryKey: true }),
@@ -154,7 +157,9 @@ databaseTest(
     });
     const ops = await generateAndApply(database, loaded({ tables: [renamed] }, dir));
     assert.deepEqual(ops.map((op) => op.kind).sort(), ["drop_table", "rename_column"]);
-    const view = await sql<{ def: string }>`select pg_get_viewdef('emails'::regclass) as def`.execute(database.db);
+    const view = await sql<{ def: string }>`select pg_get_viewdef('reports.emails'::regclass) as def`.execute(
+      database.db,
+    );
     assert.match(view.rows[0].def, /address/, "the view follows the rename");
   },
 );
@@ -191,7 +196,8 @@ backendTest("plan marks an unmanaged dependent WILL FAIL", async (target) => {
     await exec(
       database,
       "create table users (id int, email text)",
-      "create view mails as select email from users",
+      "create schema reports",
+      "create view reports.mails as select email from users",
     );
   } finally {
     await database.close();
@@ -200,9 +206,9 @@ backendTest("plan marks an unmanaged dependent WILL FAIL", async (target) => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stdout,
-    /^-- WILL FAIL: view public\.mails depends on column public\.users\.email, whose type the migration changes/m,
+    /^-- WILL FAIL: view reports\.mails depends on column public\.users\.email, whose type the migration changes/m,
   );
   const json = JSON.parse((await runCli(["plan", "--json"], { cwd: dir })).stdout);
-  assert.deepEqual(json.blockers.map((b: { object: string }) => b.object), ["view public.mails"]);
+  assert.deepEqual(json.blockers.map((b: { object: string }) => b.object), ["view reports.mails"]);
   await Deno.remove(dir, { recursive: true });
 });

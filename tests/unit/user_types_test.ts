@@ -65,7 +65,7 @@ Deno.test("user types: mistakes are refused when the config loads, naming where"
   const point = (attributes: Parameters<typeof defineCompositeType>[1]) => defineCompositeType("point", attributes);
   refused(
     { tables: [defineTable("t", { a: column(point({ x: "int" })), b: column(point({ y: "int" })) })] },
-    /tables\[0\]\.columns\.b\.type: composite type "point" is defined twice with different definitions \(also at tables\[0\]\.columns\.a\.type\)/,
+    /tables\[0\]\.columns\.b\.type \(table "t"\): composite type "point" is defined twice with different definitions \(also at tables\[0\]\.columns\.a\.type\)/,
   );
   refused(
     { tables: [], types: [defineRangeType("r", { subtype: "numeric(10,2)" })] },
