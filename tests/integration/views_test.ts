@@ -154,3 +154,37 @@ databaseTest(
     }
   },
 );
+
+databaseTest(
+  "a view over a view is rebuilt with it, in dependency order, whatever their names",
+  async (database, dir) => {
+    // "a_top" reads "z_base": name order alone would create it first and drop it last.
+    const base = (extra = "") => defineView("z_base", `select id, email${extra} from users`);
+    const top = defineView("a_top", "select email from z_base");
+    await converge(database, dir, { tables: [users()], views: [base(), top] });
+    // z_base loses a column (not an append): rebuilt, and a_top with it.
+    const ops = await converge(database, dir, {
+      tables: [users()],
+      views: [defineView("z_base", "select email, id from users"), top],
+    });
+    assert.deepEqual(kinds(ops), [
+      "drop_object a_top",
+      "drop_object z_base",
+      "create_object z_base",
+      "create_object a_top",
+    ]);
+    // Both gone at once: the reader is dropped first.
+    const dropped = await converge(database, dir, { tables: [users()] });
+    assert.deepEqual(kinds(dropped), ["drop_object a_top", "drop_object z_base"]);
+  },
+);
+
+databaseTest("a view PostgreSQL rejects is named before anything is planned", async (database, dir) => {
+  await converge(database, dir, { tables: [users()] });
+  await assert.rejects(
+    () => plan(database, loaded({ tables: [users()], views: [defineView("bad", "select nope from users")] }, dir)),
+    (e: Error) =>
+      e instanceof KyrageError &&
+      /PostgreSQL rejects view public\.bad as the config declares it: column "nope" does not exist/.test(e.message),
+  );
+});

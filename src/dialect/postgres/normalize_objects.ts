@@ -9,12 +9,42 @@
 import { CompiledQuery, sql } from "kysely";
 import { diffSchemas } from "../../diff/diff.ts";
 import { describeOperation } from "../../diff/describe.ts";
+import type { Operation } from "../../diff/operations.ts";
 import { KyrageError, messageOf } from "../../errors.ts";
 import { EMPTY_MODEL, type SchemaModel } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
 import { introspect } from "./introspect.ts";
 import type { Db } from "./introspect/scope.ts";
 import { doBlock, ident, literal } from "./quote.ts";
+
+/** Run each operation in a savepoint; retry the failed ones while a pass makes progress; name the first that never runs. */
+async function buildInPasses(run: (statement: string) => Promise<unknown>, build: readonly Operation[]): Promise<void> {
+  let pending = [...build];
+  for (;;) {
+    const failed: { op: Operation; statement: string; error: unknown }[] = [];
+    for (const op of pending) {
+      await run("SAVEPOINT op");
+      const statements = compileOperation(op);
+      let at = 0;
+      try {
+        for (; at < statements.length; at++) await run(statements[at]);
+        await run("RELEASE SAVEPOINT op");
+      } catch (error) {
+        await run("ROLLBACK TO SAVEPOINT op");
+        failed.push({ op, statement: statements[at], error });
+      }
+    }
+    if (failed.length === 0) return;
+    if (failed.length === pending.length) {
+      const { op, statement, error } = failed[0];
+      throw new KyrageError(
+        `PostgreSQL rejects ${describeOperation(op).replace(/^[+~-] /, "")} as the config declares it: ` +
+          `${messageOf(error)}. Nothing was planned.\n  statement: ${statement}`,
+      );
+    }
+    pending = failed.map((f) => f.op);
+  }
+}
 
 export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<SchemaModel> {
   if (desired.objects.length === 0) return desired;
@@ -44,18 +74,11 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
       try {
         await run(doBlock(`BEGIN ${[...aside, ...statements].map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
       } catch {
+        // The desired side has no dependencies yet (they are what this build reads): one object may read another
+        // that comes later by name. Build operation by operation, deferring what fails until nothing progresses.
         await run("ROLLBACK TO SAVEPOINT build");
         for (const statement of aside) await run(statement);
-        for (const op of build) {
-          for (const statement of compileOperation(op)) {
-            await run(statement).catch((error) => {
-              throw new KyrageError(
-                `PostgreSQL rejects ${describeOperation(op).replace(/^[+~-] /, "")} as the config declares it: ` +
-                  `${messageOf(error)}. Nothing was planned.\n  statement: ${statement}`,
-              );
-            });
-          }
-        }
+        await buildInPasses(run, build);
       }
       const built = await introspect(conn, { schemas: desired.schemas });
       return { ...desired, objects: built.objects };
