@@ -5,6 +5,7 @@ import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { openDatabase } from "../dialect/database.ts";
 import { KyrageError } from "../errors.ts";
 import { checkBaseline, pullDatabase, type Pulled, writeBaseline } from "../pull/pull.ts";
+import { lockMigrationsDir } from "../migrations/lock.ts";
 import { configPathOf, registerSecrets, targetOf, userDirectory } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
@@ -36,7 +37,9 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
     const schemas = options.schema ? options.schema.split(",").map((s) => s.trim()) : config.desired.schemas;
     const database = await openDatabase(target);
     try {
-      // Checked before anything is written: a baseline starts a history, it never joins one.
+      // Checked before anything is written, as the directory's one writer: a baseline starts a history, it never
+      // joins one.
+      using _lock = options.baseline ? await lockMigrationsDir(config.migrationsDir, "pull --baseline") : undefined;
       if (options.baseline) await checkBaseline(database, config.migrationsDir);
       const pulled = await pullDatabase(database, schemas);
       await Deno.writeTextFile(outPath, pulled.source);

@@ -9,7 +9,6 @@ import { introspect } from "../dialect/postgres/introspect.ts";
 import { diffSchemas } from "../diff/diff.ts";
 import { FORMAT_VERSION } from "../migrations/file.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED, HISTORY_TABLES, readHistory } from "../migrations/history.ts";
-import { lockMigrationsDir } from "../migrations/lock.ts";
 import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
 import { KyrageError } from "../errors.ts";
 import { EMPTY_MODEL, type SchemaModel } from "../model/types.ts";
@@ -54,10 +53,10 @@ export async function checkBaseline(database: Database, migrationsDir: string): 
 /**
  * Write the migration that creates `model` from empty and record it as
  * applied on `database`: replaying it (dev database, `check`) rebuilds the
- * schema, while the database itself runs nothing.
+ * schema, while the database itself runs nothing. The caller holds the
+ * migrations directory's lock (migrations/lock.ts) from `checkBaseline` on.
  */
 export async function writeBaseline(database: Database, model: SchemaModel, migrationsDir: string): Promise<string> {
-  using _lock = await lockMigrationsDir(migrationsDir, "pull --baseline");
   const empty = EMPTY_MODEL;
   const path = await writeMigration(migrationsDir, {
     format: FORMAT_VERSION,
