@@ -160,6 +160,18 @@ const viewDefinition = z.discriminatedUnion("kind", [
   }),
 ]);
 
+const policyDefinition = z.strictObject({
+  kind: z.literal("policy"),
+  name,
+  table: name,
+  command: z.enum(["all", "select", "insert", "update", "delete"]).optional(),
+  as: z.enum(["permissive", "restrictive"]).optional(),
+  to: z.array(name).min(1).optional(),
+  using: z.string().min(1).optional(),
+  withCheck: z.string().min(1).optional(),
+  comment: z.string().optional(),
+});
+
 const tableDefinition = z.object({
   kind: z.literal("table"),
   name,
@@ -171,6 +183,7 @@ const tableDefinition = z.object({
   unlogged: z.boolean().optional(),
   replicaIdentity: z.union([z.enum(["default", "full", "nothing"]), z.strictObject({ index: name })]).optional(),
   partitionBy: partitionBy.optional(),
+  rowLevelSecurity: z.union([z.boolean(), z.literal("force")]).optional(),
   partitionOf: z.strictObject({ table: name, bound: partitionBound }).optional(),
 });
 
@@ -197,6 +210,7 @@ export const configSchema = z.strictObject({
   schemas: z.array(name).optional(),
   types: z.array(userTypeDefinition).optional(),
   views: z.array(viewDefinition).optional(),
+  policies: z.array(policyDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -205,6 +219,7 @@ export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
 export type ValidView = z.infer<typeof viewDefinition>;
+export type ValidPolicy = z.infer<typeof policyDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;
 export type ValidPartitionBound = z.infer<typeof partitionBound>;
 

@@ -70,6 +70,8 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
 const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number }> = {
   view: { create: 24.5, drop: 3.5 },
   materialized_view: { create: 24.5, drop: 3.5 },
+  // After the tables they guard and the functions they call; dropped before either changes.
+  policy: { create: 24.6, drop: 3.4 },
 };
 
 function phaseOf(op: Operation): number {

@@ -23,6 +23,16 @@ export const dbObject = z.discriminatedUnion("kind", [
     }),
   }),
   z.strictObject({
+    kind: z.literal("policy"),
+    ...objectBase,
+    table: name,
+    command: z.enum(["all", "select", "insert", "update", "delete"]),
+    permissive: z.boolean(),
+    roles: z.array(name),
+    using: z.string().min(1).optional(),
+    withCheck: z.string().min(1).optional(),
+  }),
+  z.strictObject({
     kind: z.literal("materialized_view"),
     ...objectBase,
     definition: z.string().min(1),

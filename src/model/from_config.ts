@@ -222,6 +222,8 @@ function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
     ...(tableParameters ? { with: tableParameters } : {}),
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity && table.replicaIdentity !== "default" ? { replicaIdentity: table.replicaIdentity } : {}),
+    ...(table.rowLevelSecurity ? { rowLevelSecurity: true } : {}),
+    ...(table.rowLevelSecurity === "force" ? { forceRowLevelSecurity: true } : {}),
     ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
     ...(table.partitionBy ? { partitionBy: desiredPartitionBy(table.partitionBy, table, `${path}.partitionBy`) } : {}),
     ...(table.partitionOf ? { partitionOf: partitionOf(table.partitionOf, path) } : {}),

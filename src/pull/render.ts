@@ -9,6 +9,7 @@ import type {
   CompositeTypeDefinition,
   ConstraintDefinition,
   MaterializedViewDefinition,
+  PolicyDefinition,
   RangeTypeDefinition,
   TableDefinition,
   TypeInput,
@@ -22,7 +23,7 @@ const RESERVED = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
     "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
-    "defineMaterializedView m").split(" "),
+    "defineMaterializedView m policies definePolicy").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -153,6 +154,18 @@ function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
   );
 }
 
+/** `definePolicy("name", { table: notes, ... })`, the table by its variable when pulled with it. */
+function policyDoc(p: PolicyDefinition, tableVariable: (name: string) => string | undefined): Doc {
+  const { kind: _k, name, table, using, withCheck, ...options } = p;
+  const entries: [string, Doc][] = [
+    ["table", tableVariable(table) !== undefined ? text(tableVariable(table)!) : str(table)],
+    ...Object.entries(options).map(([k, v]): [string, Doc] => [k, value(v)]),
+    ...(using !== undefined ? [["using", sqlText(using)] as [string, Doc]] : []),
+    ...(withCheck !== undefined ? [["withCheck", sqlText(withCheck)] as [string, Doc]] : []),
+  ];
+  return call("definePolicy", str(name), object(entries));
+}
+
 function tableSource(
   variable: string,
   table: TableDefinition,
@@ -204,6 +217,7 @@ export function configKeys(schema: PulledSchema): string[] {
     "enums",
     ...(schema.types.length > 0 ? ["types"] : []),
     ...(schema.views.length > 0 ? ["views"] : []),
+    ...(schema.policies.length > 0 ? ["policies"] : []),
     "schemas",
   ];
 }
@@ -214,6 +228,7 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
   const viewVariables = variableNames(schema.views.map((v) => v.name), used);
+  const policyVariables = variableNames(schema.policies.map((p) => `${p.table}\u0000${p.name}`), used);
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -224,6 +239,7 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
     ...(schema.views.some((v) => v.kind === "view") ? ["defineView"] : []),
     ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
+    ...(schema.policies.length > 0 ? ["definePolicy"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -240,10 +256,14 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
       tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
     ),
     ...schema.views.map((v) => declaration(viewVariables.get(v.name)!, viewDoc(v))),
+    ...schema.policies.map((p) =>
+      declaration(policyVariables.get(`${p.table}\u0000${p.name}`)!, policyDoc(p, (name) => tableVariables.get(name)))
+    ),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
     ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
+    ...(schema.policies.length > 0 ? [declaration("policies", array([...policyVariables.values()].map(text)))] : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

@@ -1,6 +1,7 @@
 /** Objects other than tables: one compiler per kind (compile/objects/<kind>.ts). */
 import type { DbObject, ObjectKind } from "../../../model/objects.ts";
 import type { Compilers } from "./common.ts";
+import { policyCompiler } from "./objects/policies.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
 
 export interface ObjectCompiler<O extends DbObject> {
@@ -13,6 +14,7 @@ export interface ObjectCompiler<O extends DbObject> {
 const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K }>> } = {
   view: viewCompiler,
   materialized_view: materializedViewCompiler,
+  policy: policyCompiler,
 };
 
 // deno-lint-ignore no-explicit-any
