@@ -5,6 +5,7 @@
  */
 export * from "./dsl/column.ts";
 export * from "./dsl/config.ts";
+export * from "./dsl/domain.ts";
 export * from "./dsl/partition.ts";
 export * from "./dsl/policy.ts";
 export * from "./dsl/table.ts";

@@ -20,11 +20,23 @@ const storageParameters = z.record(
   z.union([z.string(), z.number(), z.boolean()]),
 );
 
+const domainDefinition = z.strictObject({
+  kind: z.literal("domain"),
+  name,
+  type: name,
+  default: z.string().min(1).optional(),
+  notNull: z.boolean().optional(),
+  collation: name.optional(),
+  checks: z.array(z.strictObject({ name: name.optional(), expression: z.string().min(1) })).optional(),
+  comment: z.string().optional(),
+});
+
 const columnDefinition = z.strictObject({
   kind: z.literal("column"),
   type: name,
   enum: enumDefinition.optional(),
   userType: z.union([compositeDefinition, rangeDefinition]).optional(),
+  domain: domainDefinition.optional(),
   primaryKey: z.boolean().optional(),
   unique: z.boolean().optional(),
   notNull: z.boolean().optional(),
@@ -211,6 +223,7 @@ export const configSchema = z.strictObject({
   types: z.array(userTypeDefinition).optional(),
   views: z.array(viewDefinition).optional(),
   policies: z.array(policyDefinition).optional(),
+  domains: z.array(domainDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -220,6 +233,7 @@ export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
 export type ValidView = z.infer<typeof viewDefinition>;
 export type ValidPolicy = z.infer<typeof policyDefinition>;
+export type ValidDomain = z.infer<typeof domainDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;
 export type ValidPartitionBound = z.infer<typeof partitionBound>;
 

@@ -7,6 +7,7 @@
 import { type DbObject, objectId, type ObjectKind, tableId } from "../model/objects.ts";
 import type { SchemaModel } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
+import { domainChange } from "./objects/domain.ts";
 import { policyChange } from "./objects/policy.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
 
@@ -18,6 +19,7 @@ const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
   view: viewChange,
   materialized_view: materializedViewChange,
   policy: policyChange,
+  domain: domainChange,
 };
 
 export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {

@@ -33,6 +33,15 @@ export const dbObject = z.discriminatedUnion("kind", [
     withCheck: z.string().min(1).optional(),
   }),
   z.strictObject({
+    kind: z.literal("domain"),
+    ...objectBase,
+    type: z.string().min(1),
+    default: z.string().min(1).optional(),
+    notNull: z.boolean(),
+    collation: z.string().min(1).optional(),
+    checks: z.array(z.strictObject({ name, expression: z.string().min(1) })),
+  }),
+  z.strictObject({
     kind: z.literal("materialized_view"),
     ...objectBase,
     definition: z.string().min(1),

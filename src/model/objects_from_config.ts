@@ -2,6 +2,7 @@
 import type { ValidConfig } from "../config/schema.ts";
 import { ConfigIssue } from "./checks.ts";
 import { type DbObject, describeObject, objectId } from "./objects.ts";
+import { desiredDomains } from "./objects/domain.ts";
 import { desiredPolicies } from "./objects/policy.ts";
 import { desiredViews } from "./objects/view.ts";
 import { splitQualified } from "./qualified.ts";
@@ -9,7 +10,11 @@ import { qualifiedName } from "./types.ts";
 
 export function desiredObjects(config: ValidConfig): DbObject[] {
   const tables = new Set(config.tables.map((t) => qualifiedName(...splitQualified(t.name))));
-  const objects = [...desiredViews(config.views ?? []), ...desiredPolicies(config.policies ?? [], tables)];
+  const objects = [
+    ...desiredViews(config.views ?? []),
+    ...desiredPolicies(config.policies ?? [], tables),
+    ...desiredDomains(config),
+  ];
   const seen = new Set<string>();
   for (const object of objects) {
     const id = objectId(object);

@@ -8,6 +8,7 @@ import type {
   ColumnDefinition,
   CompositeTypeDefinition,
   ConstraintDefinition,
+  DomainDefinition,
   EnumDefinition,
   MaterializedViewDefinition,
   PolicyDefinition,
@@ -22,6 +23,7 @@ import type { Column, EnumType, SchemaModel, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
 import { pullUserTypes } from "./user_types.ts";
 import { boundInput, partitionByInput } from "./partitions.ts";
+import { pullDomains } from "./domains.ts";
 import { pullPolicies } from "./policies.ts";
 import { pullViews } from "./views.ts";
 import { indexInput, nameIf, parametersInput } from "./indexes.ts";
@@ -33,6 +35,8 @@ export interface PulledSchema {
   readonly schemas: readonly string[];
   /** Views and materialized views, each after the ones it reads. */
   readonly views: readonly (ViewDefinition | MaterializedViewDefinition)[];
+  /** Domains, each after the domains it uses (columns name them as types). */
+  readonly domains: readonly DomainDefinition[];
   /** Row-level security policies, by table and name. */
   readonly policies: readonly PolicyDefinition[];
   /** Composite and range types, each after the types it uses. */
@@ -191,6 +195,7 @@ export function pullSchema(model: SchemaModel): PulledSchema {
     types: userTypes,
     views: pullViews(model.objects),
     policies: pullPolicies(model.objects),
+    domains: pullDomains(model.objects),
     schemas: model.schemas,
   };
 }

@@ -2,7 +2,7 @@
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
  * triggers, functions, rules, standalone sequences, exclusion
- * constraints, domains, range types with a canonical function, what a
+ * constraints, range types with a canonical function, what a
  * partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
  * hold (tablespaces, INHERITS, OF type, FORCE ROW LEVEL SECURITY alone,
@@ -69,9 +69,6 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       where r.rngcanonical <> 0 and ${inSchemas}
         and not exists (
           select 1 from pg_depend d where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
-    union all
-    select 'domain ' || n.nspname || '.' || t.typname
-      from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and ${inSchemas}
     union all
     select 'foreign table ' || n.nspname || '.' || c.relname
       from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'f' and ${inSchemas}
