@@ -10,6 +10,7 @@ import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import { partitioningConflicts } from "./diff/partitions.ts";
+import { domainRebuildConflicts } from "./diff/objects/domain.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_TABLES } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/types.ts";
@@ -56,7 +57,12 @@ export async function planChanges(
       `Cannot plan the change on ${database.label}: ${conflicts.join("; ")}. Nothing was planned or written.`,
     );
   }
-  return diffSchemas(actual, normal, options);
+  const ops = diffSchemas(actual, normal, options);
+  const domains = domainRebuildConflicts(actual, ops);
+  if (domains.length > 0) {
+    throw new KyrageError(`Cannot plan the change on ${database.label}: ${domains.join("; ")}. Nothing was planned.`);
+  }
+  return ops;
 }
 
 /**
@@ -68,6 +74,7 @@ async function checkTypes(database: Database, desired: SchemaModel): Promise<voi
   const declared = new Set([
     ...desired.enums.map((e) => userTypeName(e.schema, e.name)),
     ...[...desired.composites, ...desired.ranges].flatMap(definedTypes),
+    ...desired.objects.flatMap((o) => (o.kind === "domain" ? [userTypeName(o.schema, o.name)] : [])),
   ]);
   // Where each type is used: columns (`public.t.c`), and other places described in full.
   const placesByType = new Map<string, { columns: string[]; others: string[] }>();
@@ -84,6 +91,7 @@ async function checkTypes(database: Database, desired: SchemaModel): Promise<voi
     for (const a of t.attributes) use(a.type, `attribute ${a.name} of composite type ${t.schema}.${t.name}`);
   }
   for (const t of desired.ranges) use(t.definition.subtype, `subtype of range type ${t.schema}.${t.name}`);
+  for (const d of desired.objects) if (d.kind === "domain") use(d.type, `base type of domain ${d.schema}.${d.name}`);
   const unknown = await unknownTypes(database.db, [...placesByType.keys()]);
   if (unknown.length > 0) {
     const where = ({ columns, others }: { columns: string[]; others: string[] }) =>

@@ -20,11 +20,23 @@ const storageParameters = z.record(
   z.union([z.string(), z.number(), z.boolean()]),
 );
 
+const domainDefinition = z.strictObject({
+  kind: z.literal("domain"),
+  name,
+  type: name,
+  default: z.string().min(1).optional(),
+  notNull: z.boolean().optional(),
+  collation: name.optional(),
+  checks: z.array(z.strictObject({ name: name.optional(), expression: z.string().min(1) })).optional(),
+  comment: z.string().optional(),
+});
+
 const columnDefinition = z.strictObject({
   kind: z.literal("column"),
   type: name,
   enum: enumDefinition.optional(),
   userType: z.union([compositeDefinition, rangeDefinition]).optional(),
+  domain: domainDefinition.optional(),
   primaryKey: z.boolean().optional(),
   unique: z.boolean().optional(),
   notNull: z.boolean().optional(),
@@ -160,6 +172,18 @@ const viewDefinition = z.discriminatedUnion("kind", [
   }),
 ]);
 
+const policyDefinition = z.strictObject({
+  kind: z.literal("policy"),
+  name,
+  table: name,
+  command: z.enum(["all", "select", "insert", "update", "delete"]).optional(),
+  as: z.enum(["permissive", "restrictive"]).optional(),
+  to: z.array(name).min(1).optional(),
+  using: z.string().min(1).optional(),
+  withCheck: z.string().min(1).optional(),
+  comment: z.string().optional(),
+});
+
 const tableDefinition = z.object({
   kind: z.literal("table"),
   name,
@@ -171,6 +195,7 @@ const tableDefinition = z.object({
   unlogged: z.boolean().optional(),
   replicaIdentity: z.union([z.enum(["default", "full", "nothing"]), z.strictObject({ index: name })]).optional(),
   partitionBy: partitionBy.optional(),
+  rowLevelSecurity: z.union([z.boolean(), z.literal("force")]).optional(),
   partitionOf: z.strictObject({ table: name, bound: partitionBound }).optional(),
 });
 
@@ -197,6 +222,8 @@ export const configSchema = z.strictObject({
   schemas: z.array(name).optional(),
   types: z.array(userTypeDefinition).optional(),
   views: z.array(viewDefinition).optional(),
+  policies: z.array(policyDefinition).optional(),
+  domains: z.array(domainDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -205,6 +232,8 @@ export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
 export type ValidView = z.infer<typeof viewDefinition>;
+export type ValidPolicy = z.infer<typeof policyDefinition>;
+export type ValidDomain = z.infer<typeof domainDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;
 export type ValidPartitionBound = z.infer<typeof partitionBound>;
 

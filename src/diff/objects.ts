@@ -7,6 +7,8 @@
 import { type DbObject, objectId, type ObjectKind, tableId } from "../model/objects.ts";
 import type { SchemaModel } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
+import { domainChange } from "./objects/domain.ts";
+import { policyChange } from "./objects/policy.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
 
 /** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
@@ -16,6 +18,8 @@ export type ObjectChange = "same" | "alter" | "recreate";
 const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
   view: viewChange,
   materialized_view: materializedViewChange,
+  policy: policyChange,
+  domain: domainChange,
 };
 
 export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {
@@ -38,9 +42,28 @@ function reshapedTables(tableOps: readonly Operation[]): string[] {
   });
 }
 
+/**
+ * Objects as they are once the table renames ran (renames come first): a
+ * policy or trigger then belongs to, and anything reads, the new name.
+ */
+function afterRenames(objects: readonly DbObject[], tableOps: readonly Operation[]): DbObject[] {
+  const renamed = new Map(
+    tableOps.flatMap((op) => (op.kind === "rename_table" ? [[tableId(op.schema, op.from), op] as const] : [])),
+  );
+  if (renamed.size === 0) return [...objects];
+  return objects.map((o) => {
+    const table = "table" in o ? renamed.get(tableId(o.schema, o.table))?.to : undefined;
+    const dependsOn = o.dependsOn?.map((id) => {
+      const op = renamed.get(id);
+      return op ? tableId(op.schema, op.to) : id;
+    });
+    return { ...o, ...(table !== undefined ? { table } : {}), ...(dependsOn ? { dependsOn } : {}) };
+  });
+}
+
 export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps: readonly Operation[]): Operation[] {
   const wanted = new Map(desired.objects.map((o) => [objectId(o), o]));
-  const existing = new Map(actual.objects.map((o) => [objectId(o), o]));
+  const existing = new Map(afterRenames(actual.objects, tableOps).map((o) => [objectId(o), o]));
   const dropped = new Set<string>();
   const rebuilt = new Set<string>();
   const altered: [DbObject, DbObject][] = [];

@@ -67,10 +67,16 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
  * they read change, and created after; among themselves in dependency order
  * (objectsInDependencyOrder). `alter_object` runs in the create phase.
  */
-const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number }> = {
-  view: { create: 24.5, drop: 3.5 },
-  materialized_view: { create: 24.5, drop: 3.5 },
-};
+const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number; readonly rebuild?: number }> =
+  {
+    view: { create: 24.5, drop: 3.5 },
+    materialized_view: { create: 24.5, drop: 3.5 },
+    // After the tables they guard and the functions they call; dropped before either changes.
+    policy: { create: 24.6, drop: 3.4 },
+    // After the enums they may use, before the types and tables using them; dropped after those.
+    // A domain with a new base type is dropped right before it is created again (no column uses it then).
+    domain: { create: 10.5, drop: 25.5, rebuild: 10.4 },
+  };
 
 function phaseOf(op: Operation): number {
   switch (op.kind) {
@@ -79,7 +85,7 @@ function phaseOf(op: Operation): number {
     case "alter_object":
       return OBJECT_PHASES[op.to.kind].create;
     case "drop_object":
-      return OBJECT_PHASES[op.object.kind].drop;
+      return (op.recreated ? OBJECT_PHASES[op.object.kind].rebuild : undefined) ?? OBJECT_PHASES[op.object.kind].drop;
     default:
       return PHASES[op.kind];
   }

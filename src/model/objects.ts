@@ -4,11 +4,13 @@
  * readonly model type under `objects/`, and every layer handles one kind per
  * module through exhaustive `Record<ObjectKind, ...>` tables.
  */
+import type { DomainObject } from "./objects/domain.ts";
+import type { PolicyObject } from "./objects/policy.ts";
 import type { MaterializedViewObject, ViewObject } from "./objects/view.ts";
 
-export type { MaterializedViewObject, ViewObject };
+export type { DomainObject, MaterializedViewObject, PolicyObject, ViewObject };
 
-export type DbObject = ViewObject | MaterializedViewObject;
+export type DbObject = ViewObject | MaterializedViewObject | PolicyObject | DomainObject;
 
 export type ObjectKind = DbObject["kind"];
 

@@ -8,7 +8,9 @@ import type {
   ColumnDefinition,
   CompositeTypeDefinition,
   ConstraintDefinition,
+  DomainDefinition,
   MaterializedViewDefinition,
+  PolicyDefinition,
   RangeTypeDefinition,
   TableDefinition,
   TypeInput,
@@ -22,7 +24,7 @@ const RESERVED = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
     "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
-    "defineMaterializedView m").split(" "),
+    "defineMaterializedView m policies definePolicy domains defineDomain").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -153,6 +155,33 @@ function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
   );
 }
 
+/** `defineDomain("name", { type, ... })`, SQL expressions as SQL text. */
+function domainDoc(d: DomainDefinition): Doc {
+  const { kind: _k, name, checks, ...options } = d;
+  const check = (c: NonNullable<DomainDefinition["checks"]>[number]) =>
+    object([...(c.name !== undefined ? [["name", str(c.name)] as [string, Doc]] : []), [
+      "expression",
+      sqlText(c.expression),
+    ]]);
+  const entries: [string, Doc][] = [
+    ...Object.entries(options).map(([k, v]): [string, Doc] => [k, value(v)]),
+    ...(checks ? [["checks", array(checks.map(check))] as [string, Doc]] : []),
+  ];
+  return call("defineDomain", str(name), object(entries));
+}
+
+/** `definePolicy("name", { table: notes, ... })`, the table by its variable when pulled with it. */
+function policyDoc(p: PolicyDefinition, tableVariable: (name: string) => string | undefined): Doc {
+  const { kind: _k, name, table, using, withCheck, ...options } = p;
+  const entries: [string, Doc][] = [
+    ["table", tableVariable(table) !== undefined ? text(tableVariable(table)!) : str(table)],
+    ...Object.entries(options).map(([k, v]): [string, Doc] => [k, value(v)]),
+    ...(using !== undefined ? [["using", sqlText(using)] as [string, Doc]] : []),
+    ...(withCheck !== undefined ? [["withCheck", sqlText(withCheck)] as [string, Doc]] : []),
+  ];
+  return call("definePolicy", str(name), object(entries));
+}
+
 function tableSource(
   variable: string,
   table: TableDefinition,
@@ -204,6 +233,8 @@ export function configKeys(schema: PulledSchema): string[] {
     "enums",
     ...(schema.types.length > 0 ? ["types"] : []),
     ...(schema.views.length > 0 ? ["views"] : []),
+    ...(schema.policies.length > 0 ? ["policies"] : []),
+    ...(schema.domains.length > 0 ? ["domains"] : []),
     "schemas",
   ];
 }
@@ -214,6 +245,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
   const viewVariables = variableNames(schema.views.map((v) => v.name), used);
+  const domainVariables = variableNames(schema.domains.map((d) => d.name), used);
+  const policyVariables = variableNames(schema.policies.map((p) => `${p.table}\u0000${p.name}`), used);
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -224,6 +257,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
     ...(schema.views.some((v) => v.kind === "view") ? ["defineView"] : []),
     ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
+    ...(schema.policies.length > 0 ? ["definePolicy"] : []),
+    ...(schema.domains.length > 0 ? ["defineDomain"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -235,15 +270,21 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...schema.enums.map((e) =>
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
+    ...schema.domains.map((d) => declaration(domainVariables.get(d.name)!, domainDoc(d))),
     ...schema.types.map((t) => declaration(typeVariables.get(t.name)!, userTypeDoc(t, variable))),
     ...schema.tables.map((t) =>
       tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
     ),
     ...schema.views.map((v) => declaration(viewVariables.get(v.name)!, viewDoc(v))),
+    ...schema.policies.map((p) =>
+      declaration(policyVariables.get(`${p.table}\u0000${p.name}`)!, policyDoc(p, (name) => tableVariables.get(name)))
+    ),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
     ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
+    ...(schema.policies.length > 0 ? [declaration("policies", array([...policyVariables.values()].map(text)))] : []),
+    ...(schema.domains.length > 0 ? [declaration("domains", array([...domainVariables.values()].map(text)))] : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

@@ -2,10 +2,10 @@
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
  * triggers, functions, rules, standalone sequences, exclusion
- * constraints, domains, range types with a canonical function, what a
+ * constraints, range types with a canonical function, what a
  * partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
- * hold (tablespaces, INHERITS, OF type, row-level security and policies,
+ * hold (tablespaces, INHERITS, OF type, FORCE ROW LEVEL SECURITY alone,
  * privileges, access methods, CLUSTER ON, column statistics targets and
  * options, a column sequence's own name or a serial's options, NOT ENFORCED,
  * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, comments
@@ -70,9 +70,6 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
         and not exists (
           select 1 from pg_depend d where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
     union all
-    select 'domain ' || n.nspname || '.' || t.typname
-      from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and ${inSchemas}
-    union all
     select 'foreign table ' || n.nspname || '.' || c.relname
       from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'f' and ${inSchemas}
     union all
@@ -89,20 +86,17 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
            from pg_tablespace where oid = c.reltablespace),
         (select 'table ' || n.nspname || '.' || c.relname || ' of type ' || tn.nspname || '.' || t.typname
            from pg_type t join pg_namespace tn on tn.oid = t.typnamespace where t.oid = c.reloftype),
-        case when c.relforcerowsecurity then 'forced row-level security on ' || n.nspname || '.' || c.relname
-             when c.relrowsecurity then 'row-level security on ' || n.nspname || '.' || c.relname end
+        -- The DSL spells FORCE only together with ENABLE.
+        case when c.relforcerowsecurity and not c.relrowsecurity
+             then 'forced row-level security (not enabled) on ' || n.nspname || '.' || c.relname end
       ]) a(what)
-      where (c.reltablespace <> 0 or c.reloftype <> 0 or c.relrowsecurity or c.relforcerowsecurity)
+      where (c.reltablespace <> 0 or c.reloftype <> 0 or c.relforcerowsecurity and not c.relrowsecurity)
         and a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
     union all
     select 'table ' || n.nspname || '.' || c.relname || ' inheriting from ' || pn.nspname || '.' || p.relname
       from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
       join pg_class p on p.oid = i.inhparent join pg_namespace pn on pn.oid = p.relnamespace
       where not c.relispartition and ${inSchemas} and ${MANAGED_TABLE}
-    union all
-    select 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname
-      from pg_policy pol join pg_class c on c.oid = pol.polrelid join pg_namespace n on n.oid = c.relnamespace
-      where ${inSchemas}
     union all
     select 'index ' || ic.relname || ' on ' || n.nspname || '.' || c.relname || ' in tablespace ' || ts.spcname
       from pg_class ic join pg_tablespace ts on ts.oid = ic.reltablespace

@@ -1,4 +1,6 @@
 /** The config file's default export: `defineConfig({ ... })`. */
+import type { DomainDefinition } from "./domain.ts";
+import type { PolicyDefinition } from "./policy.ts";
 import type { TableDefinition } from "./table.ts";
 import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
 import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
@@ -52,6 +54,10 @@ export interface Config {
   types?: UserTypeDefinition[];
   /** Views and materialized views, created after the tables they read. */
   views?: (ViewDefinition | MaterializedViewDefinition)[];
+  /** Row-level security policies (`definePolicy`), created after their tables. */
+  policies?: PolicyDefinition[];
+  /** Domains; domains used as column types are included automatically. */
+  domains?: DomainDefinition[];
   /**
    * The dev database (`--dev`, `check`, drift): by default an embedded
    * in-memory PGlite; `connectionString` uses a PostgreSQL server instead

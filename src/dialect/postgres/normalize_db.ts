@@ -19,6 +19,7 @@ import { createUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
 import { mergePartitioning, partitionScratch, type ScratchTable } from "./normalize_partitions.ts";
+import { domainSetup } from "./compile/objects/domains.ts";
 
 /** Defaults the static normalizer already puts in catalog form. */
 const SIMPLE_DEFAULT =
@@ -127,6 +128,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       const setup = [
         ...desired.schemas.map((s) => `EXECUTE ${literal(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`)};`),
         ...enumSetup(desired.enums),
+        ...domainSetup(desired.objects),
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
       const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};

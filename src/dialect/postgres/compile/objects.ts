@@ -1,6 +1,8 @@
 /** Objects other than tables: one compiler per kind (compile/objects/<kind>.ts). */
 import type { DbObject, ObjectKind } from "../../../model/objects.ts";
 import type { Compilers } from "./common.ts";
+import { domainCompiler } from "./objects/domains.ts";
+import { policyCompiler } from "./objects/policies.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
 
 export interface ObjectCompiler<O extends DbObject> {
@@ -13,6 +15,8 @@ export interface ObjectCompiler<O extends DbObject> {
 const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K }>> } = {
   view: viewCompiler,
   materialized_view: materializedViewCompiler,
+  policy: policyCompiler,
+  domain: domainCompiler,
 };
 
 // deno-lint-ignore no-explicit-any
