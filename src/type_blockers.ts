@@ -31,6 +31,8 @@ export interface TypeCheck {
    * columns itself, with their defaults, checks and indexes.
    */
   readonly typesOnly?: boolean;
+  /** `type` names an extension: what depends on anything it installed. */
+  readonly extension?: boolean;
   readonly describe: (uses: string) => TypeBlocker;
 }
 
@@ -39,6 +41,20 @@ const REBUILD_COMPOSITE = "attributes reordered, or added before existing ones";
 /** The checks the operations need; none means no query. */
 export function typeChecks(ops: readonly Operation[]): TypeCheck[] {
   return ops.flatMap((op): TypeCheck[] => {
+    if (op.kind === "drop_object" && op.object.kind === "extension") {
+      const name = op.object.name;
+      return [{
+        kind: "dependents",
+        type: name,
+        extension: true,
+        late: true,
+        describe: (uses) => ({
+          object: `extension ${name}`,
+          reason: `is still used by ${uses}, so DROP EXTENSION would fail (kyrage never drops with CASCADE); ` +
+            "stop using its types and functions there first, or keep it in the config",
+        }),
+      }];
+    }
     if (!("name" in op)) return [];
     const type = qualified(op.schema, op.name);
     const object = `${op.schema}.${op.name}`;
@@ -207,15 +223,20 @@ function describeDependent(
 
 /** One query per kind of check: the objects each type's statement would trip over. */
 async function dependents(tx: Tx, checks: readonly TypeCheck[]): Promise<Dependent[]> {
-  const types = (kind: TypeCheck["kind"]) => checks.map((c) => (c.kind === kind ? c.type : null));
+  const types = (kind: TypeCheck["kind"]) => checks.map((c) => (c.kind === kind && !c.extension ? c.type : null));
+  const extensions = checks.map((c) => (c.extension ? c.type : null));
   const dropped = await sql<Dependent>`
     with recursive owned(i, classid, objid) as (
       select w.i::int, 'pg_type'::regclass::oid, to_regtype(w.type)::oid
       from unnest(${types("dependents")}::text[]) with ordinality w(type, i)
       where w.type is not null and to_regtype(w.type) is not null
       union
+      select w.i::int, 'pg_extension'::regclass::oid, e.oid
+      from unnest(${extensions}::text[]) with ordinality w(name, i) join pg_extension e on e.extname = w.name
+      union
+      -- What a type owns (its array type, ...), and an extension's members.
       select o.i, d.classid, d.objid from pg_depend d join owned o on d.refclassid = o.classid and d.refobjid = o.objid
-      where d.deptype = 'i'
+      where d.deptype in ('i', 'e')
     )
     select distinct o.i, pg_describe_object(d.classid, d.objid, d.objsubid) as what,
            c.relkind::text as relkind, cn.nspname::text as rel_schema, c.relname::text as rel_name,

@@ -1,5 +1,6 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
+import { extensionDefinition, sequenceDefinition, sequenceNumber } from "./extension_sequence_schema.ts";
 import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
 
 const name = z.string().min(1);
@@ -13,7 +14,6 @@ const action = z.enum([
 ]);
 
 const deferrable = z.enum(["immediate", "deferred"]);
-const sequenceNumber = z.union([z.number().int(), z.bigint(), z.string().regex(/^-?\d+$/, "expected an integer")]);
 /** Storage parameter names are written into SQL unquoted, so they must be plain words. */
 const storageParameters = z.record(
   z.string().regex(/^(toast\.)?[a-z_][a-z0-9_]*$/, "expected a storage parameter name such as fillfactor"),
@@ -197,6 +197,8 @@ export const configSchema = z.strictObject({
   schemas: z.array(name).optional(),
   types: z.array(userTypeDefinition).optional(),
   views: z.array(viewDefinition).optional(),
+  extensions: z.array(extensionDefinition).optional(),
+  sequences: z.array(sequenceDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -205,6 +207,8 @@ export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
 export type ValidView = z.infer<typeof viewDefinition>;
+export type ValidExtension = z.infer<typeof extensionDefinition>;
+export type ValidSequence = z.infer<typeof sequenceDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;
 export type ValidPartitionBound = z.infer<typeof partitionBound>;
 

@@ -7,6 +7,8 @@
 import { type DbObject, objectId, type ObjectKind, tableId } from "../model/objects.ts";
 import type { SchemaModel } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
+import { extensionChange } from "./objects/extension.ts";
+import { sequenceChange } from "./objects/sequence.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
 
 /** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
@@ -16,6 +18,8 @@ export type ObjectChange = "same" | "alter" | "recreate";
 const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
   view: viewChange,
   materialized_view: materializedViewChange,
+  extension: extensionChange,
+  sequence: sequenceChange,
 };
 
 export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {

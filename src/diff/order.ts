@@ -7,8 +7,9 @@
  * by qualified name, so the same input always gives byte-identical output.
  */
 import { qualifiedName } from "../model/types.ts";
-import { objectId, type ObjectKind } from "../model/objects.ts";
+import { type DbObject, objectId, type ObjectKind } from "../model/objects.ts";
 import { objectsInDependencyOrder } from "./object_order.ts";
+import { sequencePhase } from "./objects/sequence.ts";
 import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
 
@@ -70,14 +71,22 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
 const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number }> = {
   view: { create: 24.5, drop: 3.5 },
   materialized_view: { create: 24.5, drop: 3.5 },
+  // Extensions first (tables, types and functions use theirs) and dropped last.
+  extension: { create: 0.5, drop: 26.5 },
+  // Before the tables whose defaults call them; dropped after those defaults are.
+  sequence: { create: 12.5, drop: 25.5 },
 };
+
+function createPhase(to: DbObject, from?: DbObject): number {
+  return (to.kind === "sequence" ? sequencePhase(to, from) : undefined) ?? OBJECT_PHASES[to.kind].create;
+}
 
 function phaseOf(op: Operation): number {
   switch (op.kind) {
     case "create_object":
-      return OBJECT_PHASES[op.object.kind].create;
+      return createPhase(op.object);
     case "alter_object":
-      return OBJECT_PHASES[op.to.kind].create;
+      return createPhase(op.to, op.from);
     case "drop_object":
       return OBJECT_PHASES[op.object.kind].drop;
     default:

@@ -2,14 +2,21 @@
 import type { ValidConfig } from "../config/schema.ts";
 import { ConfigIssue } from "./checks.ts";
 import { type DbObject, describeObject, objectId } from "./objects.ts";
+import { desiredExtensions } from "./objects/extension.ts";
+import { desiredSequences } from "./objects/sequence.ts";
 import { desiredViews } from "./objects/view.ts";
 
 export function desiredObjects(config: ValidConfig): DbObject[] {
-  const objects = [...desiredViews(config.views ?? [])];
+  const objects = [
+    ...desiredViews(config.views ?? []),
+    ...desiredExtensions(config.extensions ?? []),
+    ...desiredSequences(config.sequences ?? [], config.tables),
+  ];
   const seen = new Set<string>();
   for (const object of objects) {
     const id = objectId(object);
-    if (seen.has(id)) throw new ConfigIssue("views", `${describeObject(object)} is declared twice`);
+    const key = object.kind === "extension" ? "extensions" : object.kind === "sequence" ? "sequences" : "views";
+    if (seen.has(id)) throw new ConfigIssue(key, `${describeObject(object)} is declared twice`);
     seen.add(id);
   }
   return objects;

@@ -22,7 +22,7 @@ const RESERVED = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
     "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
-    "defineMaterializedView m").split(" "),
+    "defineMaterializedView m extensions defineExtension sequences defineSequence").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -204,6 +204,8 @@ export function configKeys(schema: PulledSchema): string[] {
     "enums",
     ...(schema.types.length > 0 ? ["types"] : []),
     ...(schema.views.length > 0 ? ["views"] : []),
+    ...(schema.extensions.length > 0 ? ["extensions"] : []),
+    ...(schema.sequences.length > 0 ? ["sequences"] : []),
     "schemas",
   ];
 }
@@ -214,6 +216,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
   const viewVariables = variableNames(schema.views.map((v) => v.name), used);
+  const extensionVariables = variableNames(schema.extensions.map((e) => e.name), used);
+  const sequenceVariables = variableNames(schema.sequences.map((s) => s.name), used);
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -224,6 +228,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
     ...(schema.views.some((v) => v.kind === "view") ? ["defineView"] : []),
     ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
+    ...(schema.extensions.length > 0 ? ["defineExtension"] : []),
+    ...(schema.sequences.length > 0 ? ["defineSequence"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -232,6 +238,12 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const parts = [
     header,
     importLine(imports),
+    ...schema.extensions.map(({ kind: _k, name, ...options }) =>
+      declaration(extensionVariables.get(name)!, withOptions("defineExtension", [str(name)], options))
+    ),
+    ...schema.sequences.map(({ kind: _k, name, ...options }) =>
+      declaration(sequenceVariables.get(name)!, withOptions("defineSequence", [str(name)], options))
+    ),
     ...schema.enums.map((e) =>
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
@@ -244,6 +256,12 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
     ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
+    ...(schema.extensions.length > 0
+      ? [declaration("extensions", array([...extensionVariables.values()].map(text)))]
+      : []),
+    ...(schema.sequences.length > 0
+      ? [declaration("sequences", array([...sequenceVariables.values()].map(text)))]
+      : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

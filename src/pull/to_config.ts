@@ -9,8 +9,10 @@ import type {
   CompositeTypeDefinition,
   ConstraintDefinition,
   EnumDefinition,
+  ExtensionDefinition,
   MaterializedViewDefinition,
   RangeTypeDefinition,
+  SequenceDefinition,
   TableDefinition,
   UserTypeDefinition,
   ViewDefinition,
@@ -22,6 +24,8 @@ import { qualifiedName } from "../model/types.ts";
 import { pullUserTypes } from "./user_types.ts";
 import { boundInput, partitionByInput } from "./partitions.ts";
 import { pullViews } from "./views.ts";
+import { pullExtensions } from "./extensions.ts";
+import { pullSequences } from "./sequences.ts";
 import { indexInput, nameIf, parametersInput } from "./indexes.ts";
 
 export interface PulledSchema {
@@ -33,6 +37,8 @@ export interface PulledSchema {
   readonly views: readonly (ViewDefinition | MaterializedViewDefinition)[];
   /** Composite and range types, each after the types it uses. */
   readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
+  readonly extensions: readonly ExtensionDefinition[];
+  readonly sequences: readonly SequenceDefinition[];
 }
 
 const tableName = joinQualified;
@@ -184,6 +190,8 @@ export function pullSchema(model: SchemaModel): PulledSchema {
     tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, types)),
     types: userTypes,
     views: pullViews(model.objects),
+    extensions: pullExtensions(model.objects),
+    sequences: pullSequences(model.objects),
     schemas: model.schemas,
   };
 }

@@ -1,9 +1,8 @@
 /**
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
- * triggers, functions, rules, standalone sequences, exclusion
- * constraints, domains, range types with a canonical function, what a
- * partition's column holds of its own (kyrage gives partitions exactly their
+ * triggers, functions, rules, exclusion constraints, domains, range types
+ * with a canonical function, what a partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
  * hold (tablespaces, INHERITS, OF type, row-level security and policies,
  * privileges, access methods, CLUSTER ON, column statistics targets and
@@ -38,11 +37,6 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
         left join pg_attrdef pd on pd.adrelid = pa.attrelid and pd.adnum = pa.attnum
         where c.relispartition and ${inSchemas}) x
       where x.own <> ''
-    union all
-    select 'sequence ' || n.nspname || '.' || c.relname
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'S' and ${inSchemas}
-        and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i'))
     union all
     select 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
       from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace

@@ -1,6 +1,8 @@
 /** The config file's default export: `defineConfig({ ... })`. */
 import type { TableDefinition } from "./table.ts";
 import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
+import type { ExtensionDefinition } from "./extension.ts";
+import type { SequenceDefinition } from "./sequence.ts";
 import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
 
 export type DatabaseConfig =
@@ -52,6 +54,10 @@ export interface Config {
   types?: UserTypeDefinition[];
   /** Views and materialized views, created after the tables they read. */
   views?: (ViewDefinition | MaterializedViewDefinition)[];
+  /** Extensions, created before everything else and dropped last; kyrage owns those in its schemas. */
+  extensions?: ExtensionDefinition[];
+  /** Sequences of their own (a column's serial or identity is a column option). */
+  sequences?: SequenceDefinition[];
   /**
    * The dev database (`--dev`, `check`, drift): by default an embedded
    * in-memory PGlite; `connectionString` uses a PostgreSQL server instead

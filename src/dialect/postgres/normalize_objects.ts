@@ -39,14 +39,23 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
           r.extensions.map((e) => `ALTER EXTENSION ${ident(e)} SET SCHEMA ${ident(r.name)}`)
         ),
       ];
-      const statements = build.flatMap(compileOperation);
+      // An extension already installed is left as it is (moved along above when relocatable).
+      const installed = new Set(
+        (await sql<{ name: string }>`select extname::text as name from pg_extension`.execute(conn)).rows.map((r) =>
+          r.name
+        ),
+      );
+      const creates = build.filter((op) =>
+        !(op.kind === "create_object" && op.object.kind === "extension" && installed.has(op.object.name))
+      );
+      const statements = creates.flatMap(compileOperation);
       await run("SAVEPOINT build");
       try {
         await run(doBlock(`BEGIN ${[...aside, ...statements].map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
       } catch {
         await run("ROLLBACK TO SAVEPOINT build");
         for (const statement of aside) await run(statement);
-        for (const op of build) {
+        for (const op of creates) {
           for (const statement of compileOperation(op)) {
             await run(statement).catch((error) => {
               throw new KyrageError(
@@ -58,7 +67,9 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
         }
       }
       const built = await introspect(conn, { schemas: desired.schemas });
-      return { ...desired, objects: built.objects };
+      // Extensions compare as declared: the version only when the config pins one.
+      const extensions = desired.objects.filter((o) => o.kind === "extension");
+      return { ...desired, objects: [...built.objects.filter((o) => o.kind !== "extension"), ...extensions] };
     } finally {
       await run("rollback");
     }

@@ -1,6 +1,8 @@
 /** Objects other than tables: one compiler per kind (compile/objects/<kind>.ts). */
 import type { DbObject, ObjectKind } from "../../../model/objects.ts";
 import type { Compilers } from "./common.ts";
+import { extensionCompiler } from "./objects/extensions.ts";
+import { sequenceCompiler } from "./objects/sequences.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
 
 export interface ObjectCompiler<O extends DbObject> {
@@ -13,6 +15,8 @@ export interface ObjectCompiler<O extends DbObject> {
 const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K }>> } = {
   view: viewCompiler,
   materialized_view: materializedViewCompiler,
+  extension: extensionCompiler,
+  sequence: sequenceCompiler,
 };
 
 // deno-lint-ignore no-explicit-any

@@ -1,9 +1,15 @@
 /** Every object kind's catalog query, run at once: one module per kind. */
 import type { DbObject } from "../../../model/objects.ts";
 import { allQueries, type Db, type Scope } from "./scope.ts";
+import { introspectExtensions } from "./extensions.ts";
+import { introspectSequences } from "./sequences.ts";
 import { introspectViews } from "./views.ts";
 
-const KINDS: readonly ((db: Db, scope: Scope) => Promise<DbObject[]>)[] = [introspectViews];
+const KINDS: readonly ((db: Db, scope: Scope) => Promise<DbObject[]>)[] = [
+  introspectViews,
+  introspectExtensions,
+  introspectSequences,
+];
 
 export async function introspectObjects(db: Db, scope: Scope): Promise<DbObject[]> {
   return (await allQueries(KINDS.map((query) => query(db, scope)))).flat();
