@@ -7,7 +7,7 @@ import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
-import { withDeclaredExtensions } from "./dialect/postgres/declared_extensions.ts";
+import { withDeclaredExtensions } from "./dialect/postgres/declared_objects.ts";
 import { extensionNames } from "./model/objects/extension.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";

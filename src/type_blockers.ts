@@ -171,6 +171,8 @@ interface Dependent {
   typtype: string | null;
   type_schema: string | null;
   type_name: string | null;
+  /** An index (on an extension's operator class): its table's columns. */
+  index_columns?: string[] | null;
 }
 
 export async function typeBlockers(tx: Tx, ops: readonly Operation[], checks: readonly TypeCheck[]): Promise<
@@ -214,6 +216,13 @@ function describeDependent(
       keys: [`type ${type}`, `attribute ${type}.${row.attribute}`],
     };
   }
+  if (row.relkind === "i" && row.index_columns) {
+    // PostgreSQL rebuilds an index over a retyped column, and drops it with the column or table.
+    const table = tableNames.get(qualifiedName(row.rel_schema!, row.rel_name!)) ??
+      qualifiedName(row.rel_schema!, row.rel_name!);
+    const columns = row.index_columns.map((c) => `column ${table}.${columnNames.get(`${table}.${c}`) ?? c}`);
+    return { kind: "other", text: row.what, keys: [`table ${table}`, ...columns] };
+  }
   if (row.typtype === "r") {
     const type = qualifiedName(row.type_schema!, row.type_name!);
     return { kind: "type", text: `range type ${type}`, keys: [`type ${type}`] };
@@ -239,13 +248,18 @@ async function dependents(tx: Tx, checks: readonly TypeCheck[]): Promise<Depende
       where d.deptype in ('i', 'e')
     )
     select distinct o.i, pg_describe_object(d.classid, d.objid, d.objsubid) as what,
-           c.relkind::text as relkind, cn.nspname::text as rel_schema, c.relname::text as rel_name,
-           a.attname::text as attribute,
-           t.typtype::text as typtype, tn.nspname::text as type_schema, t.typname::text as type_name
+           c.relkind::text as relkind, cn.nspname::text as rel_schema,
+           coalesce(ic.relname, c.relname)::text as rel_name, a.attname::text as attribute,
+           t.typtype::text as typtype, tn.nspname::text as type_schema, t.typname::text as type_name,
+           case when ix.indexrelid is not null then array(
+             select attname::text from pg_attribute where attrelid = ix.indrelid and attnum = any(ix.indkey)) end
+             as index_columns
     from owned o
     join pg_depend d on d.refclassid = o.classid and d.refobjid = o.objid and d.deptype = 'n'
     left join pg_class c on d.classid = 'pg_class'::regclass and c.oid = d.objid
-    left join pg_namespace cn on cn.oid = c.relnamespace
+    left join pg_index ix on ix.indexrelid = c.oid
+    left join pg_class ic on ic.oid = ix.indrelid
+    left join pg_namespace cn on cn.oid = coalesce(ic.relnamespace, c.relnamespace)
     left join pg_attribute a on a.attrelid = c.oid and a.attnum = d.objsubid and d.objsubid > 0
     left join pg_type t on d.classid = 'pg_type'::regclass and t.oid = d.objid
     left join pg_namespace tn on tn.oid = t.typnamespace

@@ -8,7 +8,7 @@ import { type DbObject, objectId, type ObjectKind, tableId } from "../model/obje
 import type { SchemaModel } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
 import { extensionChange } from "./objects/extension.ts";
-import { sequenceChange } from "./objects/sequence.ts";
+import { createSequence, sequenceChange } from "./objects/sequence.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
 
 /** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
@@ -80,6 +80,10 @@ export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps:
     ops.push({ kind: "create_object", object: wanted.get(id)! });
   }
   for (const [from, to] of altered) if (!rebuilt.has(objectId(from))) ops.push({ kind: "alter_object", from, to });
-  for (const [id, o] of wanted) if (!existing.has(id)) ops.push({ kind: "create_object", object: o });
+  for (const [id, o] of wanted) {
+    if (!existing.has(id)) {
+      ops.push(...(o.kind === "sequence" ? createSequence(o) : [{ kind: "create_object", object: o } as const]));
+    }
+  }
   return ops;
 }

@@ -147,6 +147,11 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
       where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
         and s.relkind = 'S' and ${inSchemas} and ${MANAGED_TABLE}
+        -- Owned by a column whose default does not call it: a sequence of its own (OWNED BY).
+        and (d.deptype = 'i' or exists (
+          select 1 from pg_attrdef ad join pg_depend dd on dd.classid = 'pg_attrdef'::regclass and dd.objid = ad.oid
+          where ad.adrelid = c.oid and ad.adnum = a.attnum and dd.refclassid = 'pg_class'::regclass
+            and dd.refobjid = s.oid))
         and (s.relname <> left(c.relname || '_' || a.attname || '_seq', 63) or sn.oid <> n.oid
              or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
                or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)

@@ -1,7 +1,8 @@
 /**
- * The config's extensions, installed for a moment: types such as `citext`
- * are checked and expressions normalized before the migration that creates
- * the extension has run, inside a transaction that is always rolled back.
+ * The config's extensions and sequences, made for a moment: types such as
+ * `citext` are checked and expressions such as `nextval('invoice_number')`
+ * normalized before the migration that creates them has run, inside a
+ * transaction that is always rolled back.
  */
 import { CompiledQuery, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
@@ -10,7 +11,7 @@ import type { SchemaModel } from "../../model/types.ts";
 import type { Database } from "../types.ts";
 import { compileOperation } from "./compile.ts";
 import type { Db } from "./introspect/scope.ts";
-import { ident, literal } from "./quote.ts";
+import { ident, literal, qualified } from "./quote.ts";
 
 export const declaredExtensions = (desired: SchemaModel): ExtensionObject[] =>
   desired.objects.filter((o): o is ExtensionObject => o.kind === "extension");
@@ -63,5 +64,15 @@ export function extensionSetup(desired: SchemaModel): string[] {
     return `IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = ${literal(e.name)}) THEN ${
       create.join(" ")
     } END IF;`;
+  });
+}
+
+/** PL/pgSQL steps creating the declared sequences that are missing, so defaults calling them can be checked. */
+export function sequenceSetup(desired: SchemaModel): string[] {
+  return desired.objects.flatMap((o) => {
+    if (o.kind !== "sequence") return [];
+    const [create] = compileOperation({ kind: "create_object", object: { ...o, ownedBy: undefined } });
+    const name = literal(qualified(o.schema, o.name));
+    return [`IF to_regclass(${name}) IS NULL THEN EXECUTE ${literal(create)}; END IF;`];
   });
 }
