@@ -7,6 +7,8 @@ import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
+import { withDeclaredExtensions } from "./dialect/postgres/declared_objects.ts";
+import { extensionNames } from "./model/objects/extension.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import { partitioningConflicts } from "./diff/partitions.ts";
@@ -92,7 +94,8 @@ async function checkTypes(database: Database, desired: SchemaModel): Promise<voi
   }
   for (const t of desired.ranges) use(t.definition.subtype, `subtype of range type ${t.schema}.${t.name}`);
   for (const d of desired.objects) if (d.kind === "domain") use(d.type, `base type of domain ${d.schema}.${d.name}`);
-  const unknown = await unknownTypes(database.db, [...placesByType.keys()]);
+  // Types of the extensions the config declares exist once the migration has created them.
+  const unknown = await withDeclaredExtensions(database, desired, (db) => unknownTypes(db, [...placesByType.keys()]));
   if (unknown.length > 0) {
     const where = ({ columns, others }: { columns: string[]; others: string[] }) =>
       [...(columns.length > 0 ? [`column ${columns.join(", ")}`] : []), ...others].join(", ");
@@ -120,7 +123,7 @@ export async function detectDrift(
   applied: readonly StoredMigration[],
   devServer?: DevServer,
 ): Promise<Operation[]> {
-  const dev = await openDevDatabase(applied, devServer);
+  const dev = await openDevDatabase(applied, devServer, extensionNames(desired.objects));
   try {
     const expected = await introspectFor(dev, desired);
     return diffSchemas(await introspectFor(target, desired), expected);

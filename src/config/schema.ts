@@ -1,5 +1,6 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
+import { extensionDefinition, sequenceDefinition, sequenceNumber } from "./extension_sequence_schema.ts";
 import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
 
 const name = z.string().min(1);
@@ -13,7 +14,6 @@ const action = z.enum([
 ]);
 
 const deferrable = z.enum(["immediate", "deferred"]);
-const sequenceNumber = z.union([z.number().int(), z.bigint(), z.string().regex(/^-?\d+$/, "expected an integer")]);
 /** Storage parameter names are written into SQL unquoted, so they must be plain words. */
 const storageParameters = z.record(
   z.string().regex(/^(toast\.)?[a-z_][a-z0-9_]*$/, "expected a storage parameter name such as fillfactor"),
@@ -224,6 +224,8 @@ export const configSchema = z.strictObject({
   views: z.array(viewDefinition).optional(),
   policies: z.array(policyDefinition).optional(),
   domains: z.array(domainDefinition).optional(),
+  extensions: z.array(extensionDefinition).optional(),
+  sequences: z.array(sequenceDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -234,6 +236,8 @@ export type ValidConstraint = z.infer<typeof constraintDefinition>;
 export type ValidView = z.infer<typeof viewDefinition>;
 export type ValidPolicy = z.infer<typeof policyDefinition>;
 export type ValidDomain = z.infer<typeof domainDefinition>;
+export type ValidExtension = z.infer<typeof extensionDefinition>;
+export type ValidSequence = z.infer<typeof sequenceDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;
 export type ValidPartitionBound = z.infer<typeof partitionBound>;
 

@@ -9,6 +9,8 @@ import type { SchemaModel } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
 import { domainChange } from "./objects/domain.ts";
 import { policyChange } from "./objects/policy.ts";
+import { extensionChange } from "./objects/extension.ts";
+import { createSequence, sequenceChange } from "./objects/sequence.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
 
 /** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
@@ -20,6 +22,8 @@ const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
   materialized_view: materializedViewChange,
   policy: policyChange,
   domain: domainChange,
+  extension: extensionChange,
+  sequence: sequenceChange,
 };
 
 export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {
@@ -99,6 +103,10 @@ export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps:
     ops.push({ kind: "create_object", object: wanted.get(id)! });
   }
   for (const [from, to] of altered) if (!rebuilt.has(objectId(from))) ops.push({ kind: "alter_object", from, to });
-  for (const [id, o] of wanted) if (!existing.has(id)) ops.push({ kind: "create_object", object: o });
+  for (const [id, o] of wanted) {
+    if (!existing.has(id)) {
+      ops.push(...(o.kind === "sequence" ? createSequence(o) : [{ kind: "create_object", object: o } as const]));
+    }
+  }
   return ops;
 }

@@ -7,8 +7,9 @@
  * by qualified name, so the same input always gives byte-identical output.
  */
 import { qualifiedName } from "../model/types.ts";
-import { objectId, type ObjectKind } from "../model/objects.ts";
+import { type DbObject, objectId, type ObjectKind } from "../model/objects.ts";
 import { objectsInDependencyOrder } from "./object_order.ts";
+import { sequencePhase } from "./objects/sequence.ts";
 import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
 
@@ -76,14 +77,22 @@ const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop
     // After the enums they may use, before the types and tables using them; dropped after those.
     // A domain with a new base type is dropped right before it is created again (no column uses it then).
     domain: { create: 10.5, drop: 25.5, rebuild: 10.4 },
+    // Extensions first (tables, types and functions use theirs) and dropped last.
+    extension: { create: 0.5, drop: 26.5 },
+    // Before the tables whose defaults call them; dropped after those defaults are.
+    sequence: { create: 12.5, drop: 25.5 },
   };
+
+function createPhase(to: DbObject, from?: DbObject): number {
+  return (to.kind === "sequence" ? sequencePhase(to, from) : undefined) ?? OBJECT_PHASES[to.kind].create;
+}
 
 function phaseOf(op: Operation): number {
   switch (op.kind) {
     case "create_object":
-      return OBJECT_PHASES[op.object.kind].create;
+      return createPhase(op.object);
     case "alter_object":
-      return OBJECT_PHASES[op.to.kind].create;
+      return createPhase(op.to, op.from);
     case "drop_object":
       return (op.recreated ? OBJECT_PHASES[op.object.kind].rebuild : undefined) ?? OBJECT_PHASES[op.object.kind].drop;
     default:

@@ -1,6 +1,6 @@
 /** Objects other than tables in migration files (zod), one entry per kind. */
 import { z } from "zod";
-import { index, name } from "./file_parts.ts";
+import { index, name, sequenceOptions } from "./file_parts.ts";
 
 const objectBase = {
   schema: name,
@@ -48,5 +48,13 @@ export const dbObject = z.discriminatedUnion("kind", [
     columns: viewColumns,
     withData: z.boolean(),
     indexes: z.array(index),
+  }),
+  z.strictObject({ kind: z.literal("extension"), ...objectBase, version: z.string().min(1).optional() }),
+  z.strictObject({
+    kind: z.literal("sequence"),
+    ...objectBase,
+    type: z.enum(["smallint", "integer", "bigint"]),
+    options: sequenceOptions,
+    ownedBy: z.strictObject({ table: name, column: name }).optional(),
   }),
 ]);

@@ -4,6 +4,8 @@ import { ConfigIssue } from "./checks.ts";
 import { type DbObject, describeObject, objectId } from "./objects.ts";
 import { desiredDomains } from "./objects/domain.ts";
 import { desiredPolicies } from "./objects/policy.ts";
+import { desiredExtensions } from "./objects/extension.ts";
+import { desiredSequences } from "./objects/sequence.ts";
 import { desiredViews } from "./objects/view.ts";
 import { splitQualified } from "./qualified.ts";
 import { qualifiedName } from "./types.ts";
@@ -14,11 +16,14 @@ export function desiredObjects(config: ValidConfig): DbObject[] {
     ...desiredViews(config.views ?? []),
     ...desiredPolicies(config.policies ?? [], tables),
     ...desiredDomains(config),
+    ...desiredExtensions(config.extensions ?? []),
+    ...desiredSequences(config.sequences ?? [], config.tables),
   ];
   const seen = new Set<string>();
   for (const object of objects) {
     const id = objectId(object);
-    if (seen.has(id)) throw new ConfigIssue("views", `${describeObject(object)} is declared twice`);
+    const key = object.kind === "extension" ? "extensions" : object.kind === "sequence" ? "sequences" : "views";
+    if (seen.has(id)) throw new ConfigIssue(key, `${describeObject(object)} is declared twice`);
     seen.add(id);
   }
   return objects;

@@ -24,7 +24,8 @@ const RESERVED = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
     "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
-    "defineMaterializedView m policies definePolicy domains defineDomain").split(" "),
+    "defineMaterializedView m policies definePolicy domains defineDomain extensions defineExtension sequences " +
+    "defineSequence").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -235,6 +236,8 @@ export function configKeys(schema: PulledSchema): string[] {
     ...(schema.views.length > 0 ? ["views"] : []),
     ...(schema.policies.length > 0 ? ["policies"] : []),
     ...(schema.domains.length > 0 ? ["domains"] : []),
+    ...(schema.extensions.length > 0 ? ["extensions"] : []),
+    ...(schema.sequences.length > 0 ? ["sequences"] : []),
     "schemas",
   ];
 }
@@ -247,6 +250,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const viewVariables = variableNames(schema.views.map((v) => v.name), used);
   const domainVariables = variableNames(schema.domains.map((d) => d.name), used);
   const policyVariables = variableNames(schema.policies.map((p) => `${p.table}\u0000${p.name}`), used);
+  const extensionVariables = variableNames(schema.extensions.map((e) => e.name), used);
+  const sequenceVariables = variableNames(schema.sequences.map((s) => s.name), used);
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -259,6 +264,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
     ...(schema.policies.length > 0 ? ["definePolicy"] : []),
     ...(schema.domains.length > 0 ? ["defineDomain"] : []),
+    ...(schema.extensions.length > 0 ? ["defineExtension"] : []),
+    ...(schema.sequences.length > 0 ? ["defineSequence"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -267,6 +274,12 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const parts = [
     header,
     importLine(imports),
+    ...schema.extensions.map(({ kind: _k, name, ...options }) =>
+      declaration(extensionVariables.get(name)!, withOptions("defineExtension", [str(name)], options))
+    ),
+    ...schema.sequences.map(({ kind: _k, name, ...options }) =>
+      declaration(sequenceVariables.get(name)!, withOptions("defineSequence", [str(name)], options))
+    ),
     ...schema.enums.map((e) =>
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
@@ -285,6 +298,12 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
     ...(schema.policies.length > 0 ? [declaration("policies", array([...policyVariables.values()].map(text)))] : []),
     ...(schema.domains.length > 0 ? [declaration("domains", array([...domainVariables.values()].map(text)))] : []),
+    ...(schema.extensions.length > 0
+      ? [declaration("extensions", array([...extensionVariables.values()].map(text)))]
+      : []),
+    ...(schema.sequences.length > 0
+      ? [declaration("sequences", array([...sequenceVariables.values()].map(text)))]
+      : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

@@ -10,9 +10,11 @@ import type {
   ConstraintDefinition,
   DomainDefinition,
   EnumDefinition,
+  ExtensionDefinition,
   MaterializedViewDefinition,
   PolicyDefinition,
   RangeTypeDefinition,
+  SequenceDefinition,
   TableDefinition,
   UserTypeDefinition,
   ViewDefinition,
@@ -26,6 +28,8 @@ import { boundInput, partitionByInput } from "./partitions.ts";
 import { pullDomains } from "./domains.ts";
 import { pullPolicies } from "./policies.ts";
 import { pullViews } from "./views.ts";
+import { pullExtensions } from "./extensions.ts";
+import { pullSequences } from "./sequences.ts";
 import { indexInput, nameIf, parametersInput } from "./indexes.ts";
 
 export interface PulledSchema {
@@ -41,6 +45,8 @@ export interface PulledSchema {
   readonly policies: readonly PolicyDefinition[];
   /** Composite and range types, each after the types it uses. */
   readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
+  readonly extensions: readonly ExtensionDefinition[];
+  readonly sequences: readonly SequenceDefinition[];
 }
 
 const tableName = joinQualified;
@@ -196,6 +202,8 @@ export function pullSchema(model: SchemaModel): PulledSchema {
     views: pullViews(model.objects),
     policies: pullPolicies(model.objects),
     domains: pullDomains(model.objects),
+    extensions: pullExtensions(model.objects),
+    sequences: pullSequences(model.objects),
     schemas: model.schemas,
   };
 }

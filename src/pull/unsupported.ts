@@ -1,9 +1,8 @@
 /**
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
- * triggers, functions, rules, standalone sequences, exclusion
- * constraints, range types with a canonical function, what a
- * partition's column holds of its own (kyrage gives partitions exactly their
+ * triggers, functions, rules, exclusion constraints, range types with a
+ * canonical function, what a partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
  * hold (tablespaces, INHERITS, OF type, FORCE ROW LEVEL SECURITY alone,
  * privileges, access methods, CLUSTER ON, column statistics targets and
@@ -38,11 +37,6 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
         left join pg_attrdef pd on pd.adrelid = pa.attrelid and pd.adnum = pa.attnum
         where c.relispartition and ${inSchemas}) x
       where x.own <> ''
-    union all
-    select 'sequence ' || n.nspname || '.' || c.relname
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'S' and ${inSchemas}
-        and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i'))
     union all
     select 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
       from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
@@ -147,6 +141,11 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
       where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
         and s.relkind = 'S' and ${inSchemas} and ${MANAGED_TABLE}
+        -- Owned by a column whose default does not call it: a sequence of its own (OWNED BY).
+        and (d.deptype = 'i' or exists (
+          select 1 from pg_attrdef ad join pg_depend dd on dd.classid = 'pg_attrdef'::regclass and dd.objid = ad.oid
+          where ad.adrelid = c.oid and ad.adnum = a.attnum and dd.refclassid = 'pg_class'::regclass
+            and dd.refobjid = s.oid))
         and (s.relname <> left(c.relname || '_' || a.attname || '_seq', 63) or sn.oid <> n.oid
              or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
                or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)

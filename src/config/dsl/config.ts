@@ -3,6 +3,8 @@ import type { DomainDefinition } from "./domain.ts";
 import type { PolicyDefinition } from "./policy.ts";
 import type { TableDefinition } from "./table.ts";
 import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
+import type { ExtensionDefinition } from "./extension.ts";
+import type { SequenceDefinition } from "./sequence.ts";
 import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
 
 export type DatabaseConfig =
@@ -58,6 +60,10 @@ export interface Config {
   policies?: PolicyDefinition[];
   /** Domains; domains used as column types are included automatically. */
   domains?: DomainDefinition[];
+  /** Extensions, created before everything else and dropped last; kyrage owns those in its schemas. */
+  extensions?: ExtensionDefinition[];
+  /** Sequences of their own (a column's serial or identity is a column option). */
+  sequences?: SequenceDefinition[];
   /**
    * The dev database (`--dev`, `check`, drift): by default an embedded
    * in-memory PGlite; `connectionString` uses a PostgreSQL server instead

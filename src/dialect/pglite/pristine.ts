@@ -5,7 +5,7 @@
  * version); later ones start from it. Caching is best effort: any failure
  * falls back to initializing.
  */
-import { PGlite } from "@electric-sql/pglite";
+import { type Extensions, PGlite } from "@electric-sql/pglite";
 import denoJson from "../../../deno.json" with { type: "json" };
 
 const PGLITE_VERSION = denoJson.imports["@electric-sql/pglite"].split("@").at(-1);
@@ -23,18 +23,18 @@ export async function hasPristineImage(): Promise<boolean> {
 }
 
 /** A new, empty cluster in memory (`dataDir` undefined) or in a new, empty directory. */
-export async function createPristine(dataDir?: string): Promise<PGlite> {
+export async function createPristine(dataDir?: string, extensions: Extensions = {}): Promise<PGlite> {
   const path = cachePath();
   const image = path ? await Deno.readFile(path).catch(() => undefined) : undefined;
   if (image) {
     try {
-      return await PGlite.create(dataDir ?? "memory://", { loadDataDir: new Blob([image]) });
+      return await PGlite.create(dataDir ?? "memory://", { loadDataDir: new Blob([image]), extensions });
     } catch {
       // A damaged image: initialize below and overwrite it.
       if (dataDir) await emptyDirectory(dataDir);
     }
   }
-  const pglite = await PGlite.create(dataDir ?? "memory://");
+  const pglite = await PGlite.create(dataDir ?? "memory://", { extensions });
   if (path) await savePristine(pglite, path).catch(() => {});
   return pglite;
 }

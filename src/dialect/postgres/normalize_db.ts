@@ -14,6 +14,7 @@ import { CompiledQuery, type Kysely, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { Column, EnumType, SchemaModel, Table } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
+import { extensionSetup, sequenceSetup } from "./declared_objects.ts";
 import { introspect } from "./introspect.ts";
 import { createUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
@@ -129,6 +130,8 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
         ...desired.schemas.map((s) => `EXECUTE ${literal(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`)};`),
         ...enumSetup(desired.enums),
         ...domainSetup(desired.objects),
+        ...extensionSetup(desired),
+        ...sequenceSetup(desired),
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
       const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};

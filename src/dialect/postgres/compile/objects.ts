@@ -3,6 +3,8 @@ import type { DbObject, ObjectKind } from "../../../model/objects.ts";
 import type { Compilers } from "./common.ts";
 import { domainCompiler } from "./objects/domains.ts";
 import { policyCompiler } from "./objects/policies.ts";
+import { extensionCompiler } from "./objects/extensions.ts";
+import { sequenceCompiler } from "./objects/sequences.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
 
 export interface ObjectCompiler<O extends DbObject> {
@@ -17,6 +19,8 @@ const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K
   materialized_view: materializedViewCompiler,
   policy: policyCompiler,
   domain: domainCompiler,
+  extension: extensionCompiler,
+  sequence: sequenceCompiler,
 };
 
 // deno-lint-ignore no-explicit-any

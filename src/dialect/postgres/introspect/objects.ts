@@ -3,12 +3,16 @@ import type { DbObject } from "../../../model/objects.ts";
 import { allQueries, type Db, type Scope } from "./scope.ts";
 import { introspectDomains } from "./domains.ts";
 import { introspectPolicies } from "./policies.ts";
+import { introspectExtensions } from "./extensions.ts";
+import { introspectSequences } from "./sequences.ts";
 import { introspectViews } from "./views.ts";
 
 const KINDS: readonly ((db: Db, scope: Scope) => Promise<DbObject[]>)[] = [
   introspectViews,
   introspectPolicies,
   introspectDomains,
+  introspectExtensions,
+  introspectSequences,
 ];
 
 export async function introspectObjects(db: Db, scope: Scope): Promise<DbObject[]> {
