@@ -5,7 +5,9 @@
  */
 export * from "./dsl/column.ts";
 export * from "./dsl/config.ts";
+export * from "./dsl/function.ts";
 export * from "./dsl/partition.ts";
 export * from "./dsl/table.ts";
+export * from "./dsl/trigger.ts";
 export * from "./dsl/types.ts";
 export * from "./dsl/view.ts";

@@ -1,6 +1,7 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
 import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
+import { routineDefinition, triggerDefinition } from "./routines_schema.ts";
 
 const name = z.string().min(1);
 const columnList = z.array(name).min(1);
@@ -197,6 +198,8 @@ export const configSchema = z.strictObject({
   schemas: z.array(name).optional(),
   types: z.array(userTypeDefinition).optional(),
   views: z.array(viewDefinition).optional(),
+  functions: z.array(routineDefinition).optional(),
+  triggers: z.array(triggerDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;

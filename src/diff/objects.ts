@@ -8,6 +8,8 @@ import { type DbObject, objectId, type ObjectKind, tableId } from "../model/obje
 import type { SchemaModel } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
+import { routineChange } from "./objects/function.ts";
+import { triggerChange } from "./objects/trigger.ts";
 
 /** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
 export type ObjectChange = "same" | "alter" | "recreate";
@@ -16,6 +18,9 @@ export type ObjectChange = "same" | "alter" | "recreate";
 const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
   view: viewChange,
   materialized_view: materializedViewChange,
+  function: routineChange,
+  procedure: routineChange,
+  trigger: triggerChange,
 };
 
 export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {

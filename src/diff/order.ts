@@ -7,7 +7,7 @@
  * by qualified name, so the same input always gives byte-identical output.
  */
 import { qualifiedName } from "../model/types.ts";
-import { objectId, type ObjectKind } from "../model/objects.ts";
+import { type DbObject, objectId, type ObjectKind } from "../model/objects.ts";
 import { objectsInDependencyOrder } from "./object_order.ts";
 import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
@@ -67,19 +67,38 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
  * they read change, and created after; among themselves in dependency order
  * (objectsInDependencyOrder). `alter_object` runs in the create phase.
  */
-const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number }> = {
+const OBJECT_PHASES: Record<ObjectKind, ObjectPhases> = {
   view: { create: 24.5, drop: 3.5 },
   materialized_view: { create: 24.5, drop: 3.5 },
+  // Before the tables whose defaults and checks call them, dropped after those
+  // go; one that reads a table's row type (setof users, a SQL-standard body)
+  // waits for the table's columns, and goes before they change.
+  function: { create: 12.5, drop: 8.5, readingTable: { create: 16.5, drop: 3.5 } },
+  procedure: { create: 12.5, drop: 8.5, readingTable: { create: 16.5, drop: 3.5 } },
+  // After their tables and functions; dropped before the renames, under their table's old name.
+  trigger: { create: 24.6, drop: 0.5 },
+};
+
+interface ObjectPhases {
+  readonly create: number;
+  readonly drop: number;
+  /** The phases of an object that depends on a table. */
+  readonly readingTable?: { readonly create: number; readonly drop: number };
+}
+
+const objectPhases = (o: DbObject) => {
+  const phases = OBJECT_PHASES[o.kind];
+  return phases.readingTable && o.dependsOn?.some((id) => id.startsWith("table:")) ? phases.readingTable : phases;
 };
 
 function phaseOf(op: Operation): number {
   switch (op.kind) {
     case "create_object":
-      return OBJECT_PHASES[op.object.kind].create;
+      return objectPhases(op.object).create;
     case "alter_object":
-      return OBJECT_PHASES[op.to.kind].create;
+      return objectPhases(op.to).create;
     case "drop_object":
-      return OBJECT_PHASES[op.object.kind].drop;
+      return objectPhases(op.object).drop;
     default:
       return PHASES[op.kind];
   }

@@ -1,6 +1,7 @@
 /** Objects other than tables in migration files (zod), one entry per kind. */
 import { z } from "zod";
 import { index, name } from "./file_parts.ts";
+import { functionFields, routine, trigger } from "./file_routines.ts";
 
 const objectBase = {
   schema: name,
@@ -30,4 +31,7 @@ export const dbObject = z.discriminatedUnion("kind", [
     withData: z.boolean(),
     indexes: z.array(index),
   }),
+  z.strictObject({ kind: z.literal("function"), ...routine, ...functionFields }),
+  z.strictObject({ kind: z.literal("procedure"), ...routine }),
+  trigger,
 ]);

@@ -5,10 +5,12 @@
  * module through exhaustive `Record<ObjectKind, ...>` tables.
  */
 import type { MaterializedViewObject, ViewObject } from "./objects/view.ts";
+import type { FunctionObject, ProcedureObject } from "./objects/function.ts";
+import type { TriggerObject } from "./objects/trigger.ts";
 
-export type { MaterializedViewObject, ViewObject };
+export type { FunctionObject, MaterializedViewObject, ProcedureObject, TriggerObject, ViewObject };
 
-export type DbObject = ViewObject | MaterializedViewObject;
+export type DbObject = ViewObject | MaterializedViewObject | FunctionObject | ProcedureObject | TriggerObject;
 
 export type ObjectKind = DbObject["kind"];
 

@@ -3,9 +3,15 @@ import type { ValidConfig } from "../config/schema.ts";
 import { ConfigIssue } from "./checks.ts";
 import { type DbObject, describeObject, objectId } from "./objects.ts";
 import { desiredViews } from "./objects/view.ts";
+import { desiredRoutines } from "./objects/function.ts";
+import { desiredTriggers } from "./objects/trigger.ts";
 
 export function desiredObjects(config: ValidConfig): DbObject[] {
-  const objects = [...desiredViews(config.views ?? [])];
+  const objects = [
+    ...desiredViews(config.views ?? []),
+    ...desiredRoutines(config.functions ?? [], config.tables.map((t) => t.name)),
+    ...desiredTriggers(config.triggers ?? []),
+  ];
   const seen = new Set<string>();
   for (const object of objects) {
     const id = objectId(object);

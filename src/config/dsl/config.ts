@@ -2,6 +2,8 @@
 import type { TableDefinition } from "./table.ts";
 import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
 import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
+import type { FunctionDefinition, ProcedureDefinition } from "./function.ts";
+import type { TriggerDefinition } from "./trigger.ts";
 
 export type DatabaseConfig =
   | {
@@ -52,6 +54,10 @@ export interface Config {
   types?: UserTypeDefinition[];
   /** Views and materialized views, created after the tables they read. */
   views?: (ViewDefinition | MaterializedViewDefinition)[];
+  /** Functions and procedures; overloads are separate entries. */
+  functions?: (FunctionDefinition | ProcedureDefinition)[];
+  /** Triggers, created after their tables and functions. */
+  triggers?: TriggerDefinition[];
   /**
    * The dev database (`--dev`, `check`, drift): by default an embedded
    * in-memory PGlite; `connectionString` uses a PostgreSQL server instead

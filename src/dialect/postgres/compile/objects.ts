@@ -2,6 +2,8 @@
 import type { DbObject, ObjectKind } from "../../../model/objects.ts";
 import type { Compilers } from "./common.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
+import { routineCompiler } from "./objects/functions.ts";
+import { triggerCompiler } from "./objects/triggers.ts";
 
 export interface ObjectCompiler<O extends DbObject> {
   create(object: O): string[];
@@ -13,6 +15,9 @@ export interface ObjectCompiler<O extends DbObject> {
 const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K }>> } = {
   view: viewCompiler,
   materialized_view: materializedViewCompiler,
+  function: routineCompiler,
+  procedure: routineCompiler,
+  trigger: triggerCompiler,
 };
 
 // deno-lint-ignore no-explicit-any

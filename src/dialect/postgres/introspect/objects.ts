@@ -2,8 +2,14 @@
 import type { DbObject } from "../../../model/objects.ts";
 import { allQueries, type Db, type Scope } from "./scope.ts";
 import { introspectViews } from "./views.ts";
+import { introspectRoutines } from "./functions.ts";
+import { introspectTriggers } from "./triggers.ts";
 
-const KINDS: readonly ((db: Db, scope: Scope) => Promise<DbObject[]>)[] = [introspectViews];
+const KINDS: readonly ((db: Db, scope: Scope) => Promise<DbObject[]>)[] = [
+  introspectViews,
+  introspectRoutines,
+  introspectTriggers,
+];
 
 export async function introspectObjects(db: Db, scope: Scope): Promise<DbObject[]> {
   return (await allQueries(KINDS.map((query) => query(db, scope)))).flat();
