@@ -15,6 +15,8 @@ import type {
   ViewDefinition,
 } from "../config/dsl.ts";
 import { array, call, type Doc, layout, object, text } from "./layout.ts";
+import { key, quote, sqlText, str, value, withOptions } from "./render_values.ts";
+import { routineDoc, triggerDoc } from "./render_routines.ts";
 import type { PulledSchema } from "./to_config.ts";
 
 const RESERVED = new Set(
@@ -22,10 +24,8 @@ const RESERVED = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
     "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
-    "defineMaterializedView m").split(" "),
+    "defineMaterializedView m functions triggers defineFunction defineProcedure defineTrigger").split(" "),
 );
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** A unique, valid variable name per table or enum name. */
 function variableNames(names: readonly string[], used: Set<string>): Map<string, string> {
@@ -41,28 +41,9 @@ function variableNames(names: readonly string[], used: Set<string>): Map<string,
   return out;
 }
 
-/** A string literal as `deno fmt` writes it: double quotes, unless that needs more escapes. */
-function quote(value: string): string {
-  const doubles = value.split('"').length - 1;
-  const singles = value.split("'").length - 1;
-  if (doubles <= singles) return JSON.stringify(value);
-  return `'${JSON.stringify(value).slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'")}'`;
-}
-
-const str = (value: string) => text(quote(value));
-const key = (name: string) => (IDENTIFIER.test(name) ? name : quote(name));
-
-function value(v: unknown): Doc {
-  if (typeof v === "string") return str(v);
-  if (Array.isArray(v)) return array(v.map(value));
-  if (v && typeof v === "object") return object(Object.entries(v).map(([k, x]) => [key(k), value(x)]));
-  return text(String(v));
-}
-
-/** `callee(args..., { options })`, the options left out when empty. */
-function withOptions(callee: string, args: Doc[], options: Record<string, unknown>): Doc {
-  const entries = Object.entries(options).filter(([, v]) => v !== undefined);
-  return call(callee, ...args, ...(entries.length > 0 ? [value(Object.fromEntries(entries))] : []));
+/** {@link variableNames} for names that may repeat (overloads, triggers of different tables), in order. */
+function variableList(names: readonly string[], used: Set<string>): string[] {
+  return names.map((name) => variableNames([name], used).get(name)!);
 }
 
 function columnDoc(c: ColumnDefinition, enumVariable: (name: string) => string | undefined): Doc {
@@ -128,10 +109,6 @@ function constraintDoc(c: ConstraintDefinition, builder = "t"): Doc {
     }
   }
 }
-
-/** SQL text, as a template literal when it spans lines and holds nothing a template would interpret. */
-const sqlText = (query: string) =>
-  query.includes("\n") && !/[`\\]|\$\{/.test(query) ? text(`\`${query}\``) : str(query);
 
 function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
   if (v.kind === "view") {
@@ -204,6 +181,8 @@ export function configKeys(schema: PulledSchema): string[] {
     "enums",
     ...(schema.types.length > 0 ? ["types"] : []),
     ...(schema.views.length > 0 ? ["views"] : []),
+    ...(schema.functions.length > 0 ? ["functions"] : []),
+    ...(schema.triggers.length > 0 ? ["triggers"] : []),
     "schemas",
   ];
 }
@@ -214,6 +193,12 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
   const viewVariables = variableNames(schema.views.map((v) => v.name), used);
+  const routineVariables = variableList(schema.functions.map((f) => f.name), used);
+  const triggerVariables = variableList(schema.triggers.map((t) => t.name), used);
+  // A trigger names its table, or its function (which takes no arguments).
+  const triggerTarget = (name: string) =>
+    tableVariables.get(name) ?? viewVariables.get(name) ??
+      routineVariables[schema.functions.findIndex((f) => f.name === name && (f.args ?? []).length === 0)];
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -224,6 +209,9 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
     ...(schema.views.some((v) => v.kind === "view") ? ["defineView"] : []),
     ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
+    ...(schema.functions.some((f) => f.kind === "function") ? ["defineFunction"] : []),
+    ...(schema.functions.some((f) => f.kind === "procedure") ? ["defineProcedure"] : []),
+    ...(schema.triggers.length > 0 ? ["defineTrigger"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -236,14 +224,18 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
     ...schema.types.map((t) => declaration(typeVariables.get(t.name)!, userTypeDoc(t, variable))),
+    ...schema.functions.map((f, i) => declaration(routineVariables[i], routineDoc(f))),
     ...schema.tables.map((t) =>
       tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
     ),
     ...schema.views.map((v) => declaration(viewVariables.get(v.name)!, viewDoc(v))),
+    ...schema.triggers.map((t, i) => declaration(triggerVariables[i], triggerDoc(t, triggerTarget))),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
     ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
+    ...(schema.functions.length > 0 ? [declaration("functions", array(routineVariables.map(text)))] : []),
+    ...(schema.triggers.length > 0 ? [declaration("triggers", array(triggerVariables.map(text)))] : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

@@ -9,9 +9,12 @@ import type {
   CompositeTypeDefinition,
   ConstraintDefinition,
   EnumDefinition,
+  FunctionDefinition,
   MaterializedViewDefinition,
+  ProcedureDefinition,
   RangeTypeDefinition,
   TableDefinition,
+  TriggerDefinition,
   UserTypeDefinition,
   ViewDefinition,
 } from "../config/dsl.ts";
@@ -22,6 +25,8 @@ import { qualifiedName } from "../model/types.ts";
 import { pullUserTypes } from "./user_types.ts";
 import { boundInput, partitionByInput } from "./partitions.ts";
 import { pullViews } from "./views.ts";
+import { pullRoutines } from "./functions.ts";
+import { pullTriggers } from "./triggers.ts";
 import { indexInput, nameIf, parametersInput } from "./indexes.ts";
 
 export interface PulledSchema {
@@ -33,6 +38,9 @@ export interface PulledSchema {
   readonly views: readonly (ViewDefinition | MaterializedViewDefinition)[];
   /** Composite and range types, each after the types it uses. */
   readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
+  /** Functions and procedures, each after the ones it calls. */
+  readonly functions: readonly (FunctionDefinition | ProcedureDefinition)[];
+  readonly triggers: readonly TriggerDefinition[];
 }
 
 const tableName = joinQualified;
@@ -184,6 +192,8 @@ export function pullSchema(model: SchemaModel): PulledSchema {
     tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, types)),
     types: userTypes,
     views: pullViews(model.objects),
+    functions: pullRoutines(model.objects),
+    triggers: pullTriggers(model.objects),
     schemas: model.schemas,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
- * triggers, functions, rules, standalone sequences, exclusion
+ * constraint triggers, aggregates and C functions, rules, standalone sequences, exclusion
  * constraints, domains, range types with a canonical function, what a
  * partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
@@ -44,17 +44,20 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       where c.relkind = 'S' and ${inSchemas}
         and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i'))
     union all
-    select 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
+    select 'constraint trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
       from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
-      where not t.tgisinternal and ${inSchemas}
+      where not t.tgisinternal and t.tgconstraint <> 0 and ${inSchemas}
     union all
     select 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname
       from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
       where r.rulename <> '_RETURN' and ${inSchemas}
     union all
-    select 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-      where ${inSchemas}
+    -- Aggregates, window functions, and C or internal ones.
+    select case p.prokind when 'a' then 'aggregate ' when 'w' then 'window function ' else 'function ' end ||
+           n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' ||
+           case when p.prokind in ('f', 'p') then ' (language ' || l.lanname || ')' else '' end
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
+      where ${inSchemas} and (p.prokind not in ('f', 'p') or l.lanname in ('c', 'internal'))
         -- Extension members, and a range type's own constructors (part of the type).
         and not exists (
           select 1 from pg_depend d

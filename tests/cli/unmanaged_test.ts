@@ -21,7 +21,8 @@ backendTest("plan and status say No changes AND list what kyrage does not manage
       const statement of [
         "create table users (id int, email text)",
         "create table child (extra text) inherits (users)",
-        "create function user_count(x integer) returns bigint language sql as 'select count(*) from users'",
+        // Functions are managed; aggregates are not.
+        "create aggregate total(integer) (sfunc = int4pl, stype = integer)",
         "alter table users enable row level security",
         "create policy own_rows on users using (id > 0)",
       ]
@@ -36,7 +37,7 @@ backendTest("plan and status say No changes AND list what kyrage does not manage
     await database.close();
   }
   const expected = [
-    "function public.user_count(x integer)",
+    "aggregate public.total(integer)",
     `index users_email_idx on public.users in tablespace ${tablespace}`,
     "policy own_rows on public.users",
     "row-level security on public.users",
