@@ -6,7 +6,7 @@
  * partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
  * hold (tablespaces, INHERITS, OF type, row-level security and policies,
- * privileges, access methods, CLUSTER ON, column statistics targets and
+ * privileges (of functions too), access methods, CLUSTER ON, column statistics targets and
  * options, a column sequence's own name or a serial's options, NOT ENFORCED,
  * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, comments
  * on indexes, constraints and types).
@@ -62,6 +62,13 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
         and not exists (
           select 1 from pg_depend d
           where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype in ('e', 'i'))
+    union all
+    select 'privileges on ' || case p.prokind when 'p' then 'procedure ' else 'function ' end || n.nspname || '.' ||
+           p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where ${inSchemas} and p.proacl is not null and p.proacl <> acldefault('f', p.proowner)
+        and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid
+                        and d.deptype in ('e', 'i'))
     union all
     select 'exclusion constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
       from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace

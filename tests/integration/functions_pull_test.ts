@@ -80,3 +80,10 @@ databaseTest("pull writes functions, procedures and triggers that rebuild exactl
     await target.dispose();
   }
 });
+
+databaseTest("privileges on a function are listed as not managed", async (database) => {
+  await sql`create function secret() returns int language sql as 'select 1'`.execute(database.db);
+  assert.deepEqual((await pullDatabase(database, ["public"])).unsupported, []);
+  await sql`revoke execute on function secret() from public`.execute(database.db);
+  assert.deepEqual((await pullDatabase(database, ["public"])).unsupported, ["privileges on function public.secret()"]);
+});

@@ -203,3 +203,20 @@ databaseTest(
     assert.deepEqual(kinds(await converge(database, dir, without)), ["drop_object greet"]);
   },
 );
+
+databaseTest(
+  "a column retyped under an UPDATE OF trigger drops it, alters the column, creates it again",
+  async (database, dir) => {
+    const byName = config({ triggers: [touchUsers([{ update: ["name"] }])] });
+    await converge(database, dir, byName);
+    await sql`insert into users (id, name) values (1, 'ann')`.execute(database.db);
+    const wider = defineTable("users", { ...users.columns, name: column("varchar(200)", { notNull: true }) });
+    const ops = kinds(await converge(database, dir, { ...byName, tables: [wider] }));
+    for (const name of ["users_touch", "named", "greetings"]) {
+      assert.ok(ops.indexOf(`drop_object ${name}`) < ops.indexOf("alter_column"), ops.join(", "));
+      assert.ok(ops.indexOf(`create_object ${name}`) > ops.indexOf("alter_column"), ops.join(", "));
+    }
+    const rows = await sql<{ name: string }>`select name from users`.execute(database.db);
+    assert.deepEqual(rows.rows, [{ name: "ann" }]);
+  },
+);
