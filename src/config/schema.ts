@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { extensionDefinition, sequenceDefinition, sequenceNumber } from "./extension_sequence_schema.ts";
 import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
+import { routineDefinition, triggerDefinition } from "./routines_schema.ts";
 
 const name = z.string().min(1);
 const columnList = z.array(name).min(1);
@@ -226,6 +227,8 @@ export const configSchema = z.strictObject({
   domains: z.array(domainDefinition).optional(),
   extensions: z.array(extensionDefinition).optional(),
   sequences: z.array(sequenceDefinition).optional(),
+  functions: z.array(routineDefinition).optional(),
+  triggers: z.array(triggerDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;

@@ -12,6 +12,8 @@ import { policyChange } from "./objects/policy.ts";
 import { extensionChange } from "./objects/extension.ts";
 import { createSequence, sequenceChange } from "./objects/sequence.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
+import { routineChange } from "./objects/function.ts";
+import { triggerChange } from "./objects/trigger.ts";
 
 /** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
 export type ObjectChange = "same" | "alter" | "recreate";
@@ -24,6 +26,9 @@ const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
   domain: domainChange,
   extension: extensionChange,
   sequence: sequenceChange,
+  function: routineChange,
+  procedure: routineChange,
+  trigger: triggerChange,
 };
 
 export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {

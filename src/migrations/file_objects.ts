@@ -1,6 +1,7 @@
 /** Objects other than tables in migration files (zod), one entry per kind. */
 import { z } from "zod";
 import { index, name, sequenceOptions } from "./file_parts.ts";
+import { functionFields, routine, trigger } from "./file_routines.ts";
 
 const objectBase = {
   schema: name,
@@ -57,4 +58,7 @@ export const dbObject = z.discriminatedUnion("kind", [
     options: sequenceOptions,
     ownedBy: z.strictObject({ table: name, column: name }).optional(),
   }),
+  z.strictObject({ kind: z.literal("function"), ...routine, ...functionFields }),
+  z.strictObject({ kind: z.literal("procedure"), ...routine }),
+  trigger,
 ]);

@@ -182,7 +182,10 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
   let statement = "begin";
   try {
     await run(statement);
-    statement = `select set_config('lock_timeout', ${literal(options.statementLockTimeout)}, true)`;
+    // Function bodies may call functions and read tables the migration creates later, as in pg_dump's output.
+    statement = `select set_config('lock_timeout', ${
+      literal(options.statementLockTimeout)
+    }, true), set_config('check_function_bodies', 'off', true)`;
     await run(statement);
     // One round trip for the whole migration: apply is as fast as psql -f. A
     // hand-written step may hold several statements: only a block runs those.

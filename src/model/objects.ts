@@ -9,8 +9,20 @@ import type { ExtensionObject } from "./objects/extension.ts";
 import type { PolicyObject } from "./objects/policy.ts";
 import type { SequenceObject } from "./objects/sequence.ts";
 import type { MaterializedViewObject, ViewObject } from "./objects/view.ts";
+import type { FunctionObject, ProcedureObject } from "./objects/function.ts";
+import type { TriggerObject } from "./objects/trigger.ts";
 
-export type { DomainObject, ExtensionObject, MaterializedViewObject, PolicyObject, SequenceObject, ViewObject };
+export type {
+  DomainObject,
+  ExtensionObject,
+  FunctionObject,
+  MaterializedViewObject,
+  PolicyObject,
+  ProcedureObject,
+  SequenceObject,
+  TriggerObject,
+  ViewObject,
+};
 
 export type DbObject =
   | ViewObject
@@ -18,7 +30,10 @@ export type DbObject =
   | PolicyObject
   | DomainObject
   | ExtensionObject
-  | SequenceObject;
+  | SequenceObject
+  | FunctionObject
+  | ProcedureObject
+  | TriggerObject;
 
 export type ObjectKind = DbObject["kind"];
 

@@ -7,6 +7,8 @@ import { desiredPolicies } from "./objects/policy.ts";
 import { desiredExtensions } from "./objects/extension.ts";
 import { desiredSequences } from "./objects/sequence.ts";
 import { desiredViews } from "./objects/view.ts";
+import { desiredRoutines } from "./objects/function.ts";
+import { desiredTriggers } from "./objects/trigger.ts";
 import { splitQualified } from "./qualified.ts";
 import { qualifiedName } from "./types.ts";
 
@@ -18,6 +20,8 @@ export function desiredObjects(config: ValidConfig): DbObject[] {
     ...desiredDomains(config),
     ...desiredExtensions(config.extensions ?? []),
     ...desiredSequences(config.sequences ?? [], config.tables),
+    ...desiredRoutines(config.functions ?? [], config.tables.map((t) => t.name)),
+    ...desiredTriggers(config.triggers ?? []),
   ];
   const seen = new Set<string>();
   for (const object of objects) {

@@ -17,6 +17,8 @@ import type {
   ViewDefinition,
 } from "../config/dsl.ts";
 import { array, call, type Doc, layout, object, text } from "./layout.ts";
+import { key, quote, sqlText, str, value, withOptions } from "./render_values.ts";
+import { routineDoc, triggerDoc } from "./render_routines.ts";
 import type { PulledSchema } from "./to_config.ts";
 
 const RESERVED = new Set(
@@ -25,10 +27,8 @@ const RESERVED = new Set(
     "yield let static implements interface package private protected public await tables enums schemas column " +
     "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
     "defineMaterializedView m policies definePolicy domains defineDomain extensions defineExtension sequences " +
-    "defineSequence").split(" "),
+    "defineSequence functions triggers defineFunction defineProcedure defineTrigger").split(" "),
 );
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** A unique, valid variable name per table or enum name. */
 function variableNames(names: readonly string[], used: Set<string>): Map<string, string> {
@@ -44,28 +44,9 @@ function variableNames(names: readonly string[], used: Set<string>): Map<string,
   return out;
 }
 
-/** A string literal as `deno fmt` writes it: double quotes, unless that needs more escapes. */
-function quote(value: string): string {
-  const doubles = value.split('"').length - 1;
-  const singles = value.split("'").length - 1;
-  if (doubles <= singles) return JSON.stringify(value);
-  return `'${JSON.stringify(value).slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'")}'`;
-}
-
-const str = (value: string) => text(quote(value));
-const key = (name: string) => (IDENTIFIER.test(name) ? name : quote(name));
-
-function value(v: unknown): Doc {
-  if (typeof v === "string") return str(v);
-  if (Array.isArray(v)) return array(v.map(value));
-  if (v && typeof v === "object") return object(Object.entries(v).map(([k, x]) => [key(k), value(x)]));
-  return text(String(v));
-}
-
-/** `callee(args..., { options })`, the options left out when empty. */
-function withOptions(callee: string, args: Doc[], options: Record<string, unknown>): Doc {
-  const entries = Object.entries(options).filter(([, v]) => v !== undefined);
-  return call(callee, ...args, ...(entries.length > 0 ? [value(Object.fromEntries(entries))] : []));
+/** {@link variableNames} for names that may repeat (overloads, triggers of different tables), in order. */
+function variableList(names: readonly string[], used: Set<string>): string[] {
+  return names.map((name) => variableNames([name], used).get(name)!);
 }
 
 function columnDoc(c: ColumnDefinition, enumVariable: (name: string) => string | undefined): Doc {
@@ -131,10 +112,6 @@ function constraintDoc(c: ConstraintDefinition, builder = "t"): Doc {
     }
   }
 }
-
-/** SQL text, as a template literal when it spans lines and holds nothing a template would interpret. */
-const sqlText = (query: string) =>
-  query.includes("\n") && !/[`\\]|\$\{/.test(query) ? text(`\`${query}\``) : str(query);
 
 function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
   if (v.kind === "view") {
@@ -238,6 +215,8 @@ export function configKeys(schema: PulledSchema): string[] {
     ...(schema.domains.length > 0 ? ["domains"] : []),
     ...(schema.extensions.length > 0 ? ["extensions"] : []),
     ...(schema.sequences.length > 0 ? ["sequences"] : []),
+    ...(schema.functions.length > 0 ? ["functions"] : []),
+    ...(schema.triggers.length > 0 ? ["triggers"] : []),
     "schemas",
   ];
 }
@@ -252,6 +231,12 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const policyVariables = variableNames(schema.policies.map((p) => `${p.table}\u0000${p.name}`), used);
   const extensionVariables = variableNames(schema.extensions.map((e) => e.name), used);
   const sequenceVariables = variableNames(schema.sequences.map((s) => s.name), used);
+  const routineVariables = variableList(schema.functions.map((f) => f.name), used);
+  const triggerVariables = variableList(schema.triggers.map((t) => t.name), used);
+  // A trigger names its table, or its function (which takes no arguments).
+  const triggerTarget = (name: string) =>
+    tableVariables.get(name) ?? viewVariables.get(name) ??
+      routineVariables[schema.functions.findIndex((f) => f.name === name && (f.args ?? []).length === 0)];
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -266,6 +251,9 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.domains.length > 0 ? ["defineDomain"] : []),
     ...(schema.extensions.length > 0 ? ["defineExtension"] : []),
     ...(schema.sequences.length > 0 ? ["defineSequence"] : []),
+    ...(schema.functions.some((f) => f.kind === "function") ? ["defineFunction"] : []),
+    ...(schema.functions.some((f) => f.kind === "procedure") ? ["defineProcedure"] : []),
+    ...(schema.triggers.length > 0 ? ["defineTrigger"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -285,6 +273,7 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ),
     ...schema.domains.map((d) => declaration(domainVariables.get(d.name)!, domainDoc(d))),
     ...schema.types.map((t) => declaration(typeVariables.get(t.name)!, userTypeDoc(t, variable))),
+    ...schema.functions.map((f, i) => declaration(routineVariables[i], routineDoc(f))),
     ...schema.tables.map((t) =>
       tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
     ),
@@ -292,6 +281,7 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...schema.policies.map((p) =>
       declaration(policyVariables.get(`${p.table}\u0000${p.name}`)!, policyDoc(p, (name) => tableVariables.get(name)))
     ),
+    ...schema.triggers.map((t, i) => declaration(triggerVariables[i], triggerDoc(t, triggerTarget))),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
@@ -304,6 +294,8 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.sequences.length > 0
       ? [declaration("sequences", array([...sequenceVariables.values()].map(text)))]
       : []),
+    ...(schema.functions.length > 0 ? [declaration("functions", array(routineVariables.map(text)))] : []),
+    ...(schema.triggers.length > 0 ? [declaration("triggers", array(triggerVariables.map(text)))] : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

@@ -11,11 +11,14 @@ import type {
   DomainDefinition,
   EnumDefinition,
   ExtensionDefinition,
+  FunctionDefinition,
   MaterializedViewDefinition,
   PolicyDefinition,
+  ProcedureDefinition,
   RangeTypeDefinition,
   SequenceDefinition,
   TableDefinition,
+  TriggerDefinition,
   UserTypeDefinition,
   ViewDefinition,
 } from "../config/dsl.ts";
@@ -30,6 +33,8 @@ import { pullPolicies } from "./policies.ts";
 import { pullViews } from "./views.ts";
 import { pullExtensions } from "./extensions.ts";
 import { pullSequences } from "./sequences.ts";
+import { pullRoutines } from "./functions.ts";
+import { pullTriggers } from "./triggers.ts";
 import { indexInput, nameIf, parametersInput } from "./indexes.ts";
 
 export interface PulledSchema {
@@ -47,6 +52,9 @@ export interface PulledSchema {
   readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
   readonly extensions: readonly ExtensionDefinition[];
   readonly sequences: readonly SequenceDefinition[];
+  /** Functions and procedures, each after the ones it calls. */
+  readonly functions: readonly (FunctionDefinition | ProcedureDefinition)[];
+  readonly triggers: readonly TriggerDefinition[];
 }
 
 const tableName = joinQualified;
@@ -204,6 +212,8 @@ export function pullSchema(model: SchemaModel): PulledSchema {
     domains: pullDomains(model.objects),
     extensions: pullExtensions(model.objects),
     sequences: pullSequences(model.objects),
+    functions: pullRoutines(model.objects),
+    triggers: pullTriggers(model.objects),
     schemas: model.schemas,
   };
 }

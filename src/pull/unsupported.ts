@@ -1,11 +1,11 @@
 /**
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
- * triggers, functions, rules, exclusion constraints, range types with a
+ * constraint triggers, aggregates and C functions, rules, exclusion constraints, range types with a
  * canonical function, what a partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
  * hold (tablespaces, INHERITS, OF type, FORCE ROW LEVEL SECURITY alone,
- * privileges, access methods, CLUSTER ON, column statistics targets and
+ * privileges (of functions too), access methods, CLUSTER ON, column statistics targets and
  * options, a column sequence's own name or a serial's options, NOT ENFORCED,
  * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, comments
  * on indexes, constraints and types).
@@ -38,21 +38,31 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
         where c.relispartition and ${inSchemas}) x
       where x.own <> ''
     union all
-    select 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
+    select 'constraint trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
       from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
-      where not t.tgisinternal and ${inSchemas}
+      where not t.tgisinternal and t.tgconstraint <> 0 and ${inSchemas}
     union all
     select 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname
       from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
       where r.rulename <> '_RETURN' and ${inSchemas}
     union all
-    select 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-      where ${inSchemas}
+    -- Aggregates, window functions, and C or internal ones.
+    select case p.prokind when 'a' then 'aggregate ' when 'w' then 'window function ' else 'function ' end ||
+           n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' ||
+           case when p.prokind in ('f', 'p') then ' (language ' || l.lanname || ')' else '' end
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
+      where ${inSchemas} and (p.prokind not in ('f', 'p') or l.lanname in ('c', 'internal'))
         -- Extension members, and a range type's own constructors (part of the type).
         and not exists (
           select 1 from pg_depend d
           where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype in ('e', 'i'))
+    union all
+    select 'privileges on ' || case p.prokind when 'p' then 'procedure ' else 'function ' end || n.nspname || '.' ||
+           p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where ${inSchemas} and p.proacl is not null and p.proacl <> acldefault('f', p.proowner)
+        and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid
+                        and d.deptype in ('e', 'i'))
     union all
     select 'exclusion constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
       from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace

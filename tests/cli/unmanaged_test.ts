@@ -21,7 +21,8 @@ backendTest("plan and status say No changes AND list what kyrage does not manage
       const statement of [
         "create table users (id int, email text)",
         "create table child (extra text) inherits (users)",
-        "create function user_count(x integer) returns bigint language sql as 'select count(*) from users'",
+        // Functions are managed; aggregates are not.
+        "create aggregate total(integer) (sfunc = int4pl, stype = integer)",
         "alter table users force row level security",
       ]
     ) await sql.raw(statement).execute(database.db);
@@ -35,8 +36,8 @@ backendTest("plan and status say No changes AND list what kyrage does not manage
     await database.close();
   }
   const expected = [
+    "aggregate public.total(integer)",
     "forced row-level security (not enabled) on public.users",
-    "function public.user_count(x integer)",
     `index users_email_idx on public.users in tablespace ${tablespace}`,
     "table public.child in tablespace " + tablespace,
     "table public.child inheriting from public.users",

@@ -6,6 +6,8 @@ import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
 import type { ExtensionDefinition } from "./extension.ts";
 import type { SequenceDefinition } from "./sequence.ts";
 import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
+import type { FunctionDefinition, ProcedureDefinition } from "./function.ts";
+import type { TriggerDefinition } from "./trigger.ts";
 
 export type DatabaseConfig =
   | {
@@ -64,6 +66,10 @@ export interface Config {
   extensions?: ExtensionDefinition[];
   /** Sequences of their own (a column's serial or identity is a column option). */
   sequences?: SequenceDefinition[];
+  /** Functions and procedures; overloads are separate entries. */
+  functions?: (FunctionDefinition | ProcedureDefinition)[];
+  /** Triggers, created after their tables and functions. */
+  triggers?: TriggerDefinition[];
   /**
    * The dev database (`--dev`, `check`, drift): by default an embedded
    * in-memory PGlite; `connectionString` uses a PostgreSQL server instead

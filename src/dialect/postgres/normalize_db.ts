@@ -21,6 +21,7 @@ import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
 import { mergePartitioning, partitionScratch, type ScratchTable } from "./normalize_partitions.ts";
 import { domainSetup } from "./compile/objects/domains.ts";
+import { routineSetup } from "./normalize_routines.ts";
 
 /** Defaults the static normalizer already puts in catalog form. */
 const SIMPLE_DEFAULT =
@@ -135,6 +136,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
       const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};
+      for (const statement of routineSetup(desired)) await run(statement);
       if (work.length === 0 && defaults.length === 0 && partitions.length === 0) return { ...desired, ...types };
       // One round trip for every scratch table, however many there are.
       const scratch = [

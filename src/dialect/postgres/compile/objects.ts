@@ -6,6 +6,8 @@ import { policyCompiler } from "./objects/policies.ts";
 import { extensionCompiler } from "./objects/extensions.ts";
 import { sequenceCompiler } from "./objects/sequences.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
+import { routineCompiler } from "./objects/functions.ts";
+import { triggerCompiler } from "./objects/triggers.ts";
 
 export interface ObjectCompiler<O extends DbObject> {
   create(object: O): string[];
@@ -21,6 +23,9 @@ const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K
   domain: domainCompiler,
   extension: extensionCompiler,
   sequence: sequenceCompiler,
+  function: routineCompiler,
+  procedure: routineCompiler,
+  trigger: triggerCompiler,
 };
 
 // deno-lint-ignore no-explicit-any

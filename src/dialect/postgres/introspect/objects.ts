@@ -6,6 +6,8 @@ import { introspectPolicies } from "./policies.ts";
 import { introspectExtensions } from "./extensions.ts";
 import { introspectSequences } from "./sequences.ts";
 import { introspectViews } from "./views.ts";
+import { introspectRoutines } from "./functions.ts";
+import { introspectTriggers } from "./triggers.ts";
 
 const KINDS: readonly ((db: Db, scope: Scope) => Promise<DbObject[]>)[] = [
   introspectViews,
@@ -13,6 +15,8 @@ const KINDS: readonly ((db: Db, scope: Scope) => Promise<DbObject[]>)[] = [
   introspectDomains,
   introspectExtensions,
   introspectSequences,
+  introspectRoutines,
+  introspectTriggers,
 ];
 
 export async function introspectObjects(db: Db, scope: Scope): Promise<DbObject[]> {
