@@ -1,7 +1,7 @@
 /** The config's objects other than tables and types, one module per kind under `objects/`. */
 import type { ValidConfig } from "../config/schema.ts";
 import { ConfigIssue } from "./checks.ts";
-import { type DbObject, describeObject, objectId } from "./objects.ts";
+import { type DbObject, describeObject, objectId, type ObjectKind } from "./objects.ts";
 import { desiredDomains } from "./objects/domain.ts";
 import { desiredPolicies } from "./objects/policy.ts";
 import { desiredExtensions } from "./objects/extension.ts";
@@ -11,6 +11,19 @@ import { desiredRoutines } from "./objects/function.ts";
 import { desiredTriggers } from "./objects/trigger.ts";
 import { splitQualified } from "./qualified.ts";
 import { qualifiedName } from "./types.ts";
+
+/** The config key each kind is declared under, for errors. */
+const CONFIG_KEY: Record<ObjectKind, string> = {
+  view: "views",
+  materialized_view: "views",
+  policy: "policies",
+  domain: "domains",
+  extension: "extensions",
+  sequence: "sequences",
+  function: "functions",
+  procedure: "functions",
+  trigger: "triggers",
+};
 
 export function desiredObjects(config: ValidConfig): DbObject[] {
   const tables = new Set(config.tables.map((t) => qualifiedName(...splitQualified(t.name))));
@@ -26,7 +39,7 @@ export function desiredObjects(config: ValidConfig): DbObject[] {
   const seen = new Set<string>();
   for (const object of objects) {
     const id = objectId(object);
-    const key = object.kind === "extension" ? "extensions" : object.kind === "sequence" ? "sequences" : "views";
+    const key = CONFIG_KEY[object.kind];
     if (seen.has(id)) throw new ConfigIssue(key, `${describeObject(object)} is declared twice`);
     seen.add(id);
   }

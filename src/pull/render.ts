@@ -205,20 +205,22 @@ function importLine(names: readonly string[]): string {
 const declaration = (name: string, doc: Doc) => `export const ${name} = ${layout(doc, 0, 16 + name.length, 1)};`;
 
 /** The config keys the rendered module exports an array for, in the order `defineConfig` reads best. */
+/** Every config key `pull` may export an array for (besides `schemas`). */
+export const ARRAY_KEYS = [
+  "tables",
+  "enums",
+  "types",
+  "views",
+  "policies",
+  "domains",
+  "extensions",
+  "sequences",
+  "functions",
+  "triggers",
+] as const;
+
 export function configKeys(schema: PulledSchema): string[] {
-  return [
-    "tables",
-    "enums",
-    ...(schema.types.length > 0 ? ["types"] : []),
-    ...(schema.views.length > 0 ? ["views"] : []),
-    ...(schema.policies.length > 0 ? ["policies"] : []),
-    ...(schema.domains.length > 0 ? ["domains"] : []),
-    ...(schema.extensions.length > 0 ? ["extensions"] : []),
-    ...(schema.sequences.length > 0 ? ["sequences"] : []),
-    ...(schema.functions.length > 0 ? ["functions"] : []),
-    ...(schema.triggers.length > 0 ? ["triggers"] : []),
-    "schemas",
-  ];
+  return [...ARRAY_KEYS.filter((k) => k === "tables" || k === "enums" || schema[k].length > 0), "schemas"];
 }
 
 export function renderSchema(schema: PulledSchema, unsupported: readonly string[]): string {
