@@ -127,14 +127,21 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
     try {
       // Schemas and enums this migration will create do not exist yet; made
       // here, they vanish with the rollback like everything else.
+      // Extensions first: enums are independent, but domains may be over their types (citext).
       const setup = [
         ...desired.schemas.map((s) => `EXECUTE ${literal(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`)};`),
+        ...extensionSetup(desired),
         ...enumSetup(desired.enums),
         ...domainSetup(desired.objects),
-        ...extensionSetup(desired),
         ...sequenceSetup(desired),
       ];
-      await run(doBlock(`BEGIN ${setup.join(" ")} END`));
+      await run(doBlock(`BEGIN ${setup.join(" ")} END`)).catch((error) => {
+        throw new KyrageError(
+          `PostgreSQL rejects the schemas, extensions, enums, domains or sequences the config declares: ` +
+            `${messageOf(error)}. Nothing was planned.`,
+          { cause: error },
+        );
+      });
       const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};
       for (const statement of routineSetup(desired)) await run(statement);
       if (work.length === 0 && defaults.length === 0 && partitions.length === 0) return { ...desired, ...types };
