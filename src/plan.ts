@@ -15,7 +15,7 @@ import { partitioningConflicts } from "./diff/partitions.ts";
 import { domainRebuildConflicts } from "./diff/objects/domain.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_TABLES } from "./migrations/history.ts";
-import type { SchemaModel } from "./model/types.ts";
+import type { SchemaModel } from "./model/schema_model.ts";
 import { userTypeName } from "./model/from_config.ts";
 import { definedTypes } from "./model/type_names.ts";
 import { KyrageError } from "./errors.ts";

@@ -1,5 +1,5 @@
 /** `kyrage pull`: write the live database's schema as DSL TypeScript. */
-import { EMPTY_MODEL } from "../model/types.ts";
+import { EMPTY_MODEL } from "../model/schema_model.ts";
 import { dirname, relative, resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { openDatabase } from "../dialect/database.ts";

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { KyrageError, messageOf } from "../errors.ts";
 import { ConfigIssue, desiredModel } from "../model/from_config.ts";
-import type { SchemaModel } from "../model/types.ts";
+import type { SchemaModel } from "../model/schema_model.ts";
 import type { DatabaseTarget } from "../dialect/database.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { DEFAULT_PGLITE_DIR } from "./defaults.ts";

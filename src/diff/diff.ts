@@ -3,7 +3,8 @@
  * over qualified names, one module per object kind. No I/O, no SQL.
  * `orderOperations` then puts the result into dependency order.
  */
-import { qualifiedName, type SchemaModel } from "../model/types.ts";
+import { qualifiedName } from "../model/types.ts";
+import type { SchemaModel } from "../model/schema_model.ts";
 import { diffCompositeTypes } from "./composite_types.ts";
 import { diffObjects } from "./objects.ts";
 import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";

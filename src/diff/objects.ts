@@ -5,7 +5,7 @@
  * reshaped by the table operations.
  */
 import { type DbObject, objectId, type ObjectKind, tableId } from "../model/objects.ts";
-import type { SchemaModel } from "../model/types.ts";
+import type { SchemaModel } from "../model/schema_model.ts";
 import type { Operation } from "./operations.ts";
 import { domainChange } from "./objects/domain.ts";
 import { policyChange } from "./objects/policy.ts";
@@ -15,8 +15,9 @@ import { materializedViewChange, viewChange } from "./objects/view.ts";
 import { routineChange } from "./objects/function.ts";
 import { triggerChange } from "./objects/trigger.ts";
 
-/** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
-export type ObjectChange = "same" | "alter" | "recreate";
+import type { ObjectChange } from "./object_change.ts";
+
+export type { ObjectChange };
 
 // deno-lint-ignore no-explicit-any
 const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {

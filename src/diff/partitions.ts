@@ -6,7 +6,8 @@
  * parent) is reported, for the planning pipeline to refuse.
  */
 import { normalizeExpression } from "../model/normalize.ts";
-import type { PartitionBy, PartitionOf, SchemaModel, Table } from "../model/types.ts";
+import type { PartitionBy, PartitionOf, Table } from "../model/types.ts";
+import type { SchemaModel } from "../model/schema_model.ts";
 import { qualifiedName } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
 

@@ -6,7 +6,7 @@ import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
 import { describeOperation } from "../diff/describe.ts";
 import { hazardsOf, heldLock, type Lock, LOCKS } from "../diff/hazards.ts";
 import type { Operation } from "../diff/operations.ts";
-import type { SchemaModel } from "../model/types.ts";
+import type { SchemaModel } from "../model/schema_model.ts";
 import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";

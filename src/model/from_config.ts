@@ -8,16 +8,8 @@ import type { ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../con
 import { checkName } from "./names.ts";
 import { type Naming, namingOf } from "./naming.ts";
 import { mentionsColumn } from "./normalize.ts";
-import type {
-  CheckConstraint,
-  EnumType,
-  ForeignKey,
-  Index,
-  PrimaryKey,
-  SchemaModel,
-  Table,
-  UniqueConstraint,
-} from "./types.ts";
+import type { CheckConstraint, EnumType, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint } from "./types.ts";
+import type { SchemaModel } from "./schema_model.ts";
 import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
 import { desiredColumn, storageParametersOf } from "./desired_column.ts";

@@ -1,6 +1,7 @@
 /** Canonical ordering of a model, so equal schemas serialize identically. */
 import { objectId } from "./objects.ts";
-import type { SchemaModel, Table } from "./types.ts";
+import type { Table } from "./types.ts";
+import type { SchemaModel } from "./schema_model.ts";
 
 const byName = <T extends { name: string }>(a: T, b: T) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 

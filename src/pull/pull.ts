@@ -11,7 +11,7 @@ import { FORMAT_VERSION } from "../migrations/file.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED, HISTORY_TABLES, readHistory } from "../migrations/history.ts";
 import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
 import { KyrageError } from "../errors.ts";
-import { EMPTY_MODEL, type SchemaModel } from "../model/types.ts";
+import { EMPTY_MODEL, type SchemaModel } from "../model/schema_model.ts";
 import { configKeys, renderSchema } from "./render.ts";
 import { pullSchema } from "./to_config.ts";
 import { unsupportedObjects } from "./unsupported.ts";

@@ -24,7 +24,8 @@ import type {
 } from "../config/dsl.ts";
 import { defaultCheckName, joinQualified, userTypeName } from "../model/from_config.ts";
 import { collationInput, foreignKeyName, primaryKeyName, uniqueName } from "../model/names.ts";
-import type { Column, EnumType, SchemaModel, Table } from "../model/types.ts";
+import type { Column, EnumType, Table } from "../model/types.ts";
+import type { SchemaModel } from "../model/schema_model.ts";
 import { qualifiedName } from "../model/types.ts";
 import { pullUserTypes } from "./user_types.ts";
 import { boundInput, partitionByInput } from "./partitions.ts";

@@ -14,7 +14,8 @@ import type {
 import { collationInput } from "../model/names.ts";
 import { joinQualified } from "../model/qualified.ts";
 import { definedTypes, typeDependencyOrder } from "../model/type_names.ts";
-import type { CompositeType, RangeType, SchemaModel } from "../model/types.ts";
+import type { CompositeType, RangeType } from "../model/types.ts";
+import type { SchemaModel } from "../model/schema_model.ts";
 
 /** `types` maps SQL type names to definitions; the pulled types are added to it as they are made. */
 export function pullUserTypes(

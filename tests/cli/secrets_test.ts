@@ -4,7 +4,7 @@
  * registration of every password it may meet (`registerSecrets`, `targetOf`), and the CLI end to end. The parser
  * and `Output` have their own unit tests (tests/unit/connection_string_test.ts, tests/unit/output_test.ts).
  */
-import { EMPTY_MODEL } from "../../src/model/types.ts";
+import { EMPTY_MODEL } from "../../src/model/schema_model.ts";
 import assert from "node:assert/strict";
 import { registerSecrets, targetOf } from "../../src/cli/context.ts";
 import { Output } from "../../src/cli/output.ts";

@@ -16,7 +16,7 @@ import {
   defineRangeType,
   defineTable,
 } from "../../src/mod.ts";
-import type { SchemaModel } from "../../src/model/types.ts";
+import type { SchemaModel } from "../../src/model/schema_model.ts";
 
 const model = (config: Config): SchemaModel => validateConfig(config, "/test/kyrage.config.ts").desired;
 

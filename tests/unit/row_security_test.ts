@@ -4,7 +4,7 @@ import { validateConfig } from "../../src/config/load.ts";
 import { compileOperation } from "../../src/dialect/postgres/compile.ts";
 import { diffSchemas } from "../../src/diff/diff.ts";
 import { column, type Config, defineTable, type TableOptions } from "../../src/mod.ts";
-import type { SchemaModel } from "../../src/model/types.ts";
+import type { SchemaModel } from "../../src/model/schema_model.ts";
 
 const model = (config: Config): SchemaModel => validateConfig(config, "/test/kyrage.config.ts").desired;
 const notes = (options: TableOptions = {}) =>

@@ -7,7 +7,7 @@
 import { CompiledQuery, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { ExtensionObject } from "../../model/objects.ts";
-import type { SchemaModel } from "../../model/types.ts";
+import type { SchemaModel } from "../../model/schema_model.ts";
 import type { Database } from "../types.ts";
 import { compileOperation } from "./compile.ts";
 import type { Db } from "./introspect/scope.ts";

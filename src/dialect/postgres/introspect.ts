@@ -6,7 +6,7 @@
  */
 import { sql } from "kysely";
 import { sortModel } from "../../model/sort.ts";
-import type { SchemaModel } from "../../model/types.ts";
+import type { SchemaModel } from "../../model/schema_model.ts";
 import { introspectComposites } from "./introspect/composites.ts";
 import { introspectConstraints } from "./introspect/constraints.ts";
 import { introspectEnums } from "./introspect/enums.ts";

@@ -12,7 +12,8 @@
  */
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
-import type { Column, EnumType, SchemaModel, Table } from "../../model/types.ts";
+import type { Column, EnumType, Table } from "../../model/types.ts";
+import type { SchemaModel } from "../../model/schema_model.ts";
 import { compileOperation } from "./compile.ts";
 import { extensionSetup, sequenceSetup } from "./declared_objects.ts";
 import { introspect } from "./introspect.ts";

@@ -11,7 +11,7 @@ import { diffSchemas } from "../../diff/diff.ts";
 import { describeOperation } from "../../diff/describe.ts";
 import type { Operation } from "../../diff/operations.ts";
 import { KyrageError, messageOf } from "../../errors.ts";
-import { EMPTY_MODEL, type SchemaModel } from "../../model/types.ts";
+import { EMPTY_MODEL, type SchemaModel } from "../../model/schema_model.ts";
 import { compileOperation } from "./compile.ts";
 import { introspect } from "./introspect.ts";
 import type { Db } from "./introspect/scope.ts";

@@ -6,7 +6,7 @@
  * type, or exists already in another form) is left out: the objects' own
  * scratch build (normalize_objects.ts) reports what PostgreSQL rejects.
  */
-import type { SchemaModel } from "../../model/types.ts";
+import type { SchemaModel } from "../../model/schema_model.ts";
 import { compileOperation } from "./compile.ts";
 import { doBlock, literal } from "./quote.ts";
 

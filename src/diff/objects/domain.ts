@@ -6,8 +6,8 @@
 import type { DomainObject } from "../../model/objects/domain.ts";
 import { objectId } from "../../model/objects.ts";
 import { userTypeName } from "../../model/qualified.ts";
-import type { SchemaModel } from "../../model/types.ts";
-import type { ObjectChange } from "../objects.ts";
+import type { SchemaModel } from "../../model/schema_model.ts";
+import type { ObjectChange } from "../object_change.ts";
 import type { Operation } from "../operations.ts";
 
 export function domainChange(from: DomainObject, to: DomainObject): ObjectChange {

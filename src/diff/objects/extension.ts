@@ -1,6 +1,6 @@
 /** How an extension changes: its schema and (when the config pins one) its version, both in place. */
 import type { ExtensionObject } from "../../model/objects/extension.ts";
-import type { ObjectChange } from "../objects.ts";
+import type { ObjectChange } from "../object_change.ts";
 
 /** `to.version` undefined: the config accepts whatever version is installed. */
 export const versionChanges = (from: ExtensionObject, to: ExtensionObject): boolean =>

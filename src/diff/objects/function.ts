@@ -3,7 +3,7 @@
  * allows it (same arguments and result, no default removed), else rebuilt.
  */
 import type { FunctionArgument, RoutineObject } from "../../model/objects/function.ts";
-import type { ObjectChange } from "../objects.ts";
+import type { ObjectChange } from "../object_change.ts";
 
 const withoutDefault = ({ default: _d, ...a }: FunctionArgument) => JSON.stringify(a);
 

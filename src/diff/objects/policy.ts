@@ -1,6 +1,6 @@
 /** How a policy changes: ALTER POLICY for roles and expressions, rebuilt for command or kind. */
 import type { PolicyObject } from "../../model/objects/policy.ts";
-import type { ObjectChange } from "../objects.ts";
+import type { ObjectChange } from "../object_change.ts";
 
 export function policyChange(from: PolicyObject, to: PolicyObject): ObjectChange {
   // ALTER POLICY cannot change the command or kind, nor take an expression away.

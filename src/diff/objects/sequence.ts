@@ -1,7 +1,7 @@
 /** How a sequence changes: always in place (`ALTER SEQUENCE`), so its current value is kept. */
 import type { DbObject } from "../../model/objects.ts";
 import type { SequenceObject } from "../../model/objects/sequence.ts";
-import type { ObjectChange } from "../objects.ts";
+import type { ObjectChange } from "../object_change.ts";
 import type { ObjectOperation } from "../operations.ts";
 
 export function sequenceChange(from: SequenceObject, to: SequenceObject): ObjectChange {

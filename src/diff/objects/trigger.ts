@@ -1,6 +1,6 @@
 /** How a trigger changes: CREATE OR REPLACE TRIGGER for its definition, ALTER TABLE for its enabled state. */
 import { triggerDefinition, type TriggerObject } from "../../model/objects/trigger.ts";
-import type { ObjectChange } from "../objects.ts";
+import type { ObjectChange } from "../object_change.ts";
 
 export function triggerChange(from: TriggerObject, to: TriggerObject): ObjectChange {
   const same = triggerDefinition(from) === triggerDefinition(to) && from.enabled === to.enabled &&

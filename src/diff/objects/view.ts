@@ -1,6 +1,6 @@
 /** How a view or materialized view changes: in place when PostgreSQL allows it, else rebuilt. */
 import type { MaterializedViewObject, ViewColumn, ViewObject } from "../../model/objects/view.ts";
-import type { ObjectChange } from "../objects.ts";
+import type { ObjectChange } from "../object_change.ts";
 
 const sameColumn = (a: ViewColumn, b: ViewColumn) => a.name === b.name && a.type === b.type;
 

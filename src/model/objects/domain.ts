@@ -6,7 +6,7 @@ import type { ValidConfig, ValidDomain } from "../../config/schema.ts";
 import { ConfigIssue } from "../checks.ts";
 import { collationName, makeObjectName } from "../names.ts";
 import { normalizeType } from "../normalize.ts";
-import type { ObjectBase } from "../objects.ts";
+import type { ObjectBase } from "../object_base.ts";
 import { checkIdentifier, splitQualified } from "../qualified.ts";
 import { qualifiedName } from "../types.ts";
 

@@ -4,7 +4,7 @@
  * when the config pins one, the version.
  */
 import type { ValidExtension } from "../../config/schema.ts";
-import type { DbObject, ObjectBase } from "../objects.ts";
+import type { ObjectBase } from "../object_base.ts";
 import { checkIdentifier, DEFAULT_SCHEMA } from "../qualified.ts";
 
 export interface ExtensionObject extends ObjectBase {
@@ -13,7 +13,7 @@ export interface ExtensionObject extends ObjectBase {
   readonly version?: string;
 }
 
-export function desiredExtensions(extensions: readonly ValidExtension[], path = "extensions"): DbObject[] {
+export function desiredExtensions(extensions: readonly ValidExtension[], path = "extensions"): ExtensionObject[] {
   return extensions.map((e, i): ExtensionObject => {
     checkIdentifier(`${path}[${i}].name`, e.name);
     return {
@@ -26,5 +26,5 @@ export function desiredExtensions(extensions: readonly ValidExtension[], path = 
 }
 
 /** The names of the extensions among `objects`. */
-export const extensionNames = (objects: readonly DbObject[]): string[] =>
+export const extensionNames = (objects: readonly { readonly kind: string; readonly name: string }[]): string[] =>
   objects.flatMap((o) => (o.kind === "extension" ? [o.name] : []));

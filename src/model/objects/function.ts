@@ -5,7 +5,7 @@
  */
 import type { ValidRoutine } from "../../config/routines_schema.ts";
 import { quoteIdent } from "../names.ts";
-import { type ObjectBase, tableId } from "../objects.ts";
+import { type ObjectBase, tableId } from "../object_base.ts";
 import { checkIdentifier, splitQualified } from "../qualified.ts";
 
 export interface FunctionArgument {

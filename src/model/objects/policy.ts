@@ -1,7 +1,7 @@
 /** Row-level security policies, compared on PostgreSQL's own `pg_get_expr` of their expressions. */
 import type { ValidPolicy } from "../../config/schema.ts";
 import { ConfigIssue } from "../checks.ts";
-import type { ObjectBase } from "../objects.ts";
+import type { ObjectBase } from "../object_base.ts";
 import { checkIdentifier, splitQualified } from "../qualified.ts";
 import { qualifiedName } from "../types.ts";
 

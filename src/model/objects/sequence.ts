@@ -5,7 +5,7 @@
  */
 import type { ValidSequence, ValidTable } from "../../config/schema.ts";
 import { ConfigIssue } from "../checks.ts";
-import type { DbObject, ObjectBase } from "../objects.ts";
+import type { ObjectBase } from "../object_base.ts";
 import { checkIdentifier, splitQualified } from "../qualified.ts";
 import { normalSequenceOptions } from "../sequences.ts";
 import type { SequenceOptions } from "../types.ts";
@@ -25,7 +25,7 @@ export function desiredSequences(
   sequences: readonly ValidSequence[],
   tables: readonly ValidTable[],
   path = "sequences",
-): DbObject[] {
+): SequenceObject[] {
   return sequences.map((s, i): SequenceObject => {
     const [schema, name] = splitQualified(s.name, `${path}[${i}].name`);
     checkIdentifier(`${path}[${i}].name`, name);

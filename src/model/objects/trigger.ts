@@ -4,7 +4,7 @@
  */
 import type { ValidTrigger } from "../../config/routines_schema.ts";
 import { ConfigIssue } from "../checks.ts";
-import type { ObjectBase } from "../objects.ts";
+import type { ObjectBase } from "../object_base.ts";
 import { checkIdentifier, splitQualified } from "../qualified.ts";
 
 export type TriggerEventName = "insert" | "delete" | "update" | "truncate";

@@ -1,7 +1,7 @@
 /** Views and materialized views, compared on PostgreSQL's own `pg_get_viewdef`. */
 import type { ValidView } from "../../config/schema.ts";
 import { desiredIndex } from "../desired_index.ts";
-import type { DbObject, ObjectBase } from "../objects.ts";
+import type { ObjectBase } from "../object_base.ts";
 import { checkIdentifier, splitQualified } from "../qualified.ts";
 import type { Index } from "../types.ts";
 
@@ -40,8 +40,8 @@ export interface MaterializedViewObject extends ObjectBase {
  * until the scratch build puts it in `pg_get_viewdef` form; `columns` holds
  * the names the user gave (types unknown until then).
  */
-export function desiredViews(views: readonly ValidView[], path = "views"): DbObject[] {
-  return views.map((v, i): DbObject => {
+export function desiredViews(views: readonly ValidView[], path = "views"): (ViewObject | MaterializedViewObject)[] {
+  return views.map((v, i): ViewObject | MaterializedViewObject => {
     const [schema, name] = splitQualified(v.name, `${path}[${i}].name`);
     checkIdentifier(`${path}[${i}].name`, name);
     const base = {

@@ -1,4 +1,5 @@
 /** Objects other than tables: one compiler per kind (compile/objects/<kind>.ts). */
+import type { ObjectCompiler } from "./object_compiler.ts";
 import type { DbObject, ObjectKind } from "../../../model/objects.ts";
 import type { Compilers } from "./common.ts";
 import { domainCompiler } from "./objects/domains.ts";
@@ -8,13 +9,6 @@ import { sequenceCompiler } from "./objects/sequences.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
 import { routineCompiler } from "./objects/functions.ts";
 import { triggerCompiler } from "./objects/triggers.ts";
-
-export interface ObjectCompiler<O extends DbObject> {
-  create(object: O): string[];
-  drop(object: O): string[];
-  /** In place: only what differs between `from` and `to` (same identity). */
-  alter(from: O, to: O): string[];
-}
 
 const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K }>> } = {
   view: viewCompiler,
@@ -36,3 +30,5 @@ export const objectCompilers: Compilers<"create_object" | "drop_object" | "alter
   drop_object: (op) => compilerOf(op.object).drop(op.object),
   alter_object: (op) => compilerOf(op.to).alter(op.from, op.to),
 };
+
+export type { ObjectCompiler };

@@ -2,7 +2,7 @@
 import type { DbObject } from "../../../../model/objects.ts";
 import type { DomainCheck, DomainObject } from "../../../../model/objects/domain.ts";
 import { ident, literal, qualified } from "../../quote.ts";
-import type { ObjectCompiler } from "../objects.ts";
+import type { ObjectCompiler } from "../object_compiler.ts";
 
 const check = (c: DomainCheck) => `CONSTRAINT ${ident(c.name)} CHECK (${c.expression})`;
 

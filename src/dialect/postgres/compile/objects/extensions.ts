@@ -2,7 +2,7 @@
 import type { ExtensionObject } from "../../../../model/objects/extension.ts";
 import { versionChanges } from "../../../../diff/objects/extension.ts";
 import { ident, literal } from "../../quote.ts";
-import type { ObjectCompiler } from "../objects.ts";
+import type { ObjectCompiler } from "../object_compiler.ts";
 
 export const extensionCompiler: ObjectCompiler<ExtensionObject> = {
   create: (e) => [

@@ -1,7 +1,7 @@
 /** Functions and procedures: CREATE [OR REPLACE], DROP, COMMENT. */
 import { type FunctionObject, isStandardBody, type RoutineObject } from "../../../../model/objects/function.ts";
 import { dollarQuote, ident, literal, qualified } from "../../quote.ts";
-import type { ObjectCompiler } from "../objects.ts";
+import type { ObjectCompiler } from "../object_compiler.ts";
 
 const signature = (r: RoutineObject) => `${qualified(r.schema, r.name)}(${r.identityArguments})`;
 const what = (r: RoutineObject) => (r.kind === "procedure" ? "PROCEDURE" : "FUNCTION");

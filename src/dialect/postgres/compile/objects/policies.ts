@@ -1,7 +1,7 @@
 /** Row-level security policies: CREATE POLICY, DROP POLICY, ALTER POLICY. */
 import type { PolicyObject } from "../../../../model/objects/policy.ts";
 import { ident, literal, qualified } from "../../quote.ts";
-import type { ObjectCompiler } from "../objects.ts";
+import type { ObjectCompiler } from "../object_compiler.ts";
 
 const on = (p: PolicyObject) => `${ident(p.name)} ON ${qualified(p.schema, p.table)}`;
 

@@ -2,7 +2,7 @@
 import type { SequenceObject } from "../../../../model/objects/sequence.ts";
 import { ident, literal, qualified } from "../../quote.ts";
 import { sequenceChanges, sequenceOptions } from "../columns.ts";
-import type { ObjectCompiler } from "../objects.ts";
+import type { ObjectCompiler } from "../object_compiler.ts";
 
 const owner = (s: SequenceObject) =>
   s.ownedBy ? `${qualified(s.schema, s.ownedBy.table)}.${ident(s.ownedBy.column)}` : "NONE";

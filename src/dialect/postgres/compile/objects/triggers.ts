@@ -1,7 +1,7 @@
 /** Triggers: CREATE [OR REPLACE] TRIGGER, DROP TRIGGER, ALTER TABLE ... ENABLE/DISABLE TRIGGER, COMMENT. */
 import { triggerDefinition, type TriggerObject } from "../../../../model/objects/trigger.ts";
 import { ident, identList, literal, qualified } from "../../quote.ts";
-import type { ObjectCompiler } from "../objects.ts";
+import type { ObjectCompiler } from "../object_compiler.ts";
 
 const on = (t: TriggerObject) => `${ident(t.name)} ON ${qualified(t.schema, t.table)}`;
 

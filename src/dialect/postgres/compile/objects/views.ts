@@ -3,7 +3,7 @@ import type { MaterializedViewObject, ViewObject, ViewOptions } from "../../../.
 import type { Index } from "../../../../model/types.ts";
 import { identList, literal, qualified } from "../../quote.ts";
 import { createIndex } from "../indexes.ts";
-import type { ObjectCompiler } from "../objects.ts";
+import type { ObjectCompiler } from "../object_compiler.ts";
 
 function optionList(options: ViewOptions): string[] {
   return [
