@@ -66,13 +66,15 @@ export async function kyrage(cwd: string, args: string[], env: Record<string, st
     cwd,
     env: { NO_COLOR: "1", DATABASE_URL: "", INIT_CWD: cwd, ...env },
   });
-  if (run.code !== 0 && run.code !== 2) throw new Error(`kyrage ${args.join(" ")} failed:\n${run.stderr}`);
+  if (run.code !== 0 && run.code !== 2) {
+    throw new Error(`kyrage ${args.join(" ")} failed:\n${run.stderr.slice(0, 2000)}`);
+  }
   return run;
 }
 
 /** `psql -f` as a user would run a script: one process, stops at the first error. */
 export async function psql(url: string, file: string): Promise<ProcessRun> {
   const run = await measured(["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file]);
-  if (run.code !== 0) throw new Error(`psql -f ${file} failed:\n${run.stderr}`);
+  if (run.code !== 0) throw new Error(`psql -f ${file} failed:\n${run.stderr.slice(0, 2000)}`);
   return run;
 }

@@ -82,14 +82,16 @@ function recording(url: string, captured: string[]): Database {
     log(event) {
       if (event.level !== "query") return;
       const { sql, parameters } = event.query;
-      captured.push(sql.replace(/\$(\d+)/g, (_, i) => literal(parameters[Number(i) - 1])) + ";");
+      // Placeholders only: `kyrage$defaults$1000` is a name.
+      const inlined = sql.replace(/(?<![\w$])\$(\d+)/g, (_, i) => literal(parameters[Number(i) - 1]));
+      captured.push(`${inlined};`);
     },
   });
   return { db, label: "bench", dialect: "postgres", close: () => db.destroy() };
 }
 
 /** Every query `kyrage plan` sends (type check, scratch normalization, introspection, blockers, sizes). */
-async function planQueries(url: string, n: number): Promise<string> {
+export async function planQueries(url: string, n: number): Promise<string> {
   const captured: string[] = [];
   const database = recording(url, captured);
   try {

@@ -89,7 +89,12 @@ interface DefaultCheck {
   readonly column: Column;
 }
 
-/** Plain defaults as columns of wide temp tables: creating them checks each default's type. */
+/**
+ * Plain defaults as columns of wide temp tables: creating them checks each
+ * default's type. They are rolled back (to a savepoint) at once: reading
+ * them back would cost pg_get_expr a pass over the wide table per default,
+ * and so would dropping them (seconds for 4,000).
+ */
 function defaultTables(checks: readonly DefaultCheck[]): string[] {
   const statements: string[] = [];
   for (let start = 0; start < checks.length; start += 1000) {
@@ -126,14 +131,20 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
       // One round trip for every scratch table, however many there are.
       const scratch = work.map((table) => ({ table, statements: scratchStatements(table) }));
-      const batch = [...defaultTables(defaults), ...scratch.flatMap((s) => s.statements)];
+      const batch = (statements: readonly string[]) =>
+        run(doBlock(`BEGIN ${statements.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
       await run("SAVEPOINT scratch");
       try {
-        await run(doBlock(`BEGIN ${batch.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
+        if (defaults.length > 0) {
+          await batch(defaultTables(defaults));
+          await run("ROLLBACK TO SAVEPOINT scratch");
+        }
+        if (scratch.length > 0) await batch(scratch.flatMap((s) => s.statements));
       } catch {
         await run("ROLLBACK TO SAVEPOINT scratch");
         await findRejected(run, defaults, scratch);
       }
+      if (work.length === 0) return desired;
       const temp = await sql<{ name: string }>`
         select nspname::text as name from pg_namespace where oid = pg_my_temp_schema()`.execute(conn);
       const normal = await introspect(conn, { schemas: [temp.rows[0].name] });
