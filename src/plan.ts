@@ -5,6 +5,7 @@
 import { sql } from "kysely";
 import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
+import { allQueries } from "./dialect/postgres/introspect/scope.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
@@ -32,9 +33,17 @@ export async function planChanges(
   desired: SchemaModel,
   options: PlanOptions = {},
 ): Promise<Operation[]> {
-  await checkTypes(database, desired);
-  const normal = await normalizeDesired(database.db, desired);
-  return diffSchemas(await introspectFor(database, desired), normal, options);
+  // Independent round trips, at once on a server's connections. Every one
+  // settles before any error is thrown (a query left running makes close
+  // hang), and an unknown type is reported first: it explains the others.
+  const [, normal, actual] = await allQueries(
+    [
+      checkTypes(database, desired),
+      normalizeDesired(database.db, desired),
+      introspectFor(database, desired),
+    ] as const,
+  );
+  return diffSchemas(actual, normal, options);
 }
 
 /**
