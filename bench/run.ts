@@ -29,13 +29,15 @@ const PEER: Missing = {
   reason: "not measured: the peer cannot be installed on this machine, so no figure is given for it",
 };
 
-const server = Deno.env.get("KYRAGE_TEST_DATABASE_URL") ? undefined : await startPostgres();
-if (server) Deno.env.set("KYRAGE_TEST_DATABASE_URL", server.url);
 const items: Item[] = [];
+// First, alone in a fresh process: no server starting, no heap left by the other items.
+if (wants("inmemory")) items.push(...await inMemoryItems(SIZE, RUNS));
+const needsServer = ["apply", "plan", "memory"].some(wants);
+const server = !needsServer || Deno.env.get("KYRAGE_TEST_DATABASE_URL") ? undefined : await startPostgres();
+if (server) Deno.env.set("KYRAGE_TEST_DATABASE_URL", server.url);
 try {
   if (wants("apply")) items.push(await applyItem(SIZE, RUNS));
   if (wants("plan")) items.push(await noopPlanItem(SIZE, RUNS));
-  if (wants("inmemory")) items.push(...await inMemoryItems(SIZE, RUNS));
   if (wants("first")) items.push(...await firstCommandItems(RUNS));
   if (wants("demo")) items.push(await demoItem(RUNS));
   if (wants("watch")) items.push(await watchItem(Math.min(SIZE, 100), Math.max(RUNS, 12)));
