@@ -11,7 +11,7 @@ import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_QUALIFIED } from "./migrations/history.ts";
-import type { SchemaModel } from "./model/types.ts";
+import type { SchemaModel, Table } from "./model/types.ts";
 import { userTypeName } from "./model/from_config.ts";
 import { KyrageError } from "./errors.ts";
 import { openDevDatabase } from "./migrations/dev.ts";
@@ -26,7 +26,15 @@ export function introspectFor(database: Database, desired: SchemaModel): Promise
 export interface PlanOptions {
   /** Plan online DDL for existing tables (see diff/online.ts); the config's `online`, true by default. */
   readonly online?: boolean;
+  /**
+   * Desired tables already normalized on this same database, by their JSON
+   * (see normalizeCached); watch keeps one per dev database it plans against.
+   */
+  readonly normalized?: NormalCache;
 }
+
+/** A desired table's JSON → its normal form on one database; only the last plan's tables are kept. */
+export type NormalCache = Map<string, Table>;
 
 export async function planChanges(
   database: Database,
@@ -39,11 +47,32 @@ export async function planChanges(
   const [, normal, actual] = await allQueries(
     [
       checkTypes(database, desired),
-      normalizeDesired(database.db, desired),
+      options.normalized
+        ? normalizeCached(database, desired, options.normalized)
+        : normalizeDesired(database.db, desired),
       introspectFor(database, desired),
     ] as const,
   );
   return diffSchemas(actual, normal, options);
+}
+
+/**
+ * Normalize only the tables not normalized before on this database: the
+ * scratch round trips cover the tables a save changed, not all of them.
+ * Each table is normalized on its own (its scratch copy refers to nothing
+ * else), so a cached normal form stays right while the table, the config's
+ * schemas and enums, and the database stay the same.
+ */
+async function normalizeCached(database: Database, desired: SchemaModel, cache: NormalCache): Promise<SchemaModel> {
+  const context = JSON.stringify([desired.schemas, desired.enums]);
+  const keys = desired.tables.map((t) => JSON.stringify([context, t]));
+  const fresh = desired.tables.filter((_, i) => !cache.has(keys[i]));
+  const normal = fresh.length === 0 ? [] : (await normalizeDesired(database.db, { ...desired, tables: fresh })).tables;
+  const found = new Map(fresh.map((t, i) => [JSON.stringify([context, t]), normal[i]]));
+  const tables = keys.map((key) => found.get(key) ?? cache.get(key)!);
+  cache.clear();
+  keys.forEach((key, i) => cache.set(key, tables[i]));
+  return { ...desired, tables };
 }
 
 /**
