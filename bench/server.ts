@@ -11,7 +11,7 @@ import { validateConfig } from "../src/config/load.ts";
 import type { Database } from "../src/dialect/database.ts";
 import { diffSchemas } from "../src/diff/diff.ts";
 import { readMigrations } from "../src/migrations/store.ts";
-import { planChanges, renderSql, tableSizes } from "../src/plan.ts";
+import { planChanges, renderSql, tableSizes, unmanagedObjects } from "../src/plan.ts";
 import { planBlockers } from "../src/blockers.ts";
 import { createTestDatabase, type TestDatabase } from "../tests/support/backends.ts";
 import { databaseBlock } from "../tests/support/cli.ts";
@@ -90,7 +90,7 @@ function recording(url: string, captured: string[]): Database {
   return { db, label: "bench", dialect: "postgres", close: () => db.destroy() };
 }
 
-/** Every query `kyrage plan` sends (type check, scratch normalization, introspection, blockers, sizes). */
+/** Every query `kyrage plan` sends (type check, scratch normalization, introspection, blockers, sizes, unmanaged objects). */
 export async function planQueries(url: string, n: number): Promise<string> {
   const captured: string[] = [];
   const database = recording(url, captured);
@@ -98,8 +98,9 @@ export async function planQueries(url: string, n: number): Promise<string> {
     const desired = validateConfig(generatedConfig(n), "/bench/kyrage.config.ts").desired;
     const ops = await planChanges(database, desired, { online: true });
     if (ops.length > 0) throw new Error(`the schema of ${n} tables is not applied: ${ops.length} operations`);
-    await planBlockers(database, ops, desired.enums);
+    await planBlockers(database, ops, desired);
     await tableSizes(database, ops);
+    await unmanagedObjects(database, desired);
   } finally {
     await database.close();
   }

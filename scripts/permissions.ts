@@ -10,10 +10,15 @@
  * - env: the connection string, where the user ran `deno task` from, the
  *   cache directory, commander's colour switches, and the PG* variables
  *   postgres.js reads;
- * - sys: postgres.js asks the OS user name as the default database user.
+ * - sys: postgres.js asks the OS user name as the default database user;
+ * - run: `kyrage dev start` starts kyrage itself again, detached, to serve
+ *   the dev database (nothing else is ever run).
  */
 export const ENV_VARS = [
   "DATABASE_URL",
+  // the config's environment section ($development, ...), as @izumisy/kyrage selects it:
+  "KYRAGE_ENV",
+  "NODE_ENV",
   "INIT_CWD",
   "HOME",
   "XDG_CACHE_HOME",
@@ -56,4 +61,5 @@ export const RUNTIME_PERMISSIONS = [
   "--allow-net",
   `--allow-env=${ENV_VARS.join(",")}`,
   "--allow-sys=userInfo",
+  "--allow-run",
 ];

@@ -2,7 +2,8 @@
  * Blockers: what makes planned operations fail on this particular database,
  * found before anything is written — NOT NULL on a column that holds NULLs,
  * enum labels removed while rows use them, a new relation whose name is
- * taken by something kyrage does not manage. `generate` refuses a plan with
+ * taken by something kyrage does not manage, an unmanaged view or function
+ * depending on what the plan drops or retypes. `generate` refuses a plan with
  * blockers; `plan` marks them `WILL FAIL`. Queries that read user tables
  * wait for locks only `PLANNING_LOCK_TIMEOUT`, then name who holds them.
  */
@@ -11,8 +12,12 @@ import type { Database } from "./dialect/database.ts";
 import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
 import type { Operation } from "./diff/operations.ts";
 import { userTypeName } from "./model/from_config.ts";
-import type { EnumType } from "./model/types.ts";
+import type { EnumType, SchemaModel } from "./model/types.ts";
+import { changedObjects, type Dependent, unmanagedDependents } from "./dependents.ts";
 import { KyrageError, messageOf } from "./errors.ts";
+import { describeObject } from "./model/objects.ts";
+import { defaultMultirangeName } from "./model/type_names.ts";
+import { typeBlockers, typeChecks } from "./type_blockers.ts";
 
 export interface Blocker {
   /** What the migration would fail on: `public.people.email`. */
@@ -27,20 +32,35 @@ export const PLANNING_LOCK_TIMEOUT = "5s";
 // deno-lint-ignore no-explicit-any
 type Tx = Transaction<any>;
 
-/** `enums`: the desired enum types, whose labels a column converted to one must fit. */
+/**
+ * `desired.enums`: the labels a column converted to one must fit;
+ * `desired.schemas`: what depends on the plan's changes outside them is not kyrage's to change.
+ */
 export async function planBlockers(
   database: Database,
   ops: readonly Operation[],
-  enums: readonly EnumType[] = [],
+  desired: Pick<SchemaModel, "enums" | "schemas">,
 ): Promise<Blocker[]> {
   const nulls = nullChecks(ops);
-  const labels = [...labelChecks(ops), ...conversionChecks(ops, enums)];
+  const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
   const names = newNames(ops);
-  if (nulls.length + labels.length + names.length === 0) return [];
+  const changed = changedObjects(ops);
+  // Objects the plan itself drops (and creates again) are in its hands.
+  const rebuilt = new Set(ops.flatMap((op) => (op.kind === "drop_object" ? [describeObject(op.object)] : [])));
+  const types = typeChecks(ops);
+  if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return [];
   try {
     return await database.db.transaction().execute(async (tx) => {
       await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
-      return [...await countRows(tx, nulls), ...await countRows(tx, labels), ...await takenNames(tx, names)];
+      return [
+        ...await countRows(tx, nulls),
+        ...await countRows(tx, labels),
+        ...await takenNames(tx, names),
+        ...(await unmanagedDependents(tx, changed, desired.schemas))
+          .filter((d) => !rebuilt.has(d.object))
+          .map(dependentBlocker),
+        ...await typeBlockers(tx, ops, types),
+      ];
     });
   } catch (error) {
     if ((error as { code?: string }).code !== "55P03") throw error;
@@ -164,7 +184,10 @@ function newNames(ops: readonly Operation[]): NewName[] {
   const freed = new Set<string>();
   const key = (schema: string, name: string) => `${schema}\u0000${name}`;
   for (const op of ops) {
-    if (op.kind === "sql") continue;
+    // Objects live in the schemas kyrage owns, where every relation is its own.
+    if (op.kind === "sql" || op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object") {
+      continue;
+    }
     const on = (what: string, name: string, isType = false) =>
       created.push({ schema: op.schema, name, what: `${what} ${op.schema}.${name}`, isType });
     switch (op.kind) {
@@ -175,6 +198,15 @@ function newNames(ops: readonly Operation[]): NewName[] {
       case "create_enum":
         on("enum type", op.name, true);
         break;
+      case "create_composite_type":
+        on("composite type", op.name, true);
+        break;
+      case "create_range_type": {
+        on("range type", op.name, true);
+        const multi = op.definition.multirange ?? { schema: op.schema, name: defaultMultirangeName(op.name) };
+        created.push({ ...multi, what: `multirange type ${multi.schema}.${multi.name}`, isType: true });
+        break;
+      }
       case "create_index":
         on("index", op.index.name);
         break;
@@ -205,8 +237,15 @@ function newNames(ops: readonly Operation[]): NewName[] {
         freed.add(key(op.schema, op.primaryKey.name));
         break;
       case "drop_enum":
+      case "drop_composite_type":
         freed.add(key(op.schema, op.name));
         break;
+      case "drop_range_type": {
+        freed.add(key(op.schema, op.name));
+        const multi = op.definition.multirange ?? { schema: op.schema, name: defaultMultirangeName(op.name) };
+        freed.add(key(multi.schema, multi.name));
+        break;
+      }
     }
   }
   return created.filter((c) => !freed.has(key(c.schema, c.name)));
@@ -248,6 +287,26 @@ async function takenNames(tx: Tx, names: readonly NewName[]): Promise<Blocker[]>
         `rename it in the config, or drop or rename the ${holder} first`,
     };
   });
+}
+
+/** An unmanaged object PostgreSQL would refuse to leave dangling: what it is, and how to get past it. */
+function dependentBlocker(d: Dependent): Blocker {
+  const advice = d.unmanagedOwner !== undefined
+    ? `it belongs to ${d.unmanagedOwner}, which kyrage does not manage: change or drop it first (or, if that ` +
+      "schema should be kyrage's, add it to the config's schemas so that the migration changes it too)"
+    : d.kind === "table"
+    ? "it inherits from it, which kyrage does not model: detach it first (ALTER TABLE ... NO INHERIT ...) or drop it"
+    : d.kind === "object"
+    ? "drop it before applying and recreate it after (kyrage does not manage it)"
+    : d.kind === "view" || d.kind === "materialized view"
+    ? `it is outside the schemas kyrage owns: drop the ${d.kind} before applying and recreate it after, or add its ` +
+      "schema to the config's schemas and declare it in views (kyrage then rebuilds it around the change)"
+    : d.kind === "publication"
+    ? "take the table out of the publication before applying (ALTER PUBLICATION ... DROP TABLE) and add it back after"
+    : `drop the ${d.kind} before applying and recreate it after (kyrage does not manage ${
+      d.kind === "policy" ? "policies" : `${d.kind}s`
+    } yet)`;
+  return { object: d.object, reason: `depends on ${d.on}, ${d.change}, so PostgreSQL would refuse it: ${advice}` };
 }
 
 /** A planning query gave up on a lock: name the sessions that hold the tables it reads. */

@@ -2,7 +2,7 @@
  * kyrage CLI entry point: the only place that exits. Each command's code is
  * imported when that command runs, so `--help` loads no driver or config.
  */
-import { Command, Option } from "commander";
+import { Argument, Command, Option } from "commander";
 import denoJson from "../deno.json" with { type: "json" };
 import { DEFAULT_CONFIG } from "./config/defaults.ts";
 import { Output } from "./cli/output.ts";
@@ -53,6 +53,8 @@ command("generate", "write the difference as a new migration file")
 
 command("apply", "apply pending migrations")
   .option("--dry-run", "print the SQL of pending migrations and change nothing")
+  .option("--plan", "the same as --dry-run (the spelling of @izumisy/kyrage)")
+  .option("--pretty", "with --dry-run or --plan: one clause per line")
   .addOption(new Option("--lock-timeout <seconds>", "how long to wait for another kyrage apply").default("300"))
   .addOption(
     new Option("--statement-lock-timeout <duration>", "PostgreSQL lock_timeout for migration statements").default(
@@ -73,6 +75,7 @@ program.command("check").description("replay all migrations on a fresh in-memory
 
 command("status", "list applied, pending and tampered migrations, and schema drift")
   .option("--json", "machine-readable output")
+  .option("--exit-code", "exit 2 when migrations are pending or the schema drifted")
   .action(async (options) => {
     const { statusCommand } = await import("./cli/status_command.ts");
     Deno.exitCode = await statusCommand(options, out);
@@ -101,6 +104,21 @@ command("pull", "write the live database's schema as kyrage DSL (adopt an existi
   .action(async (options) => {
     const { pullCommand } = await import("./cli/pull_command.ts");
     Deno.exitCode = await pullCommand(options, out);
+  });
+
+command("import-upstream", "convert @izumisy/kyrage's migrations/*.json and record those it applied (runs nothing)")
+  .action(async (options) => {
+    const { importUpstreamCommand } = await import("./cli/import_upstream_command.ts");
+    Deno.exitCode = await importUpstreamCommand(options, out);
+  });
+
+program.command("dev").description("a persistent dev database without Docker: start | status | get-url | clean")
+  .addArgument(new Argument("<action>").choices(["start", "status", "get-url", "clean", "serve"] as const))
+  .addOption(configOption())
+  .addOption(new Option("--port <port>", "port for dev start (default: a free one)"))
+  .action(async (action, options) => {
+    const { devCommand } = await import("./cli/dev_command.ts");
+    Deno.exitCode = await devCommand(action, options, out);
   });
 
 command("rebaseline", "accept edited or deleted applied migration files (records their current checksums)")

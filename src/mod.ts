@@ -13,21 +13,47 @@
  * ```
  * @module
  */
-export { column, defineConfig, defineEnum, defineTable } from "./config/dsl.ts";
+export {
+  column,
+  defineCompositeType,
+  defineConfig,
+  defineEnum,
+  defineMaterializedView,
+  definePartition,
+  defineRangeType,
+  defineTable,
+  defineView,
+} from "./config/dsl.ts";
 export type {
   CheckDefinition,
   ColumnDefinition,
   ColumnOptions,
+  CompositeAttributeDefinition,
+  CompositeTypeDefinition,
   Config,
   ConstraintDefinition,
   DatabaseConfig,
   EnumDefinition,
   IndexKeyInput,
   IndexOptions,
+  MaterializedViewBuilder,
+  MaterializedViewDefinition,
+  MaterializedViewOptions,
+  PartitionBoundInput,
+  PartitionByInput,
+  PartitionKeyInput,
+  PartitionOptions,
+  PartitionValue,
+  RangeTypeDefinition,
+  RangeTypeOptions,
   ReferenceOptions,
   ReferentialAction,
   TableBuilder,
   TableDefinition,
   TableOptions,
+  TypeInput,
   UniqueOptions,
+  UserTypeDefinition,
+  ViewDefinition,
+  ViewOptions,
 } from "./config/dsl.ts";

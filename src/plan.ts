@@ -7,19 +7,34 @@ import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { allQueries } from "./dialect/postgres/introspect/scope.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
+import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
+import { hasUserTypes } from "./dialect/postgres/normalize_types.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
+import { partitioningConflicts } from "./diff/partitions.ts";
 import type { Operation } from "./diff/operations.ts";
-import { HISTORY_QUALIFIED } from "./migrations/history.ts";
+import { HISTORY_TABLES } from "./migrations/history.ts";
 import type { SchemaModel, Table } from "./model/types.ts";
 import { userTypeName } from "./model/from_config.ts";
+import { definedTypes } from "./model/type_names.ts";
 import { KyrageError } from "./errors.ts";
 import { openDevDatabase } from "./migrations/dev.ts";
 import type { StoredMigration } from "./migrations/store.ts";
+import { unsupportedObjects } from "./pull/unsupported.ts";
+import type { DevServer } from "./config/load.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
-  return introspect(database.db, { schemas: desired.schemas, excludeTables: [HISTORY_QUALIFIED] });
+  return introspect(database.db, { schemas: desired.schemas, excludeTables: HISTORY_TABLES });
+}
+
+/**
+ * What the managed schemas hold that kyrage does not compare (views,
+ * functions, tablespaces, ...), so that "No changes" is never read as
+ * "everything is in sync".
+ */
+export function unmanagedObjects(database: Database, desired: SchemaModel): Promise<string[]> {
+  return unsupportedObjects(database.db, desired.schemas);
 }
 
 /** The operations that take the database to the desired model. */
@@ -44,27 +59,44 @@ export async function planChanges(
   // Independent round trips, at once on a server's connections. Every one
   // settles before any error is thrown (a query left running makes close
   // hang), and an unknown type is reported first: it explains the others.
-  const [, normal, actual] = await allQueries(
+  const [, tables, actual] = await allQueries(
     [
       checkTypes(database, desired),
-      options.normalized
+      options.normalized && cacheable(desired)
         ? normalizeCached(database, desired, options.normalized)
         : normalizeDesired(database.db, desired),
       introspectFor(database, desired),
     ] as const,
   );
+  const normal = await normalizeObjects(database.db, tables);
+  const conflicts = partitioningConflicts(actual, normal);
+  if (conflicts.length > 0) {
+    // Rebuilding the table instead would lose its rows: say what to do.
+    throw new KyrageError(
+      `Cannot plan the change on ${database.label}: ${conflicts.join("; ")}. Nothing was planned or written.`,
+    );
+  }
   return diffSchemas(actual, normal, options);
+}
+
+/**
+ * Tables normalize one by one unless the config declares composite or range
+ * types (normalized with the tables) or partitions (normalized with their
+ * parents): then every plan normalizes everything.
+ */
+function cacheable(desired: SchemaModel): boolean {
+  return !hasUserTypes(desired) && !desired.tables.some((t) => t.partitionBy || t.partitionOf);
 }
 
 /**
  * Normalize only the tables not normalized before on this database: the
  * scratch round trips cover the tables a save changed, not all of them.
  * Each table is normalized on its own (its scratch copy refers to nothing
- * else), so a cached normal form stays right while the table, the config's
- * schemas and enums, and the database stay the same.
+ * else), so a cached normal form stays right while the table, the rest of
+ * the config's model and the database stay the same.
  */
 async function normalizeCached(database: Database, desired: SchemaModel, cache: NormalCache): Promise<SchemaModel> {
-  const context = JSON.stringify([desired.schemas, desired.enums]);
+  const context = JSON.stringify({ ...desired, tables: [] });
   const keys = desired.tables.map((t) => JSON.stringify([context, t]));
   const fresh = desired.tables.filter((_, i) => !cache.has(keys[i]));
   const normal = fresh.length === 0 ? [] : (await normalizeDesired(database.db, { ...desired, tables: fresh })).tables;
@@ -77,24 +109,34 @@ async function normalizeCached(database: Database, desired: SchemaModel, cache: 
 
 /**
  * Refuse types PostgreSQL does not know before anything is written, so a
- * migration never fails halfway on a typo. Enums the config declares do not
- * exist yet and are skipped.
+ * migration never fails halfway on a typo. Types the config declares do not
+ * exist yet and are skipped; types used inside declared ones are checked too.
  */
 async function checkTypes(database: Database, desired: SchemaModel): Promise<void> {
-  const declared = new Set(desired.enums.map((e) => userTypeName(e.schema, e.name)));
-  const columnsByType = new Map<string, string[]>();
+  const declared = new Set([
+    ...desired.enums.map((e) => userTypeName(e.schema, e.name)),
+    ...[...desired.composites, ...desired.ranges].flatMap(definedTypes),
+  ]);
+  // Where each type is used: columns (`public.t.c`), and other places described in full.
+  const placesByType = new Map<string, { columns: string[]; others: string[] }>();
+  const use = (type: string, place: string, isColumn = false) => {
+    if (declared.has(type.replace(/\[\]$/, ""))) return;
+    const places = placesByType.get(type) ?? { columns: [], others: [] };
+    placesByType.set(type, places);
+    (isColumn ? places.columns : places.others).push(place);
+  };
   for (const table of desired.tables) {
-    for (const column of table.columns) {
-      if (declared.has(column.type.replace(/\[\]$/, ""))) continue;
-      const at = `${table.schema}.${table.name}.${column.name}`;
-      const columns = columnsByType.get(column.type);
-      if (columns) columns.push(at);
-      else columnsByType.set(column.type, [at]);
-    }
+    for (const column of table.columns) use(column.type, `${table.schema}.${table.name}.${column.name}`, true);
   }
-  const unknown = await unknownTypes(database.db, [...columnsByType.keys()]);
+  for (const t of desired.composites) {
+    for (const a of t.attributes) use(a.type, `attribute ${a.name} of composite type ${t.schema}.${t.name}`);
+  }
+  for (const t of desired.ranges) use(t.definition.subtype, `subtype of range type ${t.schema}.${t.name}`);
+  const unknown = await unknownTypes(database.db, [...placesByType.keys()]);
   if (unknown.length > 0) {
-    const list = unknown.map((t) => `"${t}" (column ${columnsByType.get(t)!.join(", ")})`).join("; ");
+    const where = ({ columns, others }: { columns: string[]; others: string[] }) =>
+      [...(columns.length > 0 ? [`column ${columns.join(", ")}`] : []), ...others].join(", ");
+    const list = unknown.map((t) => `"${t}" (${where(placesByType.get(t)!)})`).join("; ");
     throw new KyrageError(
       `PostgreSQL on ${database.label} does not know the type ${list}. Fix the type in the config ` +
         "(or install the extension that provides it); nothing was planned.",
@@ -116,8 +158,9 @@ export async function detectDrift(
   target: Database,
   desired: SchemaModel,
   applied: readonly StoredMigration[],
+  devServer?: DevServer,
 ): Promise<Operation[]> {
-  const dev = await openDevDatabase(applied);
+  const dev = await openDevDatabase(applied, devServer);
   try {
     const expected = await introspectFor(dev, desired);
     return diffSchemas(await introspectFor(target, desired), expected);

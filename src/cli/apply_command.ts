@@ -5,10 +5,15 @@ import { readMigrations } from "../migrations/store.ts";
 import { KyrageError } from "../errors.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
+import { prettySql } from "./pretty_sql.ts";
 import { plural, renderPlan, sqlComment } from "./render.ts";
 
 export interface ApplyCommandOptions extends CommonOptions {
   dryRun?: boolean;
+  /** @izumisy/kyrage's spelling of --dry-run. */
+  plan?: boolean;
+  /** Format the dry run's SQL one clause per line. */
+  pretty?: boolean;
   lockTimeout: string;
   statementLockTimeout: string;
 }
@@ -17,9 +22,15 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
   // Both are checked before anything is loaded or connected.
   const lockWaitMs = seconds(options.lockTimeout) * 1000;
   const statementLockTimeout = duration(options.statementLockTimeout);
+  const dryRun = options.dryRun || options.plan;
+  if (options.pretty && !dryRun) {
+    throw new KyrageError(
+      "--pretty formats the SQL that --dry-run (or --plan) prints; add one of them. Nothing was applied.",
+    );
+  }
   return await withProject(options, out, async ({ config, database }) => {
     const files = await readMigrations(config.migrationsDir);
-    if (options.dryRun) {
+    if (dryRun) {
       const { pending } = migrationState(files, await readHistory(database.db));
       checkRunnable(pending);
       if (pending.length === 0) {
@@ -31,7 +42,9 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
       ));
       for (const migration of pending) {
         out.line(sqlComment(`migration ${migration.id} (${migration.path})`));
-        for (const line of renderPlan(migration.file.operations)) out.line(line);
+        for (const line of renderPlan(migration.file.operations)) {
+          out.line(options.pretty && !line.startsWith("--") ? prettySql(line) : line);
+        }
       }
       return 0;
     }

@@ -52,14 +52,19 @@ export async function withProject<T>(
   registerSecrets(out, options);
   const loaded = await loadConfig(configPathOf(options));
   const config = options.online === false ? { ...loaded, online: false } : loaded;
-  const database = options.dev
-    ? await openDevDatabase(await readMigrations(config.migrationsDir))
-    : await openTarget(config, options, out);
+  const database = options.dev ? await openDev(config) : await openTarget(config, options, out);
   try {
     return await body({ config, database });
   } finally {
     await database.close();
   }
+}
+
+/** A running `kyrage dev start` server, else a fresh replay (in memory, or on dev.connectionString's server). */
+async function openDev(config: LoadedConfig): Promise<Database> {
+  const files = await readMigrations(config.migrationsDir);
+  const { openRunningDevServer } = await import("../dev_server/use.ts");
+  return await openRunningDevServer(config.dir, files) ?? await openDevDatabase(files, config.dev);
 }
 
 function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): Promise<Database> {

@@ -12,7 +12,9 @@ import {
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural } from "./render.ts";
+import { hazardLabel, plural } from "./render.ts";
+import { hazardsOf } from "../diff/hazards.ts";
+import { tableSizes } from "../plan.ts";
 
 export interface GenerateCommandOptions extends CommonOptions, GenerateOptions {
   squash?: boolean;
@@ -45,8 +47,19 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
       out.line(`No changes: ${database.label} matches ${config.path}. No migration written.`);
       return 0;
     }
-    for (const op of result.operations) out.line(describeOperation(op));
+    const sizes = await tableSizes(database, result.operations);
+    for (const op of result.operations) {
+      const label = hazardLabel(hazardsOf(op), sizes);
+      out.line(describeOperation(op) + (label ? `  (${label})` : ""));
+    }
     for (const d of result.destructive) out.line(`! destructive: loses ${d.loses}`);
+    if (result.repeats) {
+      out.error(
+        `Warning: this migration repeats operations of pending ${result.repeats.join(", ")} (planned against ` +
+          `${database.label}, which does not have them yet): applying both will fail. Apply the pending migrations ` +
+          "first, or delete the new file and run `generate --dev`, which plans on top of every migration.",
+      );
+    }
     out.line(
       result.paths.length === 1
         ? `Wrote ${result.paths[0]} (${plural(result.operations.length, "operation")}).`

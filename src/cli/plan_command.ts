@@ -2,11 +2,11 @@
 import { compileOperation } from "../dialect/postgres/compile.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
 import { hazardsOf } from "../diff/hazards.ts";
-import { planChanges, tableSizes } from "../plan.ts";
+import { planChanges, tableSizes, unmanagedObjects } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural, renderPlan, sqlComment } from "./render.ts";
+import { notManaged, plural, renderPlan, sqlComment } from "./render.ts";
 
 export interface PlanOptions extends CommonOptions {
   exitCode?: boolean;
@@ -16,8 +16,9 @@ export interface PlanOptions extends CommonOptions {
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const ops = await planChanges(database, config.desired, { online: config.online });
-    const blockers = await planBlockers(database, ops, config.desired.enums);
+    const blockers = await planBlockers(database, ops, config.desired);
     const sizes = await tableSizes(database, ops);
+    const unmanaged = await unmanagedObjects(database, config.desired);
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
     if (options.json) {
       out.line(JSON.stringify(
@@ -33,6 +34,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
           }),
           destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
           blockers,
+          unmanaged,
         },
         null,
         2,
@@ -41,13 +43,14 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     }
     if (ops.length === 0) {
       out.line(sqlComment(`No changes: ${database.label} matches ${config.path}.`));
-      return 0;
+    } else {
+      out.line(sqlComment(`${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`));
+      for (const line of renderPlan(ops, sizes)) out.line(line);
+      for (const b of blockers) {
+        out.line(sqlComment(`WILL FAIL: ${b.object} ${b.reason}`));
+      }
     }
-    out.line(sqlComment(`${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`));
-    for (const line of renderPlan(ops, sizes)) out.line(line);
-    for (const b of blockers) {
-      out.line(sqlComment(`WILL FAIL: ${b.object} ${b.reason}`));
-    }
+    if (unmanaged.length > 0) out.line(sqlComment(notManaged(unmanaged)));
     return changed;
   });
 }

@@ -76,6 +76,11 @@ function humanize(n: number, units: readonly string[], step: number): string {
   return `${unit === 0 ? Math.round(value) : value < 10 ? value.toFixed(1) : Math.round(value)}${units[unit]}`;
 }
 
+/** The one line that keeps "No changes" from reading as "everything is in sync". */
+export function notManaged(unmanaged: readonly string[]): string {
+  return `NOT MANAGED (left as they are): ${unmanaged.join(", ")}`;
+}
+
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }

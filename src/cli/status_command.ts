@@ -6,20 +6,27 @@ import { describeOperation } from "../diff/describe.ts";
 import { KyrageError } from "../errors.ts";
 import { describeTampered, inspectHistory, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
-import { detectDrift } from "../plan.ts";
+import { detectDrift, unmanagedObjects } from "../plan.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { plural } from "./render.ts";
+import { notManaged, plural } from "./render.ts";
 
-export async function statusCommand(options: CommonOptions & { json?: boolean }, out: Output): Promise<number> {
+export interface StatusOptions extends CommonOptions {
+  json?: boolean;
+  /** Exit 2 when migrations are pending or the schema drifted. */
+  exitCode?: boolean;
+}
+
+export async function statusCommand(options: StatusOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const files = await readMigrations(config.migrationsDir);
     const report = inspectHistory(files, await readHistory(database.db));
     const appliedIds = new Set(report.applied.map((a) => a.id));
     // Drift is only meaningful when the history can be trusted.
     const drift = report.tampered.length === 0
-      ? await detectDrift(database, config.desired, files.filter((f) => appliedIds.has(f.id)))
+      ? await detectDrift(database, config.desired, files.filter((f) => appliedIds.has(f.id)), config.dev)
       : undefined;
+    const unmanaged = await unmanagedObjects(database, config.desired);
 
     if (options.json) {
       out.line(JSON.stringify(
@@ -30,6 +37,7 @@ export async function statusCommand(options: CommonOptions & { json?: boolean },
           outOfOrder: report.outOfOrder.map((p) => p.id),
           tampered: report.tampered.map((t) => ({ id: t.id, expected: t.expected, found: t.file?.checksum ?? null })),
           drift: drift === undefined ? null : { drifted: drift.length > 0, operations: drift },
+          unmanaged,
         },
         null,
         2,
@@ -54,11 +62,19 @@ export async function statusCommand(options: CommonOptions & { json?: boolean },
           } would restore it:`,
         );
         for (const op of drift) out.line(`  ${describeOperation(op)}`);
+        if (files.length === 0 && report.applied.length === 0) {
+          out.line(
+            "This database has no kyrage history yet. To adopt it as it is: `kyrage pull --baseline` writes its " +
+              "schema as DSL and records a baseline migration as applied (nothing is run).",
+          );
+        }
       }
+      if (unmanaged.length > 0) out.line(notManaged(unmanaged));
     }
     if (report.tampered.length > 0) {
       throw new KyrageError(`${report.tampered.map(describeTampered).join("; ")}.`);
     }
-    return 0;
+    const behind = report.pending.length > 0 || (drift !== undefined && drift.length > 0);
+    return options.exitCode && behind ? 2 : 0;
   });
 }

@@ -5,5 +5,7 @@
  */
 export * from "./dsl/column.ts";
 export * from "./dsl/config.ts";
+export * from "./dsl/partition.ts";
 export * from "./dsl/table.ts";
 export * from "./dsl/types.ts";
+export * from "./dsl/view.ts";

@@ -11,7 +11,9 @@ import type { SchemaModel } from "../model/types.ts";
 import type { DatabaseTarget } from "../dialect/database.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
-import { configSchema, formatPath, type ValidConfig } from "./schema.ts";
+import { describeIssue, refuseUpstreamOnly, withTable } from "./issues.ts";
+import { selectEnvironment } from "./environment.ts";
+import { configSchema, type ValidConfig } from "./schema.ts";
 
 export interface LoadedConfig {
   readonly path: string;
@@ -22,6 +24,16 @@ export interface LoadedConfig {
   /** Plan online DDL for existing tables (config `online`, default true). */
   readonly online: boolean;
   readonly dir: string;
+  /** `dev.connectionString`: a PostgreSQL server on which the dev database is a scratch database. */
+  readonly dev?: DevServer;
+  /** The environment section merged in (KYRAGE_ENV, else NODE_ENV). */
+  readonly environment?: string;
+}
+
+export interface DevServer {
+  readonly connectionString: string;
+  /** Where it came from, for messages. */
+  readonly origin: string;
 }
 
 /** Import and validate a config file. */
@@ -64,20 +76,25 @@ export function validateConfig(value: unknown, path: string): LoadedConfig {
       `Config ${path} has no default export; end it with \`export default defineConfig({ ... })\`.`,
     );
   }
-  const result = configSchema.safeParse(value);
+  const { config: selected, environment } = selectEnvironment(value);
+  refuseUpstreamOnly(selected, path);
+  const result = configSchema.safeParse(selected);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new KyrageError(`Invalid config ${path}: ${formatPath(issue.path)}: ${issue.message}`);
+    throw new KyrageError(`Invalid config ${path}: ${describeIssue(selected, issue)}`);
   }
   const config = result.data;
   let desired: SchemaModel;
   try {
     desired = desiredModel(config);
   } catch (error) {
-    if (error instanceof ConfigIssue) throw new KyrageError(`Invalid config ${path}: ${error.path}: ${error.message}`);
+    if (error instanceof ConfigIssue) {
+      throw new KyrageError(`Invalid config ${path}: ${withTable(selected, error.path)}: ${error.message}`);
+    }
     throw error;
   }
   const dir = dirname(path);
+  const devUrl = config.dev?.connectionString;
   return {
     path,
     dir,
@@ -85,6 +102,8 @@ export function validateConfig(value: unknown, path: string): LoadedConfig {
     desired,
     database: config.database,
     online: config.online ?? true,
+    ...(devUrl ? { dev: { connectionString: devUrl, origin: `dev.connectionString in ${path}` } } : {}),
+    ...(environment ? { environment } : {}),
   };
 }
 

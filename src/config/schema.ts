@@ -1,5 +1,6 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
+import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
 
 const name = z.string().min(1);
 const columnList = z.array(name).min(1);
@@ -19,16 +20,11 @@ const storageParameters = z.record(
   z.union([z.string(), z.number(), z.boolean()]),
 );
 
-const enumDefinition = z.object({
-  kind: z.literal("enum"),
-  name,
-  values: z.array(z.string()).min(1),
-});
-
-const columnDefinition = z.object({
+const columnDefinition = z.strictObject({
   kind: z.literal("column"),
   type: name,
   enum: enumDefinition.optional(),
+  userType: z.union([compositeDefinition, rangeDefinition]).optional(),
   primaryKey: z.boolean().optional(),
   unique: z.boolean().optional(),
   notNull: z.boolean().optional(),
@@ -68,6 +64,42 @@ const indexKey = z.union([
   }),
 ]);
 
+const partitionBy = z.strictObject({
+  strategy: z.enum(["range", "list", "hash"]),
+  keys: z.array(z.union([
+    name,
+    z.strictObject({
+      column: name.optional(),
+      expression: z.string().min(1).optional(),
+      collation: name.optional(),
+      opclass: name.optional(),
+    }).refine((k) => (k.column === undefined) !== (k.expression === undefined), {
+      message: "a partition key needs exactly one of column or expression",
+    }),
+  ])).min(1),
+});
+
+const partitionValue = z.union([z.string(), z.number().finite(), z.boolean(), z.null()]);
+const partitionBound = z.union([
+  z.string().min(1),
+  z.strictObject({ from: z.array(partitionValue).min(1), to: z.array(partitionValue).min(1) }),
+  z.strictObject({ in: z.array(partitionValue).min(1) }),
+  z.strictObject({ modulus: z.number().int().positive(), remainder: z.number().int().nonnegative() }),
+]);
+
+const indexDefinition = z.object({
+  kind: z.literal("index"),
+  columns: z.array(indexKey).min(1),
+  unique: z.boolean().optional(),
+  name: name.optional(),
+  using: name.optional(),
+  where: z.string().min(1).optional(),
+  include: z.array(name).optional(),
+  nullsNotDistinct: z.boolean().optional(),
+  with: storageParameters.optional(),
+  concurrently: z.boolean().optional(),
+});
+
 const constraintDefinition = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("primaryKey"),
@@ -82,18 +114,7 @@ const constraintDefinition = z.discriminatedUnion("kind", [
     nullsNotDistinct: z.boolean().optional(),
     deferrable: deferrable.optional(),
   }),
-  z.object({
-    kind: z.literal("index"),
-    columns: z.array(indexKey).min(1),
-    unique: z.boolean().optional(),
-    name: name.optional(),
-    using: name.optional(),
-    where: z.string().min(1).optional(),
-    include: z.array(name).optional(),
-    nullsNotDistinct: z.boolean().optional(),
-    with: storageParameters.optional(),
-    concurrently: z.boolean().optional(),
-  }),
+  indexDefinition,
   z.object({
     kind: z.literal("check"),
     expression: z.string().min(1),
@@ -103,15 +124,39 @@ const constraintDefinition = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("reference"),
-    columns: columnList,
+    // A single column may be a string, as in @izumisy/kyrage's `t.reference("author_id", users, "id")`.
+    columns: z.union([columnList, name.transform((n) => [n])]),
     table: name,
-    refColumns: columnList,
+    refColumns: z.union([columnList, name.transform((n) => [n])]),
+    inline: z.boolean().optional(),
     onDelete: action.optional(),
     onUpdate: action.optional(),
     name: name.optional(),
     deferrable: deferrable.optional(),
     match: z.enum(["full", "simple"]).optional(),
     notValid: z.boolean().optional(),
+  }),
+]);
+
+const viewDefinition = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("view"),
+    name,
+    query: z.string().min(1),
+    columns: columnList.optional(),
+    securityBarrier: z.boolean().optional(),
+    securityInvoker: z.boolean().optional(),
+    checkOption: z.enum(["local", "cascaded"]).optional(),
+    comment: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("materializedView"),
+    name,
+    query: z.string().min(1),
+    columns: columnList.optional(),
+    withData: z.boolean().optional(),
+    comment: z.string().optional(),
+    indexes: z.array(indexDefinition),
   }),
 ]);
 
@@ -125,22 +170,33 @@ const tableDefinition = z.object({
   with: storageParameters.optional(),
   unlogged: z.boolean().optional(),
   replicaIdentity: z.union([z.enum(["default", "full", "nothing"]), z.strictObject({ index: name })]).optional(),
+  partitionBy: partitionBy.optional(),
+  partitionOf: z.strictObject({ table: name, bound: partitionBound }).optional(),
 });
 
 const databaseConfig = z.discriminatedUnion("dialect", [
-  z.object({
+  z.strictObject({
     dialect: z.literal("postgres"),
     connectionString: z.string().min(1).optional(),
   }),
-  z.object({ dialect: z.literal("pglite"), dataDir: z.string().min(1).optional() }),
+  z.strictObject({ dialect: z.literal("pglite"), dataDir: z.string().min(1).optional() }),
 ]);
 
-export const configSchema = z.object({
+/** `container` is @izumisy/kyrage's; kept in the schema so load.ts can say why kyrage needs none. */
+const devConfig = z.strictObject({ connectionString: z.string().min(1).optional(), container: z.unknown().optional() });
+
+// Strict: an unknown key is a typo or an option kyrage lacks, never silently ignored.
+export const configSchema = z.strictObject({
   database: databaseConfig.optional(),
+  dev: devConfig.optional(),
   migrationsDir: z.string().min(1).optional(),
   online: z.boolean().optional(),
+  naming: z.enum(["postgres", "kyrage-v1"]).optional(),
   tables: z.array(tableDefinition),
   enums: z.array(enumDefinition).optional(),
+  schemas: z.array(name).optional(),
+  types: z.array(userTypeDefinition).optional(),
+  views: z.array(viewDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -148,6 +204,9 @@ export type ValidTable = z.infer<typeof tableDefinition>;
 export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
+export type ValidView = z.infer<typeof viewDefinition>;
+export type ValidPartitionBy = z.infer<typeof partitionBy>;
+export type ValidPartitionBound = z.infer<typeof partitionBound>;
 
 /** `["tables", 2, "columns", "email", "type"]` → `tables[2].columns.email.type`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,10 +1,15 @@
 /** One readable line per operation, for plan and generate summaries. */
 import type { Operation } from "./operations.ts";
+import { describeTypeOperation } from "./describe_types.ts";
+import { describeObjectOperation } from "./describe_objects.ts";
 
 export function describeOperation(op: Operation): string {
   if (op.kind === "sql") {
     const first = op.sql.trim().split("\n")[0];
     return `~ hand-written SQL step${op.transaction === false ? " (outside a transaction)" : ""}: ${first}`;
+  }
+  if (op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object") {
+    return describeObjectOperation(op);
   }
   const t = (table: string) => `${op.schema}.${table}`;
   switch (op.kind) {
@@ -19,9 +24,12 @@ export function describeOperation(op: Operation): string {
     case "add_enum_value":
       return `~ enum ${op.schema}.${op.name}: add value ${op.value}`;
     case "create_table":
-      return `+ table ${t(op.table)} (${op.columns.map((c) => c.name).join(", ")})`;
+      return op.partitionOf
+        ? `+ partition ${t(op.table)} of ${op.partitionOf.schema}.${op.partitionOf.table} ${op.partitionOf.bound}`
+        : `+ table ${t(op.table)} (${op.columns.map((c) => c.name).join(", ")})` +
+          (op.partitionBy ? `, partitioned by ${op.partitionBy.strategy}` : "");
     case "drop_table":
-      return `- table ${t(op.table)}`;
+      return `- ${op.partitionOf ? "partition" : "table"} ${t(op.table)}`;
     case "rename_table":
       return `~ table ${t(op.from)} renamed to ${op.to}`;
     case "add_column":
@@ -85,7 +93,20 @@ export function describeOperation(op: Operation): string {
     }
     case "set_not_null":
       return `~ column ${t(op.table)}.${op.column}: set not null (proved by the validated check ${op.check})`;
+    case "detach_partition":
+      return `~ partition ${t(op.table)}: detached from ${op.partitionOf.schema}.${op.partitionOf.table} (rows kept)`;
+    case "attach_partition":
+      return `~ partition ${t(op.table)}: attached to ${op.partitionOf.schema}.${op.partitionOf.table} ` +
+        `${op.partitionOf.bound} (its rows are checked against the bound)`;
     case "validate_constraint":
       return `~ constraint ${op.name} on ${t(op.table)}: validated against existing rows`;
+    case "create_composite_type":
+    case "drop_composite_type":
+    case "alter_composite_type":
+    case "recreate_composite_type":
+    case "create_range_type":
+    case "drop_range_type":
+    case "recreate_range_type":
+      return describeTypeOperation(op);
   }
 }

@@ -2,6 +2,7 @@
  * Which operations can lose data, decided from each operation's type and
  * data, never from SQL text. Each finding says what would be lost.
  */
+import { objectLoss } from "./describe_objects.ts";
 import type { Operation } from "./operations.ts";
 
 export interface DestructiveChange {
@@ -43,10 +44,14 @@ export function isNarrowing(from: string, to: string): boolean {
 function describe(op: Operation): string | undefined {
   // A hand-written step is opaque: apply announces it instead.
   if (op.kind === "sql") return undefined;
+  if (op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object") return objectLoss(op);
   const at = (table: string) => `${op.schema}.${table}`;
   switch (op.kind) {
     case "drop_table":
-      return `table ${at(op.table)} and all its rows (columns ${op.columns.join(", ")})`;
+      return op.partitionOf
+        ? `partition ${at(op.table)} (${op.partitionOf.bound}) of ${op.partitionOf.schema}.${op.partitionOf.table} ` +
+          "and all its rows"
+        : `table ${at(op.table)} and all its rows (columns ${op.columns.join(", ")})`;
     case "drop_column":
       // A generated column's values are derived from others: nothing is lost.
       return op.column.generated !== undefined
@@ -76,6 +81,16 @@ function describe(op: Operation): string | undefined {
         ? `enum labels ${removed.join(", ")} of ${op.schema}.${op.name}, and values using them`
         : `the order of enum ${op.schema}.${op.name}'s labels (comparisons and sorting by it change)`;
     }
+    case "drop_composite_type":
+      return `composite type ${op.schema}.${op.name} (${op.attributes.map((a) => `${a.name} ${a.type}`).join(", ")})`;
+    case "alter_composite_type":
+      // Dropped attributes take their values out of every column of the type.
+      return op.changes.drop
+        ? `attributes ${op.changes.drop.map((a) => a.name).join(", ")} of composite type ${op.schema}.${op.name}, ` +
+          "and their values wherever the type is stored"
+        : undefined;
+    case "drop_range_type":
+      return `range type ${op.schema}.${op.name} (of ${op.definition.subtype})`;
     case "drop_index":
       return `index ${op.schema}.${op.index.name} on ${op.table}`;
     case "drop_unique":

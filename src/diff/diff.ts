@@ -3,11 +3,14 @@
  * over qualified names, one module per object kind. No I/O, no SQL.
  * `orderOperations` then puts the result into dependency order.
  */
-import type { SchemaModel } from "../model/types.ts";
+import { qualifiedName, type SchemaModel } from "../model/types.ts";
+import { diffCompositeTypes } from "./composite_types.ts";
+import { diffObjects } from "./objects.ts";
 import { diffEnums, enumColumns, rebuiltEnumTypes } from "./enums.ts";
 import type { Operation } from "./operations.ts";
 import { onlineOperations } from "./online.ts";
 import { orderOperations } from "./order.ts";
+import { diffRangeTypes } from "./range_types.ts";
 import { diffTables } from "./tables.ts";
 import { userTypeName } from "../model/from_config.ts";
 
@@ -29,5 +32,11 @@ export function diffSchemas(
   });
   ops.push(...diffEnums(actual.enums, desired.enums, enumColumns(actual.tables, desired.tables, tableOps)));
   ops.push(...tableOps);
-  return orderOperations(options.online ? onlineOperations(ops) : ops);
+  ops.push(...diffCompositeTypes(actual.composites, desired.composites));
+  ops.push(...diffRangeTypes(actual.ranges, desired.ranges));
+  ops.push(...diffObjects(actual, desired, tableOps));
+  const partitioned = new Set(
+    [...actual.tables, ...desired.tables].filter((t) => t.partitionBy).map((t) => qualifiedName(t.schema, t.name)),
+  );
+  return orderOperations(options.online ? onlineOperations(ops, partitioned) : ops);
 }

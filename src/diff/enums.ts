@@ -99,7 +99,8 @@ export function enumColumns(
   return (type) =>
     actual.flatMap((t) => {
       const wanted = built ??= new Map(desired.map((t) => [qualifiedName(t.schema, t.name), t]));
-      if (dropped.has(qualifiedName(t.schema, t.name))) return [];
+      // A partition's columns are converted with its parent's.
+      if (t.partitionOf || dropped.has(qualifiedName(t.schema, t.name))) return [];
       const table = renamedTables.get(qualifiedName(t.schema, t.name)) ?? t.name;
       const key = qualifiedName(t.schema, table);
       return t.columns.filter((c) => c.type === type || c.type === `${type}[]`).flatMap((c): EnumColumn[] => {

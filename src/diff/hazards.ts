@@ -129,6 +129,25 @@ export function hazardsOf(op: Operation): OperationHazards {
         : at("SHARE UPDATE EXCLUSIVE");
     case "set_table_comment":
       return at("SHARE UPDATE EXCLUSIVE");
+    case "detach_partition":
+      return at("ACCESS EXCLUSIVE");
+    case "attach_partition":
+      // Its rows are checked against the bound; the parent takes SHARE UPDATE EXCLUSIVE.
+      return at("ACCESS EXCLUSIVE", "scans table", "may fail on existing rows");
+    // Types lock no table: a type is changed or rebuilt only while no column stores it.
+    case "create_composite_type":
+    case "drop_composite_type":
+    case "alter_composite_type":
+    case "recreate_composite_type":
+    case "create_range_type":
+    case "drop_range_type":
+    case "recreate_range_type":
+      return quiet("none");
+    // A view's lock is its own; its readers wait only while it is replaced.
+    case "create_object":
+    case "drop_object":
+    case "alter_object":
+      return quiet("none");
     case "sql":
       // Opaque: renderPlan says so instead of guessing.
       return quiet("none");

@@ -10,17 +10,25 @@
  * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, so it
  *   does not scan the table under an exclusive lock.
  * `generate` puts each step in its own migration (see migrations/boundaries.ts).
+ * Partitioned tables get plain DDL: PostgreSQL builds no index concurrently
+ * on them, nor attaches a constraint to an index built apart.
  */
 import { makeObjectName } from "../model/names.ts";
-import type { Index } from "../model/types.ts";
+import { type Index, qualifiedName } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
 
-export function onlineOperations(ops: readonly Operation[]): Operation[] {
+/**
+ * `partitioned`: qualified names of partitioned tables, changed with plain DDL
+ * (PostgreSQL builds no index concurrently on them, and takes neither NOT VALID
+ * foreign keys nor constraints USING INDEX); their partitions are changed online.
+ */
+export function onlineOperations(ops: readonly Operation[], partitioned: ReadonlySet<string>): Operation[] {
   const key = (schema: string, table: string) => `${schema}\u0000${table}`;
   const created = new Set(ops.flatMap((op) => (op.kind === "create_table" ? [key(op.schema, op.table)] : [])));
   const dropped = new Set(ops.flatMap((op) => (op.kind === "drop_table" ? [key(op.schema, op.table)] : [])));
   return ops.flatMap((op): Operation[] => {
     if (!("table" in op) || created.has(key(op.schema, op.table))) return [op];
+    if (partitioned.has(qualifiedName(op.schema, op.table))) return [op];
     const on = { schema: op.schema, table: op.table };
     switch (op.kind) {
       case "create_index":

@@ -2,14 +2,19 @@
  * Typed operations: what the differ produces, what migration files store,
  * and what each dialect's compiler turns into SQL. Plain JSON data.
  */
+import type { DbObject } from "../model/objects.ts";
 import type {
   CheckConstraint,
   Column,
   ColumnStorage,
+  CompositeAttribute,
   ForeignKey,
   Identity,
   Index,
+  PartitionBy,
+  PartitionOf,
   PrimaryKey,
+  RangeDefinition,
   ReplicaIdentity,
   SequenceOptions,
   Serial,
@@ -97,12 +102,17 @@ export type Operation =
     readonly comment?: string;
     readonly with?: StorageParameters;
     readonly unlogged?: boolean;
+    readonly partitionBy?: PartitionBy;
+    /** A partition: created `PARTITION OF` its parent, with no columns of its own. */
+    readonly partitionOf?: PartitionOf;
   }
   | {
     readonly kind: "drop_table";
     readonly schema: string;
     readonly table: string;
     readonly columns: readonly string[];
+    /** A partition: dropped before its parent. */
+    readonly partitionOf?: PartitionOf;
   }
   | { readonly kind: "rename_table"; readonly schema: string; readonly from: string; readonly to: string }
   | (OnTable & { readonly kind: "add_column"; readonly column: Column })
@@ -130,6 +140,14 @@ export type Operation =
   | (OnTable & { readonly kind: "rename_index"; readonly from: string; readonly to: string })
   | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string })
   | (OnTable & { readonly kind: "alter_table"; readonly changes: TableChanges })
+  /** A table becomes a partition; with `detachFrom`, it leaves that parent (or bound) first. Rows are kept. */
+  | (OnTable & {
+    readonly kind: "attach_partition";
+    readonly partitionOf: PartitionOf;
+    readonly detachFrom?: PartitionOf;
+  })
+  /** A partition becomes a table of its own, keeping its rows. */
+  | (OnTable & { readonly kind: "detach_partition"; readonly partitionOf: PartitionOf })
   /** A foreign key or check added NOT VALID is checked against the existing rows. */
   | (OnTable & { readonly kind: "validate_constraint"; readonly name: string })
   /** SET NOT NULL proved by the validated check `check` (no scan), which is then dropped. */
@@ -139,7 +157,56 @@ export type Operation =
    * planned: kyrage runs it as written, in a transaction unless `transaction`
    * is false (then it must be one statement, alone in its migration).
    */
-  | { readonly kind: "sql"; readonly sql: string; readonly transaction?: boolean };
+  | { readonly kind: "sql"; readonly sql: string; readonly transaction?: boolean }
+  | CompositeTypeOperation
+  | RangeTypeOperation
+  | ObjectOperation;
+
+/**
+ * Views, functions, triggers, ...: created, dropped, or changed in place
+ * (`CREATE OR REPLACE`, `ALTER`); a change PostgreSQL cannot make in place is
+ * a drop and a create, with everything that depends on the object.
+ */
+export type ObjectOperation =
+  | { readonly kind: "create_object"; readonly object: DbObject }
+  | {
+    readonly kind: "drop_object";
+    readonly object: DbObject;
+    /** Dropped to be created again (it changed, or something it reads did): nothing is lost for good. */
+    readonly recreated?: boolean;
+  }
+  | { readonly kind: "alter_object"; readonly from: DbObject; readonly to: DbObject };
+
+interface OnType {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** Attributes of a composite type changed in place (`ALTER TYPE ... ADD/DROP/ALTER ATTRIBUTE`). */
+export interface CompositeChanges {
+  readonly drop?: readonly CompositeAttribute[];
+  /** A type or collation changed; PostgreSQL refuses it while a column stores the type. */
+  readonly alter?: readonly { readonly from: CompositeAttribute; readonly to: CompositeAttribute }[];
+  /** Appended after the existing attributes. */
+  readonly add?: readonly CompositeAttribute[];
+}
+
+export type CompositeTypeOperation =
+  | (OnType & { readonly kind: "create_composite_type"; readonly attributes: readonly CompositeAttribute[] })
+  | (OnType & { readonly kind: "drop_composite_type"; readonly attributes: readonly CompositeAttribute[] })
+  | (OnType & { readonly kind: "alter_composite_type"; readonly changes: CompositeChanges })
+  /** Attributes reordered or inserted before others: dropped and created again, only while nothing uses it. */
+  | (OnType & {
+    readonly kind: "recreate_composite_type";
+    readonly from: readonly CompositeAttribute[];
+    readonly to: readonly CompositeAttribute[];
+  });
+
+export type RangeTypeOperation =
+  | (OnType & { readonly kind: "create_range_type"; readonly definition: RangeDefinition })
+  | (OnType & { readonly kind: "drop_range_type"; readonly definition: RangeDefinition })
+  /** PostgreSQL cannot alter a range type: dropped and created again, only while nothing uses it. */
+  | (OnType & { readonly kind: "recreate_range_type"; readonly from: RangeDefinition; readonly to: RangeDefinition });
 
 export type OperationKind = Operation["kind"];
 

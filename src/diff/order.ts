@@ -6,9 +6,13 @@
  * which also makes cycles between new tables work. Within a phase, order is
  * by qualified name, so the same input always gives byte-identical output.
  */
-import type { Operation, OperationKind } from "./operations.ts";
+import { qualifiedName } from "../model/types.ts";
+import { objectId, type ObjectKind } from "../model/objects.ts";
+import { objectsInDependencyOrder } from "./object_order.ts";
+import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
+import { typesInDependencyOrder } from "./type_order.ts";
 
-const PHASES: Record<OperationKind, number> = {
+const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = {
   create_schema: 0,
   rename_table: 1,
   rename_column: 2,
@@ -24,26 +28,90 @@ const PHASES: Record<OperationKind, number> = {
   create_enum: 9,
   add_enum_value: 10,
   recreate_enum: 10,
-  create_table: 11,
-  add_column: 12,
-  alter_column: 13,
-  add_primary_key: 14,
-  add_unique: 15,
-  add_check: 15,
-  create_index: 16,
+  // User types after the enums they may use, before the tables using them;
+  // among themselves in dependency order (typesInDependencyOrder).
+  create_range_type: 11,
+  recreate_range_type: 11,
+  create_composite_type: 11,
+  alter_composite_type: 11,
+  recreate_composite_type: 11,
+  // A partition whose bound changes is out of its parent only while new
+  // partitions are created (one may take part of its old range), and back
+  // before the parent's new columns and keys, which then reach it too.
+  detach_partition: 12,
+  create_table: 13,
+  attach_partition: 14,
+  add_column: 15,
+  alter_column: 16,
+  add_primary_key: 17,
+  add_unique: 18,
+  add_check: 18,
+  create_index: 19,
   // After the indexes (replica identity may use one), before foreign keys (a
   // permanent table's may only point at a table that is logged by then).
-  alter_table: 17,
-  add_foreign_key: 18,
-  validate_constraint: 19,
-  set_not_null: 20,
-  set_table_comment: 21,
-  drop_enum: 22,
+  alter_table: 20,
+  add_foreign_key: 21,
+  validate_constraint: 22,
+  set_not_null: 23,
+  set_table_comment: 24,
+  // After the columns that used them, before the enums they may use.
+  drop_composite_type: 25,
+  drop_range_type: 25,
+  drop_enum: 26,
   // Never planned: hand-written steps keep their place in a file.
-  sql: 23,
+  sql: 27,
 };
 
+/**
+ * Objects other than tables: views are dropped before the tables and columns
+ * they read change, and created after; among themselves in dependency order
+ * (objectsInDependencyOrder). `alter_object` runs in the create phase.
+ */
+const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number }> = {
+  view: { create: 24.5, drop: 3.5 },
+  materialized_view: { create: 24.5, drop: 3.5 },
+};
+
+function phaseOf(op: Operation): number {
+  switch (op.kind) {
+    case "create_object":
+      return OBJECT_PHASES[op.object.kind].create;
+    case "alter_object":
+      return OBJECT_PHASES[op.to.kind].create;
+    case "drop_object":
+      return OBJECT_PHASES[op.object.kind].drop;
+    default:
+      return PHASES[op.kind];
+  }
+}
+
+/**
+ * Within their phase, partitions are created after the parents created with
+ * them and dropped before the parents dropped with them (dropping a parent
+ * drops its partitions).
+ */
+function partitionDepths(ops: readonly Operation[]): Map<Operation, number> {
+  const depths = new Map<Operation, number>();
+  for (const kind of ["create_table", "drop_table"] as const) {
+    const parents = new Map<string, string | undefined>();
+    for (const op of ops) {
+      if (op.kind !== kind) continue;
+      const parent = op.partitionOf && qualifiedName(op.partitionOf.schema, op.partitionOf.table);
+      parents.set(qualifiedName(op.schema, op.table), parent);
+    }
+    const depth = (name: string): number => {
+      const parent = parents.get(name);
+      return parent !== undefined && parents.has(parent) ? 1 + depth(parent) : 0;
+    };
+    const sign = kind === "create_table" ? 1 : -1;
+    for (const op of ops) if (op.kind === kind) depths.set(op, sign * depth(qualifiedName(op.schema, op.table)));
+  }
+  return depths;
+}
+
 function sortKey(op: Operation): string {
+  if (op.kind === "create_object" || op.kind === "drop_object") return objectId(op.object);
+  if (op.kind === "alter_object") return objectId(op.to);
   const parts: string[] = ["schema" in op ? op.schema : ""];
   if ("table" in op) parts.push(op.table);
   if ("name" in op) parts.push(op.name);
@@ -57,10 +125,11 @@ function sortKey(op: Operation): string {
 
 export function orderOperations(ops: readonly Operation[]): Operation[] {
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
-  return ops
-    .map((op, index) => ({ op, index, phase: PHASES[op.kind], key: sortKey(op) }))
+  const depths = partitionDepths(ops);
+  const sorted = ops
+    .map((op, index) => ({ op, index, phase: phaseOf(op), depth: depths.get(op) ?? 0, key: sortKey(op) }))
     .sort((a, b) =>
-      a.phase - b.phase ||
+      a.phase - b.phase || a.depth - b.depth ||
       (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"
         ? a.index - b.index
         : a.key < b.key
@@ -70,4 +139,5 @@ export function orderOperations(ops: readonly Operation[]): Operation[] {
         : a.index - b.index)
     )
     .map(({ op }) => op);
+  return objectsInDependencyOrder(typesInDependencyOrder(sorted));
 }

@@ -16,6 +16,7 @@ import {
   uniqueSignature,
 } from "./named.ts";
 import type { Operation, TableChanges } from "./operations.ts";
+import { diffPartitionOf, followParentRenames } from "./partitions.ts";
 
 export interface EnumTypes {
   readonly rebuilt: ReadonlySet<string>;
@@ -34,7 +35,7 @@ export function diffTables(
   types: EnumTypes = { rebuilt: new Set(), enums: new Set() },
 ): Operation[] {
   const ops: Operation[] = [];
-  const current = new Map(actual.map((t) => [qualifiedName(t.schema, t.name), t]));
+  const current = new Map(followParentRenames(actual, desired).map((t) => [qualifiedName(t.schema, t.name), t]));
   for (const table of desired) {
     const key = qualifiedName(table.schema, table.name);
     let existing = current.get(key);
@@ -60,6 +61,7 @@ export function diffTables(
       schema: table.schema,
       table: table.name,
       columns: table.columns.map((c) => c.name),
+      ...(table.partitionOf ? { partitionOf: table.partitionOf } : {}),
     });
   }
   return rebuildDependentForeignKeys(ops, actual);
@@ -81,11 +83,14 @@ export function createTable(table: Table): Operation[] {
     {
       kind: "create_table",
       ...on,
-      columns: table.columns.map(({ renamedFrom: _r, using: _u, ...column }) => column),
+      // A partition's columns are its parent's.
+      columns: table.partitionOf ? [] : table.columns.map(({ renamedFrom: _r, using: _u, ...column }) => column),
       ...(table.primaryKey ? { primaryKey: table.primaryKey } : {}),
       ...(table.comment !== undefined ? { comment: table.comment } : {}),
       ...(table.with ? { with: table.with } : {}),
       ...(table.unlogged ? { unlogged: true } : {}),
+      ...(table.partitionBy ? { partitionBy: table.partitionBy } : {}),
+      ...(table.partitionOf ? { partitionOf: table.partitionOf } : {}),
     },
     ...table.uniques.map((unique): Operation => ({ kind: "add_unique", ...on, unique })),
     ...table.checks.map((check): Operation => ({ kind: "add_check", ...on, check })),
@@ -114,7 +119,10 @@ function indexUses(index: Index, columns: ReadonlySet<string>): boolean {
 
 function diffTable(actual: Table, desired: Table, types: EnumTypes): Operation[] {
   const on = { schema: desired.schema, table: desired.name };
-  const { ops, renamed, rebuilt } = diffColumns(actual, desired, types.enums);
+  // A partition's columns are its parent's, changed through the parent.
+  const { ops, renamed, rebuilt } = desired.partitionOf
+    ? { ops: [], renamed: new Map<string, string>(), rebuilt: new Set<string>() }
+    : diffColumns(actual, desired, types.enums);
   const retyped = new Set(
     actual.columns.filter((c) => types.rebuilt.has(c.type.replace(/\[\]$/, ""))).map((c) =>
       renamed.get(c.name) ?? c.name
@@ -202,6 +210,7 @@ function diffTable(actual: Table, desired: Table, types: EnumTypes): Operation[]
       ...(desired.comment ? { comment: desired.comment } : {}),
     });
   }
+  ops.push(...diffPartitionOf(actual, desired));
   return ops;
 }
 

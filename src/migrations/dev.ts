@@ -3,15 +3,14 @@
  * on it. Plans against it need no server and never touch the target; a clean
  * replay also proves the history applies from empty.
  */
+import type { DevServer } from "../config/load.ts";
 import type { Database } from "../dialect/database.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { applyMigrations } from "./runner.ts";
 import type { StoredMigration } from "./store.ts";
 
-export async function openDevDatabase(files: readonly StoredMigration[]): Promise<Database> {
-  // Imported here: commands against a server never load PGlite's WASM.
-  const { openFreshPglite } = await import("../dialect/pglite/connect.ts");
-  const database = await openFreshPglite();
+export async function openDevDatabase(files: readonly StoredMigration[], server?: DevServer): Promise<Database> {
+  const database = server ? await openServerScratch(server) : await openMemory();
   try {
     await applyMigrations(database.db, files, { lockWaitMs: 0, statementLockTimeout: "0" });
   } catch (error) {
@@ -23,5 +22,17 @@ export async function openDevDatabase(files: readonly StoredMigration[]): Promis
       { cause: error },
     );
   }
-  return { ...database, label: `the dev database (${files.length} migration(s) replayed)` };
+  const where = server ? ` on ${database.label}` : "";
+  return { ...database, label: `the dev database (${files.length} migration(s) replayed${where})` };
+}
+
+async function openMemory(): Promise<Database> {
+  // Imported here: commands against a server never load PGlite's WASM.
+  const { openFreshPglite } = await import("../dialect/pglite/connect.ts");
+  return await openFreshPglite();
+}
+
+async function openServerScratch(server: DevServer): Promise<Database> {
+  const { openScratchDatabase } = await import("../dev_server/scratch.ts");
+  return await openScratchDatabase(server);
 }

@@ -6,92 +6,39 @@ import { z } from "zod";
 import type { Operation } from "../diff/operations.ts";
 import { formatPath } from "../config/schema.ts";
 import { KyrageError } from "../errors.ts";
+import {
+  attribute,
+  attributes,
+  change,
+  check,
+  column,
+  compression,
+  foreignKey,
+  identity,
+  index,
+  name,
+  names,
+  onTable,
+  parameters,
+  partitionBy,
+  partitionOf,
+  primaryKey,
+  rangeDefinition,
+  replicaIdentity,
+  sequenceOptions,
+  serial,
+  storage,
+  unique,
+} from "./file_parts.ts";
+import { dbObject } from "./file_objects.ts";
 
 /** Bumped when the format changes; newer files are refused, not guessed at. */
 export const FORMAT_VERSION = 1;
 
-const name = z.string().min(1);
-const names = z.array(name);
-const action = z.enum(["no action", "restrict", "cascade", "set null", "set default"]);
-const serial = z.enum(["smallserial", "serial", "bigserial"]);
-const identity = z.enum(["always", "by default"]);
-const deferrable = z.enum(["immediate", "deferred"]);
-const integer = z.string().regex(/^-?\d+$/);
-const sequenceOptions = z.strictObject({
-  start: integer.optional(),
-  increment: integer.optional(),
-  minValue: integer.optional(),
-  maxValue: integer.optional(),
-  cache: integer.optional(),
-  cycle: z.boolean().optional(),
-});
-const storage = z.enum(["plain", "external", "extended", "main"]);
-const compression = z.enum(["pglz", "lz4"]);
-// Written into SQL unquoted: plain words only.
-const parameters = z.record(z.string().regex(/^(toast\.)?[a-z_][a-z0-9_]*$/), z.string());
-const replicaIdentity = z.union([z.enum(["full", "nothing"]), z.strictObject({ index: name })]);
-
-const column = z.strictObject({
-  name,
-  type: name,
-  notNull: z.boolean(),
-  default: z.string().optional(),
-  serial: serial.optional(),
-  identity: identity.optional(),
-  identityOptions: sequenceOptions.optional(),
-  generated: z.string().optional(),
-  comment: z.string().optional(),
-  storage: storage.optional(),
-  compression: compression.optional(),
-  collation: name.optional(),
-});
-const primaryKey = z.strictObject({ name, columns: names.min(1), deferrable: deferrable.optional() });
-const unique = z.strictObject({
-  name,
-  columns: names.min(1),
-  nullsNotDistinct: z.boolean().optional(),
-  deferrable: deferrable.optional(),
-});
-const foreignKey = z.strictObject({
-  name,
-  columns: names.min(1),
-  refSchema: name,
-  refTable: name,
-  refColumns: names.min(1),
-  onDelete: action,
-  onUpdate: action,
-  deferrable: deferrable.optional(),
-  match: z.literal("full").optional(),
-  notValid: z.boolean().optional(),
-});
-const check = z.strictObject({
-  name,
-  expression: z.string().min(1),
-  noInherit: z.boolean().optional(),
-  notValid: z.boolean().optional(),
-});
-const index = z.strictObject({
-  name,
-  keys: z.array(z.strictObject({
-    column: z.string().min(1),
-    expression: z.boolean().optional(),
-    descending: z.boolean().optional(),
-    nulls: z.enum(["first", "last"]).optional(),
-    opclass: name.optional(),
-    collation: name.optional(),
-  })).min(1),
-  unique: z.boolean(),
-  method: name,
-  include: names,
-  where: z.string().optional(),
-  nullsNotDistinct: z.boolean().optional(),
-  with: parameters.optional(),
-  concurrently: z.boolean().optional(),
-});
-const change = <T extends z.ZodType>(t: T) => z.strictObject({ from: t.optional(), to: t.optional() });
-const onTable = { schema: name, table: name };
-
 const operation = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("create_object"), object: dbObject }),
+  z.strictObject({ kind: z.literal("drop_object"), object: dbObject, recreated: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal("alter_object"), from: dbObject, to: dbObject }),
   z.strictObject({ kind: z.literal("create_schema"), schema: name }),
   z.strictObject({ kind: z.literal("create_enum"), schema: name, name, values: z.array(z.string()).min(1) }),
   z.strictObject({ kind: z.literal("drop_enum"), schema: name, name, values: z.array(z.string()) }),
@@ -124,8 +71,10 @@ const operation = z.discriminatedUnion("kind", [
     comment: z.string().optional(),
     with: parameters.optional(),
     unlogged: z.boolean().optional(),
+    partitionBy: partitionBy.optional(),
+    partitionOf: partitionOf.optional(),
   }),
-  z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names }),
+  z.strictObject({ kind: z.literal("drop_table"), ...onTable, columns: names, partitionOf: partitionOf.optional() }),
   z.strictObject({ kind: z.literal("rename_table"), schema: name, from: name, to: name }),
   z.strictObject({ kind: z.literal("add_column"), ...onTable, column }),
   z.strictObject({ kind: z.literal("drop_column"), ...onTable, column }),
@@ -175,6 +124,30 @@ const operation = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("validate_constraint"), ...onTable, name }),
   z.strictObject({ kind: z.literal("set_not_null"), ...onTable, column: name, check: name }),
   z.strictObject({ kind: z.literal("sql"), sql: z.string(), transaction: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal("create_composite_type"), schema: name, name, attributes }),
+  z.strictObject({ kind: z.literal("drop_composite_type"), schema: name, name, attributes }),
+  z.strictObject({
+    kind: z.literal("alter_composite_type"),
+    schema: name,
+    name,
+    changes: z.strictObject({
+      drop: attributes.optional(),
+      alter: z.array(z.strictObject({ from: attribute, to: attribute })).optional(),
+      add: attributes.optional(),
+    }),
+  }),
+  z.strictObject({ kind: z.literal("recreate_composite_type"), schema: name, name, from: attributes, to: attributes }),
+  z.strictObject({ kind: z.literal("create_range_type"), schema: name, name, definition: rangeDefinition }),
+  z.strictObject({ kind: z.literal("drop_range_type"), schema: name, name, definition: rangeDefinition }),
+  z.strictObject({
+    kind: z.literal("recreate_range_type"),
+    schema: name,
+    name,
+    from: rangeDefinition,
+    to: rangeDefinition,
+  }),
+  z.strictObject({ kind: z.literal("attach_partition"), ...onTable, partitionOf }),
+  z.strictObject({ kind: z.literal("detach_partition"), ...onTable, partitionOf }),
 ]);
 
 const migrationFile = z.strictObject({

@@ -28,6 +28,11 @@ export interface GenerateResult {
   readonly destructive: readonly DestructiveChange[];
   /** The files written, in order; none when there was nothing to change. */
   readonly paths: readonly string[];
+  /**
+   * With --ignore-pending: the pending migrations whose operations the new
+   * file repeats (planned against a database that does not have them yet).
+   */
+  readonly repeats?: readonly string[];
 }
 
 export async function generateMigration(
@@ -46,7 +51,13 @@ export async function generateMigration(
   const operations = await planChanges(database, config.desired, { online: config.online });
   await refuseBlockers(database, operations, config.desired);
   refuseLocks(operations, options.maxLock);
-  return { ...await store(config, operations, files, options), operations };
+  const same = new Set(operations.map((op) => JSON.stringify(op)));
+  const repeats = pending.filter((m) => m.file.operations.some((op) => same.has(JSON.stringify(op)))).map((m) => m.id);
+  return {
+    ...await store(config, operations, files, options),
+    operations,
+    ...(repeats.length > 0 ? { repeats } : {}),
+  };
 }
 
 /** A migration that can only fail is not written (see blockers.ts). */
@@ -55,7 +66,7 @@ async function refuseBlockers(
   operations: readonly Operation[],
   desired: SchemaModel,
 ): Promise<void> {
-  const blockers = await planBlockers(database, operations, desired.enums);
+  const blockers = await planBlockers(database, operations, desired);
   if (blockers.length === 0) return;
   throw new KyrageError(
     `The migration would fail on ${database.label}: ${blockers.map((b) => `${b.object} ${b.reason}`).join("; ")}. ` +
@@ -116,7 +127,7 @@ export async function squashPending(
   const files = await readMigrations(config.migrationsDir);
   const { pending } = migrationState(files, await readHistory(target.db));
   const pendingIds = new Set(pending.map((m) => m.id));
-  const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)));
+  const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)), config.dev);
   let operations: Operation[];
   try {
     operations = await planChanges(dev, config.desired, { online: config.online });
@@ -135,7 +146,7 @@ export async function squashPending(
  * (empty when history and config agree).
  */
 export async function checkHistory(config: LoadedConfig): Promise<Operation[]> {
-  const dev = await openDevDatabase(await readMigrations(config.migrationsDir));
+  const dev = await openDevDatabase(await readMigrations(config.migrationsDir), config.dev);
   try {
     return await planChanges(dev, config.desired);
   } finally {

@@ -10,6 +10,11 @@ export const HISTORY_SCHEMA = "public";
 export const HISTORY_TABLE = "kyrage_migrations";
 /** Qualified name of the history table, as introspection excludes it. */
 export const HISTORY_QUALIFIED = `${HISTORY_SCHEMA}.${HISTORY_TABLE}`;
+/**
+ * Tables no plan ever touches: kyrage's history, and the history and lock
+ * tables of @izumisy/kyrage (Kysely's Migrator), kept after an import.
+ */
+export const HISTORY_TABLES = [HISTORY_QUALIFIED, "public.kysely_migration", "public.kysely_migration_lock"];
 
 export interface AppliedMigration {
   readonly id: string;

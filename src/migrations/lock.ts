@@ -13,7 +13,7 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { KyrageError, messageOf } from "../errors.ts";
 
-export type Writer = "watch" | "generate" | "pull --baseline";
+export type Writer = "watch" | "generate" | "pull --baseline" | "import-upstream";
 
 /** How long to wait for a `generate` or `pull --baseline` that holds the directory. */
 const WRITER_WAIT_MS = 30_000;

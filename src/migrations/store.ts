@@ -1,5 +1,6 @@
 /** The migrations directory: list, read, checksum and write migration files. */
 import { KyrageError, messageOf } from "../errors.ts";
+import { withoutImportedUpstream } from "../upstream/files.ts";
 import { type MigrationFile, migrationId, parseMigration, serializeMigration } from "./file.ts";
 
 export interface StoredMigration {
@@ -24,7 +25,8 @@ export async function readMigrations(dir: string): Promise<StoredMigration[]> {
     if (error instanceof Deno.errors.NotFound) return [];
     throw new KyrageError(`Cannot read the migrations directory ${dir}: ${messageOf(error)}`);
   }
-  const names = entries.filter((e) => e.isFile && e.name.endsWith(".json")).map((e) => e.name).sort();
+  const all = entries.filter((e) => e.isFile && e.name.endsWith(".json")).map((e) => e.name).sort();
+  const names = await withoutImportedUpstream(dir, all);
   const migrations = await Promise.all(names.map((name) => readMigration(`${dir}/${name}`)));
   for (const m of migrations) {
     const expected = `${m.id}.json`;

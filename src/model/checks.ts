@@ -12,12 +12,25 @@ export class ConfigIssue extends Error {
   }
 }
 
+/** A name a user type takes: in the types namespace, and for a composite type also in the relations one. */
+export interface NamedType {
+  readonly schema: string;
+  readonly name: string;
+  /** For messages: `composite type public.point3`. */
+  readonly what: string;
+  readonly relation?: boolean;
+}
+
 /**
  * Tables, indexes and the indexes behind primary keys and unique constraints
  * share one namespace per schema, and tables and types another (a table is
  * also its row type): `CREATE` fails on the second of a name.
  */
-export function checkRelationNames(tables: readonly Table[], enums: readonly EnumType[]): void {
+export function checkRelationNames(
+  tables: readonly Table[],
+  enums: readonly EnumType[],
+  types: readonly NamedType[] = [],
+): void {
   const seen = new Map<string, string>();
   const claim = (schema: string, name: string, what: string, namespace = "relation") => {
     const key = `${namespace}\u0000${schema}\u0000${name}`;
@@ -34,6 +47,8 @@ export function checkRelationNames(tables: readonly Table[], enums: readonly Enu
   };
   for (const t of tables) claim(t.schema, t.name, `table ${t.schema}.${t.name}`, "type");
   for (const e of enums) claim(e.schema, e.name, `enum ${e.schema}.${e.name}`, "type");
+  for (const t of types) claim(t.schema, t.name, t.what, "type");
+  for (const t of types) if (t.relation) claim(t.schema, t.name, t.what);
   for (const t of tables) claim(t.schema, t.name, `table ${t.schema}.${t.name}`);
   for (const t of tables) {
     const on = `${t.schema}.${t.name}`;

@@ -11,7 +11,9 @@ import { normalSequenceOptions } from "./sequences.ts";
 import type { Column, Identity, SequenceOptions, StorageParameters } from "./types.ts";
 
 export function desiredColumn(name: string, type: string, column: ValidColumn, inPrimaryKey: boolean, path: string) {
-  const { type: normalType, serial } = column.enum ? { type, serial: undefined } : normalizeType(column.type);
+  const { type: normalType, serial } = column.enum || column.userType
+    ? { type, serial: undefined }
+    : normalizeType(column.type);
   if (serial && column.defaultSql) {
     throw new ConfigIssue(
       `${path}.defaultSql`,

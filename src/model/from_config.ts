@@ -5,24 +5,14 @@
  * the key path of the offending entry.
  */
 import type { ValidConfig, ValidConstraint, ValidEnum, ValidTable } from "../config/schema.ts";
-import {
-  byteLength,
-  checkName,
-  collationName,
-  foreignKeyName,
-  indexName,
-  MAX_IDENTIFIER_BYTES,
-  primaryKeyName,
-  quoteIdent,
-  uniqueName,
-} from "./names.ts";
+import { checkName } from "./names.ts";
+import { type Naming, namingOf } from "./naming.ts";
 import { mentionsColumn } from "./normalize.ts";
 import type {
   CheckConstraint,
   EnumType,
   ForeignKey,
   Index,
-  IndexKey,
   PrimaryKey,
   SchemaModel,
   Table,
@@ -31,60 +21,23 @@ import type {
 import { qualifiedName } from "./types.ts";
 import { sortModel } from "./sort.ts";
 import { desiredColumn, storageParametersOf } from "./desired_column.ts";
+import { desiredIndex } from "./desired_index.ts";
+import { desiredObjects } from "./objects_from_config.ts";
+import { desiredUserTypes } from "./user_types.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
-
-export const DEFAULT_SCHEMA = "public";
+import { managedSchemas } from "./schemas.ts";
+import { checkIdentifier, splitQualified, userTypeName } from "./qualified.ts";
+import { boundText, checkPartitions, desiredPartitionBy, inheritParentColumns } from "./partitions.ts";
 
 export { ConfigIssue };
-
-/**
- * `"billing.invoices"` → `["billing", "invoices"]`; no dot → public. A name
- * holding a dot is written quoted, as in SQL: `'"my.table"'` is table
- * `my.table` in public, `'billing."a.b"'` is `a.b` in billing (`""` is a quote).
- */
-export function splitQualified(name: string, path = "name"): [string, string] {
-  if (!name.includes('"')) {
-    const dot = name.indexOf(".");
-    if (dot === -1) return [DEFAULT_SCHEMA, name];
-    return [name.slice(0, dot), name.slice(dot + 1)];
-  }
-  const parts = /^(?:("(?:[^"]|"")*"|[^."]+)\.)?("(?:[^"]|"")*"|[^."]+)$/.exec(name);
-  if (!parts) {
-    throw new ConfigIssue(
-      path,
-      `cannot read the name ${name}: quote a part that holds a dot or a quote ("my.table", with "" for a quote)`,
-    );
-  }
-  const unquote = (part: string) => part.startsWith('"') ? part.slice(1, -1).replaceAll('""', '"') : part;
-  return [parts[1] === undefined ? DEFAULT_SCHEMA : unquote(parts[1]), unquote(parts[2])];
-}
-
-/** The inverse of {@link splitQualified}: how the DSL names `schema.name`. */
-export function joinQualified(schema: string, name: string): string {
-  const part = (p: string) => (p.includes(".") || p.includes('"') ? `"${p.replaceAll('"', '""')}"` : p);
-  return schema === DEFAULT_SCHEMA ? part(name) : `${part(schema)}.${part(name)}`;
-}
-
-/** The SQL spelling of a user type, as `format_type` prints it. */
-export function userTypeName(schema: string, name: string): string {
-  const quoted = quoteIdent(name);
-  return schema === DEFAULT_SCHEMA ? quoted : `${quoteIdent(schema)}.${quoted}`;
-}
-
-function checkIdentifier(path: string, name: string): void {
-  if (byteLength(name) > MAX_IDENTIFIER_BYTES) {
-    throw new ConfigIssue(
-      path,
-      `"${name}" is ${
-        byteLength(name)
-      } bytes long; PostgreSQL names are at most ${MAX_IDENTIFIER_BYTES} bytes (it would silently truncate it)`,
-    );
-  }
-}
+export { DEFAULT_SCHEMA, joinQualified, splitQualified, userTypeName } from "./qualified.ts";
 
 export function desiredModel(config: ValidConfig): SchemaModel {
-  const enums = collectEnums(config);
-  const tables = config.tables.map((table, i) => desiredTable(table, `tables[${i}]`));
+  const types = desiredUserTypes(config);
+  const enums = collectEnums(config, types.enums);
+  const naming = namingOf(config.naming);
+  const sources = inheritParentColumns(config.tables, (n, path) => qualifiedName(...splitQualified(n, path)));
+  const tables = sources.map((table, i) => desiredTable(table, `tables[${i}]`, naming));
   checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   config.tables.forEach((table, i) => {
@@ -111,14 +64,20 @@ export function desiredModel(config: ValidConfig): SchemaModel {
       }
     });
   });
-  checkRelationNames(tables, enums);
-  const schemas = new Set<string>([DEFAULT_SCHEMA]);
-  for (const t of tables) schemas.add(t.schema);
-  for (const e of enums) schemas.add(e.schema);
-  return sortModel({ schemas: [...schemas], enums, tables });
+  checkRelationNames(tables, enums, types.names);
+  checkPartitions(tables);
+  const objects = desiredObjects(config);
+  const schemas = managedSchemas(config.schemas, tables, [
+    ...enums,
+    ...types.composites,
+    ...types.ranges,
+    ...objects,
+  ]);
+  return sortModel({ schemas, enums, tables, composites: types.composites, ranges: types.ranges, objects });
 }
 
-function collectEnums(config: ValidConfig): EnumType[] {
+/** `nested`: enums found in `types` or inside other types. */
+function collectEnums(config: ValidConfig, nested: readonly { definition: ValidEnum; path: string }[]): EnumType[] {
   const found = new Map<string, { definition: ValidEnum; path: string }>();
   const add = (definition: ValidEnum, path: string) => {
     const previous = found.get(definition.name);
@@ -131,6 +90,7 @@ function collectEnums(config: ValidConfig): EnumType[] {
     found.set(definition.name, { definition, path });
   };
   config.enums?.forEach((e, i) => add(e, `enums[${i}]`));
+  for (const e of nested) add(e.definition, e.path);
   config.tables.forEach((t, i) => {
     for (const [name, column] of Object.entries(t.columns)) {
       if (column.enum) add(column.enum, `tables[${i}].columns.${name}.type`);
@@ -144,7 +104,7 @@ function collectEnums(config: ValidConfig): EnumType[] {
   });
 }
 
-function desiredTable(table: ValidTable, path: string): Table {
+function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
   const [schema, name] = splitQualified(table.name, `${path}.name`);
   checkIdentifier(`${path}.name`, name);
   const columnNames = Object.keys(table.columns);
@@ -158,11 +118,11 @@ function desiredTable(table: ValidTable, path: string): Table {
 
   const pkColumns = columnNames.filter((c) => table.columns[c].primaryKey);
   let primaryKey: PrimaryKey | undefined = pkColumns.length > 0
-    ? { name: primaryKeyName(name), columns: pkColumns }
+    ? { name: naming.columnPrimaryKey(name, pkColumns), columns: pkColumns }
     : undefined;
   const uniques: UniqueConstraint[] = columnNames
     .filter((c) => table.columns[c].unique)
-    .map((c) => ({ name: uniqueName(name, [c]), columns: [c] }));
+    .map((c) => ({ name: naming.columnUnique(name, c), columns: [c] }));
   const indexes: Index[] = [];
   const foreignKeys: ForeignKey[] = [];
   const checks: CheckConstraint[] = [];
@@ -180,37 +140,22 @@ function desiredTable(table: ValidTable, path: string): Table {
           );
         }
         primaryKey = {
-          name: c.name ?? primaryKeyName(name),
+          name: c.name ?? naming.primaryKey(name, c.columns),
           columns: c.columns,
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         };
         break;
       case "unique":
         uniques.push({
-          name: c.name ?? uniqueName(name, c.columns),
+          name: c.name ?? naming.unique(name, c.columns),
           columns: c.columns,
           ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         });
         break;
-      case "index": {
-        const keys = c.columns.map((k) => indexKey(k, (column) => table.columns[column]?.collation));
-        const parameters = storageParametersOf(c.with);
-        const include = c.include ?? [];
-        const keyNames = [...keys.map((k) => (k.expression ? undefined : k.column)), ...include];
-        indexes.push({
-          name: c.name ?? indexName(name, keyNames, c.unique ?? false),
-          keys,
-          unique: c.unique ?? false,
-          method: (c.using ?? "btree").toLowerCase(),
-          include,
-          ...(c.where ? { where: c.where.trim() } : {}),
-          ...(c.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
-          ...(parameters ? { with: parameters } : {}),
-          ...(c.concurrently ? { concurrently: true } : {}),
-        });
+      case "index":
+        indexes.push(desiredIndex(name, c, (column) => table.columns[column]?.collation, naming));
         break;
-      }
       case "check": {
         const taken = new Set(checks.map((k) => k.name));
         checks.push({
@@ -227,7 +172,7 @@ function desiredTable(table: ValidTable, path: string): Table {
         }
         const [refSchema, refTable] = splitQualified(c.table, at);
         foreignKeys.push({
-          name: c.name ?? foreignKeyName(name, c.columns),
+          name: c.name ?? naming.foreignKey(name, c.columns),
           columns: c.columns,
           refSchema,
           refTable,
@@ -247,8 +192,13 @@ function desiredTable(table: ValidTable, path: string): Table {
   const columns = columnNames.map((c) => {
     const column = table.columns[c];
     checkIdentifier(`${path}.columns.${c}`, c);
-    const enumType = column.enum ? userTypeName(...splitQualified(column.enum.name)) : column.type;
-    return desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
+    const named = column.enum ?? column.userType;
+    const enumType = named ? userTypeName(...splitQualified(named.name)) : column.type;
+    const desired = desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
+    // A partition's columns are its parent's: only what its own keys and expressions need.
+    return table.partitionOf
+      ? { name: c, type: desired.type, notNull: false, ...(desired.collation ? { collation: desired.collation } : {}) }
+      : desired;
   });
   const constraintNames = [
     ...(primaryKey ? [primaryKey.name] : []),
@@ -273,7 +223,14 @@ function desiredTable(table: ValidTable, path: string): Table {
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity && table.replicaIdentity !== "default" ? { replicaIdentity: table.replicaIdentity } : {}),
     ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
+    ...(table.partitionBy ? { partitionBy: desiredPartitionBy(table.partitionBy, table, `${path}.partitionBy`) } : {}),
+    ...(table.partitionOf ? { partitionOf: partitionOf(table.partitionOf, path) } : {}),
   };
+}
+
+function partitionOf(input: NonNullable<ValidTable["partitionOf"]>, path: string): Table["partitionOf"] {
+  const [schema, table] = splitQualified(input.table, `${path}.partitionOf.table`);
+  return { schema, table, bound: boundText(input.bound, `${path}.partitionOf.bound`) };
 }
 
 /** The columns a constraint names directly (not those inside expressions). */
@@ -289,26 +246,6 @@ function referencedColumns(c: ValidConstraint): string[] {
     default:
       return [...c.columns];
   }
-}
-
-type ValidIndexKey = Extract<ValidConstraint, { kind: "index" }>["columns"][number];
-
-/** `columnCollation`: a column's own collation, which a key on it need not repeat. */
-function indexKey(key: ValidIndexKey, columnCollation: (column: string) => string | undefined): IndexKey {
-  if (typeof key === "string") return { column: key };
-  const collation = key.collation !== undefined ? collationName(key.collation) : undefined;
-  const ownCollation = key.column !== undefined ? columnCollation(key.column) : undefined;
-  const descending = key.order === "desc";
-  // Only a non-default NULLS order is recorded, as introspection does.
-  const nulls = key.nulls && (key.nulls === "first") !== descending ? key.nulls : undefined;
-  return {
-    column: key.expression !== undefined ? key.expression.trim() : key.column!,
-    ...(key.expression !== undefined ? { expression: true } : {}),
-    ...(descending ? { descending: true } : {}),
-    ...(nulls ? { nulls } : {}),
-    ...(key.opclass ? { opclass: key.opclass.toLowerCase() } : {}),
-    ...(collation && collation !== (ownCollation && collationName(ownCollation)) ? { collation } : {}),
-  };
 }
 
 /** PostgreSQL's name for an unnamed CHECK on `table` (see `checkName`). */

@@ -14,7 +14,7 @@ export function byteLength(text: string): number {
 }
 
 /** Cut `text` to at most `bytes` bytes without splitting a character. */
-function clipToBytes(text: string, bytes: number): string {
+export function clipToBytes(text: string, bytes: number): string {
   let out = "";
   let used = 0;
   for (const char of text) {

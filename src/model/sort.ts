@@ -1,4 +1,5 @@
 /** Canonical ordering of a model, so equal schemas serialize identically. */
+import { objectId } from "./objects.ts";
 import type { SchemaModel, Table } from "./types.ts";
 
 const byName = <T extends { name: string }>(a: T, b: T) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -21,5 +22,11 @@ export function sortModel(model: SchemaModel): SchemaModel {
     schemas: [...model.schemas].sort(),
     enums: [...model.enums].sort(bySchemaAndName),
     tables: model.tables.map(sortTable).sort(bySchemaAndName),
+    composites: [...model.composites].sort(bySchemaAndName),
+    ranges: [...model.ranges].sort(bySchemaAndName),
+    objects: [...model.objects].sort((a, b) => {
+      const [x, y] = [objectId(a), objectId(b)];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }),
   };
 }

@@ -3,6 +3,7 @@
  * database schema. The config and the live database both become this shape,
  * in normal form, so that diffing is comparison of equal-shaped data.
  */
+import type { DbObject } from "./objects.ts";
 
 /** A whole schema: every object kyrage manages, sorted by qualified name. */
 export interface SchemaModel {
@@ -10,7 +11,23 @@ export interface SchemaModel {
   readonly schemas: readonly string[];
   readonly enums: readonly EnumType[];
   readonly tables: readonly Table[];
+  /** Composite types (`CREATE TYPE ... AS (...)`). */
+  readonly composites: readonly CompositeType[];
+  /** Range types (`CREATE TYPE ... AS RANGE (...)`). */
+  readonly ranges: readonly RangeType[];
+  /** Views, functions, triggers, policies, ... (see objects.ts). */
+  readonly objects: readonly DbObject[];
 }
+
+/** Nothing but the default schema: what an empty database holds. */
+export const EMPTY_MODEL: SchemaModel = {
+  schemas: ["public"],
+  enums: [],
+  tables: [],
+  composites: [],
+  ranges: [],
+  objects: [],
+};
 
 export interface EnumType {
   readonly schema: string;
@@ -18,9 +35,47 @@ export interface EnumType {
   readonly values: readonly string[];
 }
 
+/** A composite type: named attributes in order. */
+export interface CompositeType {
+  readonly schema: string;
+  readonly name: string;
+  readonly attributes: readonly CompositeAttribute[];
+}
+
+export interface CompositeAttribute {
+  readonly name: string;
+  /** Spelled as a column's type is (see {@link Column.type}). */
+  readonly type: string;
+  /** `COLLATE`, only when it differs from the type's; spelled as a column's is. */
+  readonly collation?: string;
+}
+
+/** A range type; each option only when it differs from PostgreSQL's default. */
+export interface RangeType {
+  readonly schema: string;
+  readonly name: string;
+  readonly definition: RangeDefinition;
+}
+
+export interface RangeDefinition {
+  /** Spelled as a column's type is, without modifiers (a range keeps none). */
+  readonly subtype: string;
+  /** The b-tree operator class ordering the subtype, when not its default. */
+  readonly subtypeOpclass?: string;
+  readonly collation?: string;
+  /** Function name (schema-qualified outside pg_catalog and public). */
+  readonly subtypeDiff?: string;
+  /** The multirange type's name, when not the one PostgreSQL derives from the range's. */
+  readonly multirange?: { readonly schema: string; readonly name: string };
+}
+
 export interface Table {
   readonly schema: string;
   readonly name: string;
+  /**
+   * A partition's columns are its parent's: on the desired side their names,
+   * types and collations only; they are never diffed on a partition.
+   */
   readonly columns: readonly Column[];
   readonly primaryKey?: PrimaryKey;
   readonly uniques: readonly UniqueConstraint[];
@@ -36,6 +91,36 @@ export interface Table {
   readonly replicaIdentity?: ReplicaIdentity;
   /** Desired side only: the table's previous name, for a rename. */
   readonly renamedFrom?: string;
+  /** A partitioned table: `PARTITION BY ...`. */
+  readonly partitionBy?: PartitionBy;
+  /** A partition: `PARTITION OF parent FOR VALUES ...`. */
+  readonly partitionOf?: PartitionOf;
+}
+
+export type PartitionStrategy = "range" | "list" | "hash";
+
+export interface PartitionBy {
+  readonly strategy: PartitionStrategy;
+  readonly keys: readonly PartitionKey[];
+}
+
+/** One partition key: a column or an expression, as an index key without sort options. */
+export interface PartitionKey {
+  /** Column name, or a SQL expression when `expression` is true. */
+  readonly column: string;
+  readonly expression?: boolean;
+  /** Only when not the type's default operator class. */
+  readonly opclass?: string;
+  /** `COLLATE`, only when it differs from the column's (for an expression: from the default collation). */
+  readonly collation?: string;
+}
+
+export interface PartitionOf {
+  /** The parent's schema and name. */
+  readonly schema: string;
+  readonly table: string;
+  /** `FOR VALUES ...` or `DEFAULT`, as `pg_get_expr(relpartbound)` prints it. */
+  readonly bound: string;
 }
 
 /** Storage parameters by name, values as PostgreSQL stores their text (`70`, `off`). */

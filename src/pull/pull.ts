@@ -8,11 +8,11 @@ import type { Database } from "../dialect/database.ts";
 import { introspect } from "../dialect/postgres/introspect.ts";
 import { diffSchemas } from "../diff/diff.ts";
 import { FORMAT_VERSION } from "../migrations/file.ts";
-import { ensureHistoryTable, HISTORY_QUALIFIED } from "../migrations/history.ts";
-import { lockMigrationsDir } from "../migrations/lock.ts";
+import { ensureHistoryTable, HISTORY_QUALIFIED, HISTORY_TABLES, readHistory } from "../migrations/history.ts";
 import { nextMigrationId, readMigration, readMigrations, writeMigration } from "../migrations/store.ts";
-import type { SchemaModel } from "../model/types.ts";
-import { renderSchema } from "./render.ts";
+import { KyrageError } from "../errors.ts";
+import { EMPTY_MODEL, type SchemaModel } from "../model/types.ts";
+import { configKeys, renderSchema } from "./render.ts";
 import { pullSchema } from "./to_config.ts";
 import { unsupportedObjects } from "./unsupported.ts";
 
@@ -20,22 +20,44 @@ export interface Pulled {
   readonly model: SchemaModel;
   readonly source: string;
   readonly unsupported: readonly string[];
+  /** The arrays the source exports, each under its config key: `["tables", "enums", "schemas"]`. */
+  readonly keys: readonly string[];
 }
 
 export async function pullDatabase(database: Database, schemas: readonly string[]): Promise<Pulled> {
-  const model = await introspect(database.db, { schemas, excludeTables: [HISTORY_QUALIFIED] });
+  const model = await introspect(database.db, { schemas, excludeTables: HISTORY_TABLES });
   const unsupported = await unsupportedObjects(database.db, schemas);
-  return { model, unsupported, source: renderSchema(pullSchema(model), unsupported) };
+  const schema = pullSchema(model);
+  return { model, unsupported, source: renderSchema(schema, unsupported), keys: configKeys(schema) };
+}
+
+/**
+ * Refuse a baseline before anything is written when there is a history to
+ * join already: migration files (unreadable ones are named by readMigrations)
+ * or applied migrations on the database.
+ */
+export async function checkBaseline(database: Database, migrationsDir: string): Promise<void> {
+  const files = await readMigrations(migrationsDir);
+  const applied = await readHistory(database.db);
+  if (files.length === 0 && applied.length === 0) return;
+  throw new KyrageError(
+    `pull --baseline starts a migration history, but ${
+      files.length > 0 ? `${migrationsDir} already holds ${files.length} migration file(s)` : ""
+    }${files.length > 0 && applied.length > 0 ? " and " : ""}${
+      applied.length > 0 ? `${database.label} has ${applied.length} applied migration(s)` : ""
+    }. Pull without --baseline (and \`kyrage generate\` the difference), or start from an empty migrations directory ` +
+      "on a database without kyrage history. Nothing was written.",
+  );
 }
 
 /**
  * Write the migration that creates `model` from empty and record it as
  * applied on `database`: replaying it (dev database, `check`) rebuilds the
- * schema, while the database itself runs nothing.
+ * schema, while the database itself runs nothing. The caller holds the
+ * migrations directory's lock (migrations/lock.ts) from `checkBaseline` on.
  */
 export async function writeBaseline(database: Database, model: SchemaModel, migrationsDir: string): Promise<string> {
-  using _lock = await lockMigrationsDir(migrationsDir, "pull --baseline");
-  const empty: SchemaModel = { schemas: ["public"], enums: [], tables: [] };
+  const empty = EMPTY_MODEL;
   const path = await writeMigration(migrationsDir, {
     format: FORMAT_VERSION,
     id: nextMigrationId(await readMigrations(migrationsDir)),

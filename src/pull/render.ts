@@ -1,17 +1,28 @@
 /**
  * Pulled schema → the TypeScript a person would write with the DSL: enums,
- * then tables in dependency order, then `enums` and `tables` arrays for the
+ * composite and range types, then tables in dependency order, then `enums`,
+ * `tables` (and `types`, when there are any) and `schemas` arrays for the
  * config. Deterministic, and laid out the way `deno fmt` lays it out.
  */
-import type { ColumnDefinition, ConstraintDefinition, TableDefinition } from "../config/dsl.ts";
+import type {
+  ColumnDefinition,
+  CompositeTypeDefinition,
+  ConstraintDefinition,
+  MaterializedViewDefinition,
+  RangeTypeDefinition,
+  TableDefinition,
+  TypeInput,
+  ViewDefinition,
+} from "../config/dsl.ts";
 import { array, call, type Doc, layout, object, text } from "./layout.ts";
 import type { PulledSchema } from "./to_config.ts";
 
 const RESERVED = new Set(
   ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
-    "yield let static implements interface package private protected public await tables enums column defineTable " +
-    "defineEnum t").split(" "),
+    "yield let static implements interface package private protected public await tables enums schemas column " +
+    "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
+    "defineMaterializedView m").split(" "),
 );
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -55,11 +66,45 @@ function withOptions(callee: string, args: Doc[], options: Record<string, unknow
 }
 
 function columnDoc(c: ColumnDefinition, enumVariable: (name: string) => string | undefined): Doc {
-  const { kind: _k, type, enum: enumType, ...options } = c;
-  return withOptions("column", [enumType ? text(enumVariable(enumType.name)!) : str(type)], options);
+  const { kind: _k, type, enum: enumType, userType, ...options } = c;
+  const named = enumType ?? userType;
+  return withOptions("column", [named ? text(enumVariable(named.name)!) : str(type)], options);
 }
 
-function constraintDoc(c: ConstraintDefinition): Doc {
+/** A type used by a user type: a string, or the variable of its definition. */
+const typeDoc = (type: TypeInput, variable: (name: string) => string | undefined) =>
+  typeof type === "string" ? str(type) : text(variable(type.name)!);
+
+function userTypeDoc(t: CompositeTypeDefinition | RangeTypeDefinition, variable: (name: string) => string | undefined) {
+  if (t.kind === "range") {
+    const { kind: _k, name, subtype, ...options } = t;
+    return call(
+      "defineRangeType",
+      str(name),
+      object([
+        ["subtype", typeDoc(subtype, variable)],
+        ...Object.entries(options).map(([k, v]): [string, Doc] => [k, str(v)]),
+      ]),
+    );
+  }
+  return call(
+    "defineCompositeType",
+    str(t.name),
+    object(
+      Object.entries(t.attributes).map(([name, a]): [string, Doc] => [
+        key(name),
+        typeof a === "object" && !("kind" in a)
+          ? object([
+            ["type", typeDoc(a.type, variable)],
+            ...(a.collation ? [["collation", str(a.collation)] as [string, Doc]] : []),
+          ])
+          : typeDoc(a, variable),
+      ]),
+    ),
+  );
+}
+
+function constraintDoc(c: ConstraintDefinition, builder = "t"): Doc {
   switch (c.kind) {
     case "primaryKey": {
       const { kind: _k, columns, ...options } = c;
@@ -71,7 +116,7 @@ function constraintDoc(c: ConstraintDefinition): Doc {
     }
     case "index": {
       const { kind: _k, columns, ...options } = c;
-      return withOptions("t.index", [value(columns)], options);
+      return withOptions(`${builder}.index`, [value(columns)], options);
     }
     case "check": {
       const { kind: _k, expression, ...options } = c;
@@ -84,17 +129,55 @@ function constraintDoc(c: ConstraintDefinition): Doc {
   }
 }
 
+/** SQL text, as a template literal when it spans lines and holds nothing a template would interpret. */
+const sqlText = (query: string) =>
+  query.includes("\n") && !/[`\\]|\$\{/.test(query) ? text(`\`${query}\``) : str(query);
+
+function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
+  if (v.kind === "view") {
+    const { kind: _k, name, query, ...options } = v;
+    return withOptions("defineView", [str(name), sqlText(query)], options);
+  }
+  const { kind: _k, name, query, indexes, ...options } = v;
+  const indexDocs = indexes.map((i) => constraintDoc(i, "m"));
+  const builder = indexDocs.length > 0
+    ? text(`(m) => [${indexDocs.map((d) => layout(d, 2, 2)).join(", ")}]`)
+    : undefined;
+  const rest = Object.entries(options).filter(([, x]) => x !== undefined);
+  return call(
+    "defineMaterializedView",
+    str(name),
+    sqlText(query),
+    ...(builder ? [builder] : rest.length > 0 ? [text("undefined")] : []),
+    ...(rest.length > 0 ? [value(Object.fromEntries(rest))] : []),
+  );
+}
+
 function tableSource(
   variable: string,
   table: TableDefinition,
   enumVariable: (name: string) => string | undefined,
+  tableVariable: (name: string) => string | undefined,
 ): string {
   const field = (name: string, doc: Doc) => `    ${key(name)}: ${layout(doc, 4, 6 + key(name).length, 1)},`;
-  const lines = [`export const ${variable} = defineTable(`, `  ${quote(table.name)},`, "  {"];
-  for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
-  lines.push("  },");
-  const { kind: _k, name: _n, columns: _c, constraints: _t, ...options } = table;
+  const { kind: _k, name: _n, columns: _c, constraints: _t, partitionOf, ...options } = table;
   const hasOptions = Object.keys(options).length > 0;
+  const lines = [
+    `export const ${variable} = ${partitionOf ? "definePartition" : "defineTable"}(`,
+    `  ${quote(table.name)},`,
+  ];
+  if (partitionOf) {
+    const parent = text(tableVariable(partitionOf.table) ?? quote(partitionOf.table));
+    const bound = value(partitionOf.bound);
+    if (table.constraints.length === 0 && !hasOptions) {
+      return declaration(variable, call("definePartition", str(table.name), parent, bound));
+    }
+    lines.push(`  ${layout(parent, 2, 2, 1)},`, `  ${layout(bound, 2, 2, 1)},`);
+  } else {
+    lines.push("  {");
+    for (const [name, c] of Object.entries(table.columns)) lines.push(field(name, columnDoc(c, enumVariable)));
+    lines.push("  },");
+  }
   if (table.constraints.length > 0) {
     lines.push("  (t) => [");
     for (const c of table.constraints) lines.push(`    ${layout(constraintDoc(c), 4, 4, 1)},`);
@@ -105,27 +188,63 @@ function tableSource(
   return lines.join("\n");
 }
 
+/** `import { ... } from "kyrage";`, one name a line when it does not fit, as `deno fmt` does. */
+function importLine(names: readonly string[]): string {
+  const line = `import { ${names.join(", ")} } from "kyrage";`;
+  return line.length <= 80 ? line : `import {\n${names.map((n) => `  ${n},\n`).join("")}} from "kyrage";`;
+}
+
 /** `export const name = <doc>;` laid out at top level. */
 const declaration = (name: string, doc: Doc) => `export const ${name} = ${layout(doc, 0, 16 + name.length, 1)};`;
+
+/** The config keys the rendered module exports an array for, in the order `defineConfig` reads best. */
+export function configKeys(schema: PulledSchema): string[] {
+  return [
+    "tables",
+    "enums",
+    ...(schema.types.length > 0 ? ["types"] : []),
+    ...(schema.views.length > 0 ? ["views"] : []),
+    "schemas",
+  ];
+}
 
 export function renderSchema(schema: PulledSchema, unsupported: readonly string[]): string {
   const used = new Set<string>();
   const enumVariables = variableNames(schema.enums.map((e) => e.name), used);
+  const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
-  const imports = ["column", "defineTable", ...(schema.enums.length > 0 ? ["defineEnum"] : [])].sort();
+  const viewVariables = variableNames(schema.views.map((v) => v.name), used);
+  const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
+  const imports = [
+    "column",
+    "defineTable",
+    ...(schema.enums.length > 0 ? ["defineEnum"] : []),
+    ...(schema.types.some((t) => t.kind === "composite") ? ["defineCompositeType"] : []),
+    ...(schema.types.some((t) => t.kind === "range") ? ["defineRangeType"] : []),
+    ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
+    ...(schema.views.some((v) => v.kind === "view") ? ["defineView"] : []),
+    ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
+  ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
     ...unsupported.map((u) => `// NOT PULLED (kyrage does not manage it): ${u}`),
   ].join("\n");
   const parts = [
     header,
-    `import { ${imports.join(", ")} } from "kyrage";`,
+    importLine(imports),
     ...schema.enums.map((e) =>
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
-    ...schema.tables.map((t) => tableSource(tableVariables.get(t.name)!, t, (name) => enumVariables.get(name))),
+    ...schema.types.map((t) => declaration(typeVariables.get(t.name)!, userTypeDoc(t, variable))),
+    ...schema.tables.map((t) =>
+      tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
+    ),
+    ...schema.views.map((v) => declaration(viewVariables.get(v.name)!, viewDoc(v))),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
+    ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
+    ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
+    declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";
 }

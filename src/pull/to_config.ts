@@ -6,37 +6,52 @@
  */
 import type {
   ColumnDefinition,
+  CompositeTypeDefinition,
   ConstraintDefinition,
   EnumDefinition,
-  IndexKeyInput,
-  StorageParameterInput,
+  MaterializedViewDefinition,
+  RangeTypeDefinition,
   TableDefinition,
+  UserTypeDefinition,
+  ViewDefinition,
 } from "../config/dsl.ts";
 import { defaultCheckName, joinQualified, userTypeName } from "../model/from_config.ts";
-import { collationInput, foreignKeyName, indexName, primaryKeyName, uniqueName } from "../model/names.ts";
-import type { Column, EnumType, Index, SchemaModel, StorageParameters, Table } from "../model/types.ts";
+import { collationInput, foreignKeyName, primaryKeyName, uniqueName } from "../model/names.ts";
+import type { Column, EnumType, SchemaModel, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
+import { pullUserTypes } from "./user_types.ts";
+import { boundInput, partitionByInput } from "./partitions.ts";
+import { pullViews } from "./views.ts";
+import { indexInput, nameIf, parametersInput } from "./indexes.ts";
 
 export interface PulledSchema {
   readonly enums: readonly EnumDefinition[];
   readonly tables: readonly TableDefinition[];
+  /** Every schema pulled, for the config's `schemas`: kyrage then owns exactly these. */
+  readonly schemas: readonly string[];
+  /** Views and materialized views, each after the ones it reads. */
+  readonly views: readonly (ViewDefinition | MaterializedViewDefinition)[];
+  /** Composite and range types, each after the types it uses. */
+  readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
 }
 
 const tableName = joinQualified;
 
 /** `{ name }` when the database's name is not the default one. */
-const nameIf = (actual: string, fallback: string) => (actual === fallback ? {} : { name: actual });
 
 function enumDefinition(e: EnumType): EnumDefinition {
   return { kind: "enum", name: tableName(e.schema, e.name), values: e.values };
 }
 
-function columnDefinition(c: Column, enums: Map<string, EnumDefinition>, keyOptions: Partial<ColumnDefinition>) {
-  const enumType = enums.get(c.type);
+/** User types by their SQL name (as column types spell them). */
+type UserTypes = ReadonlyMap<string, UserTypeDefinition>;
+
+function columnDefinition(c: Column, types: UserTypes, keyOptions: Partial<ColumnDefinition>) {
+  const named = types.get(c.type);
   const definition: ColumnDefinition = {
     kind: "column",
     type: c.serial ?? c.type,
-    ...(enumType ? { enum: enumType } : {}),
+    ...(named?.kind === "enum" ? { enum: named } : named ? { userType: named } : {}),
     ...keyOptions,
     ...(c.notNull && !keyOptions.primaryKey && !c.serial && !c.identity ? { notNull: true } : {}),
     ...(c.default !== undefined ? { defaultSql: c.default } : {}),
@@ -63,40 +78,22 @@ function identityInput(c: Column): ColumnDefinition["identity"] {
   };
 }
 
-/** Storage parameters as the config writes them: numbers and true/false as such, other text as is. */
-function parametersInput(parameters: StorageParameters): StorageParameterInput {
-  return Object.fromEntries(
-    Object.entries(parameters).map(([name, value]) => [
-      name,
-      value === "true" ? true : value === "false" ? false : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
-    ]),
-  );
-}
-
-function indexKeys(index: Index): IndexKeyInput[] {
-  return index.keys.map((k) => {
-    if (!k.expression && !k.descending && !k.nulls && !k.opclass && !k.collation) return k.column;
-    return {
-      ...(k.expression ? { expression: k.column } : { column: k.column }),
-      ...(k.descending ? { order: "desc" as const } : {}),
-      ...(k.nulls ? { nulls: k.nulls } : {}),
-      ...(k.opclass ? { opclass: k.opclass } : {}),
-      ...(k.collation ? { collation: collationInput(k.collation) } : {}),
-    };
-  });
-}
-
-function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): TableDefinition {
+function tableDefinition(table: Table, types: UserTypes): TableDefinition {
   const pk = table.primaryKey;
   const pkDefault = primaryKeyName(table.name);
-  const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault && !pk.deferrable ? pk.columns[0] : undefined;
+  // A partition declares no columns (they are its parent's), so its keys are constraints.
+  const partition = table.partitionOf;
+  const inlinePk = pk?.columns.length === 1 && pk.name === pkDefault && !pk.deferrable && !partition
+    ? pk.columns[0]
+    : undefined;
   const isInlineUnique = (u: Table["uniques"][number]) =>
-    u.columns.length === 1 && !u.nullsNotDistinct && !u.deferrable && u.name === uniqueName(table.name, u.columns);
+    u.columns.length === 1 && !u.nullsNotDistinct && !u.deferrable && u.name === uniqueName(table.name, u.columns) &&
+    !partition;
   const inlineUniques = new Set(table.uniques.filter(isInlineUnique).map((u) => u.columns[0]));
 
   const columns: Record<string, ColumnDefinition> = {};
-  for (const c of table.columns) {
-    columns[c.name] = columnDefinition(c, enums, {
+  for (const c of partition ? [] : table.columns) {
+    columns[c.name] = columnDefinition(c, types, {
       ...(c.name === inlinePk ? { primaryKey: true } : {}),
       ...(inlineUniques.has(c.name) ? { unique: true } : {}),
     });
@@ -118,20 +115,7 @@ function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): Tabl
       ...(u.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
       ...(u.deferrable ? { deferrable: u.deferrable } : {}),
     })),
-    ...table.indexes.map((i) => {
-      const keyNames = [...i.keys.map((k) => (k.expression ? undefined : k.column)), ...i.include];
-      return {
-        kind: "index" as const,
-        columns: indexKeys(i),
-        ...(i.unique ? { unique: true } : {}),
-        ...nameIf(i.name, indexName(table.name, keyNames, i.unique)),
-        ...(i.method !== "btree" ? { using: i.method } : {}),
-        ...(i.where !== undefined ? { where: i.where } : {}),
-        ...(i.include.length > 0 ? { include: [...i.include] } : {}),
-        ...(i.nullsNotDistinct ? { nullsNotDistinct: true } : {}),
-        ...(i.with ? { with: parametersInput(i.with) } : {}),
-      };
-    }),
+    ...table.indexes.map((i) => indexInput(table.name, i)),
     ...table.checks.map((c) => {
       const fallback = defaultCheckName(table.name, table.columns.map((col) => col.name), c.expression, checkNames);
       checkNames.add(c.name);
@@ -165,10 +149,14 @@ function tableDefinition(table: Table, enums: Map<string, EnumDefinition>): Tabl
     ...(table.with ? { with: parametersInput(table.with) } : {}),
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity ? { replicaIdentity: table.replicaIdentity } : {}),
+    ...(table.partitionBy ? { partitionBy: partitionByInput(table.partitionBy) } : {}),
+    ...(partition
+      ? { partitionOf: { table: tableName(partition.schema, partition.table), bound: boundInput(partition.bound) } }
+      : {}),
   };
 }
 
-/** Tables in dependency order: referenced tables first; cycles keep name order. */
+/** Tables in dependency order: parents and referenced tables first; cycles keep name order. */
 function dependencyOrder(tables: readonly Table[]): Table[] {
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   const done = new Set<string>();
@@ -176,10 +164,10 @@ function dependencyOrder(tables: readonly Table[]): Table[] {
   const visit = (key: string, path: Set<string>) => {
     if (done.has(key) || path.has(key)) return;
     path.add(key);
-    for (const fk of byName.get(key)!.foreignKeys) {
-      const ref = qualifiedName(fk.refSchema, fk.refTable);
-      if (byName.has(ref)) visit(ref, path);
-    }
+    const table = byName.get(key)!;
+    const parent = table.partitionOf && qualifiedName(table.partitionOf.schema, table.partitionOf.table);
+    const refs = table.foreignKeys.map((fk) => qualifiedName(fk.refSchema, fk.refTable));
+    for (const ref of parent ? [parent, ...refs] : refs) if (byName.has(ref)) visit(ref, path);
     done.add(key);
     out.push(byName.get(key)!);
   };
@@ -189,8 +177,13 @@ function dependencyOrder(tables: readonly Table[]): Table[] {
 
 export function pullSchema(model: SchemaModel): PulledSchema {
   const enums = new Map(model.enums.map((e) => [userTypeName(e.schema, e.name), enumDefinition(e)]));
+  const types = new Map<string, UserTypeDefinition>(enums);
+  const userTypes = pullUserTypes(model, types);
   return {
     enums: [...enums.values()],
-    tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, enums)),
+    tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, types)),
+    types: userTypes,
+    views: pullViews(model.objects),
+    schemas: model.schemas,
   };
 }

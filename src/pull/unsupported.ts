@@ -1,22 +1,43 @@
 /**
- * What `pull` cannot express in the DSL, listed so it is never dropped
- * silently: views, triggers, functions, rules, standalone sequences,
- * exclusion constraints, partitions and domains in the managed schemas.
+ * What kyrage does not manage in the managed schemas, listed so it is never
+ * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
+ * triggers, functions, rules, standalone sequences, exclusion
+ * constraints, domains, range types with a canonical function, what a
+ * partition's column holds of its own (kyrage gives partitions exactly their
+ * parent's columns), and the attributes of managed tables the model does not
+ * hold (tablespaces, INHERITS, OF type, row-level security and policies,
+ * privileges, access methods, CLUSTER ON, column statistics targets and
+ * options, a column sequence's own name or a serial's options, NOT ENFORCED,
+ * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, comments
+ * on indexes, constraints and types).
+ * One query, one round trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
+import { MANAGED_TABLE } from "../dialect/postgres/introspect/scope.ts";
 
 // deno-lint-ignore no-explicit-any
 export async function unsupportedObjects(db: Kysely<any>, schemas: readonly string[]): Promise<string[]> {
   const inSchemas = sql`n.nspname = any(${sql.val([...schemas])}::text[])`;
   const rows = await sql<{ what: string }>`
-    select 'view ' || n.nspname || '.' || c.relname as what
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'v' and ${inSchemas}
-    union all
-    select 'materialized view ' || n.nspname || '.' || c.relname
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'm' and ${inSchemas}
-    union all
-    select 'partition ' || n.nspname || '.' || c.relname
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relispartition and ${inSchemas}
+    select 'column ' || x.name || ' of partition ' || x.partition || ': its own ' || x.own as what from (
+      select a.attname::text as name, n.nspname || '.' || c.relname as partition, concat_ws(', ',
+               case when a.attnotnull and not pa.attnotnull and not exists (
+                      select 1 from pg_constraint k
+                      where k.conrelid = c.oid and k.contype = 'p' and a.attnum = any(k.conkey))
+                    then 'NOT NULL' end,
+               case when pg_get_expr(d.adbin, d.adrelid) is distinct from pg_get_expr(pd.adbin, pd.adrelid)
+                    then 'default (' || coalesce(pg_get_expr(d.adbin, d.adrelid), 'none') || ')' end,
+               case when a.attstorage <> pa.attstorage then 'storage' end,
+               case when a.attcompression <> pa.attcompression then 'compression' end,
+               case when col_description(c.oid, a.attnum) is not null then 'comment' end) as own
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        join pg_inherits i on i.inhrelid = c.oid
+        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        join pg_attribute pa on pa.attrelid = i.inhparent and pa.attname = a.attname
+        left join pg_attrdef d on d.adrelid = c.oid and d.adnum = a.attnum
+        left join pg_attrdef pd on pd.adrelid = pa.attrelid and pd.adnum = pa.attnum
+        where c.relispartition and ${inSchemas}) x
+      where x.own <> ''
     union all
     select 'sequence ' || n.nspname || '.' || c.relname
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -34,14 +55,141 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where ${inSchemas}
-        and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+        -- Extension members, and a range type's own constructors (part of the type).
+        and not exists (
+          select 1 from pg_depend d
+          where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype in ('e', 'i'))
     union all
     select 'exclusion constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
       from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
       where con.contype = 'x' and ${inSchemas}
     union all
+    select 'range type ' || n.nspname || '.' || t.typname || ' (with canonical function ' || r.rngcanonical::text || ')'
+      from pg_range r join pg_type t on t.oid = r.rngtypid join pg_namespace n on n.oid = t.typnamespace
+      where r.rngcanonical <> 0 and ${inSchemas}
+        and not exists (
+          select 1 from pg_depend d where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
+    union all
     select 'domain ' || n.nspname || '.' || t.typname
       from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and ${inSchemas}
+    union all
+    select 'foreign table ' || n.nspname || '.' || c.relname
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'f' and ${inSchemas}
+    union all
+    select 'statistics ' || n.nspname || '.' || x.stxname || ' on ' || cn.nspname || '.' || c.relname
+      from pg_statistic_ext x join pg_namespace n on n.oid = x.stxnamespace
+      join pg_class c on c.oid = x.stxrelid join pg_namespace cn on cn.oid = c.relnamespace
+      where ${inSchemas}
+    union all
+    -- Attributes of managed tables that the model does not hold, each from its own small catalog.
+    select a.what
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join lateral unnest(array[
+        (select 'table ' || n.nspname || '.' || c.relname || ' in tablespace ' || spcname
+           from pg_tablespace where oid = c.reltablespace),
+        (select 'table ' || n.nspname || '.' || c.relname || ' of type ' || tn.nspname || '.' || t.typname
+           from pg_type t join pg_namespace tn on tn.oid = t.typnamespace where t.oid = c.reloftype),
+        case when c.relforcerowsecurity then 'forced row-level security on ' || n.nspname || '.' || c.relname
+             when c.relrowsecurity then 'row-level security on ' || n.nspname || '.' || c.relname end
+      ]) a(what)
+      where (c.reltablespace <> 0 or c.reloftype <> 0 or c.relrowsecurity or c.relforcerowsecurity)
+        and a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    select 'table ' || n.nspname || '.' || c.relname || ' inheriting from ' || pn.nspname || '.' || p.relname
+      from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
+      join pg_class p on p.oid = i.inhparent join pg_namespace pn on pn.oid = p.relnamespace
+      where not c.relispartition and ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    select 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname
+      from pg_policy pol join pg_class c on c.oid = pol.polrelid join pg_namespace n on n.oid = c.relnamespace
+      where ${inSchemas}
+    union all
+    select 'index ' || ic.relname || ' on ' || n.nspname || '.' || c.relname || ' in tablespace ' || ts.spcname
+      from pg_class ic join pg_tablespace ts on ts.oid = ic.reltablespace
+      join pg_index x on x.indexrelid = ic.oid join pg_class c on c.oid = x.indrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    -- Per-column attributes of managed tables the model does not hold.
+    select x.what from (
+      select case
+          when a.attacl is not null then 'privileges on column ' || a.attname || ' of ' || n.nspname || '.' || c.relname
+        end as what from pg_attribute a join pg_class c on c.oid = a.attrelid
+        join pg_namespace n on n.oid = c.relnamespace
+        where a.attnum > 0 and not a.attisdropped and ${inSchemas} and ${MANAGED_TABLE}
+      union all
+      select 'statistics target of column ' || a.attname || ' of ' || n.nspname || '.' || c.relname
+        from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+        -- -1 up to PostgreSQL 16, NULL from 17 on: the default.
+        where a.attnum > 0 and not a.attisdropped and coalesce(a.attstattarget::int, -1) <> -1
+          and ${inSchemas} and ${MANAGED_TABLE}
+      union all
+      select 'options ' || array_to_string(a.attoptions, ', ') || ' of column ' || a.attname || ' of ' ||
+             n.nspname || '.' || c.relname
+        from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+        where a.attnum > 0 and not a.attisdropped and a.attoptions is not null and ${inSchemas} and ${MANAGED_TABLE}
+    ) x where x.what is not null
+    union all
+    -- Table attributes the model does not hold.
+    select a.what
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join lateral unnest(array[
+        case when c.relacl is not null and c.relacl <> acldefault('r', c.relowner)
+             then 'privileges on table ' || n.nspname || '.' || c.relname end,
+        (select 'table ' || n.nspname || '.' || c.relname || ' using access method ' || am.amname
+           from pg_am am where am.oid = c.relam and am.amname <> 'heap'),
+        (select 'table ' || n.nspname || '.' || c.relname || ' clustered on index ' || ic.relname
+           from pg_index x join pg_class ic on ic.oid = x.indexrelid where x.indrelid = c.oid and x.indisclustered)
+      ]) a(what)
+      where a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
+    union all
+    -- A column's own sequence (serial or identity) named otherwise than kyrage creates it, or a serial's
+    -- sequence with options (the model holds an identity's options, not a serial's).
+    select 'sequence ' || sn.nspname || '.' || s.relname || ' of column ' || a.attname || ' of ' ||
+           n.nspname || '.' || c.relname || case when d.deptype = 'a' then ' (serial)' else ' (identity)' end
+      from pg_depend d join pg_class s on s.oid = d.objid join pg_namespace sn on sn.oid = s.relnamespace
+      join pg_sequence q on q.seqrelid = s.oid
+      join pg_class c on c.oid = d.refobjid join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
+      where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
+        and s.relkind = 'S' and ${inSchemas} and ${MANAGED_TABLE}
+        and (s.relname <> left(c.relname || '_' || a.attname || '_seq', 63) or sn.oid <> n.oid
+             or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
+               or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)
+                 when 'smallint' then 32767 when 'integer' then 2147483647 else 9223372036854775807 end))
+    union all
+    -- Constraint attributes the model does not hold; read from to_jsonb, as older servers lack the columns.
+    select x.what from (
+      select case
+          when to_jsonb(con) ->> 'conenforced' = 'false' then 'NOT ENFORCED '
+          when to_jsonb(con) ->> 'conperiod' = 'true' then 'WITHOUT OVERLAPS / PERIOD '
+          when coalesce(to_jsonb(con) -> 'confdelsetcols', 'null') <> 'null' then 'ON DELETE SET (columns) '
+          when con.contype = 'n' and (con.conname <> left(c.relname || '_' || a.attname || '_not_null', 63)
+                                      or con.connoinherit or not con.convalidated) then 'NOT NULL '
+        end || 'constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname as what
+        from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+        left join pg_attribute a on a.attrelid = c.oid and a.attnum = con.conkey[1]
+        where con.conislocal and ${inSchemas} and ${MANAGED_TABLE}
+    ) x where x.what is not null
+    union all
+    select 'privileges on type ' || n.nspname || '.' || t.typname
+      from pg_type t join pg_namespace n on n.oid = t.typnamespace
+      where t.typtype in ('e', 'c', 'r') and t.typacl is not null and t.typacl <> acldefault('T', t.typowner)
+        and ${inSchemas}
+    union all
+    -- Comments the model does not hold (it holds those on tables and columns).
+    select 'comment on index ' || n.nspname || '.' || c.relname
+      from pg_description d join pg_class c on c.oid = d.objoid join pg_namespace n on n.oid = c.relnamespace
+      where d.classoid = 'pg_class'::regclass and c.relkind in ('i', 'I') and ${inSchemas}
+    union all
+    select 'comment on constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
+      from pg_description d join pg_constraint con on con.oid = d.objoid
+      join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+      where d.classoid = 'pg_constraint'::regclass and ${inSchemas}
+    union all
+    select 'comment on type ' || n.nspname || '.' || t.typname
+      from pg_description d join pg_type t on t.oid = d.objoid join pg_namespace n on n.oid = t.typnamespace
+      where d.classoid = 'pg_type'::regclass and t.typtype in ('e', 'c', 'r') and ${inSchemas}
     order by 1`.execute(db);
   return rows.rows.map((r) => r.what);
 }

@@ -4,6 +4,7 @@
  * registration of every password it may meet (`registerSecrets`, `targetOf`), and the CLI end to end. The parser
  * and `Output` have their own unit tests (tests/unit/connection_string_test.ts, tests/unit/output_test.ts).
  */
+import { EMPTY_MODEL } from "../../src/model/types.ts";
 import assert from "node:assert/strict";
 import { registerSecrets, targetOf } from "../../src/cli/context.ts";
 import { Output } from "../../src/cli/output.ts";
@@ -246,7 +247,7 @@ Deno.test("the CLI registers every password it may meet before anything can prin
       path: "/p/kyrage.config.ts",
       dir: "/p",
       migrationsDir: "/p/migrations",
-      desired: { schemas: ["public"], enums: [], tables: [] },
+      desired: EMPTY_MODEL,
       online: true,
       database: { dialect: "postgres", connectionString: `postgres://app:${fromConfig}@h:1x/db` },
     };

@@ -124,7 +124,8 @@ databaseTest("6. objects outside the managed scope never produce operations", as
   await exec(
     database,
     `create schema other; create table other.users (id int, extra text); create table other.stuff (x int);
-     create table public.users (id int primary key); create view public.user_view as select id from public.users`,
+     create table public.users (id int primary key);
+     create schema third; create view third.user_view as select id from public.users`,
   );
   assert.deepEqual(await plan(database, loaded({ tables: [users] }, dir)), []);
   // Managing a schema's table: its same-named neighbour in public stays apart.

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { sql } from "kysely";
 import type { Database } from "../../src/dialect/database.ts";
 import { KyrageError } from "../../src/errors.ts";
-import { generateMigration, writeSqlStep } from "../../src/migrations/generate.ts";
+import { checkHistory, generateMigration, writeSqlStep } from "../../src/migrations/generate.ts";
 import { applyMigrations } from "../../src/migrations/runner.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
 import { column, type Config, defineTable } from "../../src/mod.ts";
@@ -191,4 +191,6 @@ databaseTest("a hand-written SQL step backfills between two schema steps, all or
   await converge(database, dir, t(true, true));
   const nulls = await sql<{ n: number }>`select count(*)::int as n from people where slug is null`.execute(database.db);
   assert.equal(nulls.rows[0].n, 0);
+  // The dev database replays the history, hand-written step included, and matches the config.
+  assert.deepEqual(await checkHistory(loaded(t(true, true), dir)), []);
 });

@@ -105,6 +105,154 @@ const CASES: [Operation, string[]][] = [
     { kind: "set_table_comment", ...on, comment: "It's people" },
     [`COMMENT ON TABLE "public"."users" IS 'It''s people'`],
   ],
+  [
+    {
+      kind: "create_composite_type",
+      schema: "public",
+      name: "label",
+      attributes: [
+        { name: "name", type: "text", collation: '"C"' },
+        { name: "Moods", type: "mood[]" },
+        { name: "span", type: "billing.money_range" },
+      ],
+    },
+    ['CREATE TYPE "public"."label" AS ("name" text COLLATE "C", "Moods" mood[], "span" billing.money_range)'],
+  ],
+  [
+    {
+      kind: "alter_composite_type",
+      schema: "public",
+      name: "point3",
+      changes: {
+        drop: [{ name: "y", type: "double precision" }],
+        alter: [
+          { from: { name: "z", type: "double precision" }, to: { name: "z", type: "numeric" } },
+          { from: { name: "t", type: "text", collation: '"C"' }, to: { name: "t", type: "text" } },
+        ],
+        add: [{ name: "w", type: "text", collation: '"C"' }],
+      },
+    },
+    [
+      'ALTER TYPE "public"."point3" DROP ATTRIBUTE "y", ALTER ATTRIBUTE "z" TYPE numeric, ' +
+      'ALTER ATTRIBUTE "t" TYPE text COLLATE pg_catalog."default", ADD ATTRIBUTE "w" text COLLATE "C"',
+    ],
+  ],
+  [
+    {
+      kind: "recreate_composite_type",
+      schema: "public",
+      name: "p",
+      from: [{ name: "x", type: "integer" }, { name: "y", type: "integer" }],
+      to: [{ name: "y", type: "integer" }, { name: "x", type: "integer" }],
+    },
+    ['DROP TYPE "public"."p"', 'CREATE TYPE "public"."p" AS ("y" integer, "x" integer)'],
+  ],
+  [
+    { kind: "drop_composite_type", schema: "public", name: "p", attributes: [] },
+    ['DROP TYPE "public"."p"'],
+  ],
+  [
+    {
+      kind: "create_range_type",
+      schema: "billing",
+      name: "textrange",
+      definition: {
+        subtype: "text",
+        subtypeOpclass: "text_pattern_ops",
+        collation: '"C"',
+        multirange: { schema: "billing", name: "text ranges" },
+      },
+    },
+    [
+      'CREATE TYPE "billing"."textrange" AS RANGE (SUBTYPE = text, SUBTYPE_OPCLASS = text_pattern_ops, ' +
+      'COLLATION = "C", MULTIRANGE_TYPE_NAME = "billing"."text ranges")',
+    ],
+  ],
+  [
+    {
+      kind: "recreate_range_type",
+      schema: "public",
+      name: "floatrange",
+      from: { subtype: "real" },
+      to: { subtype: "double precision", subtypeDiff: "float8mi" },
+    },
+    [
+      'DROP TYPE "public"."floatrange"',
+      'CREATE TYPE "public"."floatrange" AS RANGE (SUBTYPE = double precision, SUBTYPE_DIFF = float8mi)',
+    ],
+  ],
+  [
+    { kind: "drop_range_type", schema: "public", name: "floatrange", definition: { subtype: "double precision" } },
+    ['DROP TYPE "public"."floatrange"'],
+  ],
+  [
+    {
+      kind: "create_table",
+      schema: "public",
+      table: "events",
+      columns: [
+        { name: "at", type: "date", notNull: true },
+        { name: "tag", type: "text", notNull: false },
+      ],
+      partitionBy: {
+        strategy: "range",
+        keys: [
+          { column: "at" },
+          { column: "lower(tag)", expression: true, collation: '"C"', opclass: "text_pattern_ops" },
+        ],
+      },
+    },
+    [
+      'CREATE TABLE "public"."events" (\n  "at" date NOT NULL,\n  "tag" text\n) ' +
+      'PARTITION BY RANGE ("at", (lower(tag)) COLLATE "C" text_pattern_ops)',
+    ],
+  ],
+  [
+    {
+      kind: "create_table",
+      schema: "public",
+      table: "events_2024",
+      columns: [],
+      primaryKey: { name: "events_2024_pkey", columns: ["id"] },
+      with: { fillfactor: "70" },
+      partitionBy: { strategy: "hash", keys: [{ column: "id" }] },
+      partitionOf: { schema: "public", table: "events", bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" },
+    },
+    [
+      'CREATE TABLE "public"."events_2024" PARTITION OF "public"."events" (\n' +
+      '  CONSTRAINT "events_2024_pkey" PRIMARY KEY ("id")\n' +
+      ") FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY HASH (\"id\") WITH (fillfactor = '70')",
+    ],
+  ],
+  [
+    {
+      kind: "create_table",
+      schema: "public",
+      table: "events_rest",
+      columns: [],
+      unlogged: true,
+      partitionOf: { schema: "public", table: "events", bound: "DEFAULT" },
+    },
+    ['CREATE UNLOGGED TABLE "public"."events_rest" PARTITION OF "public"."events" DEFAULT'],
+  ],
+  [
+    {
+      kind: "detach_partition",
+      schema: "public",
+      table: "events_2024",
+      partitionOf: { schema: "public", table: "events", bound: "FOR VALUES IN (1)" },
+    },
+    ['ALTER TABLE "public"."events" DETACH PARTITION "public"."events_2024"'],
+  ],
+  [
+    {
+      kind: "attach_partition",
+      schema: "public",
+      table: "events_2024",
+      partitionOf: { schema: "public", table: "events", bound: "FOR VALUES IN (1, 2)" },
+    },
+    ['ALTER TABLE "public"."events" ATTACH PARTITION "public"."events_2024" FOR VALUES IN (1, 2)'],
+  ],
 ];
 
 Deno.test("compileOperation: exact SQL per operation", () => {

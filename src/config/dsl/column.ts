@@ -1,6 +1,6 @@
 /** Columns: `column(type, options)`. */
 import type { ColumnStorage } from "../../model/types.ts";
-import type { EnumDefinition } from "./types.ts";
+import type { CompositeTypeDefinition, EnumDefinition, RangeTypeDefinition, TypeInput } from "./types.ts";
 
 /** A number of a sequence option: a bigint bound may be given as a bigint or as decimal text. */
 export type SequenceNumber = number | bigint | string;
@@ -53,16 +53,21 @@ export interface ColumnDefinition extends ColumnOptions {
   readonly type: string;
   /** Set when the type is an enum from {@link defineEnum}. */
   readonly enum?: EnumDefinition;
+  /** Set when the type is a composite or range type from `defineCompositeType` / `defineRangeType`. */
+  readonly userType?: CompositeTypeDefinition | RangeTypeDefinition;
 }
 
 /**
  * A column: `column("varchar(255)", { notNull: true })`.
- * The type is any PostgreSQL type name, or an enum from {@link defineEnum}.
+ * The type is any PostgreSQL type name, or a type from {@link defineEnum},
+ * `defineCompositeType` or `defineRangeType` (an array of one is written as
+ * a name, `"mood[]"`, with the type listed in the config).
  */
 export function column(
-  type: string | EnumDefinition,
+  type: TypeInput,
   options: ColumnOptions = {},
 ): ColumnDefinition {
   if (typeof type === "string") return { kind: "column", type, ...options };
-  return { kind: "column", type: type.name, enum: type, ...options };
+  if (type.kind === "enum") return { kind: "column", type: type.name, enum: type, ...options };
+  return { kind: "column", type: type.name, userType: type, ...options };
 }

@@ -1,6 +1,7 @@
 /** The config file's default export: `defineConfig({ ... })`. */
 import type { TableDefinition } from "./table.ts";
-import type { EnumDefinition } from "./types.ts";
+import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
+import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
 
 export type DatabaseConfig =
   | {
@@ -26,9 +27,44 @@ export interface Config {
    * plain DDL, e.g. for a maintenance window.
    */
   online?: boolean;
+  /**
+   * Default names of unnamed constraints and indexes: PostgreSQL's own
+   * (`"postgres"`, the default: `users_pkey`, `users_email_key`, ...), or
+   * those of @izumisy/kyrage (`"kyrage-v1"`: `users_id_primary_key`,
+   * `users_email_unique`, `pk_`, `uq_`, `idx_`, `fk_` + table and columns),
+   * for a database that tool built.
+   */
+  naming?: "postgres" | "kyrage-v1";
   tables: TableDefinition[];
   /** Enum types; enums used as column types are included automatically. */
   enums?: EnumDefinition[];
+  /**
+   * The schemas kyrage owns: objects in them that the config does not declare
+   * are dropped (through the destructive gate), a missing one is created, and
+   * every other schema is left alone. Default: `public` and the schemas the
+   * config's tables and enums use.
+   */
+  schemas?: string[];
+  /**
+   * Composite and range types (enums too, if you like); types used by
+   * columns or by other types are included automatically.
+   */
+  types?: UserTypeDefinition[];
+  /** Views and materialized views, created after the tables they read. */
+  views?: (ViewDefinition | MaterializedViewDefinition)[];
+  /**
+   * The dev database (`--dev`, `check`, drift): by default an embedded
+   * in-memory PGlite; `connectionString` uses a PostgreSQL server instead
+   * (for extensions PGlite lacks), in a scratch database kyrage creates and
+   * drops each time, so the role needs CREATEDB.
+   */
+  dev?: { connectionString?: string };
+  /**
+   * Environment sections, as in @izumisy/kyrage: `$production: { database: ... }`
+   * (or `$env: { production: ... }`) is merged over the rest when KYRAGE_ENV,
+   * else NODE_ENV, is `production`. Objects merge, arrays concatenate.
+   */
+  [section: `$${string}`]: Partial<Config> | Record<string, Partial<Config>> | undefined;
 }
 
 /** Identity function that gives a config file its types. */

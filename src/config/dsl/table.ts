@@ -1,6 +1,7 @@
 /** Tables: `defineTable(name, columns, (t) => [constraints and indexes], options)`. */
 import type { Deferrable, ReferentialAction, ReplicaIdentity } from "../../model/types.ts";
 import type { ColumnDefinition } from "./column.ts";
+import type { PartitionBoundInput, PartitionByInput } from "./partition.ts";
 
 export type { ReferentialAction };
 
@@ -93,6 +94,8 @@ export interface ReferenceOptions {
   match?: "full" | "simple";
   /** Added `NOT VALID`: existing rows are not checked (new ones are). */
   notValid?: boolean;
+  /** Accepted for configs written for @izumisy/kyrage; kyrage orders foreign keys itself, so it has no effect. */
+  inline?: boolean;
 }
 
 export interface ReferenceDefinition extends ReferenceOptions {
@@ -122,6 +125,8 @@ export interface TableOptions {
   unlogged?: boolean;
   /** `REPLICA IDENTITY` for logical replication: `"full"`, `"nothing"`, `{ index: "name" }`; default the primary key. */
   replicaIdentity?: ReplicaIdentity | "default";
+  /** Partition the table: `{ strategy: "range", keys: ["created_at"] }`; see `definePartition`. */
+  partitionBy?: PartitionByInput;
 }
 
 export interface TableDefinition extends TableOptions {
@@ -130,6 +135,8 @@ export interface TableDefinition extends TableOptions {
   readonly name: string;
   readonly columns: Readonly<Record<string, ColumnDefinition>>;
   readonly constraints: readonly ConstraintDefinition[];
+  /** Set by `definePartition`: the parent table's name and the partition's bound. */
+  readonly partitionOf?: { readonly table: string; readonly bound: PartitionBoundInput };
 }
 
 /** Builders passed to the constraints callback of {@link defineTable}. */
@@ -140,11 +147,11 @@ export interface TableBuilder {
   index(columns: IndexKeyInput[], options?: IndexOptions): IndexDefinition;
   /** A CHECK constraint; compared in PostgreSQL's normalized form. */
   check(expression: string, options?: CheckOptions): CheckDefinition;
-  /** A foreign key from `columns` to `refColumns` of `table`. */
+  /** A foreign key from `columns` to `refColumns` of `table`; a single column may be given as a string. */
   reference(
-    columns: string[],
+    columns: string | string[],
     table: string | TableDefinition,
-    refColumns: string[],
+    refColumns: string | string[],
     options?: ReferenceOptions,
   ): ReferenceDefinition;
 }
@@ -154,11 +161,11 @@ const tableBuilder: TableBuilder = {
   unique: (columns, options) => ({ kind: "unique", columns, ...options }),
   index: (columns, options) => ({ kind: "index", columns, ...options }),
   check: (expression, options) => ({ kind: "check", expression, ...options }),
-  reference: (columns, table, refColumns, options) => ({
+  reference: (columns, table, refColumns, { inline: _, ...options } = {}) => ({
     kind: "reference",
-    columns,
+    columns: typeof columns === "string" ? [columns] : columns,
     table: typeof table === "string" ? table : table.name,
-    refColumns,
+    refColumns: typeof refColumns === "string" ? [refColumns] : refColumns,
     ...options,
   }),
 };
@@ -179,5 +186,30 @@ export function defineTable(
     columns,
     constraints: constraints ? constraints(tableBuilder) : [],
     ...options,
+  };
+}
+
+/** Options of {@link definePartition}: a partition's own attributes (its columns are its parent's). */
+export type PartitionOptions = Pick<
+  TableOptions,
+  "renamedFrom" | "comment" | "with" | "unlogged" | "replicaIdentity" | "partitionBy"
+>;
+
+/**
+ * A partition of a partitioned table: `definePartition("events_2024", events,
+ * { from: ["2024-01-01"], to: ["2025-01-01"] })`. It has its parent's columns,
+ * keys, indexes and checks; `constraints` adds its own. With `partitionBy` it
+ * is partitioned in turn.
+ */
+export function definePartition(
+  name: string,
+  parent: string | TableDefinition,
+  bound: PartitionBoundInput,
+  constraints?: (t: TableBuilder) => ConstraintDefinition[],
+  options: PartitionOptions = {},
+): TableDefinition {
+  return {
+    ...defineTable(name, {}, constraints, options),
+    partitionOf: { table: typeof parent === "string" ? parent : parent.name, bound },
   };
 }

@@ -6,9 +6,13 @@
  */
 import type { Operation, OperationKind, OperationOf } from "../../diff/operations.ts";
 import type { Compile } from "./compile/common.ts";
+import { compositeTypeCompilers } from "./compile/composite_types.ts";
 import { constraintCompilers } from "./compile/constraints.ts";
 import { enumCompilers } from "./compile/enums.ts";
 import { indexCompilers } from "./compile/indexes.ts";
+import { rangeTypeCompilers } from "./compile/range_types.ts";
+import { objectCompilers } from "./compile/objects.ts";
+import { partitionCompilers } from "./compile/partitions.ts";
 import { tableCompilers } from "./compile/tables.ts";
 
 export { needsUsing } from "./compile/columns.ts";
@@ -18,6 +22,10 @@ const COMPILERS: { [K in OperationKind]: Compile<K> } = {
   ...enumCompilers,
   ...constraintCompilers,
   ...indexCompilers,
+  ...partitionCompilers,
+  ...objectCompilers,
+  ...compositeTypeCompilers,
+  ...rangeTypeCompilers,
   sql: (op) => [op.sql],
 };
 

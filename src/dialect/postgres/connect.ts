@@ -11,7 +11,12 @@ import { guardReservedConnections } from "./lost_connection.ts";
  * Open a `postgres://` URL or a libpq `key=value` string. postgres.js gets an options object, never the string:
  * its own URL parsing throws errors that quote the string, password included.
  */
-export async function openPostgres(connectionString: string, origin?: string): Promise<Database> {
+export async function openPostgres(
+  connectionString: string,
+  origin?: string,
+  /** At most this many connections (a PGlite served over the wire is one session: 1). */
+  maxConnections = 4,
+): Promise<Database> {
   const secrets = secretsOf(connectionString);
   const parsed = parseConnectionString(connectionString);
   const from = origin ? ` from ${origin}` : "";
@@ -21,7 +26,7 @@ export async function openPostgres(connectionString: string, origin?: string): P
   let client: postgres.Sql | undefined;
   try {
     // A session the server ends must reject queries, not crash the process (see lost_connection.ts).
-    client = guardReservedConnections(postgres(clientOptions(settings)));
+    client = guardReservedConnections(postgres({ ...clientOptions(settings), max: maxConnections }));
     db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
     await sql`select 1`.execute(db);
   } catch (error) {

@@ -7,9 +7,13 @@
 import { sql } from "kysely";
 import { sortModel } from "../../model/sort.ts";
 import type { SchemaModel } from "../../model/types.ts";
+import { introspectComposites } from "./introspect/composites.ts";
 import { introspectConstraints } from "./introspect/constraints.ts";
 import { introspectEnums } from "./introspect/enums.ts";
 import { introspectIndexes } from "./introspect/indexes.ts";
+import { introspectObjects } from "./introspect/objects.ts";
+import { introspectPartitions } from "./introspect/partitions.ts";
+import { introspectRanges } from "./introspect/ranges.ts";
 import { allQueries, type Db, scopeOf } from "./introspect/scope.ts";
 import { introspectTables } from "./introspect/tables.ts";
 
@@ -24,15 +28,28 @@ export interface IntrospectOptions {
 
 export async function introspect(db: Db, options: IntrospectOptions): Promise<SchemaModel> {
   const scope = scopeOf(options.schemas);
-  const [schemaRows, tables, addConstraints, addIndexes, enums] = await allQueries([
-    sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db),
-    introspectTables(db, scope),
-    introspectConstraints(db, scope),
-    introspectIndexes(db, scope),
-    introspectEnums(db, scope),
-  ]);
+  const [schemaRows, tables, addConstraints, addIndexes, addPartitions, enums, composites, ranges, objects] =
+    await allQueries([
+      sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db),
+      introspectTables(db, scope),
+      introspectConstraints(db, scope),
+      introspectIndexes(db, scope),
+      introspectPartitions(db, scope),
+      introspectEnums(db, scope),
+      introspectComposites(db, scope),
+      introspectRanges(db, scope),
+      introspectObjects(db, scope),
+    ]);
   addConstraints(tables);
   addIndexes(tables);
+  addPartitions(tables);
   for (const excluded of options.excludeTables ?? []) tables.delete(excluded);
-  return sortModel({ schemas: schemaRows.rows.map((r) => r.name), enums, tables: [...tables.values()] });
+  return sortModel({
+    schemas: schemaRows.rows.map((r) => r.name),
+    enums,
+    tables: [...tables.values()],
+    composites,
+    ranges,
+    objects,
+  });
 }

@@ -4,9 +4,9 @@
  * `price > 0` or `now() + interval '1 day'`; the catalog returns
  * `price > 0::numeric` and `now() + '1 day'::interval`. Only the database
  * knows, so the tables that have such expressions are created as temporary
- * tables (with the schemas and enum types the config declares) inside a
- * transaction that is always rolled back, read back with the same
- * introspector as real tables, and their forms copied over. Plain defaults
+ * tables (with the schemas, enums, composite and range types the config
+ * declares) inside a transaction that is always rolled back, read back with
+ * the same introspector as real tables, and their forms copied over. Plain defaults
  * are checked against their column's type the same way, in one wide
  * temporary table. Nothing is left behind, even on a production database.
  */
@@ -15,8 +15,10 @@ import { KyrageError, messageOf } from "../../errors.ts";
 import type { Column, EnumType, SchemaModel, Table } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
 import { introspect } from "./introspect.ts";
+import { createUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
+import { mergePartitioning, partitionScratch, type ScratchTable } from "./normalize_partitions.ts";
 
 /** Defaults the static normalizer already puts in catalog form. */
 const SIMPLE_DEFAULT =
@@ -116,7 +118,10 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
   const defaults = desired.tables.flatMap((t) =>
     t.columns.filter(checkedDefault).map((column) => ({ at: `${t.schema}.${t.name}.${column.name}`, column }))
   );
-  if (work.length === 0 && defaults.length === 0) return desired;
+  const partitions = partitionScratch(desired.tables);
+  if (work.length === 0 && defaults.length === 0 && partitions.length === 0 && !hasUserTypes(desired)) {
+    return desired;
+  }
 
   return await db.connection().execute(async (conn) => {
     const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
@@ -129,8 +134,17 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
         ...enumSetup(desired.enums),
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
+      const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};
+      if (work.length === 0 && defaults.length === 0 && partitions.length === 0) return { ...desired, ...types };
       // One round trip for every scratch table, however many there are.
-      const scratch = work.map((table) => ({ table, statements: scratchStatements(table) }));
+      const scratch = [
+        ...work.map((table) => ({
+          table,
+          what: `an expression of table ${table.schema}.${table.name}`,
+          statements: scratchStatements(table),
+        })),
+        ...partitions,
+      ];
       const batch = (statements: readonly string[]) =>
         run(doBlock(`BEGIN ${statements.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
       await run("SAVEPOINT scratch");
@@ -144,15 +158,21 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
         await run("ROLLBACK TO SAVEPOINT scratch");
         await findRejected(run, defaults, scratch);
       }
-      if (work.length === 0) return desired;
+      // No scratch table: no temp schema to read (the defaults' went with their savepoint).
+      if (scratch.length === 0) return { ...desired, ...types };
       const temp = await sql<{ name: string }>`
         select nspname::text as name from pg_namespace where oid = pg_my_temp_schema()`.execute(conn);
       const normal = await introspect(conn, { schemas: [temp.rows[0].name] });
       const byName = new Map(normal.tables.map((t) => [t.name, t]));
       const done = new Set(work);
+      const partitioned = new Map(partitions.map((p) => [p.table, byName.get(p.name)]));
       return {
         ...desired,
-        tables: desired.tables.map((t) => done.has(t) ? merge(t, byName.get(t.name)!) : t),
+        ...types,
+        tables: desired.tables.map((t) => {
+          const merged = done.has(t) ? merge(t, byName.get(t.name)!) : t;
+          return partitioned.has(t) ? mergePartitioning(merged, partitioned.get(t)) : merged;
+        }),
       };
     } finally {
       await run("rollback");
@@ -164,7 +184,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
 async function findRejected(
   run: (statement: string) => Promise<unknown>,
   defaults: readonly DefaultCheck[],
-  scratch: readonly { table: Table; statements: string[] }[],
+  scratch: readonly (Pick<ScratchTable, "what" | "statements"> & Partial<Pick<ScratchTable, "readable">>)[],
 ): Promise<void> {
   for (const { at, column } of defaults) {
     await run(`CREATE TEMP TABLE "kyrage$default" (c ${column.type} DEFAULT ${column.default})`).catch((error) => {
@@ -175,13 +195,13 @@ async function findRejected(
     });
     await run(`DROP TABLE "kyrage$default"`);
   }
-  for (const { table, statements } of scratch) {
+  for (const { what, statements, readable = (text: string) => text } of scratch) {
     for (const statement of statements) {
       await run(statement).catch((error) => {
         throw new KyrageError(
-          `PostgreSQL rejects an expression of table ${table.schema}.${table.name} in the config: ${
-            messageOf(error)
-          }\n  statement: ${statement}`,
+          `PostgreSQL rejects ${what} in the config: ${readable(messageOf(error))}\n  statement: ${
+            readable(statement)
+          }`,
         );
       });
     }

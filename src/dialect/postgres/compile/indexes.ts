@@ -14,7 +14,7 @@ export const indexCompilers: Compilers<"create_index" | "drop_index" | "rename_i
   rename_index: (op) => [`ALTER INDEX ${qualified(op.schema, op.from)} RENAME TO ${ident(op.to)}`],
 };
 
-function createIndex(schema: string, table: string, index: Index): string {
+export function createIndex(schema: string, table: string, index: Index): string {
   const keys = index.keys.map((k) => {
     let key = k.expression ? `(${k.column})` : ident(k.column);
     if (k.collation) key += ` COLLATE ${k.collation}`;

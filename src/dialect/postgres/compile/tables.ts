@@ -4,6 +4,7 @@ import { ident, literal, qualified } from "../quote.ts";
 import { alterColumn, columnDefinition, columnStorage } from "./columns.ts";
 import { alterTable, columnComment, type Compilers, storageParameterList } from "./common.ts";
 import { primaryKeyClause } from "./constraints.ts";
+import { partitionByClause, partitionOfClause } from "./partitions.ts";
 
 type TableKind = Extract<
   OperationKind,
@@ -25,9 +26,13 @@ export const tableCompilers: Compilers<TableKind> = {
     const table = qualified(op.schema, op.table);
     const lines = op.columns.map((c) => `  ${columnDefinition(c)}`);
     if (op.primaryKey) lines.push(`  ${primaryKeyClause(op.primaryKey)}`);
+    const body = op.partitionOf
+      ? partitionOfClause(op.partitionOf, lines.map((l) => l.trim()))
+      : ` (\n${lines.join(",\n")}\n)`;
+    const partitionBy = op.partitionBy ? partitionByClause(op.partitionBy) : "";
     const parameters = op.with ? ` WITH (${storageParameterList(op.with)})` : "";
     return [
-      `CREATE${op.unlogged ? " UNLOGGED" : ""} TABLE ${table} (\n${lines.join(",\n")}\n)${parameters}`,
+      `CREATE${op.unlogged ? " UNLOGGED" : ""} TABLE ${table}${body}${partitionBy}${parameters}`,
       ...op.columns.flatMap((c) => columnStorage(table, c)),
       ...(op.comment !== undefined ? [`COMMENT ON TABLE ${table} IS ${literal(op.comment)}`] : []),
       ...op.columns.flatMap((c) => (c.comment !== undefined ? [columnComment(op, c.name, c.comment)] : [])),

@@ -52,7 +52,8 @@ export async function introspectConstraints(
     join pg_namespace n on n.oid = c.relnamespace
     left join pg_class rc on rc.oid = con.confrelid
     left join pg_namespace rn on rn.oid = rc.relnamespace
-    where con.contype in ('p', 'u', 'f', 'c') and con.conislocal
+    -- A partition's constraints inherited from its parent are the parent's.
+    where con.contype in ('p', 'u', 'f', 'c') and con.conislocal and (not c.relispartition or con.coninhcount = 0)
       and ${scope.inSchemas} and ${MANAGED_TABLE}`.execute(db);
   return (tables) => addConstraints(tables, rows.rows);
 }

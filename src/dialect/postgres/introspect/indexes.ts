@@ -1,5 +1,5 @@
-/** Indexes of the managed tables that no constraint owns. */
-import { sql } from "kysely";
+/** Indexes of the managed tables that no constraint owns and no parent index holds. */
+import { type RawBuilder, sql } from "kysely";
 import type { Index, IndexKey } from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
 import { type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
@@ -26,6 +26,25 @@ interface IndexRow {
 
 /** Query the indexes; the result adds them to the tables. */
 export async function introspectIndexes(db: Db, scope: Scope): Promise<(tables: Map<string, MutableTable>) => void> {
+  const rows = await indexRows(db, sql`${scope.inSchemas} and ${MANAGED_TABLE}`);
+  return (tables) => {
+    for (const row of rows) tables.get(qualifiedName(row.schema, row.table))?.indexes.push(toIndex(row));
+  };
+}
+
+/** The indexes of the relations `c` (in namespace `n`) that `relations` selects, keyed by relation. */
+export async function indexesOf(db: Db, relations: RawBuilder<unknown>): Promise<Map<string, Index[]>> {
+  const byRelation = new Map<string, Index[]>();
+  for (const row of await indexRows(db, relations)) {
+    const key = qualifiedName(row.schema, row.table);
+    const list = byRelation.get(key) ?? [];
+    byRelation.set(key, list);
+    list.push(toIndex(row));
+  }
+  return byRelation;
+}
+
+async function indexRows(db: Db, relations: RawBuilder<unknown>): Promise<IndexRow[]> {
   const rows = await sql<IndexRow>`
     select n.nspname::text as schema, c.relname::text as table, ic.relname::text as name,
            i.indisunique as unique, am.amname::text as method,
@@ -63,13 +82,13 @@ export async function introspectIndexes(db: Db, scope: Scope): Promise<(tables: 
     join pg_class c on c.oid = i.indrelid
     join pg_namespace n on n.oid = c.relnamespace
     join pg_am am on am.oid = ic.relam
-    where ${scope.inSchemas} and ${MANAGED_TABLE}
+    where ${relations}
+      -- A partition's index attached to its parent's index is the parent's.
+      and not exists (select 1 from pg_inherits ih where ih.inhrelid = i.indexrelid)
       and not exists (select 1 from pg_constraint pc
                       where pc.conindid = i.indexrelid and pc.conrelid = i.indrelid
                         and pc.contype in ('p', 'u', 'x'))`.execute(db);
-  return (tables) => {
-    for (const row of rows.rows) tables.get(qualifiedName(row.schema, row.table))?.indexes.push(toIndex(row));
-  };
+  return rows.rows;
 }
 
 // pg_index.indoption bits (INDOPTION_DESC, INDOPTION_NULLS_FIRST).

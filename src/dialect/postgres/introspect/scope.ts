@@ -15,11 +15,11 @@ export function scopeOf(schemas: readonly string[]): Scope {
 }
 
 /**
- * A managed table `c`: ordinary or partitioned, not a partition, not owned
- * by an extension (such as PostGIS's spatial_ref_sys).
+ * A managed table `c`: ordinary or partitioned (partitions included), not
+ * owned by an extension (such as PostGIS's spatial_ref_sys).
  */
 export const MANAGED_TABLE = sql`
-  c.relkind in ('r', 'p') and not c.relispartition
+  c.relkind in ('r', 'p')
   and not exists (
     select 1 from pg_depend d
     where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`;

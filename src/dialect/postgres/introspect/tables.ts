@@ -5,6 +5,7 @@ import { normalSequenceOptions } from "../../../model/sequences.ts";
 import type { Column, ColumnStorage, ReplicaIdentity, Serial, StorageParameters, Table } from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
 import { allQueries, type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
+import { isUserType } from "./type_spelling.ts";
 
 interface TableRow {
   schema: string;
@@ -55,8 +56,8 @@ export async function introspectTables(db: Db, scope: Scope): Promise<Map<string
     sql<ColumnRow>`
       select n.nspname::text as schema, c.relname::text as table, a.attname::text as name,
              format_type(a.atttypid, a.atttypmod) as type,
-             case when et.typtype = 'e' then etn.nspname::text end as enum_schema,
-             case when et.typtype = 'e' then et.typname::text end as enum_name,
+             case when ${isUserType("et", "etn")} then etn.nspname::text end as enum_schema,
+             case when ${isUserType("et", "etn")} then et.typname::text end as enum_name,
              t.typcategory = 'A' as is_array,
              a.attnotnull as not_null,
              pg_get_expr(ad.adbin, ad.adrelid) as default,

@@ -1,0 +1,101 @@
+/**
+ * `kyrage dev start | status | get-url | clean`: a persistent dev database
+ * without Docker. `start` launches a detached kyrage process serving a PGlite
+ * database with every migration applied on a local port (state and data in
+ * `.kyrage/dev-server/`); while it runs, `--dev` commands use it.
+ */
+import { loadConfig } from "../config/load.ts";
+import { devServerDir, logFile, runningServer } from "../dev_server/state.ts";
+import { KyrageError } from "../errors.ts";
+import { configPathOf } from "./context.ts";
+import type { Output } from "./output.ts";
+
+export type DevAction = "start" | "status" | "get-url" | "clean" | "serve";
+
+const START_TIMEOUT_MS = 120_000;
+
+export async function devCommand(action: DevAction, options: { config: string; port?: string }, out: Output) {
+  const config = await loadConfig(configPathOf(options));
+  const dir = devServerDir(config.dir);
+  const running = await runningServer(dir);
+  switch (action) {
+    case "serve": {
+      const { serveDevDatabase } = await import("../dev_server/serve.ts");
+      await serveDevDatabase(dir, config.migrationsDir, Number(options.port));
+      return 0;
+    }
+    case "start": {
+      if (running) {
+        out.line(`The dev database already runs: ${running.url}`);
+        return 0;
+      }
+      await Deno.mkdir(dir, { recursive: true });
+      const port = options.port ? Number(options.port) : freePort();
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [...selfArgs(), "dev", "serve", "--config", config.path, "--port", String(port)],
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+        detached: true,
+      }).spawn();
+      child.unref();
+      const started = await waitFor(() => runningServer(dir), START_TIMEOUT_MS);
+      if (!started) {
+        throw new KyrageError(
+          `The dev database did not start within ${START_TIMEOUT_MS / 1000} s (see ${logFile(dir)} if present).`,
+        );
+      }
+      out.line(`Dev database ready, every migration in ${config.migrationsDir} applied: ${started.url}`);
+      return 0;
+    }
+    case "status":
+      out.line(running ? `Running: ${running.url} (pid ${running.pid})` : "The dev database is not running.");
+      return 0;
+    case "get-url":
+      if (!running) throw new KyrageError("The dev database is not running; start it with `kyrage dev start`.");
+      out.line(running.url);
+      return 0;
+    case "clean": {
+      if (running) {
+        Deno.kill(running.pid, "SIGTERM");
+        await waitFor(async () => (await runningServer(dir)) ? undefined : true, 30_000);
+      }
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      out.line(running ? `Stopped the dev database and removed its data (${dir}).` : `Removed ${dir}.`);
+      return 0;
+    }
+  }
+}
+
+/** How to run this kyrage again: the compiled binary is itself; under `deno run`, the same entry point. */
+function selfArgs(): string[] {
+  if (!/(^|[\\/])deno(\.exe)?$/.test(Deno.execPath())) return [];
+  return [
+    "run",
+    "--allow-read",
+    "--allow-write",
+    "--allow-net",
+    "--allow-env",
+    "--allow-sys=userInfo",
+    "--config",
+    new URL("../deno.json", Deno.mainModule).pathname,
+    new URL(Deno.mainModule).pathname,
+  ];
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return undefined;
+}

@@ -1,0 +1,53 @@
+/**
+ * Environment sections, as @izumisy/kyrage (c12) reads them: `$development`,
+ * `$production`, ... and `$env: { staging: {...} }`. The section named by
+ * KYRAGE_ENV, else NODE_ENV, is merged over the rest of the config the way
+ * c12's defu merges: the section wins, objects merge key by key, arrays are
+ * concatenated (the section's first), a null or undefined value does not
+ * override. Every `$` key is removed after.
+ */
+
+export interface Selected {
+  readonly config: unknown;
+  /** The environment whose section was merged, if one was. */
+  readonly environment?: string;
+}
+
+export function environmentName(): string | undefined {
+  return Deno.env.get("KYRAGE_ENV") || Deno.env.get("NODE_ENV") || undefined;
+}
+
+export function selectEnvironment(value: unknown, environment = environmentName()): Selected {
+  if (!isPlainObject(value)) return { config: value };
+  const envSections = isPlainObject(value.$env) ? value.$env : {};
+  const section = environment === undefined ? {} : {
+    ...(isPlainObject(value[`$${environment}`]) ? value[`$${environment}`] as Record<string, unknown> : {}),
+    ...(isPlainObject(envSections[environment]) ? envSections[environment] as Record<string, unknown> : {}),
+  };
+  const base = withoutSections(value);
+  if (Object.keys(section).length === 0) return { config: base };
+  return { config: merge(withoutSections(section), base), environment };
+}
+
+function withoutSections(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith("$")));
+}
+
+/** defu(over, base). */
+function merge(over: Record<string, unknown>, base: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === null || value === undefined) continue;
+    const under = out[key];
+    if (Array.isArray(value) && Array.isArray(under)) out[key] = [...value, ...under];
+    else if (isPlainObject(value) && isPlainObject(under)) out[key] = merge(value, under);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,48 @@
+/**
+ * Config errors a person can act on: the table named beside the index path
+ * (`tables[1] (table "posts").constraints[2]`), unknown keys named, and the
+ * options of @izumisy/kyrage that kyrage does not have explained.
+ */
+import type { z } from "zod";
+import { KyrageError } from "../errors.ts";
+import { formatPath } from "./schema.ts";
+
+/** `tables[1].constraints[2]` → `tables[1].constraints[2] (table "posts")`, the name read from the raw config. */
+export function withTable(config: unknown, path: string): string {
+  const index = /^tables\[(\d+)\]/.exec(path)?.[1];
+  const name = index === undefined
+    ? undefined
+    : (config as { tables?: { name?: unknown }[] })?.tables?.[Number(index)]?.name;
+  return typeof name === "string" ? `${path} (table "${name}")` : path;
+}
+
+export function describeIssue(config: unknown, issue: z.core.$ZodIssue): string {
+  const at = withTable(config, formatPath(issue.path));
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => `"${k}"`).join(", ");
+    const where = issue.path.length === 0 ? "the top level of the config" : at;
+    return `unknown ${issue.keys.length === 1 ? "key" : "keys"} ${keys} in ${where}; kyrage ignores nothing, so ` +
+      "remove or fix it (see the README's config reference)";
+  }
+  return `${at}: ${issue.message}`;
+}
+
+/** What a config written for @izumisy/kyrage may hold that kyrage has no use for. */
+export function refuseUpstreamOnly(config: unknown, path: string): void {
+  const value = config as { database?: { dialect?: unknown }; dev?: { container?: unknown } } | undefined;
+  const dialect = value?.database?.dialect;
+  if (dialect === "cockroachdb" || dialect === "sqlite") {
+    throw new KyrageError(
+      `Invalid config ${path}: database.dialect "${dialect}" is not supported; kyrage manages PostgreSQL only ` +
+        `("postgres", or "pglite" for the embedded database).`,
+    );
+  }
+  if (value?.dev?.container !== undefined) {
+    throw new KyrageError(
+      `Invalid config ${path}: dev.container asks for a Docker container as the dev database, and kyrage needs no ` +
+        "Docker: `--dev`, `check` and `generate --dev` replay the migrations on an embedded in-memory PostgreSQL " +
+        "(PGlite), and `kyrage dev start` serves one on a local port. Remove dev.container, or set " +
+        "dev.connectionString to a PostgreSQL server to use as the dev database instead.",
+    );
+  }
+}

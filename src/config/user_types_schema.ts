@@ -1,0 +1,73 @@
+/**
+ * Zod schemas for user types in the config: enums, composite types and
+ * range types, which may name one another (an attribute of an enum type, a
+ * range of a composite), hence the explicit recursive types.
+ */
+import { z } from "zod";
+
+const name = z.string().min(1);
+
+export const enumDefinition = z.object({
+  kind: z.literal("enum"),
+  name,
+  values: z.array(z.string()).min(1),
+});
+
+export type ValidEnum = z.infer<typeof enumDefinition>;
+
+/** A type name, or a user type definition. */
+export type ValidTypeInput = string | ValidUserType;
+
+export type ValidUserType = ValidEnum | ValidComposite | ValidRange;
+
+export interface ValidAttribute {
+  type: ValidTypeInput;
+  collation?: string;
+}
+
+export interface ValidComposite {
+  kind: "composite";
+  name: string;
+  attributes: Record<string, ValidTypeInput | ValidAttribute>;
+}
+
+export interface ValidRange {
+  kind: "range";
+  name: string;
+  subtype: ValidTypeInput;
+  subtypeOpclass?: string;
+  collation?: string;
+  subtypeDiff?: string;
+  multirangeTypeName?: string;
+}
+
+export const typeInput: z.ZodType<ValidTypeInput> = z.lazy(() =>
+  z.union([name, enumDefinition, compositeDefinition, rangeDefinition])
+);
+
+export const compositeDefinition: z.ZodType<ValidComposite> = z.lazy(() =>
+  z.object({
+    kind: z.literal("composite"),
+    name,
+    attributes: z.record(
+      name,
+      z.union([typeInput, z.object({ type: typeInput, collation: name.optional() })]),
+    ),
+  })
+);
+
+export const rangeDefinition: z.ZodType<ValidRange> = z.lazy(() =>
+  z.object({
+    kind: z.literal("range"),
+    name,
+    subtype: typeInput,
+    subtypeOpclass: name.optional(),
+    collation: name.optional(),
+    subtypeDiff: name.optional(),
+    multirangeTypeName: name.optional(),
+  })
+);
+
+export const userTypeDefinition: z.ZodType<ValidUserType> = z.lazy(() =>
+  z.union([enumDefinition, compositeDefinition, rangeDefinition])
+);

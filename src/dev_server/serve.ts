@@ -1,0 +1,33 @@
+/**
+ * The dev server process (`kyrage dev start` runs it detached): a PGlite
+ * data directory with every migration applied, served over PostgreSQL's wire
+ * protocol on a local port until it gets SIGTERM.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { openPglite } from "../dialect/pglite/connect.ts";
+import { applyMigrations } from "../migrations/runner.ts";
+import { readMigrations } from "../migrations/store.ts";
+import { dataDir, stateFile } from "./state.ts";
+
+export async function serveDevDatabase(dir: string, migrationsDir: string, port: number): Promise<void> {
+  const setup = await openPglite(dataDir(dir));
+  try {
+    await applyMigrations(setup.db, await readMigrations(migrationsDir), { lockWaitMs: 0, statementLockTimeout: "0" });
+  } finally {
+    await setup.close();
+  }
+  const db = await PGlite.create(dataDir(dir));
+  // Several connections share the one PGlite session; a client's queries are queued whole.
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 16 });
+  await server.start();
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await Deno.writeTextFile(stateFile(dir), JSON.stringify({ pid: Deno.pid, port, url }));
+  const { promise, resolve } = Promise.withResolvers<void>();
+  Deno.addSignalListener("SIGTERM", () => resolve());
+  Deno.addSignalListener("SIGINT", () => resolve());
+  await promise;
+  await server.stop();
+  await db.close();
+  await Deno.remove(stateFile(dir)).catch(() => {});
+}

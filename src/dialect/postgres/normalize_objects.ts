@@ -1,0 +1,89 @@
+/**
+ * The desired views, functions, ... in PostgreSQL's own normal form: inside a
+ * transaction that is always rolled back, the managed schemas are renamed
+ * aside (no lock on their tables: other sessions keep seeing them), the
+ * desired model is built from nothing under the real names, and the objects
+ * are read back with the same catalog queries as the live database — so the
+ * two sides compare as PostgreSQL prints them, dependencies included.
+ */
+import { CompiledQuery, sql } from "kysely";
+import { diffSchemas } from "../../diff/diff.ts";
+import { describeOperation } from "../../diff/describe.ts";
+import type { Operation } from "../../diff/operations.ts";
+import { KyrageError, messageOf } from "../../errors.ts";
+import { EMPTY_MODEL, type SchemaModel } from "../../model/types.ts";
+import { compileOperation } from "./compile.ts";
+import { introspect } from "./introspect.ts";
+import type { Db } from "./introspect/scope.ts";
+import { doBlock, ident, literal } from "./quote.ts";
+
+/** Run each operation in a savepoint; retry the failed ones while a pass makes progress; name the first that never runs. */
+async function buildInPasses(run: (statement: string) => Promise<unknown>, build: readonly Operation[]): Promise<void> {
+  let pending = [...build];
+  for (;;) {
+    const failed: { op: Operation; statement: string; error: unknown }[] = [];
+    for (const op of pending) {
+      await run("SAVEPOINT op");
+      const statements = compileOperation(op);
+      let at = 0;
+      try {
+        for (; at < statements.length; at++) await run(statements[at]);
+        await run("RELEASE SAVEPOINT op");
+      } catch (error) {
+        await run("ROLLBACK TO SAVEPOINT op");
+        failed.push({ op, statement: statements[at], error });
+      }
+    }
+    if (failed.length === 0) return;
+    if (failed.length === pending.length) {
+      const { op, statement, error } = failed[0];
+      throw new KyrageError(
+        `PostgreSQL rejects ${describeOperation(op).replace(/^[+~-] /, "")} as the config declares it: ` +
+          `${messageOf(error)}. Nothing was planned.\n  statement: ${statement}`,
+      );
+    }
+    pending = failed.map((f) => f.op);
+  }
+}
+
+export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<SchemaModel> {
+  if (desired.objects.length === 0) return desired;
+  // The schemas are made before the build, so that extensions can follow them.
+  const build = diffSchemas({ ...EMPTY_MODEL, schemas: [] }, desired).filter((op) => op.kind !== "create_schema");
+  return await db.connection().execute(async (conn) => {
+    const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
+    await run("begin");
+    try {
+      await run("SET LOCAL lock_timeout = '5s'");
+      // Function bodies are checked when the functions they call exist, as in a migration.
+      await run("SET LOCAL check_function_bodies = off");
+      const existing = await sql<{ name: string; extensions: string[] }>`
+        select n.nspname::text as name,
+               array(select extname::text from pg_extension where extnamespace = n.oid and extrelocatable) as extensions
+        from pg_namespace n where n.nspname = any(${[...desired.schemas]}::text[])`.execute(conn);
+      // An extension's types (citext, ...) follow into the new schema, where the build looks for them.
+      const aside = [
+        ...existing.rows.map((r, i) => `ALTER SCHEMA ${ident(r.name)} RENAME TO ${ident(`kyrage$aside$${i}`)}`),
+        ...desired.schemas.map((s) => `CREATE SCHEMA ${ident(s)}`),
+        ...existing.rows.flatMap((r) =>
+          r.extensions.map((e) => `ALTER EXTENSION ${ident(e)} SET SCHEMA ${ident(r.name)}`)
+        ),
+      ];
+      const statements = build.flatMap(compileOperation);
+      await run("SAVEPOINT build");
+      try {
+        await run(doBlock(`BEGIN ${[...aside, ...statements].map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
+      } catch {
+        // The desired side has no dependencies yet (they are what this build reads): one object may read another
+        // that comes later by name. Build operation by operation, deferring what fails until nothing progresses.
+        await run("ROLLBACK TO SAVEPOINT build");
+        for (const statement of aside) await run(statement);
+        await buildInPasses(run, build);
+      }
+      const built = await introspect(conn, { schemas: desired.schemas });
+      return { ...desired, objects: built.objects };
+    } finally {
+      await run("rollback");
+    }
+  });
+}

@@ -1,0 +1,23 @@
+/** Plan lines and destructive descriptions for objects other than tables. */
+import { describeObject } from "../model/objects.ts";
+import type { ObjectOperation } from "./operations.ts";
+
+export function describeObjectOperation(op: ObjectOperation): string {
+  switch (op.kind) {
+    case "create_object":
+      return `+ ${describeObject(op.object)}`;
+    case "drop_object":
+      return `- ${describeObject(op.object)}${op.recreated ? " (created again after the changes it depends on)" : ""}`;
+    case "alter_object":
+      return `~ ${describeObject(op.to)}: changed in place`;
+  }
+}
+
+/** What dropping an object loses for good: its data, or a definition the config no longer has. */
+export function objectLoss(op: ObjectOperation): string | undefined {
+  if (op.kind !== "drop_object" || op.recreated) return undefined;
+  const object = op.object;
+  return object.kind === "materialized_view"
+    ? `${describeObject(object)} and its rows`
+    : `${describeObject(object)} (declared nowhere in the config)`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Objects other than tables and types: set arithmetic by identity, each
+ * kind deciding how it changes (objects/<kind>.ts), then the closure of what
+ * must be rebuilt because something it depends on is rebuilt, dropped or
+ * reshaped by the table operations.
+ */
+import { type DbObject, objectId, type ObjectKind, tableId } from "../model/objects.ts";
+import type { SchemaModel } from "../model/types.ts";
+import type { Operation } from "./operations.ts";
+import { materializedViewChange, viewChange } from "./objects/view.ts";
+
+/** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
+export type ObjectChange = "same" | "alter" | "recreate";
+
+// deno-lint-ignore no-explicit-any
+const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
+  view: viewChange,
+  materialized_view: materializedViewChange,
+};
+
+export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {
+  return CHANGES[from.kind](from, to);
+}
+
+/** Tables whose columns the operations change so that what reads them must be rebuilt. */
+function reshapedTables(tableOps: readonly Operation[]): string[] {
+  return tableOps.flatMap((op) => {
+    switch (op.kind) {
+      case "drop_table":
+        return [tableId(op.schema, op.table)];
+      case "drop_column":
+        return [tableId(op.schema, op.table)];
+      case "alter_column":
+        return op.changes.type || op.changes.generated ? [tableId(op.schema, op.table)] : [];
+      default:
+        return [];
+    }
+  });
+}
+
+export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps: readonly Operation[]): Operation[] {
+  const wanted = new Map(desired.objects.map((o) => [objectId(o), o]));
+  const existing = new Map(actual.objects.map((o) => [objectId(o), o]));
+  const dropped = new Set<string>();
+  const rebuilt = new Set<string>();
+  const altered: [DbObject, DbObject][] = [];
+  for (const [id, from] of existing) {
+    const to = wanted.get(id);
+    if (!to) dropped.add(id);
+    else if (objectChange(from, to) === "recreate") rebuilt.add(id);
+    else if (objectChange(from, to) === "alter") altered.push([from, to]);
+  }
+  // Whatever reads a rebuilt, dropped or reshaped object is rebuilt with it.
+  const gone = new Set([...dropped, ...rebuilt, ...reshapedTables(tableOps)]);
+  const readers = new Map<string, string[]>();
+  for (const [id, o] of existing) {
+    for (const dependency of o.dependsOn ?? []) {
+      const list = readers.get(dependency) ?? [];
+      readers.set(dependency, list);
+      list.push(id);
+    }
+  }
+  const queue = [...gone];
+  while (queue.length > 0) {
+    for (const reader of readers.get(queue.pop()!) ?? []) {
+      if (gone.has(reader)) continue;
+      gone.add(reader);
+      queue.push(reader);
+      if (wanted.has(reader)) rebuilt.add(reader);
+    }
+  }
+  const ops: Operation[] = [];
+  for (const id of dropped) ops.push({ kind: "drop_object", object: existing.get(id)! });
+  for (const id of rebuilt) {
+    ops.push({ kind: "drop_object", object: existing.get(id)!, recreated: true });
+    ops.push({ kind: "create_object", object: wanted.get(id)! });
+  }
+  for (const [from, to] of altered) if (!rebuilt.has(objectId(from))) ops.push({ kind: "alter_object", from, to });
+  for (const [id, o] of wanted) if (!existing.has(id)) ops.push({ kind: "create_object", object: o });
+  return ops;
+}

@@ -1,0 +1,58 @@
+/**
+ * Database objects other than tables and types (views, functions, triggers,
+ * policies, extensions, sequences, domains): each kind has its own plain,
+ * readonly model type under `objects/`, and every layer handles one kind per
+ * module through exhaustive `Record<ObjectKind, ...>` tables.
+ */
+import type { MaterializedViewObject, ViewObject } from "./objects/view.ts";
+
+export type { MaterializedViewObject, ViewObject };
+
+export type DbObject = ViewObject | MaterializedViewObject;
+
+export type ObjectKind = DbObject["kind"];
+
+/** What every object carries. */
+export interface ObjectBase {
+  readonly schema: string;
+  readonly name: string;
+  readonly comment?: string;
+  /**
+   * The objects and tables it reads ({@link objectId}s and `table:` ids), as
+   * `pg_depend` reports them: they are created before it and, when they
+   * change shape, it is dropped and created again with them.
+   */
+  readonly dependsOn?: readonly string[];
+}
+
+/** What names an object: its kind, schema and name, the table of a trigger or policy, a function's argument types. */
+export interface ObjectIdentity {
+  readonly kind: ObjectKind;
+  readonly schema: string;
+  readonly name: string;
+  /** Triggers and policies belong to a table. */
+  readonly table?: string;
+  /** Functions: the identity argument types, as `pg_get_function_identity_arguments` prints them. */
+  readonly identityArguments?: string;
+}
+
+/**
+ * The one place an object's identity is spelled: `view:public.active_users`,
+ * `trigger:public.users.touch`, `function:public.add(integer, integer)`.
+ */
+export function objectId(object: ObjectIdentity): string {
+  const table = object.table !== undefined ? `${object.table}.` : "";
+  const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
+  return `${object.kind}:${object.schema}.${table}${object.name}${args}`;
+}
+
+export const tableId = (schema: string, table: string): string => `table:${schema}.${table}`;
+
+/** `view public.active_users`, for plans and errors. */
+export function describeObject(object: ObjectIdentity): string {
+  const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
+  const on = object.table !== undefined ? ` on ${object.schema}.${object.table}` : "";
+  return object.table !== undefined
+    ? `${object.kind.replaceAll("_", " ")} ${object.name}${on}`
+    : `${object.kind.replaceAll("_", " ")} ${object.schema}.${object.name}${args}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * Upstream's files in kyrage's migrations directory: read them to import
+ * them, and, once imported, let them stay there (the user deletes them when
+ * they like) without kyrage taking them for malformed files of its own.
+ */
+import { KyrageError } from "../errors.ts";
+import { formatPath } from "../config/schema.ts";
+import { isLegacyUpstream, kyrageIdOf, looksUpstream, type UpstreamMigration, upstreamMigration } from "./format.ts";
+
+export interface UpstreamFile {
+  readonly path: string;
+  readonly migration: UpstreamMigration;
+}
+
+/** kyrage's own file names: the 17-digit id. Anything else may be upstream's. */
+const KYRAGE_NAME = /^\d{17}\.json$/;
+
+/** Read `dir/name` as JSON if it is upstream's; undefined when it is not. */
+async function readIfUpstream(dir: string, name: string): Promise<UpstreamFile | undefined> {
+  const path = `${dir}/${name}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    return undefined; // not JSON: kyrage's own reader reports it
+  }
+  if (!looksUpstream(json)) return undefined;
+  if (isLegacyUpstream(json)) {
+    throw new KyrageError(
+      `Migration file ${path} is in the format of @izumisy/kyrage 0.x (diff.addedTables), which neither ` +
+        "@izumisy/kyrage 1.x nor kyrage can read. Apply it with upstream 0.x, then regenerate; nothing was done.",
+    );
+  }
+  const result = upstreamMigration.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new KyrageError(
+      `Migration file ${path} looks like one of @izumisy/kyrage, but is malformed at ${formatPath(issue.path)}: ` +
+        `${issue.message}. Nothing was done.`,
+    );
+  }
+  return { path, migration: result.data };
+}
+
+/** Every upstream file in `names` (the `*.json` of `dir`), in id order. */
+export async function readUpstreamFiles(dir: string, names: readonly string[]): Promise<UpstreamFile[]> {
+  const found = await Promise.all(names.filter((n) => !KYRAGE_NAME.test(n)).map((n) => readIfUpstream(dir, n)));
+  return found.filter((f) => f !== undefined).sort((a, b) => Number(a.migration.id) - Number(b.migration.id));
+}
+
+/**
+ * `names` without upstream files that were imported (their kyrage file is
+ * beside them). An upstream file not imported yet stops everything: its
+ * changes are not in kyrage's history.
+ */
+export async function withoutImportedUpstream(dir: string, names: readonly string[]): Promise<string[]> {
+  const upstream = await readUpstreamFiles(dir, names);
+  if (upstream.length === 0) return [...names];
+  const present = new Set(names);
+  const notImported = upstream.filter((f) => !present.has(`${kyrageIdOf(f.migration.id)}.json`));
+  if (notImported.length > 0) {
+    throw new KyrageError(
+      `${notImported.map((f) => f.path).join(", ")} ${
+        notImported.length === 1 ? "is a migration file" : "are migration files"
+      } of @izumisy/kyrage, not yet imported. Run \`kyrage import-upstream\`: it converts them to kyrage's format ` +
+        "and records the ones upstream applied as applied. Nothing was done.",
+    );
+  }
+  const skipped = new Set(upstream.map((f) => f.path.slice(dir.length + 1)));
+  return names.filter((n) => !skipped.has(n));
+}

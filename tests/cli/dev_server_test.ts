@@ -1,0 +1,61 @@
+/**
+ * `kyrage dev start | status | get-url | clean`: a PGlite database with the
+ * migrations applied, served detached on a local port; psql reaches it,
+ * `--dev` commands use it (and keep its data), `clean` stops it.
+ */
+import assert from "node:assert/strict";
+import { runCli, tempProject } from "../support/cli.ts";
+
+async function psql(url: string, query: string): Promise<string> {
+  const output = await new Deno.Command("psql", { args: [url, "-XAtc", query], stdout: "piped", stderr: "piped" })
+    .output();
+  const text = new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  return text.trim();
+}
+
+Deno.test({
+  name: "dev start serves the migrated database to psql; --dev uses it; clean stops it and removes its data",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const config = (columns: string) =>
+      `import { column as c, defineConfig, defineTable as t } from "kyrage";
+export default defineConfig({ tables: [t("members", { id: c("uuid", { primaryKey: true }), ${columns} })] });`;
+    const dir = await tempProject({ "kyrage.config.ts": config(`email: c("text")`) });
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    try {
+      assert.equal((await cli("generate", "--dev")).code, 0);
+      const start = await cli("dev", "start");
+      assert.equal(start.code, 0, start.stderr);
+      assert.match((await cli("dev", "status")).stdout, /^Running: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
+      const url = (await cli("dev", "get-url")).stdout.trim();
+      assert.match(url, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+
+      await psql(url, `insert into members (id, email) values (gen_random_uuid(), 'a@example.com')`);
+      await Deno.writeTextFile(`${dir}/kyrage.config.ts`, config(`email: c("text"), age: c("integer")`));
+      const generated = await cli("generate", "--dev");
+      assert.equal(generated.code, 0, generated.stderr);
+      assert.match(generated.stdout, /\+ column public\.members\.age integer/);
+      const plan = await cli("plan", "--dev");
+      assert.match(plan.stdout, /No changes: the dev database served by `kyrage dev start`/);
+      assert.equal(
+        await psql(
+          url,
+          "select count(*) || ' ' || string_agg(attname, ',') from members, pg_attribute " +
+            "where attrelid = 'members'::regclass and attname = 'age'",
+        ),
+        "1 age",
+        "new column there, data kept",
+      );
+
+      const clean = await cli("dev", "clean");
+      assert.equal(clean.code, 0, clean.stderr);
+      assert.match((await cli("dev", "status")).stdout, /not running/);
+      assert.equal((await cli("dev", "get-url")).code, 1);
+      assert.equal(await Deno.stat(`${dir}/.kyrage/dev-server`).then(() => true, () => false), false);
+    } finally {
+      await cli("dev", "clean");
+    }
+  },
+});
