@@ -290,6 +290,9 @@ async function takenNames(tx: Tx, names: readonly NewName[]): Promise<Blocker[]>
 }
 
 /** An unmanaged object PostgreSQL would refuse to leave dangling: what it is, and how to get past it. */
+/** Kinds kyrage manages in the schemas it owns, as `pg_describe_object` names them. */
+const MANAGED_KINDS = new Set(["view", "materialized view", "function", "procedure", "trigger", "policy", "sequence"]);
+
 function dependentBlocker(d: Dependent): Blocker {
   const advice = d.unmanagedOwner !== undefined
     ? `it belongs to ${d.unmanagedOwner}, which kyrage does not manage: change or drop it first (or, if that ` +
@@ -298,9 +301,9 @@ function dependentBlocker(d: Dependent): Blocker {
     ? "it inherits from it, which kyrage does not model: detach it first (ALTER TABLE ... NO INHERIT ...) or drop it"
     : d.kind === "object"
     ? "drop it before applying and recreate it after (kyrage does not manage it)"
-    : d.kind === "view" || d.kind === "materialized view"
+    : MANAGED_KINDS.has(d.kind)
     ? `it is outside the schemas kyrage owns: drop the ${d.kind} before applying and recreate it after, or add its ` +
-      "schema to the config's schemas and declare it in views (kyrage then rebuilds it around the change)"
+      "schema to the config's schemas and declare it there (kyrage then rebuilds it around the change)"
     : d.kind === "publication"
     ? "take the table out of the publication before applying (ALTER PUBLICATION ... DROP TABLE) and add it back after"
     : `drop the ${d.kind} before applying and recreate it after (kyrage does not manage ${

@@ -9,9 +9,12 @@ import { allQueries } from "./dialect/postgres/introspect/scope.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
 import { hasUserTypes } from "./dialect/postgres/normalize_types.ts";
+import { withDeclaredExtensions } from "./dialect/postgres/declared_objects.ts";
+import { extensionNames } from "./model/objects/extension.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
 import { partitioningConflicts } from "./diff/partitions.ts";
+import { domainRebuildConflicts } from "./diff/objects/domain.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_TABLES } from "./migrations/history.ts";
 import type { SchemaModel, Table } from "./model/types.ts";
@@ -76,7 +79,12 @@ export async function planChanges(
       `Cannot plan the change on ${database.label}: ${conflicts.join("; ")}. Nothing was planned or written.`,
     );
   }
-  return diffSchemas(actual, normal, options);
+  const ops = diffSchemas(actual, normal, options);
+  const domains = domainRebuildConflicts(actual, ops);
+  if (domains.length > 0) {
+    throw new KyrageError(`Cannot plan the change on ${database.label}: ${domains.join("; ")}. Nothing was planned.`);
+  }
+  return ops;
 }
 
 /**
@@ -116,6 +124,7 @@ async function checkTypes(database: Database, desired: SchemaModel): Promise<voi
   const declared = new Set([
     ...desired.enums.map((e) => userTypeName(e.schema, e.name)),
     ...[...desired.composites, ...desired.ranges].flatMap(definedTypes),
+    ...desired.objects.flatMap((o) => (o.kind === "domain" ? [userTypeName(o.schema, o.name)] : [])),
   ]);
   // Where each type is used: columns (`public.t.c`), and other places described in full.
   const placesByType = new Map<string, { columns: string[]; others: string[] }>();
@@ -132,7 +141,9 @@ async function checkTypes(database: Database, desired: SchemaModel): Promise<voi
     for (const a of t.attributes) use(a.type, `attribute ${a.name} of composite type ${t.schema}.${t.name}`);
   }
   for (const t of desired.ranges) use(t.definition.subtype, `subtype of range type ${t.schema}.${t.name}`);
-  const unknown = await unknownTypes(database.db, [...placesByType.keys()]);
+  for (const d of desired.objects) if (d.kind === "domain") use(d.type, `base type of domain ${d.schema}.${d.name}`);
+  // Types of the extensions the config declares exist once the migration has created them.
+  const unknown = await withDeclaredExtensions(database, desired, (db) => unknownTypes(db, [...placesByType.keys()]));
   if (unknown.length > 0) {
     const where = ({ columns, others }: { columns: string[]; others: string[] }) =>
       [...(columns.length > 0 ? [`column ${columns.join(", ")}`] : []), ...others].join(", ");
@@ -160,7 +171,7 @@ export async function detectDrift(
   applied: readonly StoredMigration[],
   devServer?: DevServer,
 ): Promise<Operation[]> {
-  const dev = await openDevDatabase(applied, devServer);
+  const dev = await openDevDatabase(applied, devServer, extensionNames(desired.objects));
   try {
     const expected = await introspectFor(dev, desired);
     return diffSchemas(await introspectFor(target, desired), expected);

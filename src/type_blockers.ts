@@ -31,6 +31,8 @@ export interface TypeCheck {
    * columns itself, with their defaults, checks and indexes.
    */
   readonly typesOnly?: boolean;
+  /** `type` names an extension: what depends on anything it installed. */
+  readonly extension?: boolean;
   readonly describe: (uses: string) => TypeBlocker;
 }
 
@@ -39,6 +41,20 @@ const REBUILD_COMPOSITE = "attributes reordered, or added before existing ones";
 /** The checks the operations need; none means no query. */
 export function typeChecks(ops: readonly Operation[]): TypeCheck[] {
   return ops.flatMap((op): TypeCheck[] => {
+    if (op.kind === "drop_object" && op.object.kind === "extension") {
+      const name = op.object.name;
+      return [{
+        kind: "dependents",
+        type: name,
+        extension: true,
+        late: true,
+        describe: (uses) => ({
+          object: `extension ${name}`,
+          reason: `is still used by ${uses}, so DROP EXTENSION would fail (kyrage never drops with CASCADE); ` +
+            "stop using its types and functions there first, or keep it in the config",
+        }),
+      }];
+    }
     if (!("name" in op)) return [];
     const type = qualified(op.schema, op.name);
     const object = `${op.schema}.${op.name}`;
@@ -155,6 +171,8 @@ interface Dependent {
   typtype: string | null;
   type_schema: string | null;
   type_name: string | null;
+  /** An index (on an extension's operator class): its table's columns. */
+  index_columns?: string[] | null;
 }
 
 export async function typeBlockers(tx: Tx, ops: readonly Operation[], checks: readonly TypeCheck[]): Promise<
@@ -198,6 +216,13 @@ function describeDependent(
       keys: [`type ${type}`, `attribute ${type}.${row.attribute}`],
     };
   }
+  if (row.relkind === "i" && row.index_columns) {
+    // PostgreSQL rebuilds an index over a retyped column, and drops it with the column or table.
+    const table = tableNames.get(qualifiedName(row.rel_schema!, row.rel_name!)) ??
+      qualifiedName(row.rel_schema!, row.rel_name!);
+    const columns = row.index_columns.map((c) => `column ${table}.${columnNames.get(`${table}.${c}`) ?? c}`);
+    return { kind: "other", text: row.what, keys: [`table ${table}`, ...columns] };
+  }
   if (row.typtype === "r") {
     const type = qualifiedName(row.type_schema!, row.type_name!);
     return { kind: "type", text: `range type ${type}`, keys: [`type ${type}`] };
@@ -207,24 +232,34 @@ function describeDependent(
 
 /** One query per kind of check: the objects each type's statement would trip over. */
 async function dependents(tx: Tx, checks: readonly TypeCheck[]): Promise<Dependent[]> {
-  const types = (kind: TypeCheck["kind"]) => checks.map((c) => (c.kind === kind ? c.type : null));
+  const types = (kind: TypeCheck["kind"]) => checks.map((c) => (c.kind === kind && !c.extension ? c.type : null));
+  const extensions = checks.map((c) => (c.extension ? c.type : null));
   const dropped = await sql<Dependent>`
     with recursive owned(i, classid, objid) as (
       select w.i::int, 'pg_type'::regclass::oid, to_regtype(w.type)::oid
       from unnest(${types("dependents")}::text[]) with ordinality w(type, i)
       where w.type is not null and to_regtype(w.type) is not null
       union
+      select w.i::int, 'pg_extension'::regclass::oid, e.oid
+      from unnest(${extensions}::text[]) with ordinality w(name, i) join pg_extension e on e.extname = w.name
+      union
+      -- What a type owns (its array type, ...), and an extension's members.
       select o.i, d.classid, d.objid from pg_depend d join owned o on d.refclassid = o.classid and d.refobjid = o.objid
-      where d.deptype = 'i'
+      where d.deptype in ('i', 'e')
     )
     select distinct o.i, pg_describe_object(d.classid, d.objid, d.objsubid) as what,
-           c.relkind::text as relkind, cn.nspname::text as rel_schema, c.relname::text as rel_name,
-           a.attname::text as attribute,
-           t.typtype::text as typtype, tn.nspname::text as type_schema, t.typname::text as type_name
+           c.relkind::text as relkind, cn.nspname::text as rel_schema,
+           coalesce(ic.relname, c.relname)::text as rel_name, a.attname::text as attribute,
+           t.typtype::text as typtype, tn.nspname::text as type_schema, t.typname::text as type_name,
+           case when ix.indexrelid is not null then array(
+             select attname::text from pg_attribute where attrelid = ix.indrelid and attnum = any(ix.indkey)) end
+             as index_columns
     from owned o
     join pg_depend d on d.refclassid = o.classid and d.refobjid = o.objid and d.deptype = 'n'
     left join pg_class c on d.classid = 'pg_class'::regclass and c.oid = d.objid
-    left join pg_namespace cn on cn.oid = c.relnamespace
+    left join pg_index ix on ix.indexrelid = c.oid
+    left join pg_class ic on ic.oid = ix.indrelid
+    left join pg_namespace cn on cn.oid = coalesce(ic.relnamespace, c.relnamespace)
     left join pg_attribute a on a.attrelid = c.oid and a.attnum = d.objsubid and d.objsubid > 0
     left join pg_type t on d.classid = 'pg_type'::regclass and t.oid = d.objid
     left join pg_namespace tn on tn.oid = t.typnamespace

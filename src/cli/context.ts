@@ -6,6 +6,7 @@ import { type Database, openDatabase } from "../dialect/database.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
 import { readMigrations } from "../migrations/store.ts";
 import type { Output } from "./output.ts";
+import { extensionNames } from "../model/objects/extension.ts";
 
 export interface CommonOptions {
   config: string;
@@ -64,7 +65,8 @@ export async function withProject<T>(
 async function openDev(config: LoadedConfig): Promise<Database> {
   const files = await readMigrations(config.migrationsDir);
   const { openRunningDevServer } = await import("../dev_server/use.ts");
-  return await openRunningDevServer(config.dir, files) ?? await openDevDatabase(files, config.dev);
+  return await openRunningDevServer(config.dir, files) ??
+    await openDevDatabase(files, config.dev, extensionNames(config.desired.objects));
 }
 
 function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): Promise<Database> {

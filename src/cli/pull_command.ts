@@ -9,6 +9,7 @@ import { lockMigrationsDir } from "../migrations/lock.ts";
 import { configPathOf, registerSecrets, targetOf, userDirectory } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
+import { ARRAY_KEYS } from "../pull/render.ts";
 
 export interface PullOptions {
   config: string;
@@ -68,7 +69,7 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
 
 /** What a config importing the not yet pulled file finds there: every array empty, `schemas` left to the default. */
 const STUB = "// kyrage pull is writing this file.\n" +
-  ["tables", "enums", "types", "views"].map((k) => `export const ${k} = [];\n`).join("") +
+  ARRAY_KEYS.map((k) => `export const ${k} = [];\n`).join("") +
   "export const schemas = undefined;\n";
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);

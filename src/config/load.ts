@@ -14,6 +14,7 @@ import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
 import { describeIssue, refuseUpstreamOnly, withTable } from "./issues.ts";
 import { selectEnvironment } from "./environment.ts";
 import { configSchema, type ValidConfig } from "./schema.ts";
+import { extensionNames } from "../model/objects/extension.ts";
 
 export interface LoadedConfig {
   readonly path: string;
@@ -139,7 +140,11 @@ export function resolveTarget(config: LoadedConfig, databaseUrl: string | undefi
   }
   const dataDir = db?.dataDir ?? DEFAULT_PGLITE_DIR;
   return {
-    target: { dialect: "pglite", dataDir: dataDir === MEMORY_DIR ? dataDir : resolveFrom(config.dir, dataDir) },
+    target: {
+      dialect: "pglite",
+      dataDir: dataDir === MEMORY_DIR ? dataDir : resolveFrom(config.dir, dataDir),
+      extensions: extensionNames(config.desired.objects),
+    },
     source: db ? "config" : "default",
   };
 }

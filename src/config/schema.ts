@@ -1,6 +1,8 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
+import { extensionDefinition, sequenceDefinition, sequenceNumber } from "./extension_sequence_schema.ts";
 import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
+import { routineDefinition, triggerDefinition } from "./routines_schema.ts";
 
 const name = z.string().min(1);
 const columnList = z.array(name).min(1);
@@ -13,18 +15,29 @@ const action = z.enum([
 ]);
 
 const deferrable = z.enum(["immediate", "deferred"]);
-const sequenceNumber = z.union([z.number().int(), z.bigint(), z.string().regex(/^-?\d+$/, "expected an integer")]);
 /** Storage parameter names are written into SQL unquoted, so they must be plain words. */
 const storageParameters = z.record(
   z.string().regex(/^(toast\.)?[a-z_][a-z0-9_]*$/, "expected a storage parameter name such as fillfactor"),
   z.union([z.string(), z.number(), z.boolean()]),
 );
 
+const domainDefinition = z.strictObject({
+  kind: z.literal("domain"),
+  name,
+  type: name,
+  default: z.string().min(1).optional(),
+  notNull: z.boolean().optional(),
+  collation: name.optional(),
+  checks: z.array(z.strictObject({ name: name.optional(), expression: z.string().min(1) })).optional(),
+  comment: z.string().optional(),
+});
+
 const columnDefinition = z.strictObject({
   kind: z.literal("column"),
   type: name,
   enum: enumDefinition.optional(),
   userType: z.union([compositeDefinition, rangeDefinition]).optional(),
+  domain: domainDefinition.optional(),
   primaryKey: z.boolean().optional(),
   unique: z.boolean().optional(),
   notNull: z.boolean().optional(),
@@ -160,6 +173,18 @@ const viewDefinition = z.discriminatedUnion("kind", [
   }),
 ]);
 
+const policyDefinition = z.strictObject({
+  kind: z.literal("policy"),
+  name,
+  table: name,
+  command: z.enum(["all", "select", "insert", "update", "delete"]).optional(),
+  as: z.enum(["permissive", "restrictive"]).optional(),
+  to: z.array(name).min(1).optional(),
+  using: z.string().min(1).optional(),
+  withCheck: z.string().min(1).optional(),
+  comment: z.string().optional(),
+});
+
 const tableDefinition = z.object({
   kind: z.literal("table"),
   name,
@@ -171,6 +196,7 @@ const tableDefinition = z.object({
   unlogged: z.boolean().optional(),
   replicaIdentity: z.union([z.enum(["default", "full", "nothing"]), z.strictObject({ index: name })]).optional(),
   partitionBy: partitionBy.optional(),
+  rowLevelSecurity: z.union([z.boolean(), z.literal("force")]).optional(),
   partitionOf: z.strictObject({ table: name, bound: partitionBound }).optional(),
 });
 
@@ -197,6 +223,12 @@ export const configSchema = z.strictObject({
   schemas: z.array(name).optional(),
   types: z.array(userTypeDefinition).optional(),
   views: z.array(viewDefinition).optional(),
+  policies: z.array(policyDefinition).optional(),
+  domains: z.array(domainDefinition).optional(),
+  extensions: z.array(extensionDefinition).optional(),
+  sequences: z.array(sequenceDefinition).optional(),
+  functions: z.array(routineDefinition).optional(),
+  triggers: z.array(triggerDefinition).optional(),
 });
 
 export type ValidConfig = z.infer<typeof configSchema>;
@@ -205,6 +237,10 @@ export type ValidColumn = z.infer<typeof columnDefinition>;
 export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
 export type ValidView = z.infer<typeof viewDefinition>;
+export type ValidPolicy = z.infer<typeof policyDefinition>;
+export type ValidDomain = z.infer<typeof domainDefinition>;
+export type ValidExtension = z.infer<typeof extensionDefinition>;
+export type ValidSequence = z.infer<typeof sequenceDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;
 export type ValidPartitionBound = z.infer<typeof partitionBound>;
 

@@ -14,5 +14,5 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     return openPostgres(target.connectionString, target.origin);
   }
   const { openPglite } = await import("./pglite/connect.ts");
-  return openPglite(target.dataDir, options.onCreate);
+  return openPglite(target.dataDir, options.onCreate, target.extensions);
 }

@@ -12,7 +12,12 @@ export type DatabaseTarget =
     /** Where the string came from, for messages: `--database-url`, `DATABASE_URL`, the config file. */
     readonly origin?: string;
   }
-  | { readonly dialect: "pglite"; readonly dataDir: string };
+  | {
+    readonly dialect: "pglite";
+    readonly dataDir: string;
+    /** Extensions to load PGlite's bundles of (those the config declares); installed ones are loaded anyway. */
+    readonly extensions?: readonly string[];
+  };
 
 export interface Database {
   // deno-lint-ignore no-explicit-any

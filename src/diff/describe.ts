@@ -88,6 +88,8 @@ export function describeOperation(op: Operation): string {
         ...(c.with ? ["storage parameters"] : []),
         ...(c.unlogged ? [c.unlogged.to ? "unlogged" : "logged"] : []),
         ...(c.replicaIdentity ? ["replica identity"] : []),
+        ...(c.rowLevelSecurity ? [`row-level security ${c.rowLevelSecurity.to ? "on" : "off"}`] : []),
+        ...(c.forceRowLevelSecurity ? [`row-level security ${c.forceRowLevelSecurity.to ? "" : "not "}forced`] : []),
       ];
       return `~ table ${t(op.table)}: ${parts.join(", ")}`;
     }

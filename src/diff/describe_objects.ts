@@ -17,7 +17,14 @@ export function describeObjectOperation(op: ObjectOperation): string {
 export function objectLoss(op: ObjectOperation): string | undefined {
   if (op.kind !== "drop_object" || op.recreated) return undefined;
   const object = op.object;
-  return object.kind === "materialized_view"
-    ? `${describeObject(object)} and its rows`
-    : `${describeObject(object)} (declared nowhere in the config)`;
+  switch (object.kind) {
+    case "materialized_view":
+      return `${describeObject(object)} and its rows`;
+    case "sequence":
+      return `${describeObject(object)} and its current value`;
+    case "extension":
+      return `${describeObject(object)} and everything it installed (functions, types, operators)`;
+    default:
+      return `${describeObject(object)} (declared nowhere in the config)`;
+  }
 }

@@ -124,7 +124,8 @@ export function hazardsOf(op: Operation): OperationHazards {
     case "drop_index":
       return at(op.concurrently ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE");
     case "alter_table":
-      return op.changes.unlogged || op.changes.replicaIdentity
+      return op.changes.unlogged || op.changes.replicaIdentity || op.changes.rowLevelSecurity ||
+          op.changes.forceRowLevelSecurity
         ? at("ACCESS EXCLUSIVE", ...(op.changes.unlogged ? ["rewrites table" as const] : []))
         : at("SHARE UPDATE EXCLUSIVE");
     case "set_table_comment":

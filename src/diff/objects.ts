@@ -7,7 +7,13 @@
 import { type DbObject, objectId, type ObjectKind, tableId } from "../model/objects.ts";
 import type { SchemaModel } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
+import { domainChange } from "./objects/domain.ts";
+import { policyChange } from "./objects/policy.ts";
+import { extensionChange } from "./objects/extension.ts";
+import { createSequence, sequenceChange } from "./objects/sequence.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
+import { routineChange } from "./objects/function.ts";
+import { triggerChange } from "./objects/trigger.ts";
 
 /** `alter`: changed in place (`CREATE OR REPLACE`, `ALTER`); `recreate`: dropped and created again. */
 export type ObjectChange = "same" | "alter" | "recreate";
@@ -16,6 +22,13 @@ export type ObjectChange = "same" | "alter" | "recreate";
 const CHANGES: { [K in ObjectKind]: (from: any, to: any) => ObjectChange } = {
   view: viewChange,
   materialized_view: materializedViewChange,
+  policy: policyChange,
+  domain: domainChange,
+  extension: extensionChange,
+  sequence: sequenceChange,
+  function: routineChange,
+  procedure: routineChange,
+  trigger: triggerChange,
 };
 
 export function objectChange<O extends DbObject>(from: O, to: O): ObjectChange {
@@ -38,9 +51,28 @@ function reshapedTables(tableOps: readonly Operation[]): string[] {
   });
 }
 
+/**
+ * Objects as they are once the table renames ran (renames come first): a
+ * policy or trigger then belongs to, and anything reads, the new name.
+ */
+function afterRenames(objects: readonly DbObject[], tableOps: readonly Operation[]): DbObject[] {
+  const renamed = new Map(
+    tableOps.flatMap((op) => (op.kind === "rename_table" ? [[tableId(op.schema, op.from), op] as const] : [])),
+  );
+  if (renamed.size === 0) return [...objects];
+  return objects.map((o) => {
+    const table = "table" in o ? renamed.get(tableId(o.schema, o.table))?.to : undefined;
+    const dependsOn = o.dependsOn?.map((id) => {
+      const op = renamed.get(id);
+      return op ? tableId(op.schema, op.to) : id;
+    });
+    return { ...o, ...(table !== undefined ? { table } : {}), ...(dependsOn ? { dependsOn } : {}) };
+  });
+}
+
 export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps: readonly Operation[]): Operation[] {
   const wanted = new Map(desired.objects.map((o) => [objectId(o), o]));
-  const existing = new Map(actual.objects.map((o) => [objectId(o), o]));
+  const existing = new Map(afterRenames(actual.objects, tableOps).map((o) => [objectId(o), o]));
   const dropped = new Set<string>();
   const rebuilt = new Set<string>();
   const altered: [DbObject, DbObject][] = [];
@@ -76,6 +108,10 @@ export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps:
     ops.push({ kind: "create_object", object: wanted.get(id)! });
   }
   for (const [from, to] of altered) if (!rebuilt.has(objectId(from))) ops.push({ kind: "alter_object", from, to });
-  for (const [id, o] of wanted) if (!existing.has(id)) ops.push({ kind: "create_object", object: o });
+  for (const [id, o] of wanted) {
+    if (!existing.has(id)) {
+      ops.push(...(o.kind === "sequence" ? createSequence(o) : [{ kind: "create_object", object: o } as const]));
+    }
+  }
   return ops;
 }

@@ -67,6 +67,10 @@ export interface TableChanges {
   readonly unlogged?: { readonly from: boolean; readonly to: boolean };
   /** Absent sides are the default (the primary key). */
   readonly replicaIdentity?: { readonly from?: ReplicaIdentity; readonly to?: ReplicaIdentity };
+  /** `ENABLE` / `DISABLE ROW LEVEL SECURITY`. */
+  readonly rowLevelSecurity?: { readonly from: boolean; readonly to: boolean };
+  /** `FORCE` / `NO FORCE ROW LEVEL SECURITY`. */
+  readonly forceRowLevelSecurity?: { readonly from: boolean; readonly to: boolean };
 }
 
 export type Operation =

@@ -7,8 +7,9 @@
  * by qualified name, so the same input always gives byte-identical output.
  */
 import { qualifiedName } from "../model/types.ts";
-import { objectId, type ObjectKind } from "../model/objects.ts";
+import { type DbObject, objectId, type ObjectKind } from "../model/objects.ts";
 import { objectsInDependencyOrder } from "./object_order.ts";
+import { sequencePhase } from "./objects/sequence.ts";
 import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
 
@@ -67,19 +68,53 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
  * they read change, and created after; among themselves in dependency order
  * (objectsInDependencyOrder). `alter_object` runs in the create phase.
  */
-const OBJECT_PHASES: Record<ObjectKind, { readonly create: number; readonly drop: number }> = {
+interface ObjectPhases {
+  readonly create: number;
+  readonly drop: number;
+  /** Dropped to be created again (see domains). */
+  readonly rebuild?: number;
+  /** The phases of an object that depends on a table. */
+  readonly readingTable?: { readonly create: number; readonly drop: number };
+}
+
+const OBJECT_PHASES: Record<ObjectKind, ObjectPhases> = {
   view: { create: 24.5, drop: 3.5 },
   materialized_view: { create: 24.5, drop: 3.5 },
+  // After the tables they guard and the functions they call; dropped before either changes.
+  policy: { create: 24.6, drop: 3.4 },
+  // After the enums they may use, before the types and tables using them; dropped after those.
+  // A domain with a new base type is dropped right before it is created again (no column uses it then).
+  domain: { create: 10.5, drop: 25.5, rebuild: 10.4 },
+  // Extensions first (tables, types and functions use theirs) and dropped last.
+  extension: { create: 0.5, drop: 26.5 },
+  // Before the tables whose defaults call them; dropped after those defaults are.
+  sequence: { create: 12.5, drop: 25.5 },
+  // Before the tables whose defaults and checks call them, dropped after those
+  // go; one that reads a table's row type (setof users, a SQL-standard body)
+  // waits for the table's columns, and goes before they change.
+  function: { create: 12.5, drop: 8.5, readingTable: { create: 16.5, drop: 3.5 } },
+  procedure: { create: 12.5, drop: 8.5, readingTable: { create: 16.5, drop: 3.5 } },
+  // After their tables and functions; dropped before the renames, under their table's old name.
+  trigger: { create: 24.6, drop: 0.5 },
 };
+
+const objectPhases = (o: DbObject) => {
+  const phases = OBJECT_PHASES[o.kind];
+  return phases.readingTable && o.dependsOn?.some((id) => id.startsWith("table:")) ? phases.readingTable : phases;
+};
+
+function createPhase(to: DbObject, from?: DbObject): number {
+  return (to.kind === "sequence" ? sequencePhase(to, from) : undefined) ?? objectPhases(to).create;
+}
 
 function phaseOf(op: Operation): number {
   switch (op.kind) {
     case "create_object":
-      return OBJECT_PHASES[op.object.kind].create;
+      return createPhase(op.object);
     case "alter_object":
-      return OBJECT_PHASES[op.to.kind].create;
+      return createPhase(op.to, op.from);
     case "drop_object":
-      return OBJECT_PHASES[op.object.kind].drop;
+      return (op.recreated ? OBJECT_PHASES[op.object.kind].rebuild : undefined) ?? objectPhases(op.object).drop;
     default:
       return PHASES[op.kind];
   }

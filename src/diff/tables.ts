@@ -97,8 +97,17 @@ export function createTable(table: Table): Operation[] {
     ...table.indexes.map((index): Operation => ({ kind: "create_index", ...on, index })),
     ...table.foreignKeys.map((foreignKey): Operation => ({ kind: "add_foreign_key", ...on, foreignKey })),
     // A replica identity index exists only once the indexes are built.
-    ...(table.replicaIdentity
-      ? [{ kind: "alter_table", ...on, changes: { replicaIdentity: { to: table.replicaIdentity } } } as const]
+    ...(table.replicaIdentity || table.rowLevelSecurity || table.forceRowLevelSecurity
+      ? [
+        {
+          kind: "alter_table",
+          ...on,
+          changes: {
+            ...(table.replicaIdentity ? { replicaIdentity: { to: table.replicaIdentity } } : {}),
+            ...rowSecurityChanges({}, table),
+          },
+        } as const,
+      ]
       : []),
   ];
 }
@@ -285,5 +294,20 @@ function tableChanges(actual: Table, desired: Table, droppedIndexes: ReadonlySet
       ...(desired.replicaIdentity ? { to: desired.replicaIdentity } : {}),
     };
   }
+  Object.assign(changes, rowSecurityChanges(actual, desired));
   return Object.keys(changes).length > 0 ? changes : undefined;
+}
+
+/** Row-level security switched on or off, forced or not. */
+function rowSecurityChanges(
+  actual: Pick<Table, "rowLevelSecurity" | "forceRowLevelSecurity">,
+  desired: Pick<Table, "rowLevelSecurity" | "forceRowLevelSecurity">,
+): Pick<TableChanges, "rowLevelSecurity" | "forceRowLevelSecurity"> {
+  const flag = (from = false, to = false) => (from !== to ? { from, to } : undefined);
+  const enabled = flag(actual.rowLevelSecurity, desired.rowLevelSecurity);
+  const forced = flag(actual.forceRowLevelSecurity, desired.forceRowLevelSecurity);
+  return {
+    ...(enabled ? { rowLevelSecurity: enabled } : {}),
+    ...(forced ? { forceRowLevelSecurity: forced } : {}),
+  };
 }

@@ -9,8 +9,18 @@ import { KyrageError, messageOf } from "../errors.ts";
 import { applyMigrations } from "./runner.ts";
 import type { StoredMigration } from "./store.ts";
 
-export async function openDevDatabase(files: readonly StoredMigration[], server?: DevServer): Promise<Database> {
-  const database = server ? await openServerScratch(server) : await openMemory();
+/** `extensions`: those the config declares, whose PGlite bundles plans on the dev database need too. */
+export async function openDevDatabase(
+  files: readonly StoredMigration[],
+  server?: DevServer,
+  extensions: readonly string[] = [],
+): Promise<Database> {
+  const created = files.flatMap((f) =>
+    f.file.operations.flatMap((op) =>
+      op.kind === "create_object" && op.object.kind === "extension" ? [op.object.name] : []
+    )
+  );
+  const database = server ? await openServerScratch(server) : await openMemory([...created, ...extensions]);
   try {
     await applyMigrations(database.db, files, { lockWaitMs: 0, statementLockTimeout: "0" });
   } catch (error) {
@@ -26,10 +36,10 @@ export async function openDevDatabase(files: readonly StoredMigration[], server?
   return { ...database, label: `the dev database (${files.length} migration(s) replayed${where})` };
 }
 
-async function openMemory(): Promise<Database> {
+async function openMemory(extensions: readonly string[]): Promise<Database> {
   // Imported here: commands against a server never load PGlite's WASM.
   const { openFreshPglite } = await import("../dialect/pglite/connect.ts");
-  return await openFreshPglite();
+  return await openFreshPglite(extensions);
 }
 
 async function openServerScratch(server: DevServer): Promise<Database> {

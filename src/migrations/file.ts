@@ -119,6 +119,8 @@ const operation = z.discriminatedUnion("kind", [
       with: change(parameters).optional(),
       unlogged: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
       replicaIdentity: change(replicaIdentity).optional(),
+      rowLevelSecurity: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
+      forceRowLevelSecurity: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
     }),
   }),
   z.strictObject({ kind: z.literal("validate_constraint"), ...onTable, name }),

@@ -1,6 +1,7 @@
 /** Objects other than tables in migration files (zod), one entry per kind. */
 import { z } from "zod";
-import { index, name } from "./file_parts.ts";
+import { index, name, sequenceOptions } from "./file_parts.ts";
+import { functionFields, routine, trigger } from "./file_routines.ts";
 
 const objectBase = {
   schema: name,
@@ -23,6 +24,25 @@ export const dbObject = z.discriminatedUnion("kind", [
     }),
   }),
   z.strictObject({
+    kind: z.literal("policy"),
+    ...objectBase,
+    table: name,
+    command: z.enum(["all", "select", "insert", "update", "delete"]),
+    permissive: z.boolean(),
+    roles: z.array(name),
+    using: z.string().min(1).optional(),
+    withCheck: z.string().min(1).optional(),
+  }),
+  z.strictObject({
+    kind: z.literal("domain"),
+    ...objectBase,
+    type: z.string().min(1),
+    default: z.string().min(1).optional(),
+    notNull: z.boolean(),
+    collation: z.string().min(1).optional(),
+    checks: z.array(z.strictObject({ name, expression: z.string().min(1) })),
+  }),
+  z.strictObject({
     kind: z.literal("materialized_view"),
     ...objectBase,
     definition: z.string().min(1),
@@ -30,4 +50,15 @@ export const dbObject = z.discriminatedUnion("kind", [
     withData: z.boolean(),
     indexes: z.array(index),
   }),
+  z.strictObject({ kind: z.literal("extension"), ...objectBase, version: z.string().min(1).optional() }),
+  z.strictObject({
+    kind: z.literal("sequence"),
+    ...objectBase,
+    type: z.enum(["smallint", "integer", "bigint"]),
+    options: sequenceOptions,
+    ownedBy: z.strictObject({ table: name, column: name }).optional(),
+  }),
+  z.strictObject({ kind: z.literal("function"), ...routine, ...functionFields }),
+  z.strictObject({ kind: z.literal("procedure"), ...routine }),
+  trigger,
 ]);

@@ -15,6 +15,7 @@ import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
 import { migrationState, readHistory } from "./history.ts";
 import { nextMigrationId, readMigrations, writeMigration } from "./store.ts";
+import { extensionNames } from "../model/objects/extension.ts";
 
 export interface GenerateOptions {
   readonly ignorePending?: boolean;
@@ -127,7 +128,8 @@ export async function squashPending(
   const files = await readMigrations(config.migrationsDir);
   const { pending } = migrationState(files, await readHistory(target.db));
   const pendingIds = new Set(pending.map((m) => m.id));
-  const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)), config.dev);
+  const extensions = extensionNames(config.desired.objects);
+  const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)), config.dev, extensions);
   let operations: Operation[];
   try {
     operations = await planChanges(dev, config.desired, { online: config.online });
@@ -146,7 +148,8 @@ export async function squashPending(
  * (empty when history and config agree).
  */
 export async function checkHistory(config: LoadedConfig): Promise<Operation[]> {
-  const dev = await openDevDatabase(await readMigrations(config.migrationsDir), config.dev);
+  const files = await readMigrations(config.migrationsDir);
+  const dev = await openDevDatabase(files, config.dev, extensionNames(config.desired.objects));
   try {
     return await planChanges(dev, config.desired);
   } finally {

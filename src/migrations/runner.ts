@@ -187,7 +187,10 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
   let statement = "begin";
   try {
     await run(statement);
-    statement = `select set_config('lock_timeout', ${literal(options.statementLockTimeout)}, true)`;
+    // Function bodies may call functions and read tables the migration creates later, as in pg_dump's output.
+    statement = `select set_config('lock_timeout', ${
+      literal(options.statementLockTimeout)
+    }, true), set_config('check_function_bodies', 'off', true)`;
     await run(statement);
     // Every statement is sent at once (postgres.js pipelines them on the
     // connection): no round trip per statement as with psql -f, and no block

@@ -11,7 +11,7 @@ import { normalSequenceOptions } from "./sequences.ts";
 import type { Column, Identity, SequenceOptions, StorageParameters } from "./types.ts";
 
 export function desiredColumn(name: string, type: string, column: ValidColumn, inPrimaryKey: boolean, path: string) {
-  const { type: normalType, serial } = column.enum || column.userType
+  const { type: normalType, serial } = column.enum || column.userType || column.domain
     ? { type, serial: undefined }
     : normalizeType(column.type);
   if (serial && column.defaultSql) {

@@ -64,9 +64,10 @@ export function desiredModel(config: ValidConfig): SchemaModel {
       }
     });
   });
-  checkRelationNames(tables, enums, types.names);
-  checkPartitions(tables);
   const objects = desiredObjects(config);
+  const domains = objects.flatMap((o) => (o.kind === "domain" ? [{ ...o, what: `domain ${o.schema}.${o.name}` }] : []));
+  checkRelationNames(tables, enums, [...types.names, ...domains]);
+  checkPartitions(tables);
   const schemas = managedSchemas(config.schemas, tables, [
     ...enums,
     ...types.composites,
@@ -192,7 +193,7 @@ function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
   const columns = columnNames.map((c) => {
     const column = table.columns[c];
     checkIdentifier(`${path}.columns.${c}`, c);
-    const named = column.enum ?? column.userType;
+    const named = column.enum ?? column.userType ?? column.domain;
     const enumType = named ? userTypeName(...splitQualified(named.name)) : column.type;
     const desired = desiredColumn(c, enumType, column, pkSet.has(c), `${path}.columns.${c}`);
     // A partition's columns are its parent's: only what its own keys and expressions need.
@@ -222,6 +223,8 @@ function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
     ...(tableParameters ? { with: tableParameters } : {}),
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity && table.replicaIdentity !== "default" ? { replicaIdentity: table.replicaIdentity } : {}),
+    ...(table.rowLevelSecurity ? { rowLevelSecurity: true } : {}),
+    ...(table.rowLevelSecurity === "force" ? { forceRowLevelSecurity: true } : {}),
     ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
     ...(table.partitionBy ? { partitionBy: desiredPartitionBy(table.partitionBy, table, `${path}.partitionBy`) } : {}),
     ...(table.partitionOf ? { partitionOf: partitionOf(table.partitionOf, path) } : {}),

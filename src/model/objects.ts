@@ -4,11 +4,36 @@
  * readonly model type under `objects/`, and every layer handles one kind per
  * module through exhaustive `Record<ObjectKind, ...>` tables.
  */
+import type { DomainObject } from "./objects/domain.ts";
+import type { ExtensionObject } from "./objects/extension.ts";
+import type { PolicyObject } from "./objects/policy.ts";
+import type { SequenceObject } from "./objects/sequence.ts";
 import type { MaterializedViewObject, ViewObject } from "./objects/view.ts";
+import type { FunctionObject, ProcedureObject } from "./objects/function.ts";
+import type { TriggerObject } from "./objects/trigger.ts";
 
-export type { MaterializedViewObject, ViewObject };
+export type {
+  DomainObject,
+  ExtensionObject,
+  FunctionObject,
+  MaterializedViewObject,
+  PolicyObject,
+  ProcedureObject,
+  SequenceObject,
+  TriggerObject,
+  ViewObject,
+};
 
-export type DbObject = ViewObject | MaterializedViewObject;
+export type DbObject =
+  | ViewObject
+  | MaterializedViewObject
+  | PolicyObject
+  | DomainObject
+  | ExtensionObject
+  | SequenceObject
+  | FunctionObject
+  | ProcedureObject
+  | TriggerObject;
 
 export type ObjectKind = DbObject["kind"];
 
@@ -41,6 +66,8 @@ export interface ObjectIdentity {
  * `trigger:public.users.touch`, `function:public.add(integer, integer)`.
  */
 export function objectId(object: ObjectIdentity): string {
+  // Extensions are database-wide: their name alone is their identity.
+  if (object.kind === "extension") return `extension:${object.name}`;
   const table = object.table !== undefined ? `${object.table}.` : "";
   const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
   return `${object.kind}:${object.schema}.${table}${object.name}${args}`;
@@ -50,6 +77,7 @@ export const tableId = (schema: string, table: string): string => `table:${schem
 
 /** `view public.active_users`, for plans and errors. */
 export function describeObject(object: ObjectIdentity): string {
+  if (object.kind === "extension") return `extension ${object.name}`;
   const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
   const on = object.table !== undefined ? ` on ${object.schema}.${object.table}` : "";
   return object.table !== undefined

@@ -89,6 +89,10 @@ export interface Table {
   readonly unlogged?: boolean;
   /** `REPLICA IDENTITY`, when not the default (the primary key). */
   readonly replicaIdentity?: ReplicaIdentity;
+  /** `ENABLE ROW LEVEL SECURITY`: rows are reached only through policies (but by the owner). */
+  readonly rowLevelSecurity?: boolean;
+  /** `FORCE ROW LEVEL SECURITY`: the policies bind the owner too. */
+  readonly forceRowLevelSecurity?: boolean;
   /** Desired side only: the table's previous name, for a rename. */
   readonly renamedFrom?: string;
   /** A partitioned table: `PARTITION BY ...`. */

@@ -59,8 +59,8 @@ export function layout(doc: Doc, indent: number, column: number, trailer = 0): s
     case "object":
       return lines(
         doc.entries.map(([k, v]) =>
-          // A value that cannot break (a long string) moves to its own line.
-          v.kind === "text" && inner + k.length + 2 + v.text.length + 1 > WIDTH
+          // A value that cannot break (a long string) moves to its own line; a template literal stays.
+          v.kind === "text" && !v.text.includes("\n") && inner + k.length + 2 + v.text.length + 1 > WIDTH
             ? `${k}:\n${pad(inner + 2)}${v.text}`
             : `${k}: ${layout(v, inner, inner + k.length + 2, 1)}`
         ),

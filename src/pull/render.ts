@@ -8,13 +8,17 @@ import type {
   ColumnDefinition,
   CompositeTypeDefinition,
   ConstraintDefinition,
+  DomainDefinition,
   MaterializedViewDefinition,
+  PolicyDefinition,
   RangeTypeDefinition,
   TableDefinition,
   TypeInput,
   ViewDefinition,
 } from "../config/dsl.ts";
 import { array, call, type Doc, layout, object, text } from "./layout.ts";
+import { key, quote, sqlText, str, value, withOptions } from "./render_values.ts";
+import { routineDoc, triggerDoc } from "./render_routines.ts";
 import type { PulledSchema } from "./to_config.ts";
 
 const RESERVED = new Set(
@@ -22,10 +26,9 @@ const RESERVED = new Set(
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
     "yield let static implements interface package private protected public await tables enums schemas column " +
     "defineTable defineEnum definePartition t types defineCompositeType defineRangeType views defineView " +
-    "defineMaterializedView m").split(" "),
+    "defineMaterializedView m policies definePolicy domains defineDomain extensions defineExtension sequences " +
+    "defineSequence functions triggers defineFunction defineProcedure defineTrigger").split(" "),
 );
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** A unique, valid variable name per table or enum name. */
 function variableNames(names: readonly string[], used: Set<string>): Map<string, string> {
@@ -41,28 +44,9 @@ function variableNames(names: readonly string[], used: Set<string>): Map<string,
   return out;
 }
 
-/** A string literal as `deno fmt` writes it: double quotes, unless that needs more escapes. */
-function quote(value: string): string {
-  const doubles = value.split('"').length - 1;
-  const singles = value.split("'").length - 1;
-  if (doubles <= singles) return JSON.stringify(value);
-  return `'${JSON.stringify(value).slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'")}'`;
-}
-
-const str = (value: string) => text(quote(value));
-const key = (name: string) => (IDENTIFIER.test(name) ? name : quote(name));
-
-function value(v: unknown): Doc {
-  if (typeof v === "string") return str(v);
-  if (Array.isArray(v)) return array(v.map(value));
-  if (v && typeof v === "object") return object(Object.entries(v).map(([k, x]) => [key(k), value(x)]));
-  return text(String(v));
-}
-
-/** `callee(args..., { options })`, the options left out when empty. */
-function withOptions(callee: string, args: Doc[], options: Record<string, unknown>): Doc {
-  const entries = Object.entries(options).filter(([, v]) => v !== undefined);
-  return call(callee, ...args, ...(entries.length > 0 ? [value(Object.fromEntries(entries))] : []));
+/** {@link variableNames} for names that may repeat (overloads, triggers of different tables), in order. */
+function variableList(names: readonly string[], used: Set<string>): string[] {
+  return names.map((name) => variableNames([name], used).get(name)!);
 }
 
 function columnDoc(c: ColumnDefinition, enumVariable: (name: string) => string | undefined): Doc {
@@ -129,10 +113,6 @@ function constraintDoc(c: ConstraintDefinition, builder = "t"): Doc {
   }
 }
 
-/** SQL text, as a template literal when it spans lines and holds nothing a template would interpret. */
-const sqlText = (query: string) =>
-  query.includes("\n") && !/[`\\]|\$\{/.test(query) ? text(`\`${query}\``) : str(query);
-
 function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
   if (v.kind === "view") {
     const { kind: _k, name, query, ...options } = v;
@@ -151,6 +131,33 @@ function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
     ...(builder ? [builder] : rest.length > 0 ? [text("undefined")] : []),
     ...(rest.length > 0 ? [value(Object.fromEntries(rest))] : []),
   );
+}
+
+/** `defineDomain("name", { type, ... })`, SQL expressions as SQL text. */
+function domainDoc(d: DomainDefinition): Doc {
+  const { kind: _k, name, checks, ...options } = d;
+  const check = (c: NonNullable<DomainDefinition["checks"]>[number]) =>
+    object([...(c.name !== undefined ? [["name", str(c.name)] as [string, Doc]] : []), [
+      "expression",
+      sqlText(c.expression),
+    ]]);
+  const entries: [string, Doc][] = [
+    ...Object.entries(options).map(([k, v]): [string, Doc] => [k, value(v)]),
+    ...(checks ? [["checks", array(checks.map(check))] as [string, Doc]] : []),
+  ];
+  return call("defineDomain", str(name), object(entries));
+}
+
+/** `definePolicy("name", { table: notes, ... })`, the table by its variable when pulled with it. */
+function policyDoc(p: PolicyDefinition, tableVariable: (name: string) => string | undefined): Doc {
+  const { kind: _k, name, table, using, withCheck, ...options } = p;
+  const entries: [string, Doc][] = [
+    ["table", tableVariable(table) !== undefined ? text(tableVariable(table)!) : str(table)],
+    ...Object.entries(options).map(([k, v]): [string, Doc] => [k, value(v)]),
+    ...(using !== undefined ? [["using", sqlText(using)] as [string, Doc]] : []),
+    ...(withCheck !== undefined ? [["withCheck", sqlText(withCheck)] as [string, Doc]] : []),
+  ];
+  return call("definePolicy", str(name), object(entries));
 }
 
 function tableSource(
@@ -198,14 +205,22 @@ function importLine(names: readonly string[]): string {
 const declaration = (name: string, doc: Doc) => `export const ${name} = ${layout(doc, 0, 16 + name.length, 1)};`;
 
 /** The config keys the rendered module exports an array for, in the order `defineConfig` reads best. */
+/** Every config key `pull` may export an array for (besides `schemas`). */
+export const ARRAY_KEYS = [
+  "tables",
+  "enums",
+  "types",
+  "views",
+  "policies",
+  "domains",
+  "extensions",
+  "sequences",
+  "functions",
+  "triggers",
+] as const;
+
 export function configKeys(schema: PulledSchema): string[] {
-  return [
-    "tables",
-    "enums",
-    ...(schema.types.length > 0 ? ["types"] : []),
-    ...(schema.views.length > 0 ? ["views"] : []),
-    "schemas",
-  ];
+  return [...ARRAY_KEYS.filter((k) => k === "tables" || k === "enums" || schema[k].length > 0), "schemas"];
 }
 
 export function renderSchema(schema: PulledSchema, unsupported: readonly string[]): string {
@@ -214,6 +229,16 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const typeVariables = variableNames(schema.types.map((t) => t.name), used);
   const tableVariables = variableNames(schema.tables.map((t) => t.name), used);
   const viewVariables = variableNames(schema.views.map((v) => v.name), used);
+  const domainVariables = variableNames(schema.domains.map((d) => d.name), used);
+  const policyVariables = variableNames(schema.policies.map((p) => `${p.table}\u0000${p.name}`), used);
+  const extensionVariables = variableNames(schema.extensions.map((e) => e.name), used);
+  const sequenceVariables = variableNames(schema.sequences.map((s) => s.name), used);
+  const routineVariables = variableList(schema.functions.map((f) => f.name), used);
+  const triggerVariables = variableList(schema.triggers.map((t) => t.name), used);
+  // A trigger names its table, or its function (which takes no arguments).
+  const triggerTarget = (name: string) =>
+    tableVariables.get(name) ?? viewVariables.get(name) ??
+      routineVariables[schema.functions.findIndex((f) => f.name === name && (f.args ?? []).length === 0)];
   const variable = (name: string) => enumVariables.get(name) ?? typeVariables.get(name);
   const imports = [
     "column",
@@ -224,6 +249,13 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
     ...(schema.tables.some((t) => t.partitionOf) ? ["definePartition"] : []),
     ...(schema.views.some((v) => v.kind === "view") ? ["defineView"] : []),
     ...(schema.views.some((v) => v.kind === "materializedView") ? ["defineMaterializedView"] : []),
+    ...(schema.policies.length > 0 ? ["definePolicy"] : []),
+    ...(schema.domains.length > 0 ? ["defineDomain"] : []),
+    ...(schema.extensions.length > 0 ? ["defineExtension"] : []),
+    ...(schema.sequences.length > 0 ? ["defineSequence"] : []),
+    ...(schema.functions.some((f) => f.kind === "function") ? ["defineFunction"] : []),
+    ...(schema.functions.some((f) => f.kind === "procedure") ? ["defineProcedure"] : []),
+    ...(schema.triggers.length > 0 ? ["defineTrigger"] : []),
   ].sort();
   const header = [
     "// Written by `kyrage pull`: the database's schema in kyrage's DSL. Edit freely.",
@@ -232,18 +264,40 @@ export function renderSchema(schema: PulledSchema, unsupported: readonly string[
   const parts = [
     header,
     importLine(imports),
+    ...schema.extensions.map(({ kind: _k, name, ...options }) =>
+      declaration(extensionVariables.get(name)!, withOptions("defineExtension", [str(name)], options))
+    ),
+    ...schema.sequences.map(({ kind: _k, name, ...options }) =>
+      declaration(sequenceVariables.get(name)!, withOptions("defineSequence", [str(name)], options))
+    ),
     ...schema.enums.map((e) =>
       declaration(enumVariables.get(e.name)!, call("defineEnum", str(e.name), value([...e.values])))
     ),
+    ...schema.domains.map((d) => declaration(domainVariables.get(d.name)!, domainDoc(d))),
     ...schema.types.map((t) => declaration(typeVariables.get(t.name)!, userTypeDoc(t, variable))),
+    ...schema.functions.map((f, i) => declaration(routineVariables[i], routineDoc(f))),
     ...schema.tables.map((t) =>
       tableSource(tableVariables.get(t.name)!, t, variable, (name) => tableVariables.get(name))
     ),
     ...schema.views.map((v) => declaration(viewVariables.get(v.name)!, viewDoc(v))),
+    ...schema.policies.map((p) =>
+      declaration(policyVariables.get(`${p.table}\u0000${p.name}`)!, policyDoc(p, (name) => tableVariables.get(name)))
+    ),
+    ...schema.triggers.map((t, i) => declaration(triggerVariables[i], triggerDoc(t, triggerTarget))),
     declaration("enums", array([...enumVariables.values()].map(text))),
     declaration("tables", array([...tableVariables.values()].map(text))),
     ...(schema.types.length > 0 ? [declaration("types", array([...typeVariables.values()].map(text)))] : []),
     ...(schema.views.length > 0 ? [declaration("views", array([...viewVariables.values()].map(text)))] : []),
+    ...(schema.policies.length > 0 ? [declaration("policies", array([...policyVariables.values()].map(text)))] : []),
+    ...(schema.domains.length > 0 ? [declaration("domains", array([...domainVariables.values()].map(text)))] : []),
+    ...(schema.extensions.length > 0
+      ? [declaration("extensions", array([...extensionVariables.values()].map(text)))]
+      : []),
+    ...(schema.sequences.length > 0
+      ? [declaration("sequences", array([...sequenceVariables.values()].map(text)))]
+      : []),
+    ...(schema.functions.length > 0 ? [declaration("functions", array(routineVariables.map(text)))] : []),
+    ...(schema.triggers.length > 0 ? [declaration("triggers", array(triggerVariables.map(text)))] : []),
     declaration("schemas", value([...schema.schemas])),
   ];
   return parts.join("\n\n") + "\n";

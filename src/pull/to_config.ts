@@ -8,10 +8,17 @@ import type {
   ColumnDefinition,
   CompositeTypeDefinition,
   ConstraintDefinition,
+  DomainDefinition,
   EnumDefinition,
+  ExtensionDefinition,
+  FunctionDefinition,
   MaterializedViewDefinition,
+  PolicyDefinition,
+  ProcedureDefinition,
   RangeTypeDefinition,
+  SequenceDefinition,
   TableDefinition,
+  TriggerDefinition,
   UserTypeDefinition,
   ViewDefinition,
 } from "../config/dsl.ts";
@@ -21,7 +28,13 @@ import type { Column, EnumType, SchemaModel, Table } from "../model/types.ts";
 import { qualifiedName } from "../model/types.ts";
 import { pullUserTypes } from "./user_types.ts";
 import { boundInput, partitionByInput } from "./partitions.ts";
+import { pullDomains } from "./domains.ts";
+import { pullPolicies } from "./policies.ts";
 import { pullViews } from "./views.ts";
+import { pullExtensions } from "./extensions.ts";
+import { pullSequences } from "./sequences.ts";
+import { pullRoutines } from "./functions.ts";
+import { pullTriggers } from "./triggers.ts";
 import { indexInput, nameIf, parametersInput } from "./indexes.ts";
 
 export interface PulledSchema {
@@ -31,8 +44,17 @@ export interface PulledSchema {
   readonly schemas: readonly string[];
   /** Views and materialized views, each after the ones it reads. */
   readonly views: readonly (ViewDefinition | MaterializedViewDefinition)[];
+  /** Domains, each after the domains it uses (columns name them as types). */
+  readonly domains: readonly DomainDefinition[];
+  /** Row-level security policies, by table and name. */
+  readonly policies: readonly PolicyDefinition[];
   /** Composite and range types, each after the types it uses. */
   readonly types: readonly (CompositeTypeDefinition | RangeTypeDefinition)[];
+  readonly extensions: readonly ExtensionDefinition[];
+  readonly sequences: readonly SequenceDefinition[];
+  /** Functions and procedures, each after the ones it calls. */
+  readonly functions: readonly (FunctionDefinition | ProcedureDefinition)[];
+  readonly triggers: readonly TriggerDefinition[];
 }
 
 const tableName = joinQualified;
@@ -149,6 +171,8 @@ function tableDefinition(table: Table, types: UserTypes): TableDefinition {
     ...(table.with ? { with: parametersInput(table.with) } : {}),
     ...(table.unlogged ? { unlogged: true } : {}),
     ...(table.replicaIdentity ? { replicaIdentity: table.replicaIdentity } : {}),
+    // FORCE without ENABLE has no spelling in the DSL: unsupported.ts reports it.
+    ...(table.rowLevelSecurity ? { rowLevelSecurity: table.forceRowLevelSecurity ? "force" as const : true } : {}),
     ...(table.partitionBy ? { partitionBy: partitionByInput(table.partitionBy) } : {}),
     ...(partition
       ? { partitionOf: { table: tableName(partition.schema, partition.table), bound: boundInput(partition.bound) } }
@@ -184,6 +208,12 @@ export function pullSchema(model: SchemaModel): PulledSchema {
     tables: dependencyOrder(model.tables).map((t) => tableDefinition(t, types)),
     types: userTypes,
     views: pullViews(model.objects),
+    policies: pullPolicies(model.objects),
+    domains: pullDomains(model.objects),
+    extensions: pullExtensions(model.objects),
+    sequences: pullSequences(model.objects),
+    functions: pullRoutines(model.objects),
+    triggers: pullTriggers(model.objects),
     schemas: model.schemas,
   };
 }

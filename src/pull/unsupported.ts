@@ -1,12 +1,11 @@
 /**
  * What kyrage does not manage in the managed schemas, listed so it is never
  * dropped silently by `pull` nor read as "in sync" by `plan` and `status`:
- * triggers, functions, rules, standalone sequences, exclusion
- * constraints, domains, range types with a canonical function, what a
- * partition's column holds of its own (kyrage gives partitions exactly their
+ * constraint triggers, aggregates and C functions, rules, exclusion constraints, range types with a
+ * canonical function, what a partition's column holds of its own (kyrage gives partitions exactly their
  * parent's columns), and the attributes of managed tables the model does not
- * hold (tablespaces, INHERITS, OF type, row-level security and policies,
- * privileges, access methods, CLUSTER ON, column statistics targets and
+ * hold (tablespaces, INHERITS, OF type, FORCE ROW LEVEL SECURITY alone,
+ * privileges (of functions too), access methods, CLUSTER ON, column statistics targets and
  * options, a column sequence's own name or a serial's options, NOT ENFORCED,
  * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, comments
  * on indexes, constraints and types).
@@ -39,26 +38,31 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
         where c.relispartition and ${inSchemas}) x
       where x.own <> ''
     union all
-    select 'sequence ' || n.nspname || '.' || c.relname
-      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'S' and ${inSchemas}
-        and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype in ('a', 'i'))
-    union all
-    select 'trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
+    select 'constraint trigger ' || t.tgname || ' on ' || n.nspname || '.' || c.relname
       from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
-      where not t.tgisinternal and ${inSchemas}
+      where not t.tgisinternal and t.tgconstraint <> 0 and ${inSchemas}
     union all
     select 'rule ' || r.rulename || ' on ' || n.nspname || '.' || c.relname
       from pg_rewrite r join pg_class c on c.oid = r.ev_class join pg_namespace n on n.oid = c.relnamespace
       where r.rulename <> '_RETURN' and ${inSchemas}
     union all
-    select 'function ' || n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
-      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-      where ${inSchemas}
+    -- Aggregates, window functions, and C or internal ones.
+    select case p.prokind when 'a' then 'aggregate ' when 'w' then 'window function ' else 'function ' end ||
+           n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' ||
+           case when p.prokind in ('f', 'p') then ' (language ' || l.lanname || ')' else '' end
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
+      where ${inSchemas} and (p.prokind not in ('f', 'p') or l.lanname in ('c', 'internal'))
         -- Extension members, and a range type's own constructors (part of the type).
         and not exists (
           select 1 from pg_depend d
           where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype in ('e', 'i'))
+    union all
+    select 'privileges on ' || case p.prokind when 'p' then 'procedure ' else 'function ' end || n.nspname || '.' ||
+           p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where ${inSchemas} and p.proacl is not null and p.proacl <> acldefault('f', p.proowner)
+        and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid
+                        and d.deptype in ('e', 'i'))
     union all
     select 'exclusion constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname
       from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
@@ -69,9 +73,6 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       where r.rngcanonical <> 0 and ${inSchemas}
         and not exists (
           select 1 from pg_depend d where d.classid = 'pg_type'::regclass and d.objid = t.oid and d.deptype = 'e')
-    union all
-    select 'domain ' || n.nspname || '.' || t.typname
-      from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype = 'd' and ${inSchemas}
     union all
     select 'foreign table ' || n.nspname || '.' || c.relname
       from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'f' and ${inSchemas}
@@ -89,20 +90,17 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
            from pg_tablespace where oid = c.reltablespace),
         (select 'table ' || n.nspname || '.' || c.relname || ' of type ' || tn.nspname || '.' || t.typname
            from pg_type t join pg_namespace tn on tn.oid = t.typnamespace where t.oid = c.reloftype),
-        case when c.relforcerowsecurity then 'forced row-level security on ' || n.nspname || '.' || c.relname
-             when c.relrowsecurity then 'row-level security on ' || n.nspname || '.' || c.relname end
+        -- The DSL spells FORCE only together with ENABLE.
+        case when c.relforcerowsecurity and not c.relrowsecurity
+             then 'forced row-level security (not enabled) on ' || n.nspname || '.' || c.relname end
       ]) a(what)
-      where (c.reltablespace <> 0 or c.reloftype <> 0 or c.relrowsecurity or c.relforcerowsecurity)
+      where (c.reltablespace <> 0 or c.reloftype <> 0 or c.relforcerowsecurity and not c.relrowsecurity)
         and a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
     union all
     select 'table ' || n.nspname || '.' || c.relname || ' inheriting from ' || pn.nspname || '.' || p.relname
       from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
       join pg_class p on p.oid = i.inhparent join pg_namespace pn on pn.oid = p.relnamespace
       where not c.relispartition and ${inSchemas} and ${MANAGED_TABLE}
-    union all
-    select 'policy ' || pol.polname || ' on ' || n.nspname || '.' || c.relname
-      from pg_policy pol join pg_class c on c.oid = pol.polrelid join pg_namespace n on n.oid = c.relnamespace
-      where ${inSchemas}
     union all
     select 'index ' || ic.relname || ' on ' || n.nspname || '.' || c.relname || ' in tablespace ' || ts.spcname
       from pg_class ic join pg_tablespace ts on ts.oid = ic.reltablespace
@@ -153,6 +151,11 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
       where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')
         and s.relkind = 'S' and ${inSchemas} and ${MANAGED_TABLE}
+        -- Owned by a column whose default does not call it: a sequence of its own (OWNED BY).
+        and (d.deptype = 'i' or exists (
+          select 1 from pg_attrdef ad join pg_depend dd on dd.classid = 'pg_attrdef'::regclass and dd.objid = ad.oid
+          where ad.adrelid = c.oid and ad.adnum = a.attnum and dd.refclassid = 'pg_class'::regclass
+            and dd.refobjid = s.oid))
         and (s.relname <> left(c.relname || '_' || a.attname || '_seq', 63) or sn.oid <> n.oid
              or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
                or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)

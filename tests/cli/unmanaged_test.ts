@@ -21,9 +21,9 @@ backendTest("plan and status say No changes AND list what kyrage does not manage
       const statement of [
         "create table users (id int, email text)",
         "create table child (extra text) inherits (users)",
-        "create function user_count(x integer) returns bigint language sql as 'select count(*) from users'",
-        "alter table users enable row level security",
-        "create policy own_rows on users using (id > 0)",
+        // Functions are managed; aggregates are not.
+        "create aggregate total(integer) (sfunc = int4pl, stype = integer)",
+        "alter table users force row level security",
       ]
     ) await sql.raw(statement).execute(database.db);
     await database.db.connection().execute(async (conn) => {
@@ -36,10 +36,9 @@ backendTest("plan and status say No changes AND list what kyrage does not manage
     await database.close();
   }
   const expected = [
-    "function public.user_count(x integer)",
+    "aggregate public.total(integer)",
+    "forced row-level security (not enabled) on public.users",
     `index users_email_idx on public.users in tablespace ${tablespace}`,
-    "policy own_rows on public.users",
-    "row-level security on public.users",
     "table public.child in tablespace " + tablespace,
     "table public.child inheriting from public.users",
   ];

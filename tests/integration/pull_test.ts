@@ -47,7 +47,9 @@ for (const [name, script] of Object.entries(SQL_SCHEMAS)) {
       const pulled = await pullDatabase(source, schemas);
       assert.equal((await pullDatabase(source, schemas)).source, pulled.source, "deterministic output");
       await Deno.writeTextFile(`${dir}/schema.ts`, pulled.source);
-      const keys = [...pulled.source.matchAll(/^export const (enums|tables|types|views|schemas) =/gm)].map((m) => m[1]);
+      const keys = [
+        ...pulled.source.matchAll(/^export const (enums|tables|types|views|functions|triggers|schemas) =/gm),
+      ].map((m) => m[1]);
       await Deno.writeTextFile(
         `${dir}/kyrage.config.ts`,
         `import { defineConfig } from "kyrage";\nimport { ${keys.join(", ")} } from "./schema.ts";\n` +
@@ -77,12 +79,9 @@ for (const [name, script] of Object.entries(SQL_SCHEMAS)) {
       }
       if (name === "everything") {
         assert.match(pulled.source, /defineView\(\s*"kinds_view",\s*`SELECT/, "the view is pulled");
-        for (
-          const what of ["trigger kinds_touch on public.kinds", "function public.touch()"]
-        ) {
-          assert.ok(pulled.unsupported.includes(what), `${what} is listed`);
-          assert.ok(pulled.source.includes(`// NOT PULLED (kyrage does not manage it): ${what}`));
-        }
+        assert.match(pulled.source, /defineFunction\("touch", \{/, "the trigger function is pulled");
+        assert.match(pulled.source, /defineTrigger\("kinds_touch", \{\s*table: kinds,\s*function: touch,/);
+        assert.deepEqual(pulled.unsupported, []);
       }
     } finally {
       await source.close();

@@ -87,16 +87,16 @@ export const CATALOG_ATTRIBUTES: Record<CatalogName, Record<string, Attribute>> 
     relhasrules: derived("flag"),
     relhastriggers: derived("flag"),
     relhassubclass: derived("flag"),
-    relrowsecurity: unmanaged("ROW LEVEL SECURITY", [{
-      name: "row level security",
-      sql: "create table t (a int); alter table t enable row level security",
-      reported: "public.t",
-    }]),
-    relforcerowsecurity: unmanaged("FORCE ROW LEVEL SECURITY", [{
-      name: "forced row level security",
-      sql: "create table t (a int); alter table t force row level security",
-      reported: "public.t",
-    }]),
+    relrowsecurity: modeled("Table.rowLevelSecurity", ["ROW LEVEL SECURITY", "FORCE ROW LEVEL SECURITY"]),
+    relforcerowsecurity: modeled("Table.forceRowLevelSecurity (FORCE alone: see the probe)", [
+      "FORCE ROW LEVEL SECURITY",
+    ], {
+      probes: [{
+        name: "forced row level security, not enabled",
+        sql: "create table t (a int); alter table t force row level security",
+        reported: "public.t",
+      }],
+    }),
     relispopulated: derived("matview"),
     relreplident: modeled("Table.replicaIdentity", ["REPLICA IDENTITY FULL", "REPLICA IDENTITY NOTHING"]),
     relispartition: modeled("partition of a partitioned table", ["range partitioning", "list partitioning"]),

@@ -57,6 +57,8 @@ create table audit_log (id bigint primary key, email text not null);
 create unique index audit_log_email_idx on audit_log (email);
 alter table audit_log replica identity full;
 create table page_hits (id bigint primary key, path text not null);
+create table notes (id int primary key, owner text not null);
+alter table notes enable row level security;
 create table measurements (city_id int not null, logged_on date not null, peak_temp int,
   primary key (city_id, logged_on), constraint measurements_day_key unique (logged_on, city_id))
   partition by range (logged_on);
@@ -229,6 +231,9 @@ export const CHANGES: readonly Change[] = [
   },
   { name: "REPLICA IDENTITY DEFAULT to NOTHING", change: "alter table page_hits replica identity nothing" },
   { name: "REPLICA IDENTITY DEFAULT to FULL", change: "alter table page_hits replica identity full" },
+  { name: "ROW LEVEL SECURITY enabled", change: "alter table page_hits enable row level security" },
+  { name: "ROW LEVEL SECURITY disabled", change: "alter table notes disable row level security" },
+  { name: "FORCE ROW LEVEL SECURITY", change: "alter table notes force row level security" },
   // Declarative partitioning.
   {
     name: "partition detached",

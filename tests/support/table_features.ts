@@ -194,6 +194,17 @@ create unique index accounts_email_idx on accounts (email);
 alter table accounts replica identity using index accounts_email_idx`,
   },
   {
+    name: "ROW LEVEL SECURITY",
+    sql: `create table diary_entries (id int primary key, owner text not null, body text);
+alter table diary_entries enable row level security`,
+  },
+  {
+    name: "FORCE ROW LEVEL SECURITY",
+    sql: `create table vault_items (id int primary key, owner text not null);
+alter table vault_items enable row level security;
+alter table vault_items force row level security`,
+  },
+  {
     name: "REPLICA IDENTITY NOTHING",
     sql: `create table page_hits (path text not null, hit_at timestamptz not null);
 alter table page_hits replica identity nothing`,

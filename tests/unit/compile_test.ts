@@ -253,6 +253,69 @@ const CASES: [Operation, string[]][] = [
     },
     ['ALTER TABLE "public"."events" ATTACH PARTITION "public"."events_2024" FOR VALUES IN (1, 2)'],
   ],
+  [
+    { kind: "create_object", object: { kind: "extension", schema: "ext", name: "uuid-ossp", version: "1.1" } },
+    [`CREATE EXTENSION "uuid-ossp" WITH SCHEMA "ext" VERSION '1.1'`],
+  ],
+  [
+    {
+      kind: "alter_object",
+      from: { kind: "extension", schema: "public", name: "citext", version: "1.5" },
+      to: { kind: "extension", schema: "ext", name: "citext", version: "1.6" },
+    },
+    [`ALTER EXTENSION "citext" SET SCHEMA "ext"`, `ALTER EXTENSION "citext" UPDATE TO '1.6'`],
+  ],
+  [
+    { kind: "drop_object", object: { kind: "extension", schema: "public", name: "citext", version: "1.6" } },
+    ['DROP EXTENSION "citext"'],
+  ],
+  [
+    {
+      kind: "create_object",
+      object: {
+        kind: "sequence",
+        schema: "public",
+        name: "invoice_number",
+        type: "integer",
+        options: { start: "1000", increment: "5" },
+        comment: "Invoice numbers",
+      },
+    },
+    [
+      'CREATE SEQUENCE "public"."invoice_number" AS integer START WITH 1000 INCREMENT BY 5',
+      `COMMENT ON SEQUENCE "public"."invoice_number" IS 'Invoice numbers'`,
+    ],
+  ],
+  [
+    {
+      kind: "alter_object",
+      from: { kind: "sequence", schema: "public", name: "n", type: "bigint", options: { start: "1000" } },
+      to: {
+        kind: "sequence",
+        schema: "public",
+        name: "n",
+        type: "bigint",
+        options: { start: "5000", cycle: true },
+        ownedBy: { table: "t", column: "c" },
+      },
+    },
+    // START WITH only records where a RESTART would go: the current value is kept.
+    ['ALTER SEQUENCE "public"."n" START WITH 5000 CYCLE OWNED BY "public"."t"."c"'],
+  ],
+  [
+    {
+      kind: "drop_object",
+      object: {
+        kind: "sequence",
+        schema: "public",
+        name: "n",
+        type: "bigint",
+        options: {},
+        ownedBy: { table: "t", column: "c" },
+      },
+    },
+    ['DROP SEQUENCE IF EXISTS "public"."n"'],
+  ],
 ];
 
 Deno.test("compileOperation: exact SQL per operation", () => {

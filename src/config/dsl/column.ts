@@ -1,5 +1,6 @@
 /** Columns: `column(type, options)`. */
 import type { ColumnStorage } from "../../model/types.ts";
+import type { DomainDefinition } from "./domain.ts";
 import type { CompositeTypeDefinition, EnumDefinition, RangeTypeDefinition, TypeInput } from "./types.ts";
 
 /** A number of a sequence option: a bigint bound may be given as a bigint or as decimal text. */
@@ -55,19 +56,22 @@ export interface ColumnDefinition extends ColumnOptions {
   readonly enum?: EnumDefinition;
   /** Set when the type is a composite or range type from `defineCompositeType` / `defineRangeType`. */
   readonly userType?: CompositeTypeDefinition | RangeTypeDefinition;
+  /** Set when the type is a domain from `defineDomain`. */
+  readonly domain?: DomainDefinition;
 }
 
 /**
  * A column: `column("varchar(255)", { notNull: true })`.
  * The type is any PostgreSQL type name, or a type from {@link defineEnum},
- * `defineCompositeType` or `defineRangeType` (an array of one is written as
+ * `defineCompositeType`, `defineRangeType` or `defineDomain` (an array of one is written as
  * a name, `"mood[]"`, with the type listed in the config).
  */
 export function column(
-  type: TypeInput,
+  type: TypeInput | DomainDefinition,
   options: ColumnOptions = {},
 ): ColumnDefinition {
   if (typeof type === "string") return { kind: "column", type, ...options };
+  if (type.kind === "domain") return { kind: "column", type: type.name, domain: type, ...options };
   if (type.kind === "enum") return { kind: "column", type: type.name, enum: type, ...options };
   return { kind: "column", type: type.name, userType: type, ...options };
 }

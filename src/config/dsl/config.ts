@@ -1,7 +1,13 @@
 /** The config file's default export: `defineConfig({ ... })`. */
+import type { DomainDefinition } from "./domain.ts";
+import type { PolicyDefinition } from "./policy.ts";
 import type { TableDefinition } from "./table.ts";
 import type { MaterializedViewDefinition, ViewDefinition } from "./view.ts";
+import type { ExtensionDefinition } from "./extension.ts";
+import type { SequenceDefinition } from "./sequence.ts";
 import type { EnumDefinition, UserTypeDefinition } from "./types.ts";
+import type { FunctionDefinition, ProcedureDefinition } from "./function.ts";
+import type { TriggerDefinition } from "./trigger.ts";
 
 export type DatabaseConfig =
   | {
@@ -52,6 +58,18 @@ export interface Config {
   types?: UserTypeDefinition[];
   /** Views and materialized views, created after the tables they read. */
   views?: (ViewDefinition | MaterializedViewDefinition)[];
+  /** Row-level security policies (`definePolicy`), created after their tables. */
+  policies?: PolicyDefinition[];
+  /** Domains; domains used as column types are included automatically. */
+  domains?: DomainDefinition[];
+  /** Extensions, created before everything else and dropped last; kyrage owns those in its schemas. */
+  extensions?: ExtensionDefinition[];
+  /** Sequences of their own (a column's serial or identity is a column option). */
+  sequences?: SequenceDefinition[];
+  /** Functions and procedures; overloads are separate entries. */
+  functions?: (FunctionDefinition | ProcedureDefinition)[];
+  /** Triggers, created after their tables and functions. */
+  triggers?: TriggerDefinition[];
   /**
    * The dev database (`--dev`, `check`, drift): by default an embedded
    * in-memory PGlite; `connectionString` uses a PostgreSQL server instead

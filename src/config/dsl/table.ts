@@ -125,6 +125,12 @@ export interface TableOptions {
   unlogged?: boolean;
   /** `REPLICA IDENTITY` for logical replication: `"full"`, `"nothing"`, `{ index: "name" }`; default the primary key. */
   replicaIdentity?: ReplicaIdentity | "default";
+  /**
+   * Row-level security: `true` enables it (rows are then visible only through
+   * policies, see `definePolicy`, except to the owner), `"force"` applies the
+   * policies to the table's owner too.
+   */
+  rowLevelSecurity?: boolean | "force";
   /** Partition the table: `{ strategy: "range", keys: ["created_at"] }`; see `definePartition`. */
   partitionBy?: PartitionByInput;
 }
@@ -192,7 +198,7 @@ export function defineTable(
 /** Options of {@link definePartition}: a partition's own attributes (its columns are its parent's). */
 export type PartitionOptions = Pick<
   TableOptions,
-  "renamedFrom" | "comment" | "with" | "unlogged" | "replicaIdentity" | "partitionBy"
+  "renamedFrom" | "comment" | "with" | "unlogged" | "replicaIdentity" | "partitionBy" | "rowLevelSecurity"
 >;
 
 /**

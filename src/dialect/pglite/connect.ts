@@ -18,6 +18,7 @@ import { KyrageError, messageOf } from "../../errors.ts";
 import type { Database } from "../types.ts";
 import { MEMORY_DIR } from "./paths.ts";
 import { createPristine, hasPristineImage } from "./pristine.ts";
+import { contribExtensions, shipsExtension } from "./extensions.ts";
 
 class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
@@ -120,14 +121,23 @@ async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
 export async function openPglite(
   dataDir: string,
   onCreate?: (dataDir: string, slow: boolean) => void,
+  extensions: readonly string[] = [],
 ): Promise<Database> {
-  if (dataDir === MEMORY_DIR) return await openFreshPglite();
+  if (dataDir === MEMORY_DIR) return await openFreshPglite(extensions);
   await Deno.mkdir(dataDir, { recursive: true });
   const lock = await lockDataDir(dataDir);
   try {
     const isNew = (await Array.fromAsync(Deno.readDir(dataDir))).length === 0;
     if (isNew) onCreate?.(dataDir, !(await hasPristineImage()));
-    const pglite = isNew ? await createPristine(dataDir) : await PGlite.create(dataDir);
+    const loaded = await contribExtensions(extensions);
+    let pglite = isNew ? await createPristine(dataDir, loaded) : await PGlite.create(dataDir, { extensions: loaded });
+    // Extensions installed earlier work only with their bundles loaded: start again with them.
+    const installed = await pglite.query<{ name: string }>("select extname as name from pg_extension");
+    const missing = installed.rows.map((r) => r.name).filter((n) => shipsExtension(n) && !(n in loaded));
+    if (missing.length > 0) {
+      await pglite.close();
+      pglite = await PGlite.create(dataDir, { extensions: await contribExtensions([...extensions, ...missing]) });
+    }
     return wrap(pglite, `pglite:${dataDir}`, () => lock.close());
   } catch (error) {
     lock.close();
@@ -138,8 +148,8 @@ export async function openPglite(
   }
 }
 
-/** A new, empty in-memory database, started from a cached pristine image when there is one. */
-export async function openFreshPglite(): Promise<Database> {
-  const pglite = await createPristine();
+/** A new, empty in-memory database (with PGlite's bundles of `extensions`), from a cached pristine image when there is one. */
+export async function openFreshPglite(extensions: readonly string[] = []): Promise<Database> {
+  const pglite = await createPristine(undefined, await contribExtensions(extensions));
   return wrap(pglite, "pglite:memory://");
 }

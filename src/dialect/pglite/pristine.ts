@@ -7,7 +7,7 @@
  * loading through its virtual file system is 4x slower and takes 200 MB
  * more. Caching is best effort: any failure falls back to initializing.
  */
-import { PGlite } from "@electric-sql/pglite";
+import { type Extensions, PGlite } from "@electric-sql/pglite";
 import denoJson from "../../../deno.json" with { type: "json" };
 import { extractTar } from "./untar.ts";
 
@@ -26,20 +26,20 @@ export async function hasPristineImage(): Promise<boolean> {
 }
 
 /** A new, empty cluster in memory (`dataDir` undefined) or in a new, empty directory. */
-export async function createPristine(dataDir?: string): Promise<PGlite> {
+export async function createPristine(dataDir?: string, extensions: Extensions = {}): Promise<PGlite> {
   const path = cachePath();
   const image = path ? await Deno.readFile(path).catch(() => undefined) : undefined;
   if (image) {
     try {
-      if (!dataDir) return await PGlite.create("memory://", { loadDataDir: new Blob([image]) });
+      if (!dataDir) return await PGlite.create("memory://", { loadDataDir: new Blob([image]), extensions });
       await extractTar(image, dataDir);
-      return await PGlite.create(dataDir);
+      return await PGlite.create(dataDir, { extensions });
     } catch {
       // A damaged image: initialize below and overwrite it.
       if (dataDir) await emptyDirectory(dataDir);
     }
   }
-  const pglite = await PGlite.create(dataDir ?? "memory://");
+  const pglite = await PGlite.create(dataDir ?? "memory://", { extensions });
   if (path) await savePristine(pglite, path).catch(() => {});
   return pglite;
 }

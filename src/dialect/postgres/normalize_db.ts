@@ -14,11 +14,14 @@ import { CompiledQuery, type Kysely, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { Column, EnumType, SchemaModel, Table } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
+import { extensionSetup, sequenceSetup } from "./declared_objects.ts";
 import { introspect } from "./introspect.ts";
 import { createUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
 import { mergePartitioning, partitionScratch, type ScratchTable } from "./normalize_partitions.ts";
+import { domainSetup } from "./compile/objects/domains.ts";
+import { routineSetup } from "./normalize_routines.ts";
 
 /** Defaults the static normalizer already puts in catalog form. */
 const SIMPLE_DEFAULT =
@@ -132,9 +135,13 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       const setup = [
         ...desired.schemas.map((s) => `EXECUTE ${literal(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`)};`),
         ...enumSetup(desired.enums),
+        ...domainSetup(desired.objects),
+        ...extensionSetup(desired),
+        ...sequenceSetup(desired),
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`));
       const types = hasUserTypes(desired) ? await createUserTypes(conn, desired) : {};
+      for (const statement of routineSetup(desired)) await run(statement);
       if (work.length === 0 && defaults.length === 0 && partitions.length === 0) return { ...desired, ...types };
       // One round trip for every scratch table, however many there are.
       const scratch = [

@@ -69,7 +69,16 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
           r.extensions.map((e) => `ALTER EXTENSION ${ident(e)} SET SCHEMA ${ident(r.name)}`)
         ),
       ];
-      const statements = build.flatMap(compileOperation);
+      // An extension already installed is left as it is (moved along above when relocatable).
+      const installed = new Set(
+        (await sql<{ name: string }>`select extname::text as name from pg_extension`.execute(conn)).rows.map((r) =>
+          r.name
+        ),
+      );
+      const creates = build.filter((op) =>
+        !(op.kind === "create_object" && op.object.kind === "extension" && installed.has(op.object.name))
+      );
+      const statements = creates.flatMap(compileOperation);
       await run("SAVEPOINT build");
       try {
         await run(doBlock(`BEGIN ${[...aside, ...statements].map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
@@ -78,10 +87,12 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
         // that comes later by name. Build operation by operation, deferring what fails until nothing progresses.
         await run("ROLLBACK TO SAVEPOINT build");
         for (const statement of aside) await run(statement);
-        await buildInPasses(run, build);
+        await buildInPasses(run, creates);
       }
       const built = await introspect(conn, { schemas: desired.schemas });
-      return { ...desired, objects: built.objects };
+      // Extensions compare as declared: the version only when the config pins one.
+      const extensions = desired.objects.filter((o) => o.kind === "extension");
+      return { ...desired, objects: [...built.objects.filter((o) => o.kind !== "extension"), ...extensions] };
     } finally {
       await run("rollback");
     }

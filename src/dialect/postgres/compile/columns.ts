@@ -31,7 +31,7 @@ export function columnStorage(table: string, column: Column): string[] {
 }
 
 /** `START WITH 5 INCREMENT BY -1 ...` for the options given. */
-function sequenceOptions(o: SequenceOptions): string[] {
+export function sequenceOptions(o: SequenceOptions): string[] {
   return [
     ...(o.start !== undefined ? [`START WITH ${o.start}`] : []),
     ...(o.increment !== undefined ? [`INCREMENT BY ${o.increment}`] : []),
@@ -43,7 +43,7 @@ function sequenceOptions(o: SequenceOptions): string[] {
 }
 
 /** `SET ...` clauses taking an identity sequence from one option set to another; absent means default. */
-function sequenceChanges(from: SequenceOptions, to: SequenceOptions): string[] {
+export function sequenceChanges(from: SequenceOptions, to: SequenceOptions): string[] {
   const changed = (key: keyof SequenceOptions) => from[key] !== to[key];
   const ascending = BigInt(to.increment ?? "1") > 0n;
   return [

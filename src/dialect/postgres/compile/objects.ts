@@ -1,7 +1,13 @@
 /** Objects other than tables: one compiler per kind (compile/objects/<kind>.ts). */
 import type { DbObject, ObjectKind } from "../../../model/objects.ts";
 import type { Compilers } from "./common.ts";
+import { domainCompiler } from "./objects/domains.ts";
+import { policyCompiler } from "./objects/policies.ts";
+import { extensionCompiler } from "./objects/extensions.ts";
+import { sequenceCompiler } from "./objects/sequences.ts";
 import { materializedViewCompiler, viewCompiler } from "./objects/views.ts";
+import { routineCompiler } from "./objects/functions.ts";
+import { triggerCompiler } from "./objects/triggers.ts";
 
 export interface ObjectCompiler<O extends DbObject> {
   create(object: O): string[];
@@ -13,6 +19,13 @@ export interface ObjectCompiler<O extends DbObject> {
 const COMPILERS: { [K in ObjectKind]: ObjectCompiler<Extract<DbObject, { kind: K }>> } = {
   view: viewCompiler,
   materialized_view: materializedViewCompiler,
+  policy: policyCompiler,
+  domain: domainCompiler,
+  extension: extensionCompiler,
+  sequence: sequenceCompiler,
+  function: routineCompiler,
+  procedure: routineCompiler,
+  trigger: triggerCompiler,
 };
 
 // deno-lint-ignore no-explicit-any

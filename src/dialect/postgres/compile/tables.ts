@@ -76,5 +76,11 @@ function alterTableOptions(op: OperationOf<"alter_table">): string[] {
       : `USING INDEX ${ident(to.index)}`;
     statements.push(`${alterTable(op)} REPLICA IDENTITY ${identity}`);
   }
+  if (c.rowLevelSecurity) {
+    statements.push(`${alterTable(op)} ${c.rowLevelSecurity.to ? "ENABLE" : "DISABLE"} ROW LEVEL SECURITY`);
+  }
+  if (c.forceRowLevelSecurity) {
+    statements.push(`${alterTable(op)} ${c.forceRowLevelSecurity.to ? "FORCE" : "NO FORCE"} ROW LEVEL SECURITY`);
+  }
   return statements;
 }

@@ -10,7 +10,7 @@ import { userTypeName } from "../../../model/qualified.ts";
 
 /** Whether type `t` in namespace `n` is a user type: SQL text on the aliases given. */
 function userTypeTest(t: string, n: string): string {
-  return `(${n}.nspname <> 'pg_catalog' and (${t}.typtype in ('e', 'r', 'm') or (${t}.typtype = 'c' and exists (` +
+  return `(${n}.nspname <> 'pg_catalog' and (${t}.typtype in ('e', 'r', 'm', 'd') or (${t}.typtype = 'c' and exists (` +
     `select 1 from pg_class uc where uc.oid = ${t}.typrelid and uc.relkind = 'c'))))`;
 }
 

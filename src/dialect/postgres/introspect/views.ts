@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
 import type { ViewColumn, ViewOptions } from "../../../model/objects/view.ts";
 import { qualifiedName } from "../../../model/types.ts";
+import { routineId } from "./functions.ts";
 import { indexesOf } from "./indexes.ts";
 import { allQueries, type Db, type Scope } from "./scope.ts";
 import { storageParameters } from "./tables.ts";
@@ -33,6 +34,14 @@ export const RELATION_DEPENDENCIES = sql`array(
   join pg_class ref on ref.oid = d.refobjid
   join pg_namespace rn on rn.oid = ref.relnamespace
   where r.ev_class = c.oid and ref.relkind in ('r', 'p', 'v', 'm')
+  union
+  -- The functions it calls.
+  select ${sql.raw(routineId("p", "pn"))}
+  from pg_rewrite r
+  join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid and d.refclassid = 'pg_proc'::regclass
+  join pg_proc p on p.oid = d.refobjid
+  join pg_namespace pn on pn.oid = p.pronamespace
+  where r.ev_class = c.oid
   order by 1)`;
 
 export async function introspectViews(db: Db, scope: Scope): Promise<DbObject[]> {

@@ -1,0 +1,54 @@
+/** Domains: CREATE DOMAIN, DROP DOMAIN, and ALTER DOMAIN for what changes in place. */
+import type { DbObject } from "../../../../model/objects.ts";
+import type { DomainCheck, DomainObject } from "../../../../model/objects/domain.ts";
+import { ident, literal, qualified } from "../../quote.ts";
+import type { ObjectCompiler } from "../objects.ts";
+
+const check = (c: DomainCheck) => `CONSTRAINT ${ident(c.name)} CHECK (${c.expression})`;
+
+const comment = (d: DomainObject) =>
+  `COMMENT ON DOMAIN ${qualified(d.schema, d.name)} IS ${d.comment !== undefined ? literal(d.comment) : "NULL"}`;
+
+/** Quoted collation names stay as the model spells them (`"C"`, `schema."x"`). */
+export function createDomain(d: DomainObject): string {
+  return `CREATE DOMAIN ${qualified(d.schema, d.name)} AS ${d.type}` +
+    `${d.collation !== undefined ? ` COLLATE ${d.collation}` : ""}` +
+    `${d.default !== undefined ? ` DEFAULT ${d.default}` : ""}${d.notNull ? " NOT NULL" : ""}` +
+    d.checks.map((c) => ` ${check(c)}`).join("");
+}
+
+/**
+ * PL/pgSQL for the planning scratch transaction (normalize_db.ts): each
+ * domain of the config that does not exist yet is created, so scratch
+ * tables with columns of it can be built.
+ */
+export function domainSetup(objects: readonly DbObject[]): string[] {
+  return objects.flatMap((d) =>
+    d.kind !== "domain" ? [] : [
+      `IF to_regtype(${literal(qualified(d.schema, d.name))}) IS NULL THEN EXECUTE ${
+        literal(createDomain(d))
+      }; END IF;`,
+    ]
+  );
+}
+
+export const domainCompiler: ObjectCompiler<DomainObject> = {
+  create: (d) => [createDomain(d), ...(d.comment !== undefined ? [comment(d)] : [])],
+  drop: (d) => [`DROP DOMAIN ${qualified(d.schema, d.name)}`],
+  alter: (from, to) => {
+    const name = `ALTER DOMAIN ${qualified(to.schema, to.name)}`;
+    const same = (a: DomainCheck, b: DomainCheck) => a.name === b.name && a.expression === b.expression;
+    return [
+      ...(from.default !== to.default
+        ? [to.default !== undefined ? `${name} SET DEFAULT ${to.default}` : `${name} DROP DEFAULT`]
+        : []),
+      ...(from.notNull !== to.notNull ? [`${name} ${to.notNull ? "SET" : "DROP"} NOT NULL`] : []),
+      ...from.checks.filter((c) => !to.checks.some((d) => same(c, d))).map((c) =>
+        `${name} DROP CONSTRAINT ${ident(c.name)}`
+      ),
+      // Checked against every stored value of every column of the domain, in the migration's transaction.
+      ...to.checks.filter((c) => !from.checks.some((d) => same(c, d))).map((c) => `${name} ADD ${check(c)}`),
+      ...(from.comment !== to.comment ? [comment(to)] : []),
+    ];
+  },
+};

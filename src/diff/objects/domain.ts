@@ -1,0 +1,43 @@
+/**
+ * How a domain changes: default, NOT NULL, checks and comment with ALTER
+ * DOMAIN; a new base type or collation only by dropping and creating it
+ * again, which PostgreSQL refuses while a column uses it (said out loud).
+ */
+import type { DomainObject } from "../../model/objects/domain.ts";
+import { objectId } from "../../model/objects.ts";
+import { userTypeName } from "../../model/qualified.ts";
+import type { SchemaModel } from "../../model/types.ts";
+import type { ObjectChange } from "../objects.ts";
+import type { Operation } from "../operations.ts";
+
+export function domainChange(from: DomainObject, to: DomainObject): ObjectChange {
+  if (from.type !== to.type || from.collation !== to.collation) return "recreate";
+  const same = from.default === to.default && from.notNull === to.notNull && from.comment === to.comment &&
+    JSON.stringify(from.checks) === JSON.stringify(to.checks);
+  return same ? "same" : "alter";
+}
+
+/**
+ * Domains the plan drops and creates again (a new base type) while columns
+ * of existing tables use them: PostgreSQL cannot drop a domain in use, nor
+ * change its type, so the migration could only fail.
+ */
+export function domainRebuildConflicts(actual: SchemaModel, ops: readonly Operation[]): string[] {
+  return ops.flatMap((op) => {
+    if (op.kind !== "drop_object" || !op.recreated || op.object.kind !== "domain") return [];
+    const domain = op.object;
+    const name = userTypeName(domain.schema, domain.name);
+    const columns = actual.tables.flatMap((t) =>
+      t.columns.filter((c) => c.type.replace(/(\[\])+$/, "") === name).map((c) => `${t.schema}.${t.name}.${c.name}`)
+    );
+    if (columns.length === 0) return [];
+    const wanted = ops.find((o) => o.kind === "create_object" && objectId(o.object) === objectId(domain));
+    const to = wanted?.kind === "create_object" && wanted.object.kind === "domain" ? wanted.object : undefined;
+    return [
+      `domain ${domain.schema}.${domain.name} would have to be dropped and created again ` +
+      `(base type ${domain.type}${domain.collation ? ` collate ${domain.collation}` : ""} → ${to?.type ?? "?"}` +
+      `${to?.collation ? ` collate ${to.collation}` : ""}), but column ${columns.join(", ")} uses it; ` +
+      "declare a new domain and move the columns to it instead",
+    ];
+  });
+}

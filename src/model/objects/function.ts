@@ -1,0 +1,129 @@
+/**
+ * Functions and procedures. Identity is the name and the argument list as
+ * `pg_get_function_identity_arguments` prints it (overloads are distinct
+ * objects); the rest is compared as the catalog holds it after a scratch build.
+ */
+import type { ValidRoutine } from "../../config/routines_schema.ts";
+import { quoteIdent } from "../names.ts";
+import { type ObjectBase, tableId } from "../objects.ts";
+import { checkIdentifier, splitQualified } from "../qualified.ts";
+
+export interface FunctionArgument {
+  readonly name?: string;
+  /** As `format_type` spells it (the user's spelling until the scratch build). */
+  readonly type: string;
+  /** Absent for IN. */
+  readonly mode?: "out" | "inout" | "variadic";
+  /** SQL, as `pg_get_function_arg_default` prints it. */
+  readonly default?: string;
+}
+
+interface RoutineFields extends ObjectBase {
+  /** `a integer, b text`, as `pg_get_function_identity_arguments` prints it: part of the identity. */
+  readonly identityArguments: string;
+  /** Every argument but a `RETURNS TABLE` column, in order. */
+  readonly arguments: readonly FunctionArgument[];
+  readonly language: string;
+  /** `prosrc` exactly, or a SQL-standard body (`RETURN ...`, `BEGIN ATOMIC ... END`) as PostgreSQL prints it. */
+  readonly body: string;
+  readonly securityDefiner: boolean;
+  /** `proconfig`: `search_path=public, pg_temp`, ... */
+  readonly settings: readonly string[];
+}
+
+export interface FunctionObject extends RoutineFields {
+  readonly kind: "function";
+  /** As `pg_get_function_result` prints it: `integer`, `SETOF users`, `TABLE(id integer)`. */
+  readonly returns: string;
+  readonly volatility: "volatile" | "stable" | "immutable";
+  readonly strict: boolean;
+  readonly leakproof: boolean;
+  readonly parallel: "unsafe" | "restricted" | "safe";
+  /** Absent until the scratch build when the config leaves PostgreSQL's default. */
+  readonly cost?: number;
+  readonly rows?: number;
+}
+
+export interface ProcedureObject extends RoutineFields {
+  readonly kind: "procedure";
+}
+
+export type RoutineObject = FunctionObject | ProcedureObject;
+
+/** A SQL-standard body is written bare; any other is a string constant. */
+export const isStandardBody = (language: string, body: string) =>
+  language === "sql" && /^\s*(return\b|begin\s+atomic\b)/i.test(body);
+
+/** `search_path=public, "My Schema"` as `proconfig` holds it (`""` for an empty path). */
+function searchPathSetting(path: readonly string[] | ""): string {
+  const parts = path === "" ? [""] : path;
+  return `search_path=${parts.map((p) => (p === "" ? '""' : quoteIdent(p))).join(", ")}`;
+}
+
+const identity = (args: readonly FunctionArgument[], procedure: boolean) =>
+  args.filter((a) => procedure || a.mode !== "out")
+    .map((a) => [a.mode?.toUpperCase(), a.name !== undefined ? quoteIdent(a.name) : undefined, a.type])
+    .map((parts) => parts.filter((p) => p !== undefined).join(" "))
+    .join(", ");
+
+/**
+ * The tables a routine reads, as far as the config shows before the scratch
+ * build reads them from `pg_depend`: a table's row type as an argument or
+ * result, or any table for a SQL-standard body. It orders the build.
+ */
+function readTables(r: ValidRoutine, tables: readonly string[]): string[] {
+  if (isStandardBody(r.language.toLowerCase(), r.body)) return tables.map((t) => tableId(...splitQualified(t)));
+  const types = [r.kind === "function" ? r.returns : undefined, ...(r.args ?? []).map((a) => a.type)]
+    .filter((t) => t !== undefined)
+    .map((t) => t.trim().replace(/^setof\s+/i, "").replace(/(\[\])+$/, ""));
+  return tables.filter((t) => types.includes(t)).map((t) => tableId(...splitQualified(t)));
+}
+
+/**
+ * The config's functions and procedures, before the scratch build puts them
+ * in catalog form. `tables`: the config's table names.
+ */
+export function desiredRoutines(
+  routines: readonly ValidRoutine[],
+  tables: readonly string[],
+  path = "functions",
+): RoutineObject[] {
+  return routines.map((r, i): RoutineObject => {
+    const reads = readTables(r, tables);
+    const [schema, name] = splitQualified(r.name, `${path}[${i}].name`);
+    checkIdentifier(`${path}[${i}].name`, name);
+    const args = (r.args ?? []).map((a): FunctionArgument => ({
+      ...(a.name !== undefined ? { name: a.name } : {}),
+      type: a.type,
+      ...(a.mode !== undefined && a.mode !== "in" ? { mode: a.mode } : {}),
+      ...(a.default !== undefined ? { default: a.default } : {}),
+    }));
+    const base = {
+      schema,
+      name,
+      identityArguments: identity(args, r.kind === "procedure"),
+      arguments: args,
+      language: r.language.toLowerCase(),
+      body: r.body,
+      securityDefiner: r.securityDefiner ?? false,
+      settings: [
+        ...(r.searchPath !== undefined ? [searchPathSetting(r.searchPath)] : []),
+        ...Object.entries(r.set ?? {}).map(([k, v]) => `${k}=${v}`),
+      ],
+      ...(r.comment !== undefined ? { comment: r.comment } : {}),
+      ...(reads.length > 0 ? { dependsOn: reads } : {}),
+    };
+    if (r.kind === "procedure") return { kind: "procedure", ...base };
+    return {
+      kind: "function",
+      ...base,
+      returns: r.returns ?? "",
+      volatility: r.volatility ?? "volatile",
+      strict: r.strict ?? false,
+      leakproof: r.leakproof ?? false,
+      parallel: r.parallel ?? "unsafe",
+      ...(r.cost !== undefined ? { cost: r.cost } : {}),
+      ...(r.rows !== undefined ? { rows: r.rows } : {}),
+    };
+  });
+}
