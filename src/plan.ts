@@ -5,8 +5,10 @@
 import { sql } from "kysely";
 import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
+import { allQueries } from "./dialect/postgres/introspect/scope.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
+import { hasUserTypes } from "./dialect/postgres/normalize_types.ts";
 import { withDeclaredExtensions } from "./dialect/postgres/declared_objects.ts";
 import { extensionNames } from "./model/objects/extension.ts";
 import type { Database } from "./dialect/database.ts";
@@ -16,6 +18,7 @@ import { domainRebuildConflicts } from "./diff/objects/domain.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_TABLES } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/schema_model.ts";
+import type { Table } from "./model/types.ts";
 import { userTypeName } from "./model/from_config.ts";
 import { definedTypes } from "./model/type_names.ts";
 import { KyrageError } from "./errors.ts";
@@ -42,16 +45,34 @@ export function unmanagedObjects(database: Database, desired: SchemaModel): Prom
 export interface PlanOptions {
   /** Plan online DDL for existing tables (see diff/online.ts); the config's `online`, true by default. */
   readonly online?: boolean;
+  /**
+   * Desired tables already normalized on this same database, by their JSON
+   * (see normalizeCached); watch keeps one per dev database it plans against.
+   */
+  readonly normalized?: NormalCache;
 }
+
+/** A desired table's JSON → its normal form on one database; only the last plan's tables are kept. */
+export type NormalCache = Map<string, Table>;
 
 export async function planChanges(
   database: Database,
   desired: SchemaModel,
   options: PlanOptions = {},
 ): Promise<Operation[]> {
-  await checkTypes(database, desired);
-  const normal = await normalizeObjects(database.db, await normalizeDesired(database.db, desired));
-  const actual = await introspectFor(database, desired);
+  // Independent round trips, at once on a server's connections. Every one
+  // settles before any error is thrown (a query left running makes close
+  // hang), and an unknown type is reported first: it explains the others.
+  const [, tables, actual] = await allQueries(
+    [
+      checkTypes(database, desired),
+      options.normalized && cacheable(desired)
+        ? normalizeCached(database, desired, options.normalized)
+        : normalizeDesired(database.db, desired),
+      introspectFor(database, desired),
+    ] as const,
+  );
+  const normal = await normalizeObjects(database.db, tables);
   const conflicts = partitioningConflicts(actual, normal);
   if (conflicts.length > 0) {
     // Rebuilding the table instead would lose its rows: say what to do.
@@ -65,6 +86,34 @@ export async function planChanges(
     throw new KyrageError(`Cannot plan the change on ${database.label}: ${domains.join("; ")}. Nothing was planned.`);
   }
   return ops;
+}
+
+/**
+ * Tables normalize one by one unless the config declares composite or range
+ * types (normalized with the tables) or partitions (normalized with their
+ * parents): then every plan normalizes everything.
+ */
+function cacheable(desired: SchemaModel): boolean {
+  return !hasUserTypes(desired) && !desired.tables.some((t) => t.partitionBy || t.partitionOf);
+}
+
+/**
+ * Normalize only the tables not normalized before on this database: the
+ * scratch round trips cover the tables a save changed, not all of them.
+ * Each table is normalized on its own (its scratch copy refers to nothing
+ * else), so a cached normal form stays right while the table, the rest of
+ * the config's model and the database stay the same.
+ */
+async function normalizeCached(database: Database, desired: SchemaModel, cache: NormalCache): Promise<SchemaModel> {
+  const context = JSON.stringify({ ...desired, tables: [] });
+  const keys = desired.tables.map((t) => JSON.stringify([context, t]));
+  const fresh = desired.tables.filter((_, i) => !cache.has(keys[i]));
+  const normal = fresh.length === 0 ? [] : (await normalizeDesired(database.db, { ...desired, tables: fresh })).tables;
+  const found = new Map(fresh.map((t, i) => [JSON.stringify([context, t]), normal[i]]));
+  const tables = keys.map((key) => found.get(key) ?? cache.get(key)!);
+  cache.clear();
+  keys.forEach((key, i) => cache.set(key, tables[i]));
+  return { ...desired, tables };
 }
 
 /**

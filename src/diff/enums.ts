@@ -94,9 +94,11 @@ export function enumColumns(
     if (op.kind === "drop_column") dropped.add(`${qualifiedName(op.schema, op.table)}.${op.column.name}`);
     if (op.kind === "rename_column") renamedColumns.set(`${qualifiedName(op.schema, op.table)}.${op.from}`, op.to);
   }
-  const wanted = new Map(desired.map((t) => [qualifiedName(t.schema, t.name), t]));
+  // Built on first use: most plans change no enum type.
+  let built: Map<string, Table> | undefined;
   return (type) =>
     actual.flatMap((t) => {
+      const wanted = built ??= new Map(desired.map((t) => [qualifiedName(t.schema, t.name), t]));
       // A partition's columns are converted with its parent's.
       if (t.partitionOf || dropped.has(qualifiedName(t.schema, t.name))) return [];
       const table = renamedTables.get(qualifiedName(t.schema, t.name)) ?? t.name;

@@ -3,7 +3,7 @@
  * the same type added in the same table is often a rename that lost its
  * `renamedFrom` hint, which would lose the column's data.
  */
-import type { Operation } from "./operations.ts";
+import type { Operation, OperationOf } from "./operations.ts";
 
 export interface PossibleRename {
   readonly schema: string;
@@ -13,14 +13,20 @@ export interface PossibleRename {
 }
 
 export function possibleRenames(ops: readonly Operation[]): PossibleRename[] {
+  // Added columns by table and type, first added first: looked up per dropped column, never scanned.
+  const adds = new Map<string, OperationOf<"add_column">[]>();
+  const key = (schema: string, table: string, type: string) => JSON.stringify([schema, table, type]);
+  for (const op of ops) {
+    if (op.kind !== "add_column") continue;
+    const k = key(op.schema, op.table, op.column.type);
+    adds.set(k, [...(adds.get(k) ?? []), op]);
+  }
   const found: PossibleRename[] = [];
   for (const dropped of ops) {
     if (dropped.kind !== "drop_column") continue;
-    const added = ops.find((op) =>
-      op.kind === "add_column" && op.schema === dropped.schema && op.table === dropped.table &&
-      op.column.name !== dropped.column.name && op.column.type === dropped.column.type
-    );
-    if (added?.kind === "add_column") {
+    const added = adds.get(key(dropped.schema, dropped.table, dropped.column.type))
+      ?.find((op) => op.column.name !== dropped.column.name);
+    if (added) {
       found.push({ schema: dropped.schema, table: dropped.table, from: dropped.column.name, to: added.column.name });
     }
   }

@@ -50,7 +50,8 @@ export function parametersSignature(parameters: StorageParameters | undefined): 
 
 /** Two optional expressions are the same when their normal forms are. */
 export function sameExpression(a: string | undefined, b: string | undefined, type?: string): boolean {
-  if (a === undefined || b === undefined) return a === b;
+  // Equal text has equal normal forms: most expressions compared are unchanged.
+  if (a === undefined || b === undefined || a === b) return a === b;
   return normalizeExpression(a, type) === normalizeExpression(b, type);
 }
 

@@ -143,7 +143,8 @@ function diffTable(actual: Table, desired: Table, types: EnumTypes): Operation[]
   const rename = (columns: readonly string[]) => columns.map((c) => renamed.get(c) ?? c);
   const usesRebuilt = (columns: readonly string[]) => columns.some((c) => rebuilt.has(c));
   const pkBefore = actual.primaryKey && { ...actual.primaryKey, columns: rename(actual.primaryKey.columns) };
-  const before = {
+  // Copied only when columns were renamed: this runs for every table of the schema.
+  const before = renamed.size === 0 ? actual : {
     uniques: actual.uniques.map((u) => ({ ...u, columns: rename(u.columns) })),
     foreignKeys: actual.foreignKeys.map((f) => ({ ...f, columns: rename(f.columns) })),
     checks: actual.checks,
@@ -227,12 +228,15 @@ function diffTable(actual: Table, desired: Table, types: EnumTypes): Operation[]
  * foreign key depends on: drop such foreign keys first and add them back.
  */
 function rebuildDependentForeignKeys(ops: Operation[], actual: readonly Table[]): Operation[] {
-  const droppedKeys = ops.flatMap((op): { schema: string; table: string; columns: readonly string[] }[] => {
-    if (op.kind === "drop_primary_key") return [{ ...op, columns: op.primaryKey.columns }];
-    if (op.kind === "drop_unique") return [{ ...op, columns: op.unique.columns }];
-    return [];
-  });
-  if (droppedKeys.length === 0) return ops;
+  // The dropped keys' sorted columns, by table: looked up per foreign key, never scanned.
+  const droppedKeys = new Map<string, string[]>();
+  for (const op of ops) {
+    if (op.kind !== "drop_primary_key" && op.kind !== "drop_unique") continue;
+    const columns = op.kind === "drop_primary_key" ? op.primaryKey.columns : op.unique.columns;
+    const key = qualifiedName(op.schema, op.table);
+    droppedKeys.set(key, [...(droppedKeys.get(key) ?? []), JSON.stringify([...columns].sort())]);
+  }
+  if (droppedKeys.size === 0) return ops;
   const fkKey = (schema: string, table: string, name: string) => `${qualifiedName(schema, table)}.${name}`;
   const droppedFks = new Set(
     ops.flatMap((op) => op.kind === "drop_foreign_key" ? [fkKey(op.schema, op.table, op.foreignKey.name)] : []),
@@ -244,10 +248,8 @@ function rebuildDependentForeignKeys(ops: Operation[], actual: readonly Table[])
   const extra: Operation[] = [];
   for (const table of actual) {
     for (const foreignKey of table.foreignKeys) {
-      const depends = droppedKeys.some((k) =>
-        k.schema === foreignKey.refSchema && k.table === foreignKey.refTable &&
-        sameList([...k.columns].sort(), [...foreignKey.refColumns].sort())
-      );
+      const depends = droppedKeys.get(qualifiedName(foreignKey.refSchema, foreignKey.refTable))
+        ?.includes(JSON.stringify([...foreignKey.refColumns].sort())) ?? false;
       const name = renamedTables.get(qualifiedName(table.schema, table.name)) ?? table.name;
       // Foreign keys already dropped (changed, or on dropped tables) need nothing.
       if (!depends || droppedFks.has(fkKey(table.schema, name, foreignKey.name))) continue;

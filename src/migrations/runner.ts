@@ -178,7 +178,12 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
     if (only.kind === "create_index") return await applyConcurrently(conn, migration, only, options);
     return await outsideTransaction(run, conn, migration, options);
   }
-  const statements = migrationStatements(migration);
+  // A hand-written step may hold several statements: only a block runs those on every backend.
+  const steps = migration.file.operations.flatMap((op) =>
+    op.kind === "sql"
+      ? [{ text: op.sql, send: batch([op.sql]) }]
+      : compileOperation(op).map((s) => ({ text: s, send: s }))
+  );
   let statement = "begin";
   try {
     await run(statement);
@@ -187,17 +192,21 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
       literal(options.statementLockTimeout)
     }, true), set_config('check_function_bodies', 'off', true)`;
     await run(statement);
-    // One round trip for the whole migration: apply is as fast as psql -f. A
-    // hand-written step may hold several statements: only a block runs those.
-    const single = statements.length === 1 && migration.file.operations[0].kind !== "sql";
-    statement = single ? statements[0] : "";
-    if (statements.length > 0) await run(single ? statements[0] : batch(statements));
+    // Every statement is sent at once (postgres.js pipelines them on the
+    // connection): no round trip per statement as with psql -f, and no block
+    // for PL/pgSQL to compile. PostgreSQL runs them in order; the first that
+    // fails is the one named (those after it fail as "transaction is aborted").
+    const settled = await Promise.allSettled(steps.map((step) => run(step.send)));
+    const failed = settled.findIndex((r) => r.status === "rejected");
+    if (failed >= 0) {
+      statement = steps[failed].text;
+      throw (settled[failed] as PromiseRejectedResult).reason;
+    }
     statement = `insert into ${HISTORY_QUALIFIED}`;
     await recordApplied(conn, migration);
     statement = "commit";
     await run(statement);
   } catch (error) {
-    if (statement === "") statement = failedStatement(error, statements);
     if (isConnectionLost(error)) throw new KyrageError(lostDuring(migration, statement === "commit"), { cause: error });
     await run("rollback").catch(() => {});
     const rows = await violationsOf(conn, migration, statement, error);
@@ -231,20 +240,9 @@ async function violationsOf(
   return await describeViolations(conn, op.schema, op.table, name).catch(() => undefined);
 }
 
-/** Several statements as one anonymous block; each keeps its own text in an error's context. */
+/** Several statements as one anonymous block. */
 function batch(statements: readonly string[]): string {
   return doBlock(`BEGIN ${statements.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`);
-}
-
-/**
- * Which statement of a batch failed: PostgreSQL names it in the error's
- * context (`SQL statement "..."`), innermost first.
- */
-function failedStatement(error: unknown, statements: readonly string[]): string {
-  const where = (error as { where?: unknown })?.where;
-  const at = (s: string) => (typeof where === "string" ? where.indexOf(`SQL statement "${s}"`) : -1);
-  const found = statements.filter((s) => at(s) >= 0).sort((a, b) => at(a) - at(b))[0];
-  return found ?? "(one of the migration's statements; PostgreSQL did not say which)";
 }
 
 /** A statement PostgreSQL runs only outside a transaction, safe to repeat (DROP INDEX CONCURRENTLY IF EXISTS). */

@@ -4,6 +4,9 @@
  * nested import) visible. Posts back the default export, which is plain data.
  */
 /// <reference lib="deno.worker" />
+// kyrage's own DSL (what `import ... from "kyrage"` resolves to), loaded while
+// the Worker waits for a save: it never changes while watch runs.
+import "../mod.ts";
 
 self.onmessage = async (event: MessageEvent<{ url: string }>) => {
   try {

@@ -43,7 +43,10 @@ export async function syncOwned(
     const others = files.filter((f) => !owned.includes(f.id));
     const newest = others.at(-1)?.id;
     const base = await target.base(others);
-    const operations = await planChanges(base, config.desired, { online: config.online });
+    const operations = await planChanges(base, config.desired, {
+      online: config.online,
+      normalized: target.normalized,
+    });
     const groups = migrationBoundaries(operations);
     // The owned files are planned on top of every other file, so they must
     // also sort after them: new ids when a newer file arrived (a git pull).

@@ -1,5 +1,5 @@
 /**
- * Load a config fresh, in a new Worker, and validate it like `loadConfig`.
+ * Load a config fresh, in a new Worker each time, and validate it like `loadConfig`.
  * The load is time-boxed: a config that never settles (a top-level await on
  * nothing, an endless loop) would otherwise hold watch for good.
  */
@@ -32,8 +32,39 @@ export interface ReloadOptions {
   readonly signal?: AbortSignal;
 }
 
-export async function reloadConfig(path: string, options: ReloadOptions): Promise<LoadedConfig> {
-  const worker = new Worker(new URL("./config_worker.ts", import.meta.url), { type: "module" });
+export interface ConfigLoader {
+  load(path: string, options: ReloadOptions): Promise<LoadedConfig>;
+  /** Ends the Worker kept ready for the next load. */
+  close(): void;
+}
+
+const spawn = () => new Worker(new URL("./config_worker.ts", import.meta.url), { type: "module" });
+
+/**
+ * Loads configs, each in a Worker of its own, one Worker always started
+ * ahead with kyrage's own modules loaded (see config_worker.ts): a save waits
+ * for the config's modules only, not for a Worker to start.
+ */
+export function configLoader(): ConfigLoader {
+  let ready: Worker | undefined = spawn();
+  return {
+    async load(path, options) {
+      const worker = ready ?? spawn();
+      ready = undefined;
+      try {
+        return await loadIn(worker, path, options);
+      } finally {
+        if (!options.signal?.aborted) ready = spawn();
+      }
+    },
+    close() {
+      ready?.terminate();
+      ready = undefined;
+    },
+  };
+}
+
+async function loadIn(worker: Worker, path: string, options: ReloadOptions): Promise<LoadedConfig> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   try {

@@ -14,12 +14,15 @@ import { openDevDatabase } from "../migrations/dev.ts";
 import { readHistory } from "../migrations/history.ts";
 import { pause, tryLockFile } from "../migrations/lock.ts";
 import type { StoredMigration } from "../migrations/store.ts";
+import type { NormalCache } from "../plan.ts";
 
 export interface WatchTarget {
   /** The database `kyrage apply` changes, as printed (never a password). */
   readonly label: string;
   /** The state to plan against, given every migration file but the owned one. */
   base(others: readonly StoredMigration[]): Promise<Database>;
+  /** Normal forms of desired tables on the current base, when that base only changes through this session. */
+  readonly normalized?: NormalCache;
   /**
    * Run `write` (which rewrites or removes the owned files, named by `path`
    * in messages) unless some of migrations `ids` are applied on the target;
@@ -93,13 +96,17 @@ export function devTarget(target: DatabaseTarget, options: TargetOptions): Watch
   const label = labelOf(target);
   let dev: { key: string; database: Database } | undefined;
   let server: Database | undefined;
+  // The dev database changes only by a new replay, which starts it afresh.
+  const normalized: NormalCache = new Map();
   return {
     label,
+    normalized,
     async base(others) {
       const key = others.map((m) => `${m.id}:${m.checksum}`).join(",");
       if (dev?.key !== key) {
         await dev?.database.close();
         dev = undefined;
+        normalized.clear();
         dev = { key, database: await openDevDatabase(others) };
       }
       return dev.database;

@@ -13,7 +13,7 @@ import { KyrageError } from "../errors.ts";
 import { HeldByWatch, lockMigrationsDir, type MigrationsLock } from "../migrations/lock.ts";
 import { localImports } from "./imports.ts";
 import { type Synced, syncOwned } from "./owned.ts";
-import { configTimeoutMs, reloadConfig } from "./reload.ts";
+import { configLoader, configTimeoutMs } from "./reload.ts";
 import type { TargetOptions, WatchTarget } from "./target.ts";
 
 export interface CycleResult extends Omit<Synced, "ownedIds"> {
@@ -51,6 +51,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   const configPath = resolve(options.configPath);
   const root = dirname(configPath);
   const timeoutMs = configTimeoutMs();
+  const configs = configLoader();
   const stopping = new AbortController();
   const signal = stopping.signal;
   let fail!: (error: KyrageError) => void;
@@ -76,7 +77,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   async function cycle(trigger: string): Promise<void> {
     const started = performance.now();
     try {
-      const loaded = await reloadConfig(configPath, { timeoutMs, signal });
+      const loaded = await configs.load(configPath, { timeoutMs, signal });
       const config = options.online === false ? { ...loaded, online: false } : loaded;
       await holdDirectory(config.migrationsDir);
       target ??= options.target(config, { signal, onWaiting: options.onWaiting });
@@ -130,6 +131,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       again = undefined;
       // Settles promptly: the config Worker is terminated and every wait is cut short.
       await running;
+      configs.close();
       await target?.close();
       held?.lock.release();
     },

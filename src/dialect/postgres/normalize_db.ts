@@ -95,7 +95,12 @@ interface DefaultCheck {
   readonly column: Column;
 }
 
-/** Plain defaults as columns of wide temp tables: creating them checks each default's type. */
+/**
+ * Plain defaults as columns of wide temp tables: creating them checks each
+ * default's type. They are rolled back (to a savepoint) at once: reading
+ * them back would cost pg_get_expr a pass over the wide table per default,
+ * and so would dropping them (seconds for 4,000).
+ */
 function defaultTables(checks: readonly DefaultCheck[]): string[] {
   const statements: string[] = [];
   for (let start = 0; start < checks.length; start += 1000) {
@@ -155,14 +160,21 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
         })),
         ...partitions,
       ];
-      const batch = [...defaultTables(defaults), ...scratch.flatMap((s) => s.statements)];
+      const batch = (statements: readonly string[]) =>
+        run(doBlock(`BEGIN ${statements.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
       await run("SAVEPOINT scratch");
       try {
-        await run(doBlock(`BEGIN ${batch.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`));
+        if (defaults.length > 0) {
+          await batch(defaultTables(defaults));
+          await run("ROLLBACK TO SAVEPOINT scratch");
+        }
+        if (scratch.length > 0) await batch(scratch.flatMap((s) => s.statements));
       } catch {
         await run("ROLLBACK TO SAVEPOINT scratch");
         await findRejected(run, defaults, scratch);
       }
+      // No scratch table: no temp schema to read (the defaults' went with their savepoint).
+      if (scratch.length === 0) return { ...desired, ...types };
       const temp = await sql<{ name: string }>`
         select nspname::text as name from pg_namespace where oid = pg_my_temp_schema()`.execute(conn);
       const normal = await introspect(conn, { schemas: [temp.rows[0].name] });

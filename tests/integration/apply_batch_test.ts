@@ -1,0 +1,42 @@
+/**
+ * A migration's statements go to the server together; when one fails, the
+ * error names exactly that statement with PostgreSQL's DETAIL, and nothing
+ * of the migration stays (not even the statements before it).
+ */
+import assert from "node:assert/strict";
+import { sql } from "kysely";
+import { KyrageError } from "../../src/errors.ts";
+import { readHistory } from "../../src/migrations/history.ts";
+import { applyMigrations } from "../../src/migrations/runner.ts";
+import { readMigrations } from "../../src/migrations/store.ts";
+import { databaseTest } from "../support/backends.ts";
+import { exists, migration, table } from "../support/sessions.ts";
+
+const APPLY = { lockWaitMs: 10_000, statementLockTimeout: "10s" };
+
+databaseTest("the failing statement of a many-statement migration is named, with its detail", async (database, dir) => {
+  await sql`create table dup (v int)`.execute(database.db);
+  await sql`insert into dup values (1), (1)`.execute(database.db);
+  await migration(dir, "20250101000000000", [
+    ...table("first_step"),
+    ...table("second_step"),
+    {
+      kind: "add_unique",
+      schema: "public",
+      table: "dup",
+      unique: { name: "dup_v_key", columns: ["v"] },
+    },
+    ...table("never_reached"),
+  ]);
+  const error = await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY).then(
+    () => assert.fail("apply should fail"),
+    (e) => e,
+  );
+  assert.ok(error instanceof KyrageError, String(error));
+  assert.match(error.message, /failed and was rolled back/);
+  assert.match(error.message, /statement: ALTER TABLE "public"\."dup" ADD CONSTRAINT "dup_v_key" UNIQUE \("v"\)\n/);
+  assert.match(error.message, /detail: Key \(v\)=\(1\) is duplicated\./);
+  assert.equal(await exists(database, "first_step"), false, "statements before the failing one are rolled back");
+  assert.equal(await exists(database, "never_reached"), false);
+  assert.deepEqual(await readHistory(database.db), []);
+});
