@@ -1,5 +1,6 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
 import { KyrageError, messageOf } from "../errors.ts";
+import { extensionNames } from "../model/objects/extension.ts";
 import { devTarget, liveTarget } from "../watch/target.ts";
 import { startWatch } from "../watch/watch.ts";
 import { type CommonOptions, configPathOf, registerSecrets, targetOf } from "./context.ts";
@@ -22,7 +23,13 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
     target(config, targetOptions) {
       const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
-      return options.dev || source === "default" ? devTarget(target, targetOptions) : liveTarget(target, targetOptions);
+      return options.dev || source === "default"
+        ? devTarget(target, targetOptions, {
+          configDir: config.dir,
+          server: config.dev,
+          extensions: extensionNames(config.desired.objects),
+        })
+        : liveTarget(target, targetOptions);
     },
     onCycle(result) {
       if (result.released.length > 0) {

@@ -10,6 +10,8 @@ import { type Database, type DatabaseTarget, openDatabase } from "../dialect/dat
 import { LOCK_KEY } from "../migrations/runner.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { KyrageError, messageOf } from "../errors.ts";
+import type { DevServer } from "../config/load.ts";
+import { openRunningDevServer } from "../dev_server/use.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
 import { readHistory } from "../migrations/history.ts";
 import { pause, tryLockFile } from "../migrations/lock.ts";
@@ -92,7 +94,14 @@ export function liveTarget(target: DatabaseTarget, options: TargetOptions): Watc
  * replayed again only when that set changes: replay is slow) and ask the
  * target whether the owned file was applied.
  */
-export function devTarget(target: DatabaseTarget, options: TargetOptions): WatchTarget {
+/** Where `--dev` plans: the config's directory (a running `kyrage dev start`), its `dev` server, its extensions. */
+export interface DevOptions {
+  readonly configDir: string;
+  readonly server?: DevServer;
+  readonly extensions?: readonly string[];
+}
+
+export function devTarget(target: DatabaseTarget, options: TargetOptions, devOptions: DevOptions): WatchTarget {
   const label = labelOf(target);
   let dev: { key: string; database: Database } | undefined;
   let server: Database | undefined;
@@ -107,7 +116,9 @@ export function devTarget(target: DatabaseTarget, options: TargetOptions): Watch
         await dev?.database.close();
         dev = undefined;
         normalized.clear();
-        dev = { key, database: await openDevDatabase(others) };
+        // A running `kyrage dev start` is the dev database, as for `plan --dev`: the others are applied to it.
+        const served = await openRunningDevServer(devOptions.configDir, others);
+        dev = { key, database: served ?? await openDevDatabase(others, devOptions.server, devOptions.extensions) };
       }
       return dev.database;
     },

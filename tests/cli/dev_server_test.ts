@@ -1,10 +1,11 @@
 /**
  * `kyrage dev start | status | get-url | clean`: a PGlite database with the
  * migrations applied, served detached on a local port; psql reaches it,
- * `--dev` commands use it (and keep its data), `clean` stops it.
+ * `--dev` commands and `watch --dev` use it (and keep its data), `clean` stops it.
  */
 import assert from "node:assert/strict";
-import { runCli, tempProject } from "../support/cli.ts";
+import { runCli, spawnCli, tempProject } from "../support/cli.ts";
+import { watchOutput } from "../support/sessions.ts";
 
 async function psql(url: string, query: string): Promise<string> {
   const output = await new Deno.Command("psql", { args: [url, "-XAtc", query], stdout: "piped", stderr: "piped" })
@@ -47,6 +48,24 @@ export default defineConfig({ tables: [t("members", { id: c("uuid", { primaryKey
         ),
         "1 age",
         "new column there, data kept",
+      );
+
+      // watch --dev plans on the running server too, and only writes a pending file.
+      await Deno.writeTextFile(
+        `${dir}/kyrage.config.ts`,
+        config(`email: c("text"), age: c("integer"), nick: c("text")`),
+      );
+      const watch = spawnCli(["watch", "--dev"], { cwd: dir });
+      const output = watchOutput(watch);
+      try {
+        await output.printed(/1 operation against the dev database served by `kyrage dev start`/);
+      } finally {
+        watch.kill("SIGINT");
+        await output.finished();
+      }
+      assert.equal(
+        await psql(url, "select count(*) from pg_attribute where attrelid = 'members'::regclass and attname = 'nick'"),
+        "0",
       );
 
       const clean = await cli("dev", "clean");
