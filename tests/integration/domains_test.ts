@@ -16,15 +16,14 @@ import {
   defineTable,
   type DomainOptions,
 } from "../../src/config/dsl.ts";
-import { loadConfig } from "../../src/config/load.ts";
 import { introspect } from "../../src/dialect/postgres/introspect.ts";
-import type { Operation } from "../../src/diff/operations.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { HISTORY_QUALIFIED } from "../../src/migrations/history.ts";
 import { pullDatabase } from "../../src/pull/pull.ts";
 import { createTestDatabase, databaseTest } from "../support/backends.ts";
 import { dumpDiff, pgDump } from "../support/pg_dump.ts";
 import { converge, generateAndApply, loaded, plan } from "../support/pipeline.ts";
+import { kinds, pulledProject } from "../support/objects.ts";
 
 const email = (over: Partial<DomainOptions> = {}) =>
   defineDomain("email", {
@@ -55,15 +54,6 @@ const policies = (readUsing = "owner = current_user") => [
   }),
 ];
 const config = (over: Partial<Config> = {}): Config => ({ tables: [users()], policies: policies(), ...over });
-
-const kinds = (ops: readonly Operation[]) =>
-  ops.map((op) =>
-    op.kind === "create_object" || op.kind === "drop_object"
-      ? `${op.kind} ${op.object.name}`
-      : op.kind === "alter_object"
-      ? `alter_object ${op.to.name}`
-      : op.kind
-  );
 
 databaseTest("a domain used by a column is created before the table and checks its values", async (db, dir) => {
   const ops = await converge(db, dir, { tables: [users()] });
@@ -114,17 +104,7 @@ databaseTest(
     await converge(db, dir, config());
     const pulled = await pullDatabase(db, ["public"]);
     assert.deepEqual(pulled.unsupported, []);
-    const project = `${dir}/pulled`;
-    await Deno.mkdir(project);
-    await Deno.writeTextFile(`${project}/schema.ts`, pulled.source);
-    await Deno.writeTextFile(
-      `${project}/kyrage.config.ts`,
-      `import { defineConfig } from "kyrage";\nimport { ${[...pulled.keys].sort().join(", ")} } from "./schema.ts";\n` +
-        `export default defineConfig({ ${pulled.keys.join(", ")} });\n`,
-    );
-    const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "--check", `${project}/schema.ts`] }).output();
-    assert.ok(fmt.success, `deno fmt clean:\n${pulled.source}`);
-    const pulledConfig = await loadConfig(`${project}/kyrage.config.ts`);
+    const pulledConfig = await pulledProject(dir, pulled);
     assert.deepEqual(await plan(db, pulledConfig), [], "the pull plans empty against its source");
     const options = { schemas: ["public"], excludeTables: [HISTORY_QUALIFIED] };
     const target = await createTestDatabase(source.backend);

@@ -8,13 +8,13 @@ import assert from "node:assert/strict";
 import { sql } from "kysely";
 import { column, type Config, defineExtension, defineTable } from "../../src/config/dsl.ts";
 import { type Database, openDatabase } from "../../src/dialect/database.ts";
-import type { Operation } from "../../src/diff/operations.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { generateMigration } from "../../src/migrations/generate.ts";
 import { extensionNames } from "../../src/model/objects/extension.ts";
 import { backendTest, type TestDatabase } from "../support/backends.ts";
 import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
 import { converge, loaded, plan } from "../support/pipeline.ts";
+import { kinds } from "../support/objects.ts";
 
 const users = (emailType = "citext") =>
   defineTable("users", {
@@ -28,15 +28,6 @@ const config = (over: Partial<Config> = {}): Config => ({
   extensions: [defineExtension("citext"), defineExtension("pgcrypto")],
   ...over,
 });
-
-const kinds = (ops: readonly Operation[]) =>
-  ops.map((op) =>
-    op.kind === "create_object" || op.kind === "drop_object"
-      ? `${op.kind} ${op.object.name}`
-      : op.kind === "alter_object"
-      ? `alter_object ${op.to.name}`
-      : op.kind
-  );
 
 /** As the CLI opens a database for a config: PGlite with the bundles of the extensions it declares. */
 function extensionTest(

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { loadConfig } from "../../src/config/load.ts";
 import { introspect } from "../../src/dialect/postgres/introspect.ts";
 import { HISTORY_QUALIFIED } from "../../src/migrations/history.ts";
 import { pullDatabase } from "../../src/pull/pull.ts";
@@ -14,6 +13,7 @@ import { createTestDatabase, databaseTest } from "../support/backends.ts";
 import { pgDump } from "../support/pg_dump.ts";
 import { generateAndApply, plan } from "../support/pipeline.ts";
 import { statements } from "../support/sql_schemas.ts";
+import { pulledProject } from "../support/objects.ts";
 
 const SOURCE = `
 create table users (id int primary key, name text not null, updated_at timestamptz);
@@ -48,21 +48,7 @@ databaseTest("pull writes functions, procedures and triggers that rebuild exactl
   assert.deepEqual(pulled.unsupported, [], "nothing left unmanaged");
   assert.ok(pulled.source.includes("export const functions = ["), pulled.source);
   assert.ok(pulled.source.includes("export const triggers = ["), pulled.source);
-  const project = `${dir}/pulled`;
-  await Deno.mkdir(project);
-  await Deno.writeTextFile(`${project}/schema.ts`, pulled.source);
-  await Deno.writeTextFile(
-    `${project}/kyrage.config.ts`,
-    `import { defineConfig } from "kyrage";\nimport { ${[...pulled.keys].sort().join(", ")} } from "./schema.ts";\n` +
-      `export default defineConfig({ ${pulled.keys.join(", ")} });\n`,
-  );
-  const fmt = await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--check", `${project}/schema.ts`],
-    stderr: "piped",
-  })
-    .output();
-  assert.ok(fmt.success, `deno fmt clean:\n${new TextDecoder().decode(fmt.stderr)}\n${pulled.source}`);
-  const config = await loadConfig(`${project}/kyrage.config.ts`);
+  const config = await pulledProject(dir, pulled);
   assert.deepEqual(await plan(database, config), [], `the pull plans empty against its source:\n${pulled.source}`);
   const options = { schemas: ["public"], excludeTables: [HISTORY_QUALIFIED] };
   const target = await createTestDatabase(source.backend);

@@ -17,11 +17,11 @@ import {
   defineView,
   type TriggerEvent,
 } from "../../src/config/dsl.ts";
-import type { Operation } from "../../src/diff/operations.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { generateMigration } from "../../src/migrations/generate.ts";
 import { databaseTest } from "../support/backends.ts";
 import { converge, loaded, plan } from "../support/pipeline.ts";
+import { kinds } from "../support/objects.ts";
 
 const users = defineTable("users", {
   id: column("int", { primaryKey: true }),
@@ -90,15 +90,6 @@ const config = (over: Partial<Config> = {}): Config => ({
   views: [greetings],
   ...over,
 });
-
-const kinds = (ops: readonly Operation[]) =>
-  ops.map((op) =>
-    op.kind === "create_object" || op.kind === "drop_object"
-      ? `${op.kind} ${op.object.name}`
-      : op.kind === "alter_object"
-      ? `alter_object ${op.to.name}`
-      : op.kind
-  );
 
 databaseTest("functions, a procedure and a trigger are created in order and work", async (database, dir) => {
   const order = kinds(await converge(database, dir, config()));

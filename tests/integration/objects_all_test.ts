@@ -24,12 +24,12 @@ import {
   defineTrigger,
   defineView,
 } from "../../src/config/dsl.ts";
-import { loadConfig } from "../../src/config/load.ts";
 import { HISTORY_QUALIFIED } from "../../src/migrations/history.ts";
 import { pullDatabase } from "../../src/pull/pull.ts";
 import { createTestDatabase } from "../support/backends.ts";
 import { dumpDiff, pgDump } from "../support/pg_dump.ts";
 import { converge, generateAndApply, plan } from "../support/pipeline.ts";
+import { pulledProject } from "../support/objects.ts";
 
 const email = defineDomain("email", { type: "citext", checks: [{ expression: "VALUE ~ '@'" }] });
 const users = (nameType = "varchar(100)") =>
@@ -127,17 +127,7 @@ Deno.test({
       // Pull, rebuild elsewhere, compare.
       const pulled = await pullDatabase(source, ["public"]);
       assert.deepEqual(pulled.unsupported, [], "everything is managed");
-      const project = `${dir}/pulled`;
-      await Deno.mkdir(project);
-      await Deno.writeTextFile(`${project}/schema.ts`, pulled.source);
-      await Deno.writeTextFile(
-        `${project}/kyrage.config.ts`,
-        `import { defineConfig } from "kyrage";\nimport { ${
-          [...pulled.keys].sort().join(", ")
-        } } from "./schema.ts";\n` +
-          `export default defineConfig({ ${pulled.keys.join(", ")} });\n`,
-      );
-      const pulledConfig = await loadConfig(`${project}/kyrage.config.ts`);
+      const pulledConfig = await pulledProject(dir, pulled);
       assert.deepEqual(await plan(source, pulledConfig), [], "the pull plans empty against its source");
       await generateAndApply(empty, pulledConfig);
       assert.deepEqual(await plan(empty, pulledConfig), [], "and against its rebuild");

@@ -8,11 +8,11 @@
 import assert from "node:assert/strict";
 import { sql } from "kysely";
 import { column, type Config, definePolicy, defineTable, type PolicyOptions } from "../../src/config/dsl.ts";
-import type { Operation } from "../../src/diff/operations.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { generateMigration } from "../../src/migrations/generate.ts";
 import { databaseTest } from "../support/backends.ts";
 import { converge, loaded, plan } from "../support/pipeline.ts";
+import { kinds } from "../support/objects.ts";
 
 const notes = (ownerType = "varchar(63)", name = "notes", renamedFrom?: string) =>
   defineTable(
@@ -51,15 +51,6 @@ const config = (over: Partial<Config> = {}): Config => ({
   policies: [readOwn(), writeOwn()],
   ...over,
 });
-
-const kinds = (ops: readonly Operation[]) =>
-  ops.map((op) =>
-    op.kind === "create_object" || op.kind === "drop_object"
-      ? `${op.kind} ${op.object.name}`
-      : op.kind === "alter_object"
-      ? `alter_object ${op.to.name}`
-      : op.kind
-  );
 
 interface PolicyRow {
   name: string;

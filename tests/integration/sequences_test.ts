@@ -10,7 +10,6 @@ import { column, type Config, defineSequence, defineTable } from "../../src/conf
 import { loadConfig } from "../../src/config/load.ts";
 import { openDatabase } from "../../src/dialect/database.ts";
 import { introspect } from "../../src/dialect/postgres/introspect.ts";
-import type { Operation } from "../../src/diff/operations.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { generateMigration } from "../../src/migrations/generate.ts";
 import { HISTORY_QUALIFIED } from "../../src/migrations/history.ts";
@@ -18,6 +17,7 @@ import { pullDatabase } from "../../src/pull/pull.ts";
 import { backendTest, createTestDatabase, databaseTest } from "../support/backends.ts";
 import { converge, generateAndApply, loaded, plan } from "../support/pipeline.ts";
 import { dumpDiff, pgDump } from "../support/pg_dump.ts";
+import { kinds } from "../support/objects.ts";
 
 const invoices = defineTable("invoices", {
   id: column("int", { primaryKey: true }),
@@ -28,15 +28,6 @@ const config = (options: Parameters<typeof defineSequence>[1] = { start: 1000 },
   sequences: [defineSequence("invoice_number", options)],
   ...over,
 });
-
-const kinds = (ops: readonly Operation[]) =>
-  ops.map((op) =>
-    op.kind === "create_object" || op.kind === "drop_object"
-      ? `${op.kind} ${op.object.name}`
-      : op.kind === "alter_object"
-      ? `alter_object ${op.to.name}`
-      : op.kind
-  );
 
 const numbers = async (database: { db: import("kysely").Kysely<unknown> }) =>
   (await sql<{ n: string }>`select number::text as n from invoices order by id`.execute(database.db)).rows.map((r) =>

@@ -7,15 +7,14 @@
 import assert from "node:assert/strict";
 import { sql } from "kysely";
 import { column, type Config, defineMaterializedView, defineTable, defineView } from "../../src/config/dsl.ts";
-import type { Operation } from "../../src/diff/operations.ts";
 import { KyrageError } from "../../src/errors.ts";
 import { generateMigration } from "../../src/migrations/generate.ts";
-import { loadConfig } from "../../src/config/load.ts";
 import { introspect } from "../../src/dialect/postgres/introspect.ts";
 import { HISTORY_QUALIFIED } from "../../src/migrations/history.ts";
 import { pullDatabase } from "../../src/pull/pull.ts";
 import { createTestDatabase, databaseTest } from "../support/backends.ts";
 import { converge, generateAndApply, loaded, plan } from "../support/pipeline.ts";
+import { kinds, pulledProject } from "../support/objects.ts";
 
 const users = (emailType = "varchar(100)") =>
   defineTable("users", {
@@ -50,15 +49,6 @@ const config = (over: Partial<Config> = {}): Config => ({
   views: [activeUsers, spenders(), totals],
   ...over,
 });
-
-const kinds = (ops: readonly Operation[]) =>
-  ops.map((op) =>
-    op.kind === "create_object" || op.kind === "drop_object"
-      ? `${op.kind} ${op.object.name}`
-      : op.kind === "alter_object"
-      ? `alter_object ${op.to.name}`
-      : op.kind
-  );
 
 databaseTest(
   "views and a materialized view are created after their tables and re-plan empty",
@@ -123,21 +113,7 @@ databaseTest(
     await converge(database, dir, config());
     const pulled = await pullDatabase(database, ["public"]);
     assert.ok(pulled.source.includes("export const views = ["), pulled.source);
-    const project = `${dir}/pulled`;
-    await Deno.mkdir(project);
-    await Deno.writeTextFile(`${project}/schema.ts`, pulled.source);
-    await Deno.writeTextFile(
-      `${project}/kyrage.config.ts`,
-      `import { defineConfig } from "kyrage";\nimport { enums, schemas, tables, views } from "./schema.ts";\n` +
-        "export default defineConfig({ tables, enums, schemas, views });\n",
-    );
-    const fmt = await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--check", `${project}/schema.ts`],
-      stderr: "piped",
-    })
-      .output();
-    assert.ok(fmt.success, `deno fmt clean:\n${new TextDecoder().decode(fmt.stderr)}\n${pulled.source}`);
-    const pulledConfig = await loadConfig(`${project}/kyrage.config.ts`);
+    const pulledConfig = await pulledProject(dir, pulled);
     assert.deepEqual(await plan(database, pulledConfig), [], "the pull plans empty against its source");
     const options = { schemas: ["public"], excludeTables: [HISTORY_QUALIFIED] };
     const target = await createTestDatabase(source.backend);
