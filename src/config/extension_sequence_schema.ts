@@ -17,16 +17,21 @@ export const sequenceNumber = z.union([
   z.string().regex(/^-?\d+$/, "expected an integer"),
 ]);
 
-export const sequenceDefinition = z.strictObject({
-  kind: z.literal("sequence"),
-  name,
-  as: z.enum(["smallint", "integer", "bigint"]).optional(),
+/** A sequence's options, for an identity column and a sequence of its own alike. */
+export const sequenceOptions = {
   start: sequenceNumber.optional(),
   increment: sequenceNumber.refine((n) => BigInt(n) !== 0n, "the increment cannot be 0").optional(),
   minValue: sequenceNumber.optional(),
   maxValue: sequenceNumber.optional(),
   cache: sequenceNumber.refine((n) => BigInt(n) > 0n, "the cache must be at least 1").optional(),
   cycle: z.boolean().optional(),
+};
+
+export const sequenceDefinition = z.strictObject({
+  kind: z.literal("sequence"),
+  name,
+  as: z.enum(["smallint", "integer", "bigint"]).optional(),
+  ...sequenceOptions,
   ownedBy: z.string().regex(/^.+\..+$/, 'expected "table.column"').optional(),
   comment: z.string().optional(),
 });

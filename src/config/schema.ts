@@ -1,6 +1,6 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
-import { extensionDefinition, sequenceDefinition, sequenceNumber } from "./extension_sequence_schema.ts";
+import { extensionDefinition, sequenceDefinition, sequenceOptions } from "./extension_sequence_schema.ts";
 import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
 import { routineDefinition, triggerDefinition } from "./routines_schema.ts";
 
@@ -46,12 +46,7 @@ const columnDefinition = z.strictObject({
     z.enum(["always", "by default"]),
     z.strictObject({
       generated: z.enum(["always", "by default"]),
-      start: sequenceNumber.optional(),
-      increment: sequenceNumber.refine((n) => BigInt(n) !== 0n, "the increment cannot be 0").optional(),
-      minValue: sequenceNumber.optional(),
-      maxValue: sequenceNumber.optional(),
-      cache: sequenceNumber.refine((n) => BigInt(n) > 0n, "the cache must be at least 1").optional(),
-      cycle: z.boolean().optional(),
+      ...sequenceOptions,
     }),
   ]).optional(),
   generatedAs: z.string().min(1).optional(),
