@@ -26,7 +26,10 @@ const ENUMS = `enums: [defineEnum("member_role", ["admin", "user"])]`;
 
 /** Hand-written steps a user may write on one line. */
 const SQL_STEPS = [
+  String.raw`insert into notes (body) select E'it\'s, fine' union all select 'plain, text'`,
   `update notes set body = body || '!' -- mark them, then done`,
+  String.raw`DO $step1$ BEGIN NULL; /* don't */ INSERT INTO notes (body) SELECT 'x, y'; END $step1$`,
+  `insert into notes (body) select 'a' /* it's, */ || 'b, c'`,
 ];
 
 async function psql(url: string, script: string): Promise<void> {
@@ -93,7 +96,7 @@ Deno.test({
       assert.deepEqual(dumpDiff(applyDump, await pgDump(plain.databaseUrl!), ["apply", "--plan"]), []);
       assert.deepEqual(dumpDiff(applyDump, await pgDump(pretty.databaseUrl!), ["apply", "--pretty"]), []);
       const rows = await notes(target);
-      assert.equal(rows.length, 0);
+      assert.equal(rows.length, 4);
       assert.deepEqual(await notes(plain), rows, "--plan's SQL writes the rows apply writes");
       assert.deepEqual(await notes(pretty), rows, "--pretty's SQL writes the rows apply writes");
     } finally {
