@@ -1,6 +1,8 @@
 /**
- * `import-upstream` on tampered upstream ids: an id past the year 9999 has
- * no 17-digit kyrage id. It is refused before anything is written.
+ * `import-upstream` on tampered upstream ids: two files whose ids are the
+ * same instant (a copied file, a leading zero) would be written to one
+ * kyrage file, the second overwriting the first; an id past the year 9999
+ * has no 17-digit kyrage id. Both are refused before anything is written.
  */
 import assert from "node:assert/strict";
 import { backendTest } from "../support/backends.ts";
@@ -19,6 +21,19 @@ export default defineConfig({ database: ${databaseBlock(target)}, tables: [] });
 
 const jsonNames = (dir: string) =>
   [...Deno.readDirSync(`${dir}/migrations`)].map((e) => e.name).filter((n) => n.endsWith(".json")).sort();
+
+backendTest("import-upstream refuses upstream files whose ids are the same instant", async (target) => {
+  const dir = await tempProject({
+    "kyrage.config.ts": config(target),
+    "migrations/1700000000000.json": upstream("1700000000000", "authors"),
+    "migrations/1700000000000 copy.json": upstream("01700000000000", "books"),
+  });
+  const imported = await runCli(["import-upstream"], { cwd: dir });
+  assert.equal(imported.code, 1, imported.stdout);
+  assert.match(imported.stderr, /1700000000000 copy\.json.*1700000000000\.json|1700000000000\.json.*copy\.json/);
+  assert.match(imported.stderr, /same/);
+  assert.deepEqual(jsonNames(dir), ["1700000000000 copy.json", "1700000000000.json"], "nothing written");
+});
 
 backendTest("import-upstream refuses an upstream id past the year 9999", async (target) => {
   const dir = await tempProject({
