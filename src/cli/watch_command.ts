@@ -2,7 +2,7 @@
 import { KyrageError, messageOf } from "../errors.ts";
 import { devTarget, liveTarget } from "../watch/target.ts";
 import { startWatch } from "../watch/watch.ts";
-import { type CommonOptions, configPathOf, registerSecrets, targetOf } from "./context.ts";
+import { type CommonOptions, configPathOf, openDevFor, registerSecrets, targetOf } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural, renderPlan, sqlComment } from "./render.ts";
 
@@ -22,7 +22,9 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
     target(config, targetOptions) {
       const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
-      return options.dev || source === "default" ? devTarget(target, targetOptions) : liveTarget(target, targetOptions);
+      return options.dev || source === "default"
+        ? devTarget(target, targetOptions, (files) => openDevFor(config, files))
+        : liveTarget(target, targetOptions);
     },
     onCycle(result) {
       if (result.released.length > 0) {

@@ -10,7 +10,6 @@ import { type Database, type DatabaseTarget, openDatabase } from "../dialect/dat
 import { LOCK_KEY } from "../migrations/runner.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { KyrageError, messageOf } from "../errors.ts";
-import { openDevDatabase } from "../migrations/dev.ts";
 import { readHistory } from "../migrations/history.ts";
 import { pause, tryLockFile } from "../migrations/lock.ts";
 import type { StoredMigration } from "../migrations/store.ts";
@@ -89,7 +88,12 @@ export function liveTarget(target: DatabaseTarget, options: TargetOptions): Watc
  * replayed again only when that set changes: replay is slow) and ask the
  * target whether the owned file was applied.
  */
-export function devTarget(target: DatabaseTarget, options: TargetOptions): WatchTarget {
+export function devTarget(
+  target: DatabaseTarget,
+  options: TargetOptions,
+  /** The dev database with these files applied (the config's dev server, if any). */
+  openDev: (files: readonly StoredMigration[]) => Promise<Database>,
+): WatchTarget {
   const label = labelOf(target);
   let dev: { key: string; database: Database } | undefined;
   let server: Database | undefined;
@@ -100,7 +104,7 @@ export function devTarget(target: DatabaseTarget, options: TargetOptions): Watch
       if (dev?.key !== key) {
         await dev?.database.close();
         dev = undefined;
-        dev = { key, database: await openDevDatabase(others) };
+        dev = { key, database: await openDev(others) };
       }
       return dev.database;
     },
