@@ -1,8 +1,9 @@
 /**
  * `kyrage dev` when things go wrong: a port in use makes `dev start` fail
  * at once with the reason (not after its two-minute wait); a server killed
- * with SIGKILL shows as not running, and `dev start` brings it back with its
- * data.
+ * with SIGKILL shows as not running, even once something else listens on
+ * its port, `dev clean` then still cleans, and `dev start` brings it back
+ * with its data.
  */
 import assert from "node:assert/strict";
 import { runCli, tempProject } from "../support/cli.ts";
@@ -63,6 +64,39 @@ Deno.test({
       assert.equal(plan.code, 0, plan.stderr);
       assert.match(plan.stdout, /No changes: the dev database served by `kyrage dev start`/);
     } finally {
+      await cli("dev", "clean");
+    }
+  },
+});
+
+Deno.test({
+  name: "a SIGKILLed dev server whose port something else took is not running; dev clean removes its data",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await tempProject({ "kyrage.config.ts": CONFIG });
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    let squatter: Deno.Listener | undefined;
+    try {
+      const start = await cli("dev", "start");
+      assert.equal(start.code, 0, start.stderr);
+      const state = JSON.parse(await Deno.readTextFile(`${dir}/.kyrage/dev-server/state.json`));
+      Deno.kill(state.pid, "SIGKILL");
+      for (let i = 0; i < 50 && !squatter; i++) {
+        try {
+          squatter = Deno.listen({ hostname: "127.0.0.1", port: state.port });
+        } catch {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      assert.ok(squatter, "the killed server's port is free again");
+      assert.match((await cli("dev", "status")).stdout, /not running/);
+      assert.equal((await cli("dev", "get-url")).code, 1);
+      const clean = await cli("dev", "clean");
+      assert.equal(clean.code, 0, clean.stderr);
+      assert.equal(await Deno.stat(`${dir}/.kyrage/dev-server`).then(() => true, () => false), false);
+    } finally {
+      squatter?.close();
       await cli("dev", "clean");
     }
   },
