@@ -4,7 +4,7 @@ import { loadConfig, type LoadedConfig, type ResolvedTarget, resolveTarget } fro
 import { secretsOf } from "../dialect/connection_string.ts";
 import { type Database, openDatabase } from "../dialect/database.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
-import { readMigrations } from "../migrations/store.ts";
+import { readMigrations, type StoredMigration } from "../migrations/store.ts";
 import type { Output } from "./output.ts";
 import { extensionNames } from "../model/objects/extension.ts";
 
@@ -61,9 +61,16 @@ export async function withProject<T>(
   }
 }
 
-/** A running `kyrage dev start` server, else a fresh replay (in memory, or on dev.connectionString's server). */
 async function openDev(config: LoadedConfig): Promise<Database> {
-  const files = await readMigrations(config.migrationsDir);
+  return await openDevFor(config, await readMigrations(config.migrationsDir));
+}
+
+/**
+ * A running `kyrage dev start` server, else a fresh replay (in memory, or on
+ * dev.connectionString's server), with `files` applied: what `--dev`
+ * commands and `watch --dev` plan against.
+ */
+export async function openDevFor(config: LoadedConfig, files: readonly StoredMigration[]): Promise<Database> {
   const { openRunningDevServer } = await import("../dev_server/use.ts");
   return await openRunningDevServer(config.dir, files) ??
     await openDevDatabase(files, config.dev, extensionNames(config.desired.objects));

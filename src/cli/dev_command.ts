@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "../config/load.ts";
 import { devServerDir, logFile, runningServer } from "../dev_server/state.ts";
-import { KyrageError } from "../errors.ts";
+import { KyrageError, messageOf } from "../errors.ts";
 import { configPathOf } from "./context.ts";
 import type { Output } from "./output.ts";
 
@@ -21,7 +21,13 @@ export async function devCommand(action: DevAction, options: { config: string; p
   switch (action) {
     case "serve": {
       const { serveDevDatabase } = await import("../dev_server/serve.ts");
-      await serveDevDatabase(dir, config.migrationsDir, Number(options.port));
+      try {
+        await serveDevDatabase(dir, config.migrationsDir, Number(options.port));
+      } catch (error) {
+        // Its output goes nowhere (it is detached): `dev start` reads why from the log.
+        await Deno.writeTextFile(logFile(dir), messageOf(error));
+        throw error;
+      }
       return 0;
     }
     case "start": {
@@ -30,6 +36,7 @@ export async function devCommand(action: DevAction, options: { config: string; p
         return 0;
       }
       await Deno.mkdir(dir, { recursive: true });
+      await Deno.remove(logFile(dir)).catch(() => {});
       const port = options.port ? Number(options.port) : freePort();
       const child = new Deno.Command(Deno.execPath(), {
         args: [...selfArgs(), "dev", "serve", "--config", config.path, "--port", String(port)],
@@ -39,7 +46,13 @@ export async function devCommand(action: DevAction, options: { config: string; p
         detached: true,
       }).spawn();
       child.unref();
-      const started = await waitFor(() => runningServer(dir), START_TIMEOUT_MS);
+      let exited = false;
+      child.status.then(() => exited = true);
+      const started = await waitFor(async () => {
+        if (!exited) return await runningServer(dir);
+        const log = await Deno.readTextFile(logFile(dir)).catch(() => "no reason given");
+        throw new KyrageError(`The dev database server stopped before it was ready: ${log}`);
+      }, START_TIMEOUT_MS);
       if (!started) {
         throw new KyrageError(
           `The dev database did not start within ${START_TIMEOUT_MS / 1000} s (see ${logFile(dir)} if present).`,

@@ -1,7 +1,8 @@
 /**
  * `--pretty`: compiled statements one clause per line, for review. Only the
  * layout changes: breaks go before top-level clause keywords and after
- * top-level commas, never inside quotes, dollar quotes or parentheses.
+ * top-level commas, never inside quotes (escape strings too), dollar quotes,
+ * comments or parentheses.
  */
 
 /** Clause keywords that start a new line, and the statements they do so in. */
@@ -21,24 +22,44 @@ const CLAUSES: readonly (readonly [string, RegExp])[] = [
   ["WHERE", /^CREATE (UNIQUE )?INDEX/],
 ];
 
-/** Positions in `statement` at depth 0 and outside quotes. */
+/** A dollar-quote tag, as PostgreSQL's lexer reads one (`$$`, `$body$`, `$kyrage1$`). */
+const DOLLAR_TAG = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z_0-9\u0080-\uffff]*)?\$/;
+
+/** Where the quoted text or comment opening at `i` ends (the index of its last character). */
+function endOfQuoted(statement: string, i: number): number | undefined {
+  const c = statement[i];
+  const rest = statement.slice(i);
+  const closing = (close: string, from: number) => {
+    const at = statement.indexOf(close, from);
+    return at === -1 ? statement.length - 1 : at + close.length - 1;
+  };
+  if (c === '"') return closing('"', i + 1); // a doubled quote closes and reopens: same result
+  if (c === "'") {
+    // An escape string (E'...') may hold \' and \\.
+    if (/[Ee]/.test(statement[i - 1] ?? "") && !/[A-Za-z0-9_$]/.test(statement[i - 2] ?? "")) {
+      let j = i + 1;
+      while (j < statement.length && statement[j] !== "'") j += statement[j] === "\\" ? 2 : 1;
+      return Math.min(j, statement.length - 1);
+    }
+    return closing("'", i + 1);
+  }
+  if (rest.startsWith("--")) return closing("\n", i + 2);
+  if (rest.startsWith("/*")) return closing("*/", i + 2);
+  const tag = c === "$" && !/[A-Za-z0-9_]/.test(statement[i - 1] ?? "") ? DOLLAR_TAG.exec(rest)?.[0] : undefined;
+  return tag ? closing(tag, i + tag.length) : undefined;
+}
+
+/** Positions in `statement` at depth 0 and outside quotes and comments. */
 function* topLevel(statement: string): Generator<number> {
   let depth = 0;
-  let quote: string | undefined;
   for (let i = 0; i < statement.length; i++) {
-    const c = statement[i];
-    if (quote) {
-      if (statement.startsWith(quote, i)) {
-        i += quote.length - 1;
-        quote = undefined;
-      }
+    const end = endOfQuoted(statement, i);
+    if (end !== undefined) {
+      i = end;
       continue;
     }
-    if (c === '"' || c === "'") quote = c; // a doubled quote closes and reopens: same result
-    else if (c === "$") {
-      quote = /^\$[A-Za-z_]*\$/.exec(statement.slice(i))?.[0];
-      if (quote) i += quote.length - 1;
-    } else if (c === "(") depth++;
+    const c = statement[i];
+    if (c === "(") depth++;
     else if (c === ")") depth--;
     else if (depth === 0) yield i;
   }

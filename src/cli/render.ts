@@ -45,12 +45,19 @@ export function renderPlan(ops: readonly Operation[], sizes: ReadonlyMap<string,
         sqlComment("OUTSIDE A TRANSACTION: CONCURRENTLY cannot run in one; generated as a migration of its own"),
       );
     }
-    for (const statement of compileOperation(op)) {
-      lines.push(statement.trimEnd().endsWith(";") ? statement : `${statement};`);
-    }
+    for (const statement of compileOperation(op)) lines.push(terminated(statement));
   }
   for (const hint of possibleRenames(ops)) lines.push(sqlComment(`POSSIBLE RENAME: ${describePossibleRename(hint)}`));
   return lines;
+}
+
+/**
+ * A statement ending in `;`. A hand-written one may end in a line comment,
+ * which would swallow a `;` on its line: it goes on a line of its own.
+ */
+function terminated(statement: string): string {
+  if (statement.split("\n").at(-1)!.includes("--")) return `${statement}\n;`;
+  return statement.trimEnd().endsWith(";") ? statement : `${statement};`;
 }
 
 /** `LOCK ACCESS EXCLUSIVE on public.events (≈48M rows, 31 GB): rewrites table`. */

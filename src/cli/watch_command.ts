@@ -1,9 +1,8 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
 import { KyrageError, messageOf } from "../errors.ts";
-import { extensionNames } from "../model/objects/extension.ts";
 import { devTarget, liveTarget } from "../watch/target.ts";
 import { startWatch } from "../watch/watch.ts";
-import { type CommonOptions, configPathOf, registerSecrets, targetOf } from "./context.ts";
+import { type CommonOptions, configPathOf, openDevFor, registerSecrets, targetOf } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural, renderPlan, sqlComment } from "./render.ts";
 
@@ -24,11 +23,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
       const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
       return options.dev || source === "default"
-        ? devTarget(target, targetOptions, {
-          configDir: config.dir,
-          server: config.dev,
-          extensions: extensionNames(config.desired.objects),
-        })
+        ? devTarget(target, targetOptions, (files) => openDevFor(config, files))
         : liveTarget(target, targetOptions);
     },
     onCycle(result) {

@@ -4,7 +4,8 @@
  * KYRAGE_ENV, else NODE_ENV, is merged over the rest of the config the way
  * c12's defu merges: the section wins, objects merge key by key, arrays are
  * concatenated (the section's first), a null or undefined value does not
- * override. Every `$` key is removed after.
+ * override. Every `$` key is removed after. What would silently pick the
+ * wrong section (KYRAGE_ENV naming none, a section in a section) is refused.
  */
 
 export interface Selected {
@@ -27,6 +28,43 @@ export function selectEnvironment(value: unknown, environment = environmentName(
   const base = withoutSections(value);
   if (Object.keys(section).length === 0) return { config: base };
   return { config: merge(withoutSections(section), base), environment };
+}
+
+export interface Section {
+  /** As written: `$production`, `$env.staging`. */
+  readonly label: string;
+  readonly name: string;
+  readonly value: unknown;
+}
+
+/** Every environment section of a config: `$name` and `$env.name`. */
+export function sectionsOf(value: unknown): Section[] {
+  if (!isPlainObject(value)) return [];
+  const top = Object.entries(value).filter(([key]) => key.startsWith("$") && key !== "$env")
+    .map(([key, section]) => ({ label: key, name: key.slice(1), value: section }));
+  const env = Object.entries(isPlainObject(value.$env) ? value.$env : {})
+    .map(([name, section]) => ({ label: `$env.${name}`, name, value: section }));
+  return [...top, ...env];
+}
+
+/** Why the sections cannot be used as written, if they cannot. */
+export function sectionProblem(value: unknown, kyrageEnv = Deno.env.get("KYRAGE_ENV")): string | undefined {
+  const sections = sectionsOf(value);
+  for (const section of sections) {
+    if (!isPlainObject(section.value)) return `${section.label} must be an object of config keys`;
+    const nested = Object.keys(section.value).find((key) => key.startsWith("$"));
+    if (nested) {
+      return `${section.label}.${nested} is a section inside a section; sections do not nest, so it would be ` +
+        "ignored: put it at the top level";
+    }
+  }
+  // NODE_ENV is set for other tools too; KYRAGE_ENV only ever names a section of this config.
+  if (kyrageEnv && sections.length > 0 && !sections.some((s) => s.name === kyrageEnv)) {
+    return `KYRAGE_ENV is "${kyrageEnv}", but the config has no $${kyrageEnv} section (it has ${
+      sections.map((s) => s.label).join(", ")
+    }), so kyrage would use the base config for it; fix KYRAGE_ENV or the section's name`;
+  }
+  return undefined;
 }
 
 function withoutSections(value: Record<string, unknown>): Record<string, unknown> {

@@ -16,11 +16,13 @@ export function withTable(config: unknown, path: string): string {
   return typeof name === "string" ? `${path} (table "${name}")` : path;
 }
 
-export function describeIssue(config: unknown, issue: z.core.$ZodIssue): string {
-  const at = withTable(config, formatPath(issue.path));
+/** `section`: the issue is in that environment section (`$production`), `config` being its contents. */
+export function describeIssue(config: unknown, issue: z.core.$ZodIssue, section?: string): string {
+  const inner = withTable(config, formatPath(issue.path));
+  const at = section ? (issue.path.length === 0 ? section : `${section}.${inner}`) : inner;
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys.map((k) => `"${k}"`).join(", ");
-    const where = issue.path.length === 0 ? "the top level of the config" : at;
+    const where = issue.path.length === 0 && !section ? "the top level of the config" : at;
     return `unknown ${issue.keys.length === 1 ? "key" : "keys"} ${keys} in ${where}; kyrage ignores nothing, so ` +
       "remove or fix it (see the README's config reference)";
   }

@@ -12,7 +12,7 @@ import type { DatabaseTarget } from "../dialect/database.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
 import { describeIssue, refuseUpstreamOnly, withTable } from "./issues.ts";
-import { selectEnvironment } from "./environment.ts";
+import { sectionProblem, sectionsOf, selectEnvironment } from "./environment.ts";
 import { configSchema, type ValidConfig } from "./schema.ts";
 import { extensionNames } from "../model/objects/extension.ts";
 
@@ -77,6 +77,7 @@ export function validateConfig(value: unknown, path: string): LoadedConfig {
       `Config ${path} has no default export; end it with \`export default defineConfig({ ... })\`.`,
     );
   }
+  checkSections(value, path);
   const { config: selected, environment } = selectEnvironment(value);
   refuseUpstreamOnly(selected, path);
   const result = configSchema.safeParse(selected);
@@ -106,6 +107,20 @@ export function validateConfig(value: unknown, path: string): LoadedConfig {
     ...(devUrl ? { dev: { connectionString: devUrl, origin: `dev.connectionString in ${path}` } } : {}),
     ...(environment ? { environment } : {}),
   };
+}
+
+/** Every section, selected or not, so a typo in one fails now and not on the day it is deployed. */
+function checkSections(value: unknown, path: string): void {
+  const problem = sectionProblem(value);
+  if (problem) throw new KyrageError(`Invalid config ${path}: ${problem}.`);
+  for (const section of sectionsOf(value)) {
+    // A section holds only some keys (they merge over the rest): only unknown ones are its own errors.
+    const result = configSchema.partial().safeParse(section.value);
+    const unknown = result.error?.issues.find((issue) => issue.code === "unrecognized_keys");
+    if (unknown) {
+      throw new KyrageError(`Invalid config ${path}: ${describeIssue(section.value, unknown, section.label)}`);
+    }
+  }
 }
 
 function resolveFrom(dir: string, path: string): string {

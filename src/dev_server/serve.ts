@@ -8,9 +8,13 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { openPglite } from "../dialect/pglite/connect.ts";
 import { applyMigrations } from "../migrations/runner.ts";
 import { readMigrations } from "../migrations/store.ts";
-import { dataDir, stateFile } from "./state.ts";
+import { dataDir, serverLockFile, stateFile } from "./state.ts";
+import { tryLockFile } from "../migrations/lock.ts";
+import { KyrageError } from "../errors.ts";
 
 export async function serveDevDatabase(dir: string, migrationsDir: string, port: number): Promise<void> {
+  using lock = await tryLockFile(serverLockFile(dir));
+  if (!lock) throw new KyrageError(`Another dev database server is running on ${dir} (or starting).`);
   const setup = await openPglite(dataDir(dir));
   try {
     await applyMigrations(setup.db, await readMigrations(migrationsDir), { lockWaitMs: 0, statementLockTimeout: "0" });

@@ -4,6 +4,7 @@
  * runs.
  */
 import { join } from "node:path";
+import { tryLockFile } from "../migrations/lock.ts";
 
 export interface DevServerState {
   readonly pid: number;
@@ -18,6 +19,8 @@ export function devServerDir(configDir: string): string {
 export const stateFile = (dir: string) => join(dir, "state.json");
 export const dataDir = (dir: string) => join(dir, "data");
 export const logFile = (dir: string) => join(dir, "server.log");
+/** Held by the server process while it lives: an OS lock dies with it, even under SIGKILL. */
+export const serverLockFile = (dir: string) => join(dir, "server.lock");
 
 export async function readState(dir: string): Promise<DevServerState | undefined> {
   try {
@@ -27,10 +30,19 @@ export async function readState(dir: string): Promise<DevServerState | undefined
   }
 }
 
-/** The state of a server that answers on its port; undefined when none does. */
+/**
+ * The state of a server that is alive (holds its lock) and answers on its
+ * port; undefined when none is. A state file a killed server left, its port
+ * since taken by something else, is not one.
+ */
 export async function runningServer(dir: string): Promise<DevServerState | undefined> {
   const state = await readState(dir);
   if (!state) return undefined;
+  const probe = await tryLockFile(serverLockFile(dir)).catch(() => undefined);
+  if (probe) {
+    probe.close();
+    return undefined;
+  }
   try {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port: state.port });
     conn.close();

@@ -14,6 +14,28 @@
 import { type Kysely, sql } from "kysely";
 import { MANAGED_TABLE } from "../dialect/postgres/introspect/scope.ts";
 
+/**
+ * The name PostgreSQL 18 gives a NOT NULL constraint of `c` on column `a`
+ * (ChooseConstraintName: makeObjectName(table, column, "not_null" or
+ * "not_null<n>" when taken): the longer of table and column names is
+ * shortened a byte at a time until the whole fits in 63 bytes, cut on a
+ * character boundary.
+ */
+const NOT_NULL_NAME = sql`
+  select clip.rel || '_' || clip.col || '_' || room.label as name
+  from (select label, 63 - octet_length(label) - 2 as room,
+               octet_length(c.relname) as rb, octet_length(a.attname) as ab
+        from (select coalesce(substring(con.conname from '_(not_null[0-9]*)$'), 'not_null') as label) l) room,
+  lateral (select case when rb + ab <= room then rb when ab <= room / 2 then room - ab
+                       when rb <= room / 2 then rb else room - room / 2 end as r,
+                  case when rb + ab <= room then ab when ab <= room / 2 then ab
+                       when rb <= room / 2 then room - rb else room / 2 end as t) len,
+  lateral (select
+      left(c.relname, (select max(k)::int from generate_series(0, len.r) k
+                       where octet_length(left(c.relname, k)) <= len.r)) as rel,
+      left(a.attname, (select max(k)::int from generate_series(0, len.t) k
+                       where octet_length(left(a.attname, k)) <= len.t)) as col) clip`;
+
 // deno-lint-ignore no-explicit-any
 export async function unsupportedObjects(db: Kysely<any>, schemas: readonly string[]): Promise<string[]> {
   const inSchemas = sql`n.nspname = any(${sql.val([...schemas])}::text[])`;
@@ -167,11 +189,12 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
           when to_jsonb(con) ->> 'conenforced' = 'false' then 'NOT ENFORCED '
           when to_jsonb(con) ->> 'conperiod' = 'true' then 'WITHOUT OVERLAPS / PERIOD '
           when coalesce(to_jsonb(con) -> 'confdelsetcols', 'null') <> 'null' then 'ON DELETE SET (columns) '
-          when con.contype = 'n' and (con.conname <> left(c.relname || '_' || a.attname || '_not_null', 63)
+          when con.contype = 'n' and (con.conname is distinct from nn.name
                                       or con.connoinherit or not con.convalidated) then 'NOT NULL '
         end || 'constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname as what
         from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
         left join pg_attribute a on a.attrelid = c.oid and a.attnum = con.conkey[1]
+        left join lateral (${NOT_NULL_NAME}) nn on con.contype = 'n'
         where con.conislocal and ${inSchemas} and ${MANAGED_TABLE}
     ) x where x.what is not null
     union all

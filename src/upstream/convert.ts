@@ -2,7 +2,8 @@
  * Upstream operations → kyrage operations, reproducing what upstream ran for
  * a file (its reconciler): operations on a table the file drops are skipped,
  * a `drop_index` that goes with a dropped constraint of the same name is
- * skipped, primary keys of a created table are created with it. Definitions
+ * skipped, primary keys of a created table are created with it, and a
+ * file's operations run in upstream's priority order, not as listed. Definitions
  * a drop needs (its columns) come from the files before it.
  */
 import { destructiveChanges } from "../diff/destructive.ts";
@@ -16,6 +17,24 @@ import { kyrageIdOf, type UpstreamAttributes, type UpstreamMigration, type Upstr
 
 /** Upstream has no schemas: everything resolves through search_path, i.e. public. */
 const SCHEMA = "public";
+
+/** The order upstream's reconciler runs a file's operations in, whatever order the file lists them. */
+const UPSTREAM_PRIORITY: Record<UpstreamOperation["type"], number> = {
+  drop_foreign_key_constraint: 0,
+  drop_unique_constraint: 1,
+  drop_primary_key_constraint: 2,
+  drop_index: 3,
+  drop_column: 4,
+  drop_table: 5,
+  create_table_with_constraints: 6,
+  create_table: 7,
+  add_column: 8,
+  alter_column: 9,
+  create_index: 10,
+  create_primary_key_constraint: 11,
+  create_unique_constraint: 12,
+  create_foreign_key_constraint: 13,
+};
 
 interface TableState {
   columns: Map<string, Column>;
@@ -52,7 +71,7 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
   const kept = ops.filter((op) =>
     (op.type === "drop_table" || !dropped.has(op.table)) &&
     !(op.type === "drop_index" && droppedConstraints.has(`${op.table}.${op.name}`))
-  );
+  ).sort((a, b) => UPSTREAM_PRIORITY[a.type] - UPSTREAM_PRIORITY[b.type]); // stable: ties keep file order
   const out: Operation[] = [];
   const at = (op: UpstreamOperation) => `migration ${migration.id}: ${op.type} on table "${op.table}"`;
   const tableOf = (op: UpstreamOperation): TableState => {

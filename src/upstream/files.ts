@@ -45,7 +45,18 @@ async function readIfUpstream(dir: string, name: string): Promise<UpstreamFile |
 /** Every upstream file in `names` (the `*.json` of `dir`), in id order. */
 export async function readUpstreamFiles(dir: string, names: readonly string[]): Promise<UpstreamFile[]> {
   const found = await Promise.all(names.filter((n) => !KYRAGE_NAME.test(n)).map((n) => readIfUpstream(dir, n)));
-  return found.filter((f) => f !== undefined).sort((a, b) => Number(a.migration.id) - Number(b.migration.id));
+  const files = found.filter((f) => f !== undefined).sort((a, b) => Number(a.migration.id) - Number(b.migration.id));
+  // Both would become one kyrage file, the second overwriting the first.
+  const same = files.find((f, i) => i > 0 && Number(f.migration.id) === Number(files[i - 1].migration.id));
+  if (same) {
+    const first = files.find((f) => Number(f.migration.id) === Number(same.migration.id))!;
+    throw new KyrageError(
+      `Migration files ${first.path} and ${same.path} of @izumisy/kyrage have the same id (the same instant, ` +
+        `${new Date(Number(same.migration.id)).toISOString()}), so both would be imported as one kyrage file. ` +
+        "Remove the copy, or give one of them a later id in its file; nothing was done.",
+    );
+  }
+  return files;
 }
 
 /**

@@ -58,9 +58,13 @@ export const upstreamOperation = z.discriminatedUnion("type", [
 export type UpstreamOperation = z.infer<typeof upstreamOperation>;
 export type UpstreamAttributes = z.infer<typeof attributes>;
 
+const LAST_MS_OF_9999 = Date.UTC(10000, 0, 1);
+
 export const upstreamMigration = z.looseObject({
   version: z.string(),
-  id: z.string().regex(/^\d{1,15}$/, "expected upstream's id, the creation time in epoch milliseconds"),
+  id: z.string().regex(/^\d{1,15}$/, "expected upstream's id, the creation time in epoch milliseconds")
+    // kyrage's ids are 17 digits, YYYYMMDDHHMMSSmmm: the same instant needs a four-digit year.
+    .refine((id) => Number(id) < LAST_MS_OF_9999, "expected upstream's id, a creation time before the year 10000"),
   diff: z.looseObject({ operations: z.array(upstreamOperation) }),
 });
 

@@ -10,9 +10,6 @@ import { type Database, type DatabaseTarget, openDatabase } from "../dialect/dat
 import { LOCK_KEY } from "../migrations/runner.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { KyrageError, messageOf } from "../errors.ts";
-import type { DevServer } from "../config/load.ts";
-import { openRunningDevServer } from "../dev_server/use.ts";
-import { openDevDatabase } from "../migrations/dev.ts";
 import { readHistory } from "../migrations/history.ts";
 import { pause, tryLockFile } from "../migrations/lock.ts";
 import type { StoredMigration } from "../migrations/store.ts";
@@ -94,14 +91,12 @@ export function liveTarget(target: DatabaseTarget, options: TargetOptions): Watc
  * replayed again only when that set changes: replay is slow) and ask the
  * target whether the owned file was applied.
  */
-/** Where `--dev` plans: the config's directory (a running `kyrage dev start`), its `dev` server, its extensions. */
-export interface DevOptions {
-  readonly configDir: string;
-  readonly server?: DevServer;
-  readonly extensions?: readonly string[];
-}
-
-export function devTarget(target: DatabaseTarget, options: TargetOptions, devOptions: DevOptions): WatchTarget {
+export function devTarget(
+  target: DatabaseTarget,
+  options: TargetOptions,
+  /** The dev database with these files applied (the config's dev server, if any). */
+  openDev: (files: readonly StoredMigration[]) => Promise<Database>,
+): WatchTarget {
   const label = labelOf(target);
   let dev: { key: string; database: Database } | undefined;
   let server: Database | undefined;
@@ -116,9 +111,7 @@ export function devTarget(target: DatabaseTarget, options: TargetOptions, devOpt
         await dev?.database.close();
         dev = undefined;
         normalized.clear();
-        // A running `kyrage dev start` is the dev database, as for `plan --dev`: the others are applied to it.
-        const served = await openRunningDevServer(devOptions.configDir, others);
-        dev = { key, database: served ?? await openDevDatabase(others, devOptions.server, devOptions.extensions) };
+        dev = { key, database: await openDev(others) };
       }
       return dev.database;
     },
