@@ -20,6 +20,8 @@ import {
   defineView,
   type FunctionArgument,
 } from "../../src/config/dsl.ts";
+import { KyrageError } from "../../src/errors.ts";
+import { generateMigration } from "../../src/migrations/generate.ts";
 import { databaseTest } from "../support/backends.ts";
 import { converge, loaded, plan } from "../support/pipeline.ts";
 
@@ -141,3 +143,34 @@ databaseTest("a trigger on a partitioned table, and a partition added later", as
   const v = await sql<{ v: string }>`select v from p1`.execute(database.db);
   assert.equal(v.rows[0].v, "x");
 });
+
+databaseTest(
+  "a function a kept default and check call cannot change signature: refused, not a failed migration",
+  async (database, dir) => {
+    const config = (args: FunctionArgument[]): Config => {
+      const t = defineTable(
+        "app.t",
+        {
+          id: column("int", { primaryKey: true }),
+          n: column("int", { defaultSql: "app.lim(1)" }),
+        },
+        (t) => [t.check("n <= app.lim(1)")],
+        { rowLevelSecurity: true },
+      );
+      return {
+        schemas: ["public", "app"],
+        functions: [limit(args)],
+        tables: [t],
+        policies: [definePolicy("app_p", { table: t, using: "n < app.lim(2)" })],
+      };
+    };
+    await converge(database, dir, config([{ name: "x", type: "int" }]));
+    const next = loaded(config([{ name: "x", type: "int" }, { name: "y", type: "int", default: "0" }]), dir);
+    await assert.rejects(
+      () => generateMigration(database, next, { allowDestructive: true }),
+      (e: Error) =>
+        e instanceof KyrageError && /default of column app\.t\.n/.test(e.message) &&
+        /constraint t_n_check on app\.t/.test(e.message) && !/policy/.test(e.message),
+    );
+  },
+);
