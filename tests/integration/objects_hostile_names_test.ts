@@ -1,0 +1,33 @@
+/**
+ * Names that hold the DSL's own separators (a dot, a quote) in the objects
+ * of issue 16 that point at a table's column: declared, and pulled back.
+ */
+import assert from "node:assert/strict";
+import { sql } from "kysely";
+import { column, type Config, defineSequence, defineTable } from "../../src/config/dsl.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { pullDatabase } from "../../src/pull/pull.ts";
+import { databaseTest } from "../support/backends.ts";
+import { converge, plan } from "../support/pipeline.ts";
+
+databaseTest("a sequence owned by a column whose name holds a dot and a quote", async (database, dir) => {
+  const config: Config = {
+    tables: [defineTable('"t.x"', { id: column("int", { primaryKey: true }), 's.1"': column("bigint") })],
+    sequences: [defineSequence("seq", { ownedBy: '"t.x"."s.1"""' })],
+  };
+  await converge(database, dir, config);
+  const owner = await sql<{ a: string }>`
+    select a.attname as a from pg_depend d join pg_attribute a on a.attrelid = d.refobjid and a.attnum = d.refobjsubid
+    where d.objid = 'seq'::regclass and d.deptype = 'a'`.execute(database.db);
+  assert.deepEqual(owner.rows.map((r) => r.a), ['s.1"']);
+  const pulled = await pullDatabase(database, ["public"]);
+  const project = `${dir}/pulled`;
+  await Deno.mkdir(project);
+  await Deno.writeTextFile(`${project}/schema.ts`, pulled.source);
+  await Deno.writeTextFile(
+    `${project}/kyrage.config.ts`,
+    `import { defineConfig } from "kyrage";\nimport { sequences, tables } from "./schema.ts";\n` +
+      `export default defineConfig({ tables, sequences });\n`,
+  );
+  assert.deepEqual(await plan(database, await loadConfig(`${project}/kyrage.config.ts`)), [], pulled.source);
+});
