@@ -11,6 +11,7 @@ import type { SequenceObject } from "./objects/sequence.ts";
 import type { MaterializedViewObject, ViewObject } from "./objects/view.ts";
 import type { FunctionObject, ProcedureObject } from "./objects/function.ts";
 import type { TriggerObject } from "./objects/trigger.ts";
+import { dslPart } from "./qualified.ts";
 
 export type {
   DomainObject,
@@ -68,9 +69,12 @@ export interface ObjectIdentity {
 export function objectId(object: ObjectIdentity): string {
   // Extensions are database-wide: their name alone is their identity.
   if (object.kind === "extension") return `extension:${object.name}`;
-  const table = object.table !== undefined ? `${object.table}.` : "";
+  // A table's object quotes the parts that hold a dot: trigger `b.c` on `a` is not trigger `c` on `a.b`.
+  if (object.table !== undefined) {
+    return `${object.kind}:${dslPart(object.schema)}.${dslPart(object.table)}.${dslPart(object.name)}`;
+  }
   const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
-  return `${object.kind}:${object.schema}.${table}${object.name}${args}`;
+  return `${object.kind}:${object.schema}.${object.name}${args}`;
 }
 
 export const tableId = (schema: string, table: string): string => `table:${schema}.${table}`;

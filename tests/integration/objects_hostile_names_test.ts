@@ -4,7 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { column, type Config, defineSequence, defineTable } from "../../src/config/dsl.ts";
+import {
+  column,
+  type Config,
+  defineFunction,
+  definePolicy,
+  defineSequence,
+  defineTable,
+  defineTrigger,
+} from "../../src/config/dsl.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { pullDatabase } from "../../src/pull/pull.ts";
 import { databaseTest } from "../support/backends.ts";
@@ -30,4 +38,25 @@ databaseTest("a sequence owned by a column whose name holds a dot and a quote", 
       `export default defineConfig({ tables, sequences });\n`,
   );
   assert.deepEqual(await plan(database, await loadConfig(`${project}/kyrage.config.ts`)), [], pulled.source);
+});
+
+databaseTest("a trigger and a policy whose names hold a dot next to a table whose name does", async (database, dir) => {
+  const fn = defineFunction("noop", { returns: "trigger", language: "plpgsql", body: "begin return new; end" });
+  const a = defineTable("a", { id: column("int", { primaryKey: true }) }, undefined, { rowLevelSecurity: true });
+  const ab = defineTable('"a.b"', { id: column("int", { primaryKey: true }) }, undefined, { rowLevelSecurity: true });
+  const trigger = (name: string, table: typeof a) =>
+    defineTrigger(name, { table, timing: "before", events: ["insert"], forEach: "row", function: fn });
+  const config: Config = {
+    tables: [a, ab],
+    functions: [fn],
+    // Same spelling "a.b.c" once the table's and the object's names are joined with a dot.
+    triggers: [trigger("b.c", a), trigger("c", ab)],
+    policies: [definePolicy("b.c", { table: a, using: "true" }), definePolicy("c", { table: ab, using: "true" })],
+  };
+  await converge(database, dir, config);
+  const triggers = await sql<{ n: number }>`select count(*)::int as n from pg_trigger where not tgisinternal`
+    .execute(database.db);
+  assert.equal(triggers.rows[0].n, 2);
+  const policies = await sql<{ n: number }>`select count(*)::int as n from pg_policy`.execute(database.db);
+  assert.equal(policies.rows[0].n, 2);
 });
