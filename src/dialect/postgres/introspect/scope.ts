@@ -8,10 +8,12 @@ export type Db = Kysely<any>;
 export interface Scope {
   /** `n.nspname = any(...)`: the namespace `n` is one of the covered schemas. */
   readonly inSchemas: RawBuilder<unknown>;
+  /** Extensions reported wherever they are installed (those the config declares). */
+  readonly extensions: readonly string[];
 }
 
-export function scopeOf(schemas: readonly string[]): Scope {
-  return { inSchemas: sql`n.nspname = any(${sql.val([...schemas])}::text[])` };
+export function scopeOf(schemas: readonly string[], extensions: readonly string[] = []): Scope {
+  return { inSchemas: sql`n.nspname = any(${sql.val([...schemas])}::text[])`, extensions };
 }
 
 /**
