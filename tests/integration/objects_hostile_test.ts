@@ -78,3 +78,61 @@ databaseTest("hostile identifiers in every object kind converge and re-plan empt
   assert.equal(rows.rows[0].n, 0, "materialized view built before the insert");
   assert.deepEqual(await plan(database, loaded(config(), dir)), []);
 });
+
+databaseTest("formatting and case in every kind's expressions never make a change", async (database, dir) => {
+  const t = defineTable(
+    "app.t",
+    {
+      id: column("int", { primaryKey: true }),
+      n: column("int"),
+    },
+    undefined,
+    { rowLevelSecurity: true },
+  );
+  const fn = defineFunction("app.bump", {
+    returns: "trigger",
+    language: "plpgsql",
+    body: "begin new.n := new.n + 1; return new; end",
+  });
+  const add = (body: string) =>
+    defineFunction("app.add", { args: [{ name: "a", type: "int" }], returns: "int", language: "sql", body });
+  const config = (f: (x: string, y: string) => string): Config => ({
+    schemas: ["public", "app"],
+    tables: [t],
+    domains: [
+      defineDomain("app.pos", { type: "int", checks: [{ name: "pos", expression: f("VALUE > 0", "value>0") }] }),
+    ],
+    functions: [fn, add(f("return a + 1", "RETURN (a+1)"))],
+    triggers: [
+      defineTrigger("bump", {
+        table: t,
+        timing: "before",
+        events: ["update"],
+        forEach: "row",
+        when: f("OLD.n IS DISTINCT FROM NEW.n", "old.N is distinct from new.N"),
+        function: fn,
+      }),
+    ],
+    policies: [
+      definePolicy("p", {
+        table: t,
+        command: "update",
+        using: f("n > 0 AND id < 10", "(n>0) and (ID<10)"),
+        withCheck: f("n < app.add(5)", "N < APP.ADD(5)"),
+      }),
+    ],
+    views: [defineView("app.v", f("select id, n from app.t where n > 0", "SELECT ID,N FROM APP.T WHERE (N>0)"))],
+  });
+  await converge(database, dir, config((x) => x));
+  assert.deepEqual(await plan(database, loaded(config((_, y) => y), dir)), []);
+});
+
+databaseTest("a body ending the way kyrage's dollar quote begins is kept whole", async (database, dir) => {
+  const config: Config = {
+    tables: [],
+    functions: [defineFunction("one", { returns: "int", language: "sql", body: "select 1 -- $kyrage" })],
+  };
+  await converge(database, dir, config);
+  const one = await sql<{ n: number }>`select one() as n`.execute(database.db);
+  assert.equal(one.rows[0].n, 1);
+});
