@@ -16,6 +16,12 @@ export function scopeOf(schemas: readonly string[], extensions: readonly string[
   return { inSchemas: sql`n.nspname = any(${sql.val([...schemas])}::text[])`, extensions };
 }
 
+const idPart = (x: string) =>
+  `(case when ${x} ~ '[."]' then '"' || replace(${x}, '"', '""') || '"' else ${x}::text end)`;
+
+/** SQL text: `schema.name` as {@link objectId} spells it (a part holding a dot or a quote is quoted). */
+export const idName = (schema: string, name: string): string => `${idPart(schema)} || '.' || ${idPart(name)}`;
+
 /**
  * A managed table `c`: ordinary or partitioned (partitions included), not
  * owned by an extension (such as PostGIS's spatial_ref_sys).
