@@ -295,7 +295,10 @@ async function takenNames(tx: Tx, names: readonly NewName[]): Promise<Blocker[]>
 const MANAGED_KINDS = new Set(["view", "materialized view", "function", "procedure", "trigger", "policy", "sequence"]);
 
 function dependentBlocker(d: Dependent): Blocker {
-  const advice = d.unmanagedOwner !== undefined
+  const advice = d.keptBy !== undefined
+    ? `the migration keeps it on ${d.keptBy}: give the changed routine a new name, or stop calling the old one ` +
+      "there in one migration and change the routine in the next"
+    : d.unmanagedOwner !== undefined
     ? `it belongs to ${d.unmanagedOwner}, which kyrage does not manage: change or drop it first (or, if that ` +
       "schema should be kyrage's, add it to the config's schemas so that the migration changes it too)"
     : d.kind === "table"

@@ -9,18 +9,22 @@
  * Only normal dependencies (`deptype 'n'`) block: an index, constraint,
  * trigger, policy or rule of a dropped table goes with it, and PostgreSQL
  * rebuilds indexes and constraints over a retyped column itself. Renames
- * never block (PostgreSQL follows them).
+ * never block (PostgreSQL follows them). A function or procedure the plan
+ * drops (to change its signature) is refused while a default, check or
+ * index the plan keeps calls it: the plan does not rebuild those.
  */
 import { sql } from "kysely";
 import { type Db, MANAGED_TABLE, scopeOf } from "./dialect/postgres/introspect/scope.ts";
 import type { Operation } from "./diff/operations.ts";
+import { describeObject } from "./model/objects.ts";
 import { qualifiedName } from "./model/types.ts";
 
 /** Something the migration drops or retypes, by its name in the database before the migration. */
 export interface Target {
-  readonly kind: "table" | "column" | "type";
+  readonly kind: "table" | "column" | "type" | "routine";
   readonly schema: string;
   readonly name: string;
+  /** A column's name; a routine's identity arguments. */
   readonly column?: string;
   /** A retype keeps the object, and PostgreSQL rebuilds its indexes and constraints. */
   readonly retype: boolean;
@@ -43,6 +47,8 @@ export interface Dependent {
   readonly change: string;
   /** The table a column, default, constraint or index belongs to, when kyrage does not manage it. */
   readonly unmanagedOwner?: string;
+  /** The managed table a default, constraint or index the plan keeps belongs to. */
+  readonly keptBy?: string;
 }
 
 /** The tables, columns and types the operations drop or retype, under their pre-migration names. */
@@ -108,6 +114,21 @@ export function changedObjects(ops: readonly Operation[]): Target[] {
           : [];
         return [enumType, ...converted];
       }
+      case "drop_object": {
+        const o = op.object;
+        if (o.kind !== "function" && o.kind !== "procedure") return [];
+        const change = op.recreated ? "which the migration drops and creates again" : "which the migration drops";
+        return [{
+          kind: "routine",
+          schema: o.schema,
+          name: o.name,
+          column: o.identityArguments,
+          retype: false,
+          what: describeObject(o),
+          change,
+          at,
+        }];
+      }
       default:
         return [];
     }
@@ -161,6 +182,10 @@ export async function unmanagedDependents(
         from w join pg_namespace n on n.nspname = w.schema join pg_type t on t.typnamespace = n.oid and t.typname = w.name
         cross join lateral (values (t.oid), (t.typarray)) x(oid)
         where w.kind = 'type' and x.oid <> 0
+      union all
+      select w.i, 'pg_proc'::regclass::oid, p.oid, null
+        from w join pg_namespace n on n.nspname = w.schema join pg_proc p on p.pronamespace = n.oid and p.proname = w.name
+        where w.kind = 'routine' and pg_get_function_identity_arguments(p.oid) = w.col
     ), dep as (
       select distinct r.i, d.classid, d.objid, d.objsubid from ref r
         join pg_depend d on d.refclassid = r.classid and d.refobjid = r.objid
@@ -242,14 +267,18 @@ export async function unmanagedDependents(
     // Whatever belongs to a table dropped by then goes with it.
     const ownerDropped = owner !== undefined ? dropped.get(owner) : undefined;
     if (ownerDropped !== undefined && ownerDropped <= target.at) return [];
-    if (KYRAGE_PLANS.has(row.kind) && row.owner_managed) return [];
+    // The plan changes a managed table's own defaults, constraints and indexes, but never around a routine.
+    const kept = KYRAGE_PLANS.has(row.kind) && row.owner_managed;
+    if (kept && target.kind !== "routine") return [];
     if (target.retype && REBUILT_ON_RETYPE.has(row.kind)) return [];
     return [{
       kind: row.kind,
       object: row.kind === "object" ? row.object : `${row.kind} ${row.object}`,
       on: target.what,
       change: target.change,
-      ...(KYRAGE_PLANS.has(row.kind) && owner !== undefined ? { unmanagedOwner: owner } : {}),
+      ...(KYRAGE_PLANS.has(row.kind) && owner !== undefined
+        ? kept ? { keptBy: owner } : { unmanagedOwner: owner }
+        : {}),
     }];
   });
 }

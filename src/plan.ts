@@ -29,7 +29,8 @@ import type { DevServer } from "./config/load.ts";
 
 /** The actual model of the schemas `desired` manages. */
 export function introspectFor(database: Database, desired: SchemaModel): Promise<SchemaModel> {
-  return introspect(database.db, { schemas: desired.schemas, excludeTables: HISTORY_TABLES });
+  const extensions = extensionNames(desired.objects);
+  return introspect(database.db, { schemas: desired.schemas, excludeTables: HISTORY_TABLES, extensions });
 }
 
 /**

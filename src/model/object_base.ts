@@ -2,6 +2,7 @@
  * What every object other than a table shares, and its identity: the leaf
  * the per-kind model modules build on (objects.ts gathers them).
  */
+import { dslPart } from "./qualified.ts";
 
 /** Every object kind; objects.ts checks that `DbObject` has exactly these. */
 export type ObjectKind =
@@ -46,12 +47,15 @@ export interface ObjectIdentity {
 export function objectId(object: ObjectIdentity): string {
   // Extensions are database-wide: their name alone is their identity.
   if (object.kind === "extension") return `extension:${object.name}`;
-  const table = object.table !== undefined ? `${object.table}.` : "";
+  // Parts that hold a dot are quoted: trigger `b.c` on `a` is not trigger `c` on `a.b`, nor view `a.b`.`c` `a`.`b.c`.
+  if (object.table !== undefined) {
+    return `${object.kind}:${dslPart(object.schema)}.${dslPart(object.table)}.${dslPart(object.name)}`;
+  }
   const args = object.identityArguments !== undefined ? `(${object.identityArguments})` : "";
-  return `${object.kind}:${object.schema}.${table}${object.name}${args}`;
+  return `${object.kind}:${dslPart(object.schema)}.${dslPart(object.name)}${args}`;
 }
 
-export const tableId = (schema: string, table: string): string => `table:${schema}.${table}`;
+export const tableId = (schema: string, table: string): string => `table:${dslPart(schema)}.${dslPart(table)}`;
 
 /** `view public.active_users`, for plans and errors. */
 export function describeObject(object: ObjectIdentity): string {

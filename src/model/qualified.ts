@@ -29,10 +29,12 @@ export function splitQualified(name: string, path = "name"): [string, string] {
   return [parts[1] === undefined ? DEFAULT_SCHEMA : unquote(parts[1]), unquote(parts[2])];
 }
 
+/** One part of a dotted DSL name, quoted when it holds a dot or a quote. */
+export const dslPart = (p: string): string => (p.includes(".") || p.includes('"') ? `"${p.replaceAll('"', '""')}"` : p);
+
 /** The inverse of {@link splitQualified}: how the DSL names `schema.name`. */
 export function joinQualified(schema: string, name: string): string {
-  const part = (p: string) => (p.includes(".") || p.includes('"') ? `"${p.replaceAll('"', '""')}"` : p);
-  return schema === DEFAULT_SCHEMA ? part(name) : `${part(schema)}.${part(name)}`;
+  return schema === DEFAULT_SCHEMA ? dslPart(name) : `${dslPart(schema)}.${dslPart(name)}`;
 }
 
 /** The SQL spelling of a user type, as `format_type` prints it. */

@@ -1,7 +1,7 @@
 /** Pulled sequences → DSL data: only the options that differ from PostgreSQL's defaults. */
 import type { SequenceDefinition } from "../config/dsl.ts";
 import type { DbObject, SequenceObject } from "../model/objects.ts";
-import { joinQualified } from "../model/qualified.ts";
+import { dslPart, joinQualified } from "../model/qualified.ts";
 
 /** A number when it is exact as one, else its decimal text. */
 const number = (v: string) => (Number.isSafeInteger(Number(v)) ? Number(v) : v);
@@ -19,7 +19,7 @@ export function pullSequences(objects: readonly DbObject[]): SequenceDefinition[
       ...(maxValue !== undefined ? { maxValue: number(maxValue) } : {}),
       ...(cache !== undefined ? { cache: number(cache) } : {}),
       ...(cycle ? { cycle: true } : {}),
-      ...(s.ownedBy ? { ownedBy: `${s.ownedBy.table}.${s.ownedBy.column}` } : {}),
+      ...(s.ownedBy ? { ownedBy: `${dslPart(s.ownedBy.table)}.${dslPart(s.ownedBy.column)}` } : {}),
       ...(s.comment !== undefined ? { comment: s.comment } : {}),
     };
   });

@@ -10,7 +10,7 @@ export interface SequenceOptions {
   maxValue?: number | bigint | string;
   cache?: number | bigint | string;
   cycle?: boolean;
-  /** `"table.column"` (a table in the sequence's schema): the sequence is dropped with that column. */
+  /** `"table.column"` (a table in the sequence's schema; `'"a.b"."c.d"'` quotes parts with dots): dropped with that column. */
   ownedBy?: string;
   comment?: string;
 }

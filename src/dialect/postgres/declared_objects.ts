@@ -16,6 +16,10 @@ import { ident, literal, qualified } from "./quote.ts";
 export const declaredExtensions = (desired: SchemaModel): ExtensionObject[] =>
   desired.objects.filter((o): o is ExtensionObject => o.kind === "extension");
 
+/** `ALTER EXTENSION ... SET SCHEMA` for a declared extension installed in another schema. */
+export const moveTo = (e: ExtensionObject, from: string): string[] =>
+  compileOperation({ kind: "alter_object", from: { ...e, schema: from }, to: e });
+
 /** What to say when the server cannot install an extension the config declares. */
 export function unavailableExtension(database: Pick<Database, "label" | "dialect">, name: string, error: unknown) {
   const advice = database.dialect === "pglite"
@@ -40,8 +44,17 @@ export async function withDeclaredExtensions<T>(
     const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
     await run("begin");
     try {
-      const installed = await sql<{ name: string }>`select extname::text as name from pg_extension`.execute(conn);
-      const have = new Set(installed.rows.map((r) => r.name));
+      const installed = await sql<{ name: string; schema: string; relocatable: boolean }>`
+        select extname::text as name, n.nspname::text as schema, extrelocatable as relocatable
+        from pg_extension join pg_namespace n on n.oid = extnamespace`.execute(conn);
+      const have = new Map(installed.rows.map((r) => [r.name, r]));
+      // Installed in another schema: moved where the config says, as the migration will, so that its types resolve.
+      for (const e of extensions) {
+        const now = have.get(e.name);
+        if (!now || now.schema === e.schema || !now.relocatable) continue;
+        await run(`CREATE SCHEMA IF NOT EXISTS ${ident(e.schema)}`);
+        for (const statement of moveTo(e, now.schema)) await run(statement);
+      }
       for (const e of extensions.filter((e) => !have.has(e.name))) {
         await run(`CREATE SCHEMA IF NOT EXISTS ${ident(e.schema)}`);
         for (const statement of compileOperation({ kind: "create_object", object: e })) {
@@ -57,13 +70,18 @@ export async function withDeclaredExtensions<T>(
   });
 }
 
-/** PL/pgSQL steps installing the declared extensions that are missing (checkTypes has proved they install). */
+/**
+ * PL/pgSQL steps installing the declared extensions that are missing (checkTypes has proved they install), and
+ * moving those installed in another schema (when PostgreSQL can) where the config says.
+ */
 export function extensionSetup(desired: SchemaModel): string[] {
   return declaredExtensions(desired).map((e) => {
     const create = compileOperation({ kind: "create_object", object: e }).map((s) => `EXECUTE ${literal(s)};`);
-    return `IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = ${literal(e.name)}) THEN ${
-      create.join(" ")
-    } END IF;`;
+    const move = moveTo(e, "").map((s) => `EXECUTE ${literal(s)};`);
+    return `IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = ${literal(e.name)}) THEN ${create.join(" ")} ` +
+      `ELSIF EXISTS (SELECT FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = ${
+        literal(e.name)
+      } AND x.extrelocatable AND n.nspname <> ${literal(e.schema)}) THEN ${move.join(" ")} END IF;`;
   });
 }
 

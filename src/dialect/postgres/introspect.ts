@@ -24,10 +24,12 @@ export interface IntrospectOptions {
   readonly schemas: readonly string[];
   /** Tables to leave out, as qualified names (kyrage's own history table). */
   readonly excludeTables?: readonly string[];
+  /** Extensions to report even when installed outside those schemas: the declared ones, to move rather than create. */
+  readonly extensions?: readonly string[];
 }
 
 export async function introspect(db: Db, options: IntrospectOptions): Promise<SchemaModel> {
-  const scope = scopeOf(options.schemas);
+  const scope = scopeOf(options.schemas, options.extensions);
   const [schemaRows, tables, addConstraints, addIndexes, addPartitions, enums, composites, ranges, objects] =
     await allQueries([
       sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db),

@@ -13,6 +13,7 @@ import type { Operation } from "../../diff/operations.ts";
 import { KyrageError, messageOf } from "../../errors.ts";
 import { EMPTY_MODEL, type SchemaModel } from "../../model/schema_model.ts";
 import { compileOperation } from "./compile.ts";
+import { moveTo } from "./declared_objects.ts";
 import { introspect } from "./introspect.ts";
 import type { Db } from "./introspect/scope.ts";
 import { doBlock, ident, literal } from "./quote.ts";
@@ -69,12 +70,16 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
           r.extensions.map((e) => `ALTER EXTENSION ${ident(e)} SET SCHEMA ${ident(r.name)}`)
         ),
       ];
-      // An extension already installed is left as it is (moved along above when relocatable).
-      const installed = new Set(
-        (await sql<{ name: string }>`select extname::text as name from pg_extension`.execute(conn)).rows.map((r) =>
-          r.name
-        ),
-      );
+      // An extension already installed stays (moved along above when relocatable), or moves where it is declared.
+      const found = await sql<{ name: string; schema: string; relocatable: boolean }>`
+        select extname::text as name, n.nspname::text as schema, extrelocatable as relocatable
+        from pg_extension join pg_namespace n on n.oid = extnamespace`.execute(conn);
+      const installed = new Map(found.rows.map((r) => [r.name, r]));
+      for (const e of desired.objects) {
+        const now = e.kind === "extension" ? installed.get(e.name) : undefined;
+        if (e.kind !== "extension" || !now?.relocatable || now.schema === e.schema) continue;
+        aside.push(...moveTo(e, now.schema));
+      }
       const creates = build.filter((op) =>
         !(op.kind === "create_object" && op.object.kind === "extension" && installed.has(op.object.name))
       );

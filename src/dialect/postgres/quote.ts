@@ -16,10 +16,13 @@ export function identList(names: readonly string[]): string {
   return names.map(ident).join(", ");
 }
 
-/** `$tag$body$tag$`, with a tag the body does not contain (names may hold `$$`). */
+/**
+ * `$tag$body$tag$`, with a tag the body does not contain (names may hold `$$`), nor ends with its start
+ * (`-- $kyrage` followed by `$kyrage$` would close the quote early).
+ */
 export function dollarQuote(body: string): string {
   let tag = "$kyrage$";
-  for (let i = 1; body.includes(tag); i++) tag = `$kyrage${i}$`;
+  for (let i = 1; `${body}${tag}`.indexOf(tag) !== body.length; i++) tag = `$kyrage${i}$`;
   return `${tag}${body}${tag}`;
 }
 

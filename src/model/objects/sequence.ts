@@ -51,10 +51,14 @@ export function desiredSequences(
   });
 }
 
-/** `"orders.number"`: a column of a declared table in the sequence's schema, as PostgreSQL requires. */
+/**
+ * `"orders.number"`: a column of a declared table in the sequence's schema, as PostgreSQL requires. A part
+ * holding a dot or a quote is quoted as in SQL (`'"a.b"."c.d"'`); unquoted, the last dot ends the table.
+ */
 function ownedBy(schema: string, spec: string, tables: readonly ValidTable[], path: string) {
-  const dot = spec.lastIndexOf(".");
-  const [table, column] = [spec.slice(0, dot), spec.slice(dot + 1)];
+  const quoted = spec.includes('"');
+  const dot = quoted ? (/^(?:"(?:[^"]|"")*"|[^."]+)\./.exec(spec)?.[0].length ?? 0) - 1 : spec.lastIndexOf(".");
+  const [table, column] = quoted && dot > 0 ? splitQualified(spec, path) : [spec.slice(0, dot), spec.slice(dot + 1)];
   const owner = tables.find((t) => {
     const [s, n] = splitQualified(t.name);
     return s === schema && n === table;

@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
 import type { DomainCheck } from "../../../model/objects/domain.ts";
-import type { Db, Scope } from "./scope.ts";
+import { type Db, idName, type Scope } from "./scope.ts";
 import { collationSpelling, type SpelledType, spellType, userTypeJoin } from "./type_spelling.ts";
 
 interface DomainRow extends SpelledType {
@@ -32,10 +32,10 @@ export async function introspectDomains(db: Db, scope: Scope): Promise<DbObject[
                      from pg_constraint c where c.contypid = t.oid and c.contype = 'c'), '[]'::json) as checks,
            obj_description(t.oid, 'pg_type') as comment,
            array(select distinct case when d.refclassid = 'pg_proc'::regclass
-                   then (select 'function:' || pn.nspname || '.' || p.proname || '(' ||
+                   then (select 'function:' || ${sql.raw(idName("pn.nspname", "p.proname"))} || '(' ||
                                 pg_get_function_identity_arguments(p.oid) || ')'
                          from pg_proc p join pg_namespace pn on pn.oid = p.pronamespace where p.oid = d.refobjid)
-                   else (select 'domain:' || dn.nspname || '.' || dt.typname
+                   else (select 'domain:' || ${sql.raw(idName("dn.nspname", "dt.typname"))}
                          from pg_type dt join pg_namespace dn on dn.oid = dt.typnamespace
                          where dt.oid = d.refobjid and dt.typtype = 'd') end
                  from pg_depend d

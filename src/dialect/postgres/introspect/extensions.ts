@@ -1,6 +1,7 @@
 /**
- * Extensions installed in the covered schemas (plpgsql, in pg_catalog, never
- * is): name, schema, version, and the extensions each requires.
+ * Extensions installed in the covered schemas, or declared and installed
+ * anywhere (plpgsql, in pg_catalog, never is): name, schema, version, and
+ * the extensions each requires.
  */
 import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
@@ -21,7 +22,7 @@ export async function introspectExtensions(db: Db, scope: Scope): Promise<DbObje
                    and d.refclassid = 'pg_extension'::regclass and d.deptype = 'n'
                  order by 1) as requires
     from pg_extension e join pg_namespace n on n.oid = e.extnamespace
-    where ${scope.inSchemas} and e.extname <> 'plpgsql'
+    where (${scope.inSchemas} or e.extname = any(${sql.val([...scope.extensions])}::text[])) and e.extname <> 'plpgsql'
     order by e.extname`.execute(db);
   return rows.rows.map((row): DbObject => ({
     kind: "extension",

@@ -8,17 +8,17 @@
 import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
 import type { FunctionArgument } from "../../../model/objects/function.ts";
-import type { Db, Scope } from "./scope.ts";
+import { type Db, idName, type Scope } from "./scope.ts";
 
 /** SQL text: the {@link objectId} of routine `p` in namespace `n`. */
 export const routineId = (p: string, n: string) =>
-  `case ${p}.prokind when 'p' then 'procedure:' else 'function:' end || ${n}.nspname || '.' || ${p}.proname ` +
+  `case ${p}.prokind when 'p' then 'procedure:' else 'function:' end || ${idName(`${n}.nspname`, `${p}.proname`)} ` +
   `|| '(' || pg_get_function_identity_arguments(${p}.oid) || ')'`;
 
 /** SQL text: the id of relation `r` in namespace `n`, as the objects that read it name it. */
 export const relationId = (r: string, n: string) =>
   `case ${r}.relkind when 'v' then 'view:' when 'm' then 'materialized_view:' else 'table:' end ` +
-  `|| ${n}.nspname || '.' || ${r}.relname`;
+  `|| ${idName(`${n}.nspname`, `${r}.relname`)}`;
 
 /** SQL text: a routine `p` kyrage manages. */
 export const MANAGED_ROUTINE = `p.prokind in ('f', 'p')
@@ -74,7 +74,7 @@ export async function introspectRoutines(db: Db, scope: Scope): Promise<DbObject
                  join pg_namespace rn on rn.oid = r.relnamespace
                  where d.refclassid = 'pg_type'::regclass and t.oid = d.refobjid and r.relkind <> 'c'
                union all
-               select 'domain:' || tn.nspname || '.' || t.typname from pg_type t
+               select 'domain:' || ${sql.raw(idName("tn.nspname", "t.typname"))} from pg_type t
                  join pg_namespace tn on tn.oid = t.typnamespace
                  where d.refclassid = 'pg_type'::regclass and t.oid = d.refobjid and t.typtype = 'd'
                union all

@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
 import type { PolicyCommand } from "../../../model/objects/policy.ts";
-import type { Db, Scope } from "./scope.ts";
+import { type Db, idName, type Scope } from "./scope.ts";
 
 interface PolicyRow {
   schema: string;
@@ -26,11 +26,11 @@ const COMMANDS: Record<string, PolicyCommand> = { "*": "all", r: "select", a: "i
 /** `dependsOn` ids of what policy `pol` reads: relations (`table:`, `view:`, ...) and functions. */
 const POLICY_DEPENDENCIES = sql`array(
   select distinct case when d.refclassid = 'pg_proc'::regclass
-           then (select 'function:' || pn.nspname || '.' || p.proname || '(' ||
+           then (select 'function:' || ${sql.raw(idName("pn.nspname", "p.proname"))} || '(' ||
                         pg_get_function_identity_arguments(p.oid) || ')'
                  from pg_proc p join pg_namespace pn on pn.oid = p.pronamespace where p.oid = d.refobjid)
            else (select case r.relkind when 'v' then 'view:' when 'm' then 'materialized_view:' else 'table:' end ||
-                        rn.nspname || '.' || r.relname
+                        ${sql.raw(idName("rn.nspname", "r.relname"))}
                  from pg_class r join pg_namespace rn on rn.oid = r.relnamespace
                  where r.oid = d.refobjid and r.relkind in ('r', 'p', 'v', 'm')) end
   from pg_depend d

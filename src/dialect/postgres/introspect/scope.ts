@@ -8,11 +8,19 @@ export type Db = Kysely<any>;
 export interface Scope {
   /** `n.nspname = any(...)`: the namespace `n` is one of the covered schemas. */
   readonly inSchemas: RawBuilder<unknown>;
+  /** Extensions reported wherever they are installed (those the config declares). */
+  readonly extensions: readonly string[];
 }
 
-export function scopeOf(schemas: readonly string[]): Scope {
-  return { inSchemas: sql`n.nspname = any(${sql.val([...schemas])}::text[])` };
+export function scopeOf(schemas: readonly string[], extensions: readonly string[] = []): Scope {
+  return { inSchemas: sql`n.nspname = any(${sql.val([...schemas])}::text[])`, extensions };
 }
+
+const idPart = (x: string) =>
+  `(case when ${x} ~ '[."]' then '"' || replace(${x}, '"', '""') || '"' else ${x}::text end)`;
+
+/** SQL text: `schema.name` as {@link objectId} spells it (a part holding a dot or a quote is quoted). */
+export const idName = (schema: string, name: string): string => `${idPart(schema)} || '.' || ${idPart(name)}`;
 
 /**
  * A managed table `c`: ordinary or partitioned (partitions included), not

@@ -9,7 +9,7 @@ import type { ViewColumn, ViewOptions } from "../../../model/objects/view.ts";
 import { qualifiedName } from "../../../model/types.ts";
 import { routineId } from "./functions.ts";
 import { indexesOf } from "./indexes.ts";
-import { allQueries, type Db, type Scope } from "./scope.ts";
+import { allQueries, type Db, idName, type Scope } from "./scope.ts";
 import { storageParameters } from "./tables.ts";
 
 interface ViewRow {
@@ -27,7 +27,7 @@ interface ViewRow {
 /** `dependsOn` ids of what a relation `c`'s rewrite rule reads, in the {@link objectId} spelling. */
 export const RELATION_DEPENDENCIES = sql`array(
   select distinct case ref.relkind when 'v' then 'view:' when 'm' then 'materialized_view:' else 'table:' end
-           || rn.nspname || '.' || ref.relname
+           || ${sql.raw(idName("rn.nspname", "ref.relname"))}
   from pg_rewrite r
   join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid
     and d.refclassid = 'pg_class'::regclass and d.refobjid <> c.oid
