@@ -91,7 +91,16 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
         // The desired side has no dependencies yet (they are what this build reads): one object may read another
         // that comes later by name. Build operation by operation, deferring what fails until nothing progresses.
         await run("ROLLBACK TO SAVEPOINT build");
-        for (const statement of aside) await run(statement);
+        for (const statement of aside) {
+          await run(statement).catch((error) => {
+            // A lock another session holds on a schema (its own migration, say) for over 5 s.
+            throw new KyrageError(
+              `Cannot set the owned schemas aside to read the config's objects back (${statement}): ` +
+                `${messageOf(error)}. Nothing was planned; retry when the other session is done.`,
+              { cause: error },
+            );
+          });
+        }
         await buildInPasses(run, creates);
       }
       const built = await introspect(conn, { schemas: desired.schemas });
