@@ -9,7 +9,9 @@ import {
   squashPending,
   writeSqlStep,
 } from "../migrations/generate.ts";
+import { applyToDevServer } from "../dev_server/use.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
+import { readMigrations } from "../migrations/store.ts";
 import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { hazardLabel, plural } from "./render.ts";
@@ -67,6 +69,11 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
           plural(result.operations.length, "operation")
         }; each runs on its own: online steps, concurrent builds, validations): ${result.paths.join(", ")}.`,
     );
+    if (database.persistent) {
+      // As upstream does: the running dev server has the new schema at once, for the app and psql.
+      await applyToDevServer(database, await readMigrations(config.migrationsDir));
+      out.line(`Applied ${result.paths.length === 1 ? "it" : "them"} to ${database.label}.`);
+    }
     return 0;
   });
 }

@@ -17,10 +17,15 @@ export async function openRunningDevServer(
   const { openPostgres } = await import("../dialect/postgres/connect.ts");
   const database = await openPostgres(running.url, "the running `kyrage dev start` server", 1);
   try {
-    await applyMigrations(database.db, files, { lockWaitMs: 10_000, statementLockTimeout: "0" });
+    await applyToDevServer(database, files);
   } catch (error) {
     await database.close();
     throw error;
   }
-  return { ...database, label: `the dev database served by \`kyrage dev start\` (${running.url})` };
+  return { ...database, label: `the dev database served by \`kyrage dev start\` (${running.url})`, persistent: true };
+}
+
+/** Apply what a running dev server lacks of `files`; its data stays. */
+export async function applyToDevServer(database: Database, files: readonly StoredMigration[]): Promise<void> {
+  await applyMigrations(database.db, files, { lockWaitMs: 10_000, statementLockTimeout: "0" });
 }

@@ -25,5 +25,7 @@ export interface Database {
   /** e.g. `postgres://app@localhost:5432/app`, `host=db dbname=app` or `pglite:.kyrage/pglite`. */
   readonly label: string;
   readonly dialect: DatabaseTarget["dialect"];
+  /** A dev database whose data outlives the command (a running `kyrage dev start`): `generate --dev` applies there. */
+  readonly persistent?: boolean;
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /**
  * `kyrage dev start | status | get-url | clean`: a PGlite database with the
  * migrations applied, served detached on a local port; psql reaches it,
- * `--dev` commands and `watch --dev` use it (and keep its data), `clean` stops it.
+ * `--dev` commands and `watch --dev` use it (and keep its data; `generate --dev`
+ * applies its new file there at once), `clean` stops it.
  */
 import assert from "node:assert/strict";
 import { runCli, spawnCli, tempProject } from "../support/cli.ts";
@@ -38,8 +39,8 @@ export default defineConfig({ tables: [t("members", { id: c("uuid", { primaryKey
       const generated = await cli("generate", "--dev");
       assert.equal(generated.code, 0, generated.stderr);
       assert.match(generated.stdout, /\+ column public\.members\.age integer/);
-      const plan = await cli("plan", "--dev");
-      assert.match(plan.stdout, /No changes: the dev database served by `kyrage dev start`/);
+      assert.match(generated.stdout, /Applied it to the dev database served by `kyrage dev start`/);
+      // As upstream does, the new file is on the running server at once, before any other command.
       assert.equal(
         await psql(
           url,
@@ -49,6 +50,8 @@ export default defineConfig({ tables: [t("members", { id: c("uuid", { primaryKey
         "1 age",
         "new column there, data kept",
       );
+      const plan = await cli("plan", "--dev");
+      assert.match(plan.stdout, /No changes: the dev database served by `kyrage dev start`/);
 
       // watch --dev plans on the running server too, and only writes a pending file.
       await Deno.writeTextFile(
