@@ -28,9 +28,11 @@ for (const { target, output } of builds) {
     ...RUNTIME_PERMISSIONS,
     // Configs written for Node import "./schema" without an extension (deno.json says so too).
     "--unstable-sloppy-imports",
-    // The watch Worker is loaded by URL at run time, so it is named here.
+    // Workers are loaded by URL at run time, so they are named here.
     "--include",
     "src/watch/config_worker.ts",
+    "--include",
+    "src/dialect/pglite/image_worker.ts",
     ...(target ? ["--target", target] : []),
     "--output",
     output,

@@ -6,8 +6,15 @@ import { Argument, Command, Option } from "commander";
 import denoJson from "../deno.json" with { type: "json" };
 import { DEFAULT_CONFIG } from "./config/defaults.ts";
 import { Output } from "./cli/output.ts";
+import { onInitializing } from "./dialect/pglite/initializing.ts";
 
 const out = new Output();
+onInitializing(() =>
+  out.progress(
+    "Initializing the embedded PostgreSQL (PGlite)...",
+    "this happens once per machine, later databases start from a cached image",
+  )
+);
 
 const configOption = () => new Option("-c, --config <path>", "config file").default(DEFAULT_CONFIG);
 const databaseUrlOption = () =>

@@ -82,11 +82,6 @@ function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): 
     out.error(`Using the embedded PGlite database in ${target.dataDir} (no database configured).`);
   }
   return openDatabase(target, {
-    onCreate: (dataDir, slow) =>
-      out.error(
-        slow
-          ? `Creating the embedded database in ${dataDir}: the first one on this machine takes a few seconds (later ones start from a cached image).`
-          : `Creating the embedded database in ${dataDir}.`,
-      ),
+    onCreate: (dataDir) => out.error(`Creating the embedded database in ${dataDir}.`),
   });
 }

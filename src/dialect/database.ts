@@ -4,8 +4,8 @@ import type { Database, DatabaseTarget } from "./types.ts";
 export type { Database, DatabaseTarget } from "./types.ts";
 
 export interface OpenOptions {
-  /** An embedded database is about to be created; `slow` when this machine has no cached image yet (~2 s, once). */
-  readonly onCreate?: (dataDir: string, slow: boolean) => void;
+  /** An embedded database is about to be created (its slow first initialization is announced in `pglite/initializing.ts`). */
+  readonly onCreate?: (dataDir: string) => void;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {

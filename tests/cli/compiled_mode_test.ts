@@ -29,6 +29,29 @@ async function proxy(cwd: string, ...args: string[]) {
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
+Deno.test("every Worker module src/ starts by URL is included in the compiled binary", async () => {
+  const root = new URL("../../", import.meta.url);
+  const compile = await Deno.readTextFile(new URL("scripts/compile.ts", root));
+  const included = [...compile.matchAll(/"--include",\s*"([^"]+)"/g)].map((m) => m[1]);
+  const workers: string[] = [];
+  for await (const file of walk(new URL("src/", root))) {
+    const text = await Deno.readTextFile(file);
+    for (const m of text.matchAll(/new Worker\(new URL\("([^"]+)", import\.meta\.url\)/g)) {
+      workers.push(new URL(m[1], file).pathname.slice(root.pathname.length));
+    }
+  }
+  assert.ok(workers.length >= 2, `Workers found: ${workers}`);
+  assert.deepEqual(workers.filter((w) => !included.includes(w)), [], "Workers missing from scripts/compile.ts");
+});
+
+async function* walk(dir: URL): AsyncGenerator<URL> {
+  for await (const entry of Deno.readDir(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) yield* walk(url);
+    else if (entry.name.endsWith(".ts")) yield url;
+  }
+}
+
 Deno.test("the kyrage task runs with exactly the compiled permissions", () => {
   const task = denoJson.tasks.kyrage.command;
   assert.equal(task, `deno run ${RUNTIME_PERMISSIONS.join(" ")} src/main.ts`);

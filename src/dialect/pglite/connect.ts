@@ -17,7 +17,7 @@ import {
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { Database } from "../types.ts";
 import { MEMORY_DIR } from "./paths.ts";
-import { createPristine, hasPristineImage } from "./pristine.ts";
+import { createPristine } from "./pristine.ts";
 import { contribExtensions, shipsExtension } from "./extensions.ts";
 
 class PgliteConnection implements DatabaseConnection {
@@ -120,7 +120,7 @@ async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
 /** Open (creating if needed) a PGlite data directory, or `memory://`. */
 export async function openPglite(
   dataDir: string,
-  onCreate?: (dataDir: string, slow: boolean) => void,
+  onCreate?: (dataDir: string) => void,
   extensions: readonly string[] = [],
 ): Promise<Database> {
   if (dataDir === MEMORY_DIR) return await openFreshPglite(extensions);
@@ -128,7 +128,7 @@ export async function openPglite(
   const lock = await lockDataDir(dataDir);
   try {
     const isNew = (await Array.fromAsync(Deno.readDir(dataDir))).length === 0;
-    if (isNew) onCreate?.(dataDir, !(await hasPristineImage()));
+    if (isNew) onCreate?.(dataDir);
     const loaded = await contribExtensions(extensions);
     let pglite = isNew ? await createPristine(dataDir, loaded) : await PGlite.create(dataDir, { extensions: loaded });
     // Extensions installed earlier work only with their bundles loaded: start again with them.

@@ -5,10 +5,12 @@
  * version); later ones start from it. An on-disk one gets the image's files
  * written directly, then is opened as an existing directory: PGlite's own
  * loading through its virtual file system is 4x slower and takes 200 MB
- * more. Caching is best effort: any failure falls back to initializing.
+ * more. Caching is best effort: any failure falls back to initializing
+ * (announced: it takes seconds).
  */
 import { type Extensions, PGlite } from "@electric-sql/pglite";
 import denoJson from "../../../deno.json" with { type: "json" };
+import { announceInitializing } from "./initializing.ts";
 import { extractTar } from "./untar.ts";
 
 const PGLITE_VERSION = denoJson.imports["@electric-sql/pglite"].split("@").at(-1);
@@ -19,16 +21,10 @@ function cachePath(): string | undefined {
   return base ? `${base}/kyrage/pglite-${PGLITE_VERSION}-pristine.tar` : undefined;
 }
 
-/** Whether a new database will start from the cached image (fast) or be initialized (slow, once per machine). */
-export async function hasPristineImage(): Promise<boolean> {
-  const path = cachePath();
-  return path !== undefined && await Deno.stat(path).then(() => true, () => false);
-}
-
 /** A new, empty cluster in memory (`dataDir` undefined) or in a new, empty directory. */
 export async function createPristine(dataDir?: string, extensions: Extensions = {}): Promise<PGlite> {
   const path = cachePath();
-  const image = path ? await Deno.readFile(path).catch(() => undefined) : undefined;
+  const image = path ? await readImage(path) ?? await announceInitializing(() => buildImage(path)) : undefined;
   if (image) {
     try {
       if (!dataDir) return await PGlite.create("memory://", { loadDataDir: new Blob([image]), extensions });
@@ -39,19 +35,47 @@ export async function createPristine(dataDir?: string, extensions: Extensions = 
       if (dataDir) await emptyDirectory(dataDir);
     }
   }
-  const pglite = await PGlite.create(dataDir ?? "memory://", { extensions });
-  if (path) await savePristine(pglite, path).catch(() => {});
-  return pglite;
+  return await announceInitializing(async () => {
+    const pglite = await PGlite.create(dataDir ?? "memory://", { extensions });
+    if (path) await savePristine(pglite, path).catch(() => {});
+    return pglite;
+  });
+}
+
+function readImage(path: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  return Deno.readFile(path).catch(() => undefined);
+}
+
+/**
+ * Initialize the image in a Worker: PGlite's initdb blocks its thread for
+ * seconds, and this one keeps the progress line counting meanwhile.
+ */
+async function buildImage(path: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const worker = new Worker(new URL("./image_worker.ts", import.meta.url), { type: "module" });
+  try {
+    const built = await new Promise<boolean>((resolve) => {
+      worker.onmessage = (event: MessageEvent<{ ok: boolean }>) => resolve(event.data.ok);
+      worker.onerror = (event) => {
+        event.preventDefault();
+        resolve(false);
+      };
+      worker.postMessage({ path });
+    });
+    return built ? await readImage(path) : undefined;
+  } finally {
+    worker.terminate();
+  }
 }
 
 async function emptyDirectory(dir: string): Promise<void> {
   for await (const entry of Deno.readDir(dir)) await Deno.remove(`${dir}/${entry.name}`, { recursive: true });
 }
 
-async function savePristine(pglite: PGlite, path: string): Promise<void> {
+/** Write `pglite`'s files as the cached image, atomically (concurrent writers each rename a whole file). */
+export async function savePristine(pglite: PGlite, path: string): Promise<void> {
   const dump = await pglite.dumpDataDir("none");
   await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
-  const temp = `${path}.${Deno.pid}.tmp`;
+  const temp = `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
   await Deno.writeFile(temp, new Uint8Array(await dump.arrayBuffer()));
   await Deno.rename(temp, path);
 }
