@@ -46,8 +46,15 @@ export async function planBlockers(
   const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
   const names = newNames(ops);
   const changed = changedObjects(ops);
-  // Objects the plan itself drops (and creates again) are in its hands.
-  const rebuilt = new Set(ops.flatMap((op) => (op.kind === "drop_object" ? [describeObject(op.object)] : [])));
+  // Objects the plan itself drops (and creates again) are in its hands, as are the callers it takes off a routine.
+  const rebuilt = new Set(ops.flatMap((op) => {
+    if (op.kind === "drop_object") return [describeObject(op.object)];
+    const on = "table" in op ? `${op.schema}.${op.table}` : "";
+    if (op.kind === "drop_default") return [`default of column ${on}.${op.column}`];
+    if (op.kind === "drop_check") return [`constraint ${op.check.name} on ${on}`];
+    if (op.kind === "drop_index") return [`index ${op.index.name} on ${on}`];
+    return [];
+  }));
   const types = typeChecks(ops);
   if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return [];
   try {

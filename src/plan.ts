@@ -13,6 +13,8 @@ import { withDeclaredExtensions } from "./dialect/postgres/declared_objects.ts";
 import { extensionNames } from "./model/objects/extension.ts";
 import type { Database } from "./dialect/database.ts";
 import { diffSchemas } from "./diff/diff.ts";
+import { droppedRoutines } from "./diff/routine_callers.ts";
+import { routineCallers } from "./dialect/postgres/introspect/routine_callers.ts";
 import { partitioningConflicts } from "./diff/partitions.ts";
 import { domainRebuildConflicts } from "./diff/objects/domain.ts";
 import type { Operation } from "./diff/operations.ts";
@@ -81,7 +83,11 @@ export async function planChanges(
       `Cannot plan the change on ${database.label}: ${conflicts.join("; ")}. Nothing was planned or written.`,
     );
   }
-  const ops = diffSchemas(actual, normal, options);
+  const planned = diffSchemas(actual, normal, options);
+  // Rare: only a plan that drops routines asks which defaults, checks and indexes call them.
+  const dropped = droppedRoutines(planned);
+  const callers = dropped.length > 0 ? await routineCallers(database.db, dropped) : [];
+  const ops = callers.length > 0 ? diffSchemas(actual, normal, { ...options, callers }) : planned;
   const domains = domainRebuildConflicts(actual, ops);
   if (domains.length > 0) {
     throw new KyrageError(`Cannot plan the change on ${database.label}: ${domains.join("; ")}. Nothing was planned.`);

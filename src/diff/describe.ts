@@ -54,6 +54,8 @@ export function describeOperation(op: Operation): string {
       if (c.comment) parts.push("comment");
       return `~ column ${t(op.table)}.${op.column}: ${parts.join(", ")}`;
     }
+    case "drop_default":
+      return `~ column ${t(op.table)}.${op.column}: drop default ${op.default} (a routine it calls is replaced)`;
     case "add_primary_key":
       return `+ primary key ${op.primaryKey.name} on ${t(op.table)} (${op.primaryKey.columns.join(", ")})`;
     case "drop_primary_key":

@@ -13,14 +13,18 @@ import { onlineOperations } from "./online.ts";
 import { orderOperations } from "./order.ts";
 import { diffRangeTypes } from "./range_types.ts";
 import { diffTables } from "./tables.ts";
+import { callerRebuilds } from "./routine_callers.ts";
+import type { RoutineCaller } from "../model/objects/function.ts";
 import { userTypeName } from "../model/from_config.ts";
 
-/** `online`: plan the changes to existing tables as online DDL (diff/online.ts). */
-export function diffSchemas(
-  actual: SchemaModel,
-  desired: SchemaModel,
-  options: { online?: boolean } = {},
-): Operation[] {
+export interface DiffOptions {
+  /** Plan the changes to existing tables as online DDL (diff/online.ts). */
+  readonly online?: boolean;
+  /** The defaults, checks and indexes calling routines the plan drops (see routine_callers.ts). */
+  readonly callers?: readonly RoutineCaller[];
+}
+
+export function diffSchemas(actual: SchemaModel, desired: SchemaModel, options: DiffOptions = {}): Operation[] {
   const ops: Operation[] = [];
   const existingSchemas = new Set(actual.schemas);
   for (const schema of desired.schemas) {
@@ -36,6 +40,7 @@ export function diffSchemas(
   ops.push(...diffCompositeTypes(actual.composites, desired.composites));
   ops.push(...diffRangeTypes(actual.ranges, desired.ranges));
   ops.push(...diffObjects(actual, desired, tableOps));
+  if (options.callers) ops.push(...callerRebuilds(ops, options.callers, actual.tables, desired.tables));
   const partitioned = new Set(
     [...actual.tables, ...desired.tables].filter((t) => t.partitionBy).map((t) => qualifiedName(t.schema, t.name)),
   );

@@ -88,6 +88,7 @@ export function hazardsOf(op: Operation): OperationHazards {
     case "rename_table":
     case "rename_column":
     case "rename_constraint":
+    case "drop_default":
       return at("ACCESS EXCLUSIVE");
     case "rename_index":
       return at("SHARE UPDATE EXCLUSIVE");

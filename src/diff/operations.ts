@@ -129,6 +129,8 @@ export type Operation =
     /** The column's type after the change, when a clause must restate it (a collation or storage reset). */
     readonly type?: string;
   })
+  /** Taken off before a routine it calls is dropped; an `alter_column` sets the default again once the new one exists. */
+  | (OnTable & { readonly kind: "drop_default"; readonly column: string; readonly default: string })
   /** `usingIndex`: attached to the unique index of the same name, built concurrently before (online). */
   | (OnTable & { readonly kind: "add_primary_key"; readonly primaryKey: PrimaryKey; readonly usingIndex?: boolean })
   | (OnTable & { readonly kind: "drop_primary_key"; readonly primaryKey: PrimaryKey })

@@ -23,6 +23,7 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
   drop_index: 5,
   drop_unique: 5,
   drop_check: 5,
+  drop_default: 5,
   drop_primary_key: 6,
   drop_table: 7,
   drop_column: 8,

@@ -99,6 +99,7 @@ const operation = z.discriminatedUnion("kind", [
       collation: change(name).optional(),
     }),
   }),
+  z.strictObject({ kind: z.literal("drop_default"), ...onTable, column: name, default: z.string() }),
   z.strictObject({ kind: z.literal("add_primary_key"), ...onTable, primaryKey, usingIndex: z.boolean().optional() }),
   z.strictObject({ kind: z.literal("drop_primary_key"), ...onTable, primaryKey }),
   z.strictObject({ kind: z.literal("add_unique"), ...onTable, unique, usingIndex: z.boolean().optional() }),

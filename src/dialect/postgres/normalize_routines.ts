@@ -2,7 +2,8 @@
  * The config's functions and procedures, made in the scratch transaction of
  * `normalize_db.ts` so that defaults, checks and index expressions may call
  * those this change creates. Bodies are not checked (they may read tables
- * made later). The live routines of the same name are renamed aside first
+ * made later); a SQL-standard body, which PostgreSQL always checks, is
+ * replaced by a stand-in when it reads what does not exist yet. The live routines of the same name are renamed aside first
  * (a rename locks no table), so that a call resolves as it will after the
  * migration, not to an overload the migration drops. When a routine of a
  * name cannot be made yet (it returns a table's row type), that name keeps
@@ -32,9 +33,16 @@ export function routineSetup(desired: SchemaModel): string[] {
     byName.set(key, [...byName.get(key) ?? [], r]);
   }
   const create = (object: DbObject) => compileOperation({ kind: "create_object", object })[0];
+  // Calls resolve on the signature alone: a SQL-standard body reading a table not made yet gets a stand-in
+  // body (PL/pgSQL: never inlined, so never checked here).
+  const stub = (object: DbObject) =>
+    create({ ...object, language: "plpgsql", body: "begin return null; end" } as DbObject);
   const each = [...byName.values()].map((group) => {
     const creates = group.map((o) => `EXECUTE ${literal(create(o))};`).join(" ");
-    const oneByOne = group.map((o) => `BEGIN EXECUTE ${literal(create(o))}; EXCEPTION WHEN others THEN NULL; END;`);
+    const oneByOne = group.map((o) =>
+      `BEGIN EXECUTE ${literal(create(o))}; EXCEPTION WHEN others THEN ` +
+      `BEGIN EXECUTE ${literal(stub(o))}; EXCEPTION WHEN others THEN NULL; END; END;`
+    );
     return `BEGIN ${renameAside(group[0].schema, group[0].name)} ${creates} ` +
       `EXCEPTION WHEN others THEN ${oneByOne.join(" ")} END;`;
   });

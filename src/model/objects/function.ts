@@ -127,3 +127,19 @@ export function desiredRoutines(
     };
   });
 }
+
+/**
+ * A default, check or index of a table that calls a routine (`pg_depend`):
+ * PostgreSQL refuses to drop the routine under it, so a plan that drops the
+ * routine takes it off first and, when the config keeps it, puts it back
+ * once the routine's replacement exists.
+ */
+export interface RoutineCaller {
+  /** The routine's {@link objectId}. */
+  readonly routine: string;
+  readonly kind: "default" | "check" | "index";
+  readonly schema: string;
+  readonly table: string;
+  /** The column of a default, the name of a check or index. */
+  readonly name: string;
+}

@@ -17,6 +17,7 @@ type TableKind = Extract<
   | "drop_column"
   | "rename_column"
   | "alter_column"
+  | "drop_default"
   | "alter_table"
 >;
 
@@ -48,6 +49,7 @@ export const tableCompilers: Compilers<TableKind> = {
   drop_column: (op) => [`${alterTable(op)} DROP COLUMN ${ident(op.column.name)}`],
   rename_column: (op) => [`${alterTable(op)} RENAME COLUMN ${ident(op.from)} TO ${ident(op.to)}`],
   alter_column: (op) => alterColumn(op),
+  drop_default: (op) => [`${alterTable(op)} ALTER COLUMN ${ident(op.column)} DROP DEFAULT`],
   alter_table: (op) => alterTableOptions(op),
   set_table_comment: (op) => [
     `COMMENT ON TABLE ${qualified(op.schema, op.table)} IS ${op.comment !== undefined ? literal(op.comment) : "NULL"}`,
