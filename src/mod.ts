@@ -76,6 +76,7 @@ export type {
   TriggerDefinition,
   TriggerEvent,
   TriggerOptions,
+  TriggerReferencing,
   TypeInput,
   UniqueOptions,
   UserTypeDefinition,

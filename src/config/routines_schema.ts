@@ -39,22 +39,51 @@ export const routineDefinition = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("procedure"), ...routine }),
 ]);
 
+const triggerEvent = z.union([
+  z.enum(["insert", "update", "delete", "truncate"]),
+  z.strictObject({ update: z.array(name).min(1) }),
+]);
+const referencing = z.strictObject({ oldTable: name.optional(), newTable: name.optional() });
+
+/** Why PostgreSQL would refuse these transition tables: its rules that need no catalog, checked before any SQL. */
+function referencingProblem(
+  r: z.infer<typeof referencing>,
+  timing: string,
+  events: readonly z.infer<typeof triggerEvent>[],
+): string | undefined {
+  const names = events.map((e) => (typeof e === "object" ? "update" : e));
+  if (r.oldTable === undefined && r.newTable === undefined) return "give oldTable, newTable or both";
+  if (timing !== "after") return 'transition tables need timing "after"';
+  if (names.includes("truncate")) return "transition tables cannot be used with a truncate event";
+  if (names.length !== 1) {
+    return "transition tables need exactly one event (insert, update or delete): define one trigger per event";
+  }
+  if (events.some((e) => typeof e === "object")) {
+    return 'transition tables cannot be used with update columns ({ update: [...] }); use "update"';
+  }
+  if (r.oldTable !== undefined && names[0] === "insert") return "oldTable needs an update or delete event";
+  if (r.newTable !== undefined && names[0] === "delete") return "newTable needs an insert or update event";
+  if (r.oldTable === r.newTable) return "oldTable and newTable need different names";
+  return undefined;
+}
+
 export const triggerDefinition = z.strictObject({
   kind: z.literal("trigger"),
   name,
   // A definition (table, view) stands for its name.
   table: z.union([name, z.object({ name }).transform((t) => t.name)]),
   timing: z.enum(["before", "after", "instead of"]),
-  events: z.array(z.union([
-    z.enum(["insert", "update", "delete", "truncate"]),
-    z.strictObject({ update: z.array(name).min(1) }),
-  ])).min(1),
+  events: z.array(triggerEvent).min(1),
+  referencing: referencing.optional(),
   forEach: z.enum(["row", "statement"]),
   when: z.string().min(1).optional(),
   function: z.union([name, z.object({ kind: z.literal("function"), name }).transform((f) => f.name)]),
   args: z.array(z.string()).optional(),
   enabled: z.enum(["origin", "disabled", "replica", "always"]).optional(),
   comment: z.string().optional(),
+}).superRefine((t, ctx) => {
+  const problem = t.referencing && referencingProblem(t.referencing, t.timing, t.events);
+  if (problem) ctx.addIssue({ code: "custom", path: ["referencing"], message: `trigger "${t.name}": ${problem}` });
 });
 
 export type ValidRoutine = z.infer<typeof routineDefinition>;

@@ -41,6 +41,7 @@ export const trigger = z.strictObject({
   timing: z.enum(["before", "after", "instead of"]),
   events: z.array(z.enum(["insert", "delete", "update", "truncate"])).min(1),
   updateColumns: z.array(name).optional(),
+  referencing: z.strictObject({ oldTable: name.optional(), newTable: name.optional() }).optional(),
   forEach: z.enum(["row", "statement"]),
   when: z.string().optional(),
   function: z.strictObject({ schema: name, name }),

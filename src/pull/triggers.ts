@@ -14,6 +14,7 @@ function pullTrigger(t: TriggerObject): TriggerDefinition {
     table: joinQualified(t.schema, t.table),
     timing: t.timing,
     events,
+    ...(t.referencing ? { referencing: { ...t.referencing } } : {}),
     forEach: t.forEach,
     ...(t.when !== undefined ? { when: t.when } : {}),
     function: joinQualified(t.function.schema, t.function.name),

@@ -38,9 +38,12 @@ async function buildInPasses(run: (statement: string) => Promise<unknown>, build
     if (failed.length === 0) return;
     if (failed.length === pending.length) {
       const { op, statement, error } = failed[0];
+      // The detail says why ("Triggers on views cannot have transition tables.") where the message only says what.
+      const detail = (error as { detail?: unknown })?.detail;
       throw new KyrageError(
         `PostgreSQL rejects ${describeOperation(op).replace(/^[+~-] /, "")} as the config declares it: ` +
-          `${messageOf(error)}. Nothing was planned.\n  statement: ${statement}`,
+          `${messageOf(error)}${typeof detail === "string" && detail ? ` (${detail})` : ""}. Nothing was planned.` +
+          `\n  statement: ${statement}`,
       );
     }
     pending = failed.map((f) => f.op);

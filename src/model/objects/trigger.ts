@@ -12,6 +12,12 @@ export type TriggerEventName = "insert" | "delete" | "update" | "truncate";
 /** The order `pg_get_triggerdef` prints events in. */
 export const EVENT_ORDER: readonly TriggerEventName[] = ["insert", "delete", "update", "truncate"];
 
+/** Transition table names (`REFERENCING OLD TABLE AS ... NEW TABLE AS ...`); at least one is set. */
+export interface TriggerReferencing {
+  readonly oldTable?: string;
+  readonly newTable?: string;
+}
+
 export interface TriggerObject extends ObjectBase {
   readonly kind: "trigger";
   /** Its table (or view), in the trigger's schema. */
@@ -21,6 +27,7 @@ export interface TriggerObject extends ObjectBase {
   readonly events: readonly TriggerEventName[];
   /** `UPDATE OF` columns, in the order given. */
   readonly updateColumns?: readonly string[];
+  readonly referencing?: TriggerReferencing;
   readonly forEach: "row" | "statement";
   /** As `pg_get_triggerdef` prints it (the user's text until the scratch build). */
   readonly when?: string;
@@ -39,6 +46,10 @@ export function desiredTriggers(triggers: readonly ValidTrigger[], path = "trigg
     if (names.size < t.events.length) {
       throw new ConfigIssue(`${path}[${i}].events`, `trigger "${t.name}" names an event twice`);
     }
+    for (const side of ["oldTable", "newTable"] as const) {
+      const table = t.referencing?.[side];
+      if (table !== undefined) checkIdentifier(`${path}[${i}].referencing.${side}`, table);
+    }
     return {
       kind: "trigger",
       schema,
@@ -47,6 +58,7 @@ export function desiredTriggers(triggers: readonly ValidTrigger[], path = "trigg
       timing: t.timing,
       events: EVENT_ORDER.filter((e) => names.has(e)),
       ...(updateColumns.length > 0 ? { updateColumns } : {}),
+      ...(t.referencing ? { referencing: referencing(t.referencing.oldTable, t.referencing.newTable) } : {}),
       forEach: t.forEach,
       ...(t.when !== undefined ? { when: t.when } : {}),
       function: { schema: fnSchema, name: fnName },
@@ -55,6 +67,11 @@ export function desiredTriggers(triggers: readonly ValidTrigger[], path = "trigg
       ...(t.comment !== undefined ? { comment: t.comment } : {}),
     };
   });
+}
+
+/** Always in this key order: the definition is compared as JSON. */
+export function referencing(oldTable: string | undefined, newTable: string | undefined): TriggerReferencing {
+  return { ...(oldTable !== undefined ? { oldTable } : {}), ...(newTable !== undefined ? { newTable } : {}) };
 }
 
 /** The parts `pg_get_triggerdef` prints, as one comparable string. */

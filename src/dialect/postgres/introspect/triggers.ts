@@ -1,14 +1,15 @@
 /**
  * Triggers a user wrote (not internal ones, constraint triggers, nor the
  * clones a partition gets from its parent's): timing, events and `UPDATE OF`
- * columns from `tgtype`/`tgattr`, the WHEN condition as `pg_get_triggerdef`
+ * columns from `tgtype`/`tgattr`, transition tables from `tgoldtable` and
+ * `tgnewtable`, the WHEN condition as `pg_get_triggerdef`
  * prints it, the function and its arguments, the enabled state; it depends on
  * its function, and on its relation when it is a view or the trigger reads
  * columns (so it is rebuilt around their change).
  */
 import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
-import { EVENT_ORDER, type TriggerObject } from "../../../model/objects/trigger.ts";
+import { EVENT_ORDER, referencing, type TriggerObject } from "../../../model/objects/trigger.ts";
 import { relationId, routineId } from "./functions.ts";
 import type { Db, Scope } from "./scope.ts";
 
@@ -18,6 +19,8 @@ interface TriggerRow {
   name: string;
   type: number;
   columns: string[];
+  old_table: string | null;
+  new_table: string | null;
   definition: string;
   has_when: boolean;
   function_schema: string;
@@ -38,6 +41,7 @@ export async function introspectTriggers(db: Db, scope: Scope): Promise<DbObject
     select n.nspname::text as schema, c.relname::text as table, t.tgname::text as name, t.tgtype::int as type,
            array(select a.attname::text from unnest(t.tgattr::int2[]) with ordinality k(attnum, i)
                  join pg_attribute a on a.attrelid = t.tgrelid and a.attnum = k.attnum order by k.i) as columns,
+           t.tgoldtable::text as old_table, t.tgnewtable::text as new_table,
            pg_get_triggerdef(t.oid, true) as definition, t.tgqual is not null as has_when,
            fn.nspname::text as function_schema, f.proname::text as function_name,
            encode(t.tgargs, 'hex') as args, t.tgenabled as enabled,
@@ -92,6 +96,9 @@ function triggerObject(row: TriggerRow): TriggerObject {
     timing: row.type & INSTEAD ? "instead of" : row.type & BEFORE ? "before" : "after",
     events,
     ...(row.columns.length > 0 ? { updateColumns: row.columns } : {}),
+    ...(row.old_table !== null || row.new_table !== null
+      ? { referencing: referencing(row.old_table ?? undefined, row.new_table ?? undefined) }
+      : {}),
     forEach: row.type & ROW ? "row" : "statement",
     ...(row.has_when ? { when: whenOf(row.definition) } : {}),
     function: { schema: row.function_schema, name: row.function_name },

@@ -9,9 +9,14 @@ function createTrigger(t: TriggerObject, replace: boolean): string {
   const events = t.events.map((e) =>
     e === "update" && t.updateColumns ? `UPDATE OF ${identList(t.updateColumns)}` : e.toUpperCase()
   );
+  const transition = [
+    ...(t.referencing?.oldTable !== undefined ? [` OLD TABLE AS ${ident(t.referencing.oldTable)}`] : []),
+    ...(t.referencing?.newTable !== undefined ? [` NEW TABLE AS ${ident(t.referencing.newTable)}`] : []),
+  ];
+  const referencing = transition.length > 0 ? ` REFERENCING${transition.join("")}` : "";
   return [
     `CREATE${replace ? " OR REPLACE" : ""} TRIGGER ${ident(t.name)} ${t.timing.toUpperCase()} ${events.join(" OR ")}`,
-    `ON ${qualified(t.schema, t.table)} FOR EACH ${t.forEach.toUpperCase()}`,
+    `ON ${qualified(t.schema, t.table)}${referencing} FOR EACH ${t.forEach.toUpperCase()}`,
     ...(t.when !== undefined ? [`WHEN (${t.when})`] : []),
     `EXECUTE FUNCTION ${qualified(t.function.schema, t.function.name)}(${t.arguments.map(literal).join(", ")})`,
   ].join("\n");
