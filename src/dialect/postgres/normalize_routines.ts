@@ -3,7 +3,8 @@
  * `normalize_db.ts` so that defaults, checks and index expressions may call
  * those this change creates. Bodies are not checked (they may read tables
  * made later); a SQL-standard body, which PostgreSQL always checks, is
- * replaced by a stand-in when it reads what does not exist yet. The live routines of the same name are renamed aside first
+ * replaced by a stand-in when it reads what does not exist yet. The live
+ * routines of the same name are renamed aside first
  * (a rename locks no table), so that a call resolves as it will after the
  * migration, not to an overload the migration drops. When a routine of a
  * name cannot be made yet (it returns a table's row type), that name keeps
