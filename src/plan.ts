@@ -53,7 +53,15 @@ export interface PlanOptions {
    * (see normalizeCached); watch keeps one per dev database it plans against.
    */
   readonly normalized?: NormalCache;
+  /**
+   * The actual model of this same database, when only kyrage's plans read
+   * it (watch's replayed dev database, never a server others can change).
+   */
+  readonly introspected?: IntrospectCache;
 }
+
+/** The actual model by the schemas and extensions it covers; only the last one is kept. */
+export type IntrospectCache = Map<string, SchemaModel>;
 
 /** A desired table's JSON → its normal form on one database; only the last plan's tables are kept. */
 export type NormalCache = Map<string, Table>;
@@ -72,7 +80,9 @@ export async function planChanges(
       options.normalized && cacheable(desired)
         ? normalizeCached(database, desired, options.normalized)
         : normalizeDesired(database.db, desired),
-      introspectFor(database, desired),
+      options.introspected && !database.persistent
+        ? introspectCached(database, desired, options.introspected)
+        : introspectFor(database, desired),
     ] as const,
   );
   const normal = await normalizeObjects(database.db, tables);
@@ -93,6 +103,16 @@ export async function planChanges(
     throw new KyrageError(`Cannot plan the change on ${database.label}: ${domains.join("; ")}. Nothing was planned.`);
   }
   return ops;
+}
+
+async function introspectCached(database: Database, desired: SchemaModel, cache: IntrospectCache) {
+  const key = JSON.stringify([desired.schemas, extensionNames(desired.objects)]);
+  const known = cache.get(key);
+  if (known) return known;
+  const actual = await introspectFor(database, desired);
+  cache.clear();
+  cache.set(key, actual);
+  return actual;
 }
 
 /**

@@ -46,6 +46,7 @@ export async function syncOwned(
     const operations = await planChanges(base, config.desired, {
       online: config.online,
       normalized: target.normalized,
+      introspected: target.introspected,
     });
     const groups = migrationBoundaries(operations);
     // The owned files are planned on top of every other file, so they must

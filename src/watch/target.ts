@@ -13,7 +13,7 @@ import { KyrageError, messageOf } from "../errors.ts";
 import { readHistory } from "../migrations/history.ts";
 import { pause, tryLockFile } from "../migrations/lock.ts";
 import type { StoredMigration } from "../migrations/store.ts";
-import type { NormalCache } from "../plan.ts";
+import type { IntrospectCache, NormalCache } from "../plan.ts";
 
 export interface WatchTarget {
   /** The database `kyrage apply` changes, as printed (never a password). */
@@ -22,6 +22,8 @@ export interface WatchTarget {
   base(others: readonly StoredMigration[]): Promise<Database>;
   /** Normal forms of desired tables on the current base, when that base only changes through this session. */
   readonly normalized?: NormalCache;
+  /** The base's actual model, while the base stays the same (see PlanOptions.introspected). */
+  readonly introspected?: IntrospectCache;
   /**
    * Run `write` (which rewrites or removes the owned files, named by `path`
    * in messages) unless some of migrations `ids` are applied on the target;
@@ -102,15 +104,18 @@ export function devTarget(
   let server: Database | undefined;
   // The dev database changes only by a new replay, which starts it afresh.
   const normalized: NormalCache = new Map();
+  const introspected: IntrospectCache = new Map();
   return {
     label,
     normalized,
+    introspected,
     async base(others) {
       const key = others.map((m) => `${m.id}:${m.checksum}`).join(",");
       if (dev?.key !== key) {
         await dev?.database.close();
         dev = undefined;
         normalized.clear();
+        introspected.clear();
         dev = { key, database: await openDev(others) };
       }
       return dev.database;

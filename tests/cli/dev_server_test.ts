@@ -62,6 +62,13 @@ export default defineConfig({ tables: [t("members", { id: c("uuid", { primaryKey
       const output = watchOutput(watch);
       try {
         await output.printed(/1 operation against the dev database served by `kyrage dev start`/);
+        // Others can change a served dev database: every cycle reads it anew.
+        await psql(url, "alter table members add column extra text");
+        await Deno.writeTextFile(
+          `${dir}/kyrage.config.ts`,
+          config(`email: c("text"), age: c("integer"), nick: c("text", { comment: "n" })`),
+        );
+        await output.printed(/DROP COLUMN "extra"/);
       } finally {
         watch.kill("SIGINT");
         await output.finished();
