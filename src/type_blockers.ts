@@ -156,6 +156,12 @@ function removals(ops: readonly Operation[]) {
           late.add(`attribute ${qualifiedName(op.schema, op.name)}.${a.name}`);
         }
         break;
+      case "drop_object":
+        // A domain rebuilt goes before the types are created; one dropped, before the types it uses.
+        if (op.object.kind === "domain") {
+          (op.recreated ? early : late).add(`type ${qualifiedName(op.object.schema, op.object.name)}`);
+        }
+        break;
     }
   }
   return { tableNames, columnNames, early, late };
@@ -188,7 +194,9 @@ export async function typeBlockers(tx: Tx, ops: readonly Operation[], checks: re
     if (check.typesOnly && place.kind !== "type") continue;
     const removed = place.keys.some((k) => early.has(k) || (check.late && late.has(k)));
     if (removed) continue;
-    found.set(row.i, [...found.get(row.i) ?? [], place.text]);
+    const places = found.get(row.i) ?? [];
+    // A domain and its checks are one dependent.
+    if (!places.includes(place.text)) found.set(row.i, [...places, place.text]);
   }
   return [...found.entries()].map(([i, places]) => {
     const shown = places.slice(0, 5).join(", ") + (places.length > 5 ? ` and ${places.length - 5} more` : "");
@@ -227,6 +235,11 @@ function describeDependent(
     const type = qualifiedName(row.type_schema!, row.type_name!);
     return { kind: "type", text: `range type ${type}`, keys: [`type ${type}`] };
   }
+  if (row.typtype === "d") {
+    // The domain, or one of its checks; an enum rebuild leaves domains to dependents.ts.
+    const type = qualifiedName(row.type_schema!, row.type_name!);
+    return { kind: "other", text: `domain ${type}`, keys: [`type ${type}`] };
+  }
   return { kind: "other", text: row.what, keys: [] };
 }
 
@@ -261,7 +274,8 @@ async function dependents(tx: Tx, checks: readonly TypeCheck[]): Promise<Depende
     left join pg_class ic on ic.oid = ix.indrelid
     left join pg_namespace cn on cn.oid = coalesce(ic.relnamespace, c.relnamespace)
     left join pg_attribute a on a.attrelid = c.oid and a.attnum = d.objsubid and d.objsubid > 0
-    left join pg_type t on d.classid = 'pg_type'::regclass and t.oid = d.objid
+    left join pg_constraint con on d.classid = 'pg_constraint'::regclass and con.oid = d.objid
+    left join pg_type t on t.oid = case when d.classid = 'pg_type'::regclass then d.objid else con.contypid end
     left join pg_namespace tn on tn.oid = t.typnamespace
     where not exists (select 1 from owned x where x.i = o.i and x.classid = d.classid and x.objid = d.objid)
     order by 1, 2`.execute(tx);

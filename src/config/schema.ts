@@ -1,7 +1,13 @@
 /** Zod schemas for the config file's default export. */
 import { z } from "zod";
 import { extensionDefinition, sequenceDefinition, sequenceOptions } from "./extension_sequence_schema.ts";
-import { compositeDefinition, enumDefinition, rangeDefinition, userTypeDefinition } from "./user_types_schema.ts";
+import {
+  compositeDefinition,
+  domainDefinition,
+  enumDefinition,
+  rangeDefinition,
+  userTypeDefinition,
+} from "./user_types_schema.ts";
 import { routineDefinition, triggerDefinition } from "./routines_schema.ts";
 
 const name = z.string().min(1);
@@ -20,17 +26,6 @@ const storageParameters = z.record(
   z.string().regex(/^(toast\.)?[a-z_][a-z0-9_]*$/, "expected a storage parameter name such as fillfactor"),
   z.union([z.string(), z.number(), z.boolean()]),
 );
-
-const domainDefinition = z.strictObject({
-  kind: z.literal("domain"),
-  name,
-  type: name,
-  default: z.string().min(1).optional(),
-  notNull: z.boolean().optional(),
-  collation: name.optional(),
-  checks: z.array(z.strictObject({ name: name.optional(), expression: z.string().min(1) })).optional(),
-  comment: z.string().optional(),
-});
 
 const columnDefinition = z.strictObject({
   kind: z.literal("column"),
@@ -233,7 +228,7 @@ export type ValidEnum = z.infer<typeof enumDefinition>;
 export type ValidConstraint = z.infer<typeof constraintDefinition>;
 export type ValidView = z.infer<typeof viewDefinition>;
 export type ValidPolicy = z.infer<typeof policyDefinition>;
-export type ValidDomain = z.infer<typeof domainDefinition>;
+export type { ValidDomain } from "./user_types_schema.ts";
 export type ValidExtension = z.infer<typeof extensionDefinition>;
 export type ValidSequence = z.infer<typeof sequenceDefinition>;
 export type ValidPartitionBy = z.infer<typeof partitionBy>;

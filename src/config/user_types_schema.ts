@@ -1,7 +1,8 @@
 /**
  * Zod schemas for user types in the config: enums, composite types and
  * range types, which may name one another (an attribute of an enum type, a
- * range of a composite), hence the explicit recursive types.
+ * range of a composite), hence the explicit recursive types; and domains,
+ * which columns, attributes and subtypes may use like them.
  */
 import { z } from "zod";
 
@@ -15,8 +16,21 @@ export const enumDefinition = z.object({
 
 export type ValidEnum = z.infer<typeof enumDefinition>;
 
-/** A type name, or a user type definition. */
-export type ValidTypeInput = string | ValidUserType;
+export const domainDefinition = z.strictObject({
+  kind: z.literal("domain"),
+  name,
+  type: name,
+  default: z.string().min(1).optional(),
+  notNull: z.boolean().optional(),
+  collation: name.optional(),
+  checks: z.array(z.strictObject({ name: name.optional(), expression: z.string().min(1) })).optional(),
+  comment: z.string().optional(),
+});
+
+export type ValidDomain = z.infer<typeof domainDefinition>;
+
+/** A type name, a user type definition, or a domain. */
+export type ValidTypeInput = string | ValidUserType | ValidDomain;
 
 export type ValidUserType = ValidEnum | ValidComposite | ValidRange;
 
@@ -42,7 +56,7 @@ export interface ValidRange {
 }
 
 export const typeInput: z.ZodType<ValidTypeInput> = z.lazy(() =>
-  z.union([name, enumDefinition, compositeDefinition, rangeDefinition])
+  z.union([name, enumDefinition, compositeDefinition, rangeDefinition, domainDefinition])
 );
 
 export const compositeDefinition: z.ZodType<ValidComposite> = z.lazy(() =>

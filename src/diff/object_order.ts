@@ -35,8 +35,9 @@ export function objectsInDependencyOrder(ops: readonly Operation[]): Operation[]
     op.kind === "create_object" || op.kind === "drop_object" || op.kind === "alter_object";
   for (const dropping of [false, true]) {
     const at = ops.flatMap((op, i) => (isObject(op) && (op.kind === "drop_object") === dropping ? [i] : []));
-    const ordered = dependencyOrder(at.map((i) => ops[i] as ObjectOp));
-    if (dropping) ordered.reverse();
+    const inOrder = at.map((i) => ops[i] as ObjectOp);
+    // Drops: readers first, phases kept: the dependency order of the reversed list, reversed.
+    const ordered = dropping ? dependencyOrder(inOrder.reverse()).reverse() : dependencyOrder(inOrder);
     at.forEach((position, k) => (out[position] = ordered[k]));
   }
   return out;

@@ -31,7 +31,7 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
   add_enum_value: 10,
   recreate_enum: 10,
   // User types after the enums they may use, before the tables using them;
-  // among themselves in dependency order (typesInDependencyOrder).
+  // among themselves and domains in dependency order (typesInDependencyOrder).
   create_range_type: 11,
   recreate_range_type: 11,
   create_composite_type: 11,
@@ -83,9 +83,10 @@ const OBJECT_PHASES: Record<ObjectKind, ObjectPhases> = {
   materialized_view: { create: 24.5, drop: 3.5 },
   // After the tables they guard and the functions they call; dropped before either changes.
   policy: { create: 24.6, drop: 3.4 },
-  // After the enums they may use, before the types and tables using them; dropped after those.
-  // A domain with a new base type is dropped right before it is created again (no column uses it then).
-  domain: { create: 10.5, drop: 25.5, rebuild: 10.4 },
+  // With the composite and range types, among them in dependency order (a domain in a composite, a
+  // composite under a domain): after the enums they may use, before the tables; dropped after those.
+  // A domain with a new base type is dropped right before the types are created (nothing uses it then).
+  domain: { create: 11, drop: 25, rebuild: 10.4 },
   // Extensions first (tables, types and functions use theirs) and dropped last.
   extension: { create: 0.5, drop: 26.5 },
   // Before the tables whose defaults call them; dropped after those defaults are.

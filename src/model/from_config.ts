@@ -56,7 +56,7 @@ export function desiredModel(config: ValidConfig): SchemaModel {
       }
     });
   });
-  const objects = desiredObjects(config);
+  const objects = desiredObjects(config, types.domains);
   const domains = objects.flatMap((o) => (o.kind === "domain" ? [{ ...o, what: `domain ${o.schema}.${o.name}` }] : []));
   checkRelationNames(tables, enums, [...types.names, ...domains]);
   checkPartitions(tables);

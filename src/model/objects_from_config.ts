@@ -1,5 +1,5 @@
 /** The config's objects other than tables and types, one module per kind under `objects/`. */
-import type { ValidConfig } from "../config/schema.ts";
+import type { ValidConfig, ValidDomain } from "../config/schema.ts";
 import { ConfigIssue } from "./checks.ts";
 import { type DbObject, describeObject, objectId, type ObjectKind } from "./objects.ts";
 import { desiredDomains } from "./objects/domain.ts";
@@ -25,12 +25,16 @@ const CONFIG_KEY: Record<ObjectKind, string> = {
   trigger: "triggers",
 };
 
-export function desiredObjects(config: ValidConfig): DbObject[] {
+/** `nestedDomains`: the domains composite and range types use (see user_types.ts). */
+export function desiredObjects(
+  config: ValidConfig,
+  nestedDomains: readonly { definition: ValidDomain; path: string }[],
+): DbObject[] {
   const tables = new Set(config.tables.map((t) => qualifiedName(...splitQualified(t.name))));
   const objects = [
     ...desiredViews(config.views ?? []),
     ...desiredPolicies(config.policies ?? [], tables),
-    ...desiredDomains(config),
+    ...desiredDomains(config, nestedDomains),
     ...desiredExtensions(config.extensions ?? []),
     ...desiredSequences(config.sequences ?? [], config.tables),
     ...desiredRoutines(config.functions ?? [], config.tables.map((t) => t.name)),

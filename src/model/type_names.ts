@@ -5,8 +5,12 @@
  * uses).
  */
 import { clipToBytes, MAX_IDENTIFIER_BYTES, quoteIdent } from "./names.ts";
+import type { DomainObject } from "./objects/domain.ts";
 import { userTypeName } from "./qualified.ts";
 import type { CompositeType, RangeType } from "./types.ts";
+
+/** A type that may use other types: a composite's attributes, a range's subtype, a domain's base type. */
+export type DependentType = CompositeType | RangeType | DomainObject;
 
 /**
  * `makeMultirangeTypeName`: the first `range` in the name becomes
@@ -40,15 +44,19 @@ export function routineSpelling(schema: string, name: string): string {
 }
 
 /** The type names (as columns spell them) a user type defines: a range also defines its multirange. */
-export function definedTypes(type: CompositeType | RangeType): string[] {
+export function definedTypes(type: DependentType): string[] {
   if (!("definition" in type)) return [userTypeName(type.schema, type.name)];
   const multi = type.definition.multirange ?? { schema: type.schema, name: defaultMultirangeName(type.name) };
   return [userTypeName(type.schema, type.name), userTypeName(multi.schema, multi.name)];
 }
 
 /** The type names a user type uses, arrays as their element type. */
-export function usedTypes(type: CompositeType | RangeType): string[] {
-  const types = "definition" in type ? [type.definition.subtype] : type.attributes.map((a) => a.type);
+export function usedTypes(type: DependentType): string[] {
+  const types = "definition" in type
+    ? [type.definition.subtype]
+    : "attributes" in type
+    ? type.attributes.map((a) => a.type)
+    : [type.type];
   return types.map((t) => t.replace(/\[\]$/, ""));
 }
 
@@ -57,10 +65,7 @@ export function usedTypes(type: CompositeType | RangeType): string[] {
  * otherwise the input order is kept. A cycle (which PostgreSQL refuses
  * anyway) keeps input order.
  */
-export function typeDependencyOrder<T>(
-  items: readonly T[],
-  typeOf: (item: T) => CompositeType | RangeType | undefined,
-): T[] {
+export function typeDependencyOrder<T>(items: readonly T[], typeOf: (item: T) => DependentType | undefined): T[] {
   const owner = new Map<string, number>();
   items.forEach((item, i) => {
     const type = typeOf(item);

@@ -3,11 +3,13 @@
  * attribute types and subtypes spelled as column types are (user types by
  * name, as `userTypeName` prints them), options only where they differ from
  * PostgreSQL's defaults. Types are found wherever the config uses them: in
- * `types`, as column types, and inside other types.
+ * `types`, as column types, and inside other types (as are the domains used
+ * there).
  */
 import type { ValidConfig } from "../config/schema.ts";
 import type {
   ValidComposite,
+  ValidDomain,
   ValidEnum,
   ValidRange,
   ValidTypeInput,
@@ -26,6 +28,8 @@ export interface DesiredUserTypes {
   readonly ranges: RangeType[];
   /** Enums listed in `types` or used inside other types, with the key path where each was found. */
   readonly enums: { readonly definition: ValidEnum; readonly path: string }[];
+  /** Domains used inside types, likewise. */
+  readonly domains: { readonly definition: ValidDomain; readonly path: string }[];
   /** The type (and, for composites, relation) names the types take. */
   readonly names: NamedType[];
 }
@@ -35,10 +39,15 @@ type Found = { definition: ValidComposite | ValidRange; path: string };
 export function desiredUserTypes(config: ValidConfig): DesiredUserTypes {
   const found = new Map<string, Found>();
   const enums: { definition: ValidEnum; path: string }[] = [];
+  const domains: { definition: ValidDomain; path: string }[] = [];
   const visit = (input: ValidTypeInput, path: string) => {
     if (typeof input === "string") return;
     if (input.kind === "enum") {
       enums.push({ definition: input, path });
+      return;
+    }
+    if (input.kind === "domain") {
+      domains.push({ definition: input, path });
       return;
     }
     const key = qualifiedName(...splitQualified(input.name, path));
@@ -83,7 +92,7 @@ export function desiredUserTypes(config: ValidConfig): DesiredUserTypes {
       names.push({ ...multi, what: `multirange type ${multi.schema}.${multi.name} (of range ${schema}.${name})` });
     }
   }
-  return { composites, ranges, enums, names };
+  return { composites, ranges, enums, domains, names };
 }
 
 const kindName = (t: ValidUserType) => (t.kind === "composite" ? "composite type" : `${t.kind} type`);

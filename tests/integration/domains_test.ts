@@ -14,6 +14,7 @@ import {
   defineDomain,
   definePolicy,
   defineTable,
+  defineView,
   type DomainOptions,
 } from "../../src/config/dsl.ts";
 import { introspect } from "../../src/dialect/postgres/introspect.ts";
@@ -96,6 +97,20 @@ databaseTest("a new base type is refused while a column uses the domain, rebuilt
   await converge(db, dir, { tables: [plain], domains: [email()] });
   const ops = await converge(db, dir, { tables: [plain], domains: [email({ type: "text" })] });
   assert.deepEqual(kinds(ops), ["drop_object email", "create_object email"]);
+});
+
+databaseTest("a domain goes after its column, whatever else the change drops first", async (db, dir) => {
+  const view = defineView("user_emails", "select id, email from users");
+  await converge(db, dir, { tables: [users()], views: [view] });
+  const plain = defineTable("users", { id: column("int", { primaryKey: true }) });
+  const ops = await converge(db, dir, { tables: [plain] });
+  assert.deepEqual(kinds(ops), [
+    "drop_object user_emails",
+    "drop_column",
+    "drop_column",
+    "alter_table",
+    "drop_object email",
+  ]);
 });
 
 databaseTest(

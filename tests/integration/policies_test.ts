@@ -106,9 +106,9 @@ databaseTest("roles and expressions change in place; command and kind rebuild; r
     }),
   );
   assert.deepEqual(kinds(rebuilt), [
-    // Drops run in reverse dependency order, so in reverse name order among equals.
-    "drop_object write_own",
+    // Drops run readers first, in name order among equals.
     "drop_object read_own",
+    "drop_object write_own",
     "create_object read_own",
     "create_object write_own",
   ]);
@@ -122,9 +122,9 @@ databaseTest("a column type change under a policy drops it, alters the column, c
   await sql`insert into notes (id, owner) values (1, 'ann')`.execute(db.db);
   const ops = await converge(db, dir, config({ tables: [notes("text")] }));
   assert.deepEqual(kinds(ops), [
-    // Drops run in reverse dependency order, so in reverse name order among equals.
-    "drop_object write_own",
+    // Drops run readers first, in name order among equals.
     "drop_object read_own",
+    "drop_object write_own",
     "alter_column",
     "create_object read_own",
     "create_object write_own",

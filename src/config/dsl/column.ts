@@ -67,7 +67,7 @@ export interface ColumnDefinition extends ColumnOptions {
  * a name, `"mood[]"`, with the type listed in the config).
  */
 export function column(
-  type: TypeInput | DomainDefinition,
+  type: TypeInput,
   options: ColumnOptions = {},
 ): ColumnDefinition {
   if (typeof type === "string") return { kind: "column", type, ...options };

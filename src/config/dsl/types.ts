@@ -1,4 +1,5 @@
 /** User-defined types: enums, composite types, range types. */
+import type { DomainDefinition } from "./domain.ts";
 
 /** An enum type; pass it to `column` as the column's type. */
 export interface EnumDefinition {
@@ -24,9 +25,10 @@ export type UserTypeDefinition = EnumDefinition | CompositeTypeDefinition | Rang
 /**
  * A type as columns, attributes and range subtypes name it: any PostgreSQL
  * type as you would write it (`"float8"`, `"text[]"`, `"mood[]"`), or a type
- * from {@link defineEnum}, {@link defineCompositeType}, {@link defineRangeType}.
+ * from {@link defineEnum}, {@link defineCompositeType}, {@link defineRangeType},
+ * or a domain from `defineDomain` (created before what uses it).
  */
-export type TypeInput = string | UserTypeDefinition;
+export type TypeInput = string | UserTypeDefinition | DomainDefinition;
 
 /** An attribute with options: `{ type: "text", collation: "C" }`. */
 export interface CompositeAttributeDefinition {
@@ -47,8 +49,8 @@ export interface CompositeTypeDefinition {
  * A composite type, attributes in order:
  * `defineCompositeType("point3", { x: "float8", y: "float8", z: "float8" })`,
  * or schema-qualified: `defineCompositeType("billing.address", {...})`.
- * Attributes may use other user types, and arrays (`"mood[]"`, with the type
- * listed in the config's `types` or `enums`).
+ * Attributes may use other user types and domains, and arrays (`"mood[]"`,
+ * with the type listed in the config's `types`, `enums` or `domains`).
  */
 export function defineCompositeType(
   name: string,
@@ -59,7 +61,7 @@ export function defineCompositeType(
 
 /** Options of {@link defineRangeType}. */
 export interface RangeTypeOptions {
-  /** The type of the bounds: `"float8"`, `"numeric"`, `"timestamptz"`, or a user type. */
+  /** The type of the bounds: `"float8"`, `"numeric"`, `"timestamptz"`, a user type or a domain. */
   readonly subtype: TypeInput;
   /** A b-tree operator class of the subtype, when not its default (`"text_pattern_ops"`). */
   readonly subtypeOpclass?: string;

@@ -14,10 +14,11 @@ import { CompiledQuery, type Kysely, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
 import type { Column, EnumType, Table } from "../../model/types.ts";
 import type { SchemaModel } from "../../model/schema_model.ts";
+import type { DbObject } from "../../model/objects.ts";
 import { compileOperation } from "./compile.ts";
 import { extensionSetup, sequenceSetup } from "./declared_objects.ts";
 import { introspect } from "./introspect.ts";
-import { createUserTypes, hasUserTypes } from "./normalize_types.ts";
+import { createUserTypes, domainsOverUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
 import { mergePartitioning, partitionScratch, type ScratchTable } from "./normalize_partitions.ts";
@@ -129,6 +130,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
 
   return await db.connection().execute(async (conn) => {
     const run = (statement: string) => conn.executeQuery(CompiledQuery.raw(statement));
+    const overTypes = new Set<DbObject>(domainsOverUserTypes(desired));
     await run("begin");
     try {
       // Schemas and enums this migration will create do not exist yet; made
@@ -138,7 +140,8 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
         ...desired.schemas.map((s) => `EXECUTE ${literal(`CREATE SCHEMA IF NOT EXISTS ${ident(s)}`)};`),
         ...extensionSetup(desired),
         ...enumSetup(desired.enums),
-        ...domainSetup(desired.objects),
+        // Domains over the config's composite and range types are created with those (createUserTypes).
+        ...domainSetup(desired.objects.filter((o) => !overTypes.has(o))),
         ...sequenceSetup(desired),
       ];
       await run(doBlock(`BEGIN ${setup.join(" ")} END`)).catch((error) => {

@@ -6,16 +6,19 @@
  * normalize against the desired definition. Read back with the introspector, they also give the desired
  * types in the catalog's own normal form (a default operator class named
  * explicitly, function and type spellings) and prove PostgreSQL accepts
- * them before anything is written.
+ * them before anything is written. Domains over these types are created
+ * among them, in dependency order, when missing.
  */
 import { CompiledQuery, type Kysely } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
-import { definedTypes, typeDependencyOrder, usedTypes } from "../../model/type_names.ts";
+import { definedTypes, type DependentType, typeDependencyOrder, usedTypes } from "../../model/type_names.ts";
+import type { DomainObject } from "../../model/objects/domain.ts";
 import { rangeSignature } from "../../diff/range_types.ts";
 import type { CompositeType, RangeType } from "../../model/types.ts";
 import type { SchemaModel } from "../../model/schema_model.ts";
 import { qualifiedName } from "../../model/types.ts";
 import { compileOperation } from "./compile.ts";
+import { domainSetup } from "./compile/objects/domains.ts";
 import { introspectComposites } from "./introspect/composites.ts";
 import { introspectRanges } from "./introspect/ranges.ts";
 import { allQueries, scopeOf } from "./introspect/scope.ts";
@@ -25,6 +28,17 @@ import { doBlock, ident, literal, qualified } from "./quote.ts";
 type Db = Kysely<any>;
 
 export const hasUserTypes = (model: SchemaModel) => model.composites.length + model.ranges.length > 0;
+
+/** The config's domains over its composite or range types (or over such a domain): created with those types. */
+export function domainsOverUserTypes(model: SchemaModel): DomainObject[] {
+  const late = new Set([...model.composites, ...model.ranges].flatMap(definedTypes));
+  const domains = model.objects.filter((o): o is DomainObject => o.kind === "domain");
+  return typeDependencyOrder<DomainObject>(domains, (d) => d).filter((d) => {
+    const uses = usedTypes(d).some((t) => late.has(t));
+    if (uses) late.add(definedTypes(d)[0]);
+    return uses;
+  });
+}
 
 /**
  * PL/pgSQL creating one type. An existing composite or range of its name is
@@ -83,8 +97,11 @@ export async function createUserTypes(
 ): Promise<Pick<SchemaModel, "composites" | "ranges">> {
   const existing = await readTypes(db, desired.schemas);
   const created = new Set<string>();
-  const todo = typeDependencyOrder<CompositeType | RangeType>([...desired.ranges, ...desired.composites], (t) => t)
+  const types: DependentType[] = [...desired.ranges, ...desired.composites, ...domainsOverUserTypes(desired)];
+  const todo = typeDependencyOrder(types, (t) => t)
     .filter((t) => {
+      // A domain is created only when missing (domainSetup): one that exists is what the types were built with.
+      if ("kind" in t) return true;
       const have = existing.get(qualifiedName(t.schema, t.name));
       const create = !have || signature(have) !== signature(t) || usedTypes(t).some((u) => created.has(u));
       if (create) { for (const name of definedTypes(t)) created.add(name); }
@@ -92,7 +109,8 @@ export async function createUserTypes(
     });
   if (todo.length > 0) {
     try {
-      await db.executeQuery(CompiledQuery.raw(doBlock(`DECLARE f record; BEGIN ${todo.map(setup).join(" ")} END`)));
+      const statements = todo.map((t, i) => ("kind" in t ? domainSetup([t]).join(" ") : setup(t, i)));
+      await db.executeQuery(CompiledQuery.raw(doBlock(`DECLARE f record; BEGIN ${statements.join(" ")} END`)));
     } catch (error) {
       throw new KyrageError(
         `PostgreSQL rejects a composite or range type of the config: ${messageOf(error)}. Nothing was planned.`,

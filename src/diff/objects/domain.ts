@@ -1,7 +1,7 @@
 /**
  * How a domain changes: default, NOT NULL, checks and comment with ALTER
  * DOMAIN; a new base type or collation only by dropping and creating it
- * again, which PostgreSQL refuses while a column uses it (said out loud).
+ * again, which PostgreSQL refuses while a column or a type uses it (said out loud).
  */
 import type { DomainObject } from "../../model/objects/domain.ts";
 import { objectId } from "../../model/objects.ts";
@@ -17,27 +17,41 @@ export function domainChange(from: DomainObject, to: DomainObject): ObjectChange
   return same ? "same" : "alter";
 }
 
+/** What uses the type `name` (arrays of it too): columns of existing tables, composite attributes, range subtypes. */
+function usesOf(actual: SchemaModel, name: string): string[] {
+  const is = (type: string) => type.replace(/(\[\])+$/, "") === name;
+  const columns = actual.tables.flatMap((t) =>
+    t.columns.filter((c) => is(c.type)).map((c) => `${t.schema}.${t.name}.${c.name}`)
+  );
+  return [
+    ...(columns.length > 0 ? [`column ${columns.join(", ")}`] : []),
+    ...actual.composites.flatMap((t) =>
+      t.attributes.filter((a) => is(a.type)).map((a) => `attribute ${a.name} of composite type ${t.schema}.${t.name}`)
+    ),
+    ...actual.ranges.filter((r) => is(r.definition.subtype)).map((r) => `subtype of range type ${r.schema}.${r.name}`),
+  ];
+}
+
 /**
  * Domains the plan drops and creates again (a new base type) while columns
- * of existing tables use them: PostgreSQL cannot drop a domain in use, nor
- * change its type, so the migration could only fail.
+ * of existing tables, composite or range types use them: PostgreSQL cannot
+ * drop a domain in use, nor change its type, so the migration could only
+ * fail.
  */
 export function domainRebuildConflicts(actual: SchemaModel, ops: readonly Operation[]): string[] {
   return ops.flatMap((op) => {
     if (op.kind !== "drop_object" || !op.recreated || op.object.kind !== "domain") return [];
     const domain = op.object;
-    const name = userTypeName(domain.schema, domain.name);
-    const columns = actual.tables.flatMap((t) =>
-      t.columns.filter((c) => c.type.replace(/(\[\])+$/, "") === name).map((c) => `${t.schema}.${t.name}.${c.name}`)
-    );
-    if (columns.length === 0) return [];
+    const uses = usesOf(actual, userTypeName(domain.schema, domain.name));
+    if (uses.length === 0) return [];
     const wanted = ops.find((o) => o.kind === "create_object" && objectId(o.object) === objectId(domain));
     const to = wanted?.kind === "create_object" && wanted.object.kind === "domain" ? wanted.object : undefined;
+    const use = uses.length > 1 ? "use" : "uses";
     return [
       `domain ${domain.schema}.${domain.name} would have to be dropped and created again ` +
       `(base type ${domain.type}${domain.collation ? ` collate ${domain.collation}` : ""} → ${to?.type ?? "?"}` +
-      `${to?.collation ? ` collate ${to.collation}` : ""}), but column ${columns.join(", ")} uses it; ` +
-      "declare a new domain and move the columns to it instead",
+      `${to?.collation ? ` collate ${to.collation}` : ""}), but ${uses.join(", ")} ${use} it; ` +
+      "declare a new domain and move them to it instead",
     ];
   });
 }

@@ -1,6 +1,7 @@
 /**
  * Domains: a base type with a default, NOT NULL and named checks, compared
- * as PostgreSQL prints them. Found in `domains` and wherever a column uses one.
+ * as PostgreSQL prints them. Found in `domains` and wherever a column, a
+ * composite attribute or a range subtype uses one.
  */
 import type { ValidConfig, ValidDomain } from "../../config/schema.ts";
 import { ConfigIssue } from "../checks.ts";
@@ -32,7 +33,11 @@ export interface DomainObject extends ObjectBase {
 export const defaultDomainCheckName = (domain: string, i: number) =>
   makeObjectName(domain, undefined, `check${i || ""}`);
 
-export function desiredDomains(config: ValidConfig): DomainObject[] {
+/** `nested`: the domains found inside composite and range types (see user_types.ts). */
+export function desiredDomains(
+  config: ValidConfig,
+  nested: readonly { definition: ValidDomain; path: string }[],
+): DomainObject[] {
   const found = new Map<string, { definition: ValidDomain; path: string }>();
   const add = (definition: ValidDomain, path: string) => {
     const key = qualifiedName(...splitQualified(definition.name, `${path}.name`));
@@ -51,6 +56,7 @@ export function desiredDomains(config: ValidConfig): DomainObject[] {
       if (column.domain) add(column.domain, `tables[${i}].columns.${name}.type`);
     }
   });
+  for (const { definition, path } of nested) add(definition, path);
   return [...found.values()].map(({ definition: d, path }) => {
     const [schema, name] = splitQualified(d.name, `${path}.name`);
     checkIdentifier(`${path}.name`, name);
