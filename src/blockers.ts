@@ -312,6 +312,9 @@ function dependentBlocker(d: Dependent): Blocker {
     ? "it inherits from it, which kyrage does not model: detach it first (ALTER TABLE ... NO INHERIT ...) or drop it"
     : d.kind === "object"
     ? "drop it before applying and recreate it after (kyrage does not manage it)"
+    : d.kind === "domain"
+    ? "a domain cannot follow a change to the type under it or the labels its checks name: change or drop the " +
+      "domain in one migration and the type in the next"
     : MANAGED_KINDS.has(d.kind)
     ? `it is outside the schemas kyrage owns: drop the ${d.kind} before applying and recreate it after, or add its ` +
       "schema to the config's schemas and declare it there (kyrage then rebuilds it around the change)"

@@ -204,6 +204,8 @@ export async function unmanagedDependents(
              when pol.oid is not null then 'policy'
              when pr.oid is not null then case pr.prokind when 'p' then 'procedure' when 'a' then 'aggregate' else 'function' end
              when prel.oid is not null then 'publication'
+             -- A domain's check is the domain's.
+             when cty.oid is not null then 'domain'
              when con.oid is not null then case con.contype when 'f' then 'foreign key' else 'constraint' end
              when ad.oid is not null then 'default'
              when ix.indexrelid is not null then 'index'
@@ -222,6 +224,7 @@ export async function unmanagedDependents(
              when pr.oid is not null then
                pn.nspname || '.' || pr.proname || '(' || pg_get_function_identity_arguments(pr.oid) || ')'
              when prel.oid is not null then pub.pubname || ' (table ' || own.nspname || '.' || oc.relname || ')'
+             when cty.oid is not null then ctn.nspname || '.' || cty.typname
              when con.oid is not null and oc.oid is not null then con.conname || ' on ' || own.nspname || '.' || oc.relname
              when ad.oid is not null then 'of column ' || own.nspname || '.' || oc.relname || '.' || adatt.attname
              when ix.indexrelid is not null then ixc.relname || ' on ' || own.nspname || '.' || oc.relname
@@ -240,6 +243,8 @@ export async function unmanagedDependents(
       left join pg_publication_rel prel on d.classid = 'pg_publication_rel'::regclass and prel.oid = d.objid
       left join pg_publication pub on pub.oid = prel.prpubid
       left join pg_constraint con on d.classid = 'pg_constraint'::regclass and con.oid = d.objid
+      left join pg_type cty on cty.oid = con.contypid
+      left join pg_namespace ctn on ctn.oid = cty.typnamespace
       left join pg_attrdef ad on d.classid = 'pg_attrdef'::regclass and ad.oid = d.objid
       left join pg_attribute adatt on adatt.attrelid = ad.adrelid and adatt.attnum = ad.adnum
       left join pg_index ix on d.classid = 'pg_class'::regclass and ix.indexrelid = d.objid
