@@ -51,6 +51,7 @@ export async function planBlockers(
     if (op.kind === "drop_object") return [describeObject(op.object)];
     const on = "table" in op ? `${op.schema}.${op.table}` : "";
     if (op.kind === "drop_default") return [`default of column ${on}.${op.column}`];
+    if (op.kind === "drop_column") return [`default of column ${on}.${op.column.name}`];
     if (op.kind === "drop_check") return [`constraint ${op.check.name} on ${on}`];
     if (op.kind === "drop_index") return [`index ${op.index.name} on ${on}`];
     return [];

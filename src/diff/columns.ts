@@ -17,8 +17,17 @@ export interface ColumnDiff {
   readonly rebuilt: ReadonlySet<string>;
 }
 
-/** `enums`: enum types (`format_type` spelling); a change from one of them goes through text. */
-export function diffColumns(actual: Table, desired: Table, enums: ReadonlySet<string> = new Set()): ColumnDiff {
+/**
+ * `enums`: enum types (`format_type` spelling); a change from one of them goes
+ * through text. `regenerate`: generated columns (by actual name) to rebuild
+ * even when their expression is the same (it calls a routine the plan drops).
+ */
+export function diffColumns(
+  actual: Table,
+  desired: Table,
+  enums: ReadonlySet<string> = new Set(),
+  regenerate: (column: string) => boolean = () => false,
+): ColumnDiff {
   const on = { schema: desired.schema, table: desired.name };
   const ops: Operation[] = [];
   const current = new Map(actual.columns.map((c) => [c.name, c]));
@@ -42,7 +51,10 @@ export function diffColumns(actual: Table, desired: Table, enums: ReadonlySet<st
     // PostgreSQL can turn a generated column into a plain one (DROP EXPRESSION,
     // values kept) but not the reverse, nor change the expression before 17:
     // those rebuild the column, whose values are then computed afresh.
-    if (column.generated !== undefined && !sameExpression(existing.generated, column.generated)) {
+    if (
+      column.generated !== undefined &&
+      (!sameExpression(existing.generated, column.generated) || regenerate(existing.name))
+    ) {
       ops.push({ kind: "drop_column", ...on, column: existing }, { kind: "add_column", ...on, column: added });
       rebuilt.add(column.name);
       continue;

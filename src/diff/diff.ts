@@ -34,6 +34,9 @@ export function diffSchemas(actual: SchemaModel, desired: SchemaModel, options: 
   const tableOps = diffTables(actual.tables, desired.tables, {
     rebuilt: rebuiltEnumTypes(actual.enums, desired.enums),
     enums,
+    regenerated: new Set(
+      (options.callers ?? []).flatMap((c) => (c.kind === "generated" ? [`${c.schema}.${c.table}.${c.name}`] : [])),
+    ),
   });
   ops.push(...diffEnums(actual.enums, desired.enums, enumColumns(actual.tables, desired.tables, tableOps)));
   ops.push(...tableOps);

@@ -46,6 +46,8 @@ export function callerRebuilds(
     done.add(key);
     const on = { schema: caller.schema, table };
     switch (caller.kind) {
+      case "generated":
+        return []; // rebuilt by the table diff (diffColumns' `regenerate`)
       case "default": {
         const old = from.columns.find((c) => c.name === caller.name)?.default;
         if (old === undefined) return [];
@@ -109,6 +111,7 @@ function goneAlready(ops: readonly Operation[], caller: RoutineCaller, table: st
     if (op.table !== table) return false;
     switch (caller.kind) {
       case "default":
+      case "generated":
         return op.kind === "drop_column" && named(op.column.name);
       case "check":
         return op.kind === "drop_check" && named(op.check.name);

@@ -18,9 +18,11 @@ import {
 import type { Operation, TableChanges } from "./operations.ts";
 import { diffPartitionOf, followParentRenames } from "./partitions.ts";
 
-export interface EnumTypes {
+export interface TableContext {
   readonly rebuilt: ReadonlySet<string>;
   readonly enums: ReadonlySet<string>;
+  /** Generated columns (`schema.table.column`) calling a routine the plan drops: rebuilt like a new expression. */
+  readonly regenerated?: ReadonlySet<string>;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface EnumTypes {
 export function diffTables(
   actual: readonly Table[],
   desired: readonly Table[],
-  types: EnumTypes = { rebuilt: new Set(), enums: new Set() },
+  types: TableContext = { rebuilt: new Set(), enums: new Set() },
 ): Operation[] {
   const ops: Operation[] = [];
   const current = new Map(followParentRenames(actual, desired).map((t) => [qualifiedName(t.schema, t.name), t]));
@@ -126,12 +128,17 @@ function indexUses(index: Index, columns: ReadonlySet<string>): boolean {
     index.include.some((c) => columns.has(c)) || expressionsUse(index, columns);
 }
 
-function diffTable(actual: Table, desired: Table, types: EnumTypes): Operation[] {
+function diffTable(actual: Table, desired: Table, types: TableContext): Operation[] {
   const on = { schema: desired.schema, table: desired.name };
   // A partition's columns are its parent's, changed through the parent.
   const { ops, renamed, rebuilt } = desired.partitionOf
     ? { ops: [], renamed: new Map<string, string>(), rebuilt: new Set<string>() }
-    : diffColumns(actual, desired, types.enums);
+    : diffColumns(
+      actual,
+      desired,
+      types.enums,
+      (column) => types.regenerated?.has(`${actual.schema}.${actual.name}.${column}`) ?? false,
+    );
   const retyped = new Set(
     actual.columns.filter((c) => types.rebuilt.has(c.type.replace(/\[\]$/, ""))).map((c) =>
       renamed.get(c.name) ?? c.name

@@ -129,7 +129,7 @@ export function desiredRoutines(
 }
 
 /**
- * A default, check or index of a table that calls a routine (`pg_depend`):
+ * A default, generated column, check or index of a table that calls a routine (`pg_depend`):
  * PostgreSQL refuses to drop the routine under it, so a plan that drops the
  * routine takes it off first and, when the config keeps it, puts it back
  * once the routine's replacement exists.
@@ -137,7 +137,8 @@ export function desiredRoutines(
 export interface RoutineCaller {
   /** The routine's {@link objectId}. */
   readonly routine: string;
-  readonly kind: "default" | "check" | "index";
+  /** `generated`: a stored generated column's expression (the column is rebuilt, its values computed anew). */
+  readonly kind: "default" | "generated" | "check" | "index";
   readonly schema: string;
   readonly table: string;
   /** The column of a default, the name of a check or index. */

@@ -1,7 +1,7 @@
 /**
  * The defaults, checks and indexes of tables that call given routines, from
- * `pg_depend` (only what a plan can take off and put back: not a generated
- * column's expression, nor an index that backs a constraint).
+ * `pg_depend` (only what a plan can take off and put back, or rebuild: not
+ * an index that backs a constraint).
  */
 import { sql } from "kysely";
 import type { RoutineCaller } from "../../../model/objects/function.ts";
@@ -17,13 +17,14 @@ export async function routineCallers(db: Db, routines: readonly string[]): Promi
         from pg_proc p join pg_namespace pn on pn.oid = p.pronamespace
     )
     select distinct r.id as routine,
-           case when att.attnum is not null then 'default' when con.oid is not null then 'check' else 'index' end as kind,
+           case when att.attgenerated = 's' then 'generated' when att.attnum is not null then 'default'
+                when con.oid is not null then 'check' else 'index' end as kind,
            tn.nspname::text as schema, tc.relname::text as table,
            coalesce(att.attname, con.conname, ic.relname)::text as name
       from r
       join pg_depend d on d.refclassid = 'pg_proc'::regclass and d.refobjid = r.oid and d.deptype = 'n'
       left join pg_attrdef ad on d.classid = 'pg_attrdef'::regclass and ad.oid = d.objid
-      left join pg_attribute att on att.attrelid = ad.adrelid and att.attnum = ad.adnum and att.attgenerated = ''
+      left join pg_attribute att on att.attrelid = ad.adrelid and att.attnum = ad.adnum
       left join pg_constraint con on d.classid = 'pg_constraint'::regclass and con.oid = d.objid and con.contype = 'c'
       left join pg_index ix on d.classid = 'pg_class'::regclass and ix.indexrelid = d.objid
         and not exists (select 1 from pg_constraint k where k.conindid = ix.indexrelid and k.contype in ('p', 'u', 'x'))
