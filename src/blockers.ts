@@ -47,15 +47,10 @@ export async function planBlockers(
   const names = newNames(ops);
   const changed = changedObjects(ops);
   // Objects the plan itself drops (and creates again) are in its hands, as are the callers it takes off a routine.
-  const rebuilt = new Set(ops.flatMap((op) => {
-    if (op.kind === "drop_object") return [describeObject(op.object)];
-    const on = "table" in op ? `${op.schema}.${op.table}` : "";
-    if (op.kind === "drop_default") return [`default of column ${on}.${op.column}`];
-    if (op.kind === "drop_column") return [`default of column ${on}.${op.column.name}`];
-    if (op.kind === "drop_check") return [`constraint ${op.check.name} on ${on}`];
-    if (op.kind === "drop_index") return [`index ${op.index.name} on ${on}`];
-    return [];
-  }));
+  const rebuilt = new Set([
+    ...ops.flatMap((op) => (op.kind === "drop_object" ? [describeObject(op.object)] : [])),
+    ...takenOff(ops),
+  ]);
   const types = typeChecks(ops);
   if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return [];
   try {
@@ -75,6 +70,40 @@ export async function planBlockers(
     if ((error as { code?: string }).code !== "55P03") throw error;
     throw await lockError(database, [...nulls, ...labels].map((c) => c.table), error);
   }
+}
+
+/**
+ * The defaults, checks and indexes the operations drop, as `unmanagedDependents`
+ * names them: under their names before the migration (renames run first).
+ */
+function takenOff(ops: readonly Operation[]): string[] {
+  const before = new Map<string, string>();
+  for (const op of ops) {
+    if (op.kind === "rename_table") before.set(`${op.schema}.${op.to}`, `${op.schema}.${op.from}`);
+  }
+  const table = (schema: string, name: string) => before.get(`${schema}.${name}`) ?? `${schema}.${name}`;
+  for (const op of ops) {
+    if (op.kind === "rename_column" || op.kind === "rename_constraint" || op.kind === "rename_index") {
+      before.set(`${op.schema}.${op.table}.${op.to}`, op.from);
+    }
+  }
+  const name = (schema: string, t: string, n: string) => before.get(`${schema}.${t}.${n}`) ?? n;
+  return ops.flatMap((op) => {
+    if (!("table" in op)) return [];
+    const on = table(op.schema, op.table);
+    switch (op.kind) {
+      case "drop_default":
+        return [`default of column ${on}.${name(op.schema, op.table, op.column)}`];
+      case "drop_column":
+        return [`default of column ${on}.${name(op.schema, op.table, op.column.name)}`];
+      case "drop_check":
+        return [`constraint ${name(op.schema, op.table, op.check.name)} on ${on}`];
+      case "drop_index":
+        return [`index ${name(op.schema, op.table, op.index.name)} on ${on}`];
+      default:
+        return [];
+    }
+  });
 }
 
 interface RowCheck {

@@ -121,6 +121,38 @@ databaseTest(
 );
 
 databaseTest(
+  "the table and column renamed in the same change as the signature: callers follow the new names",
+  async (database, dir) => {
+    await converge(database, dir, config(one, "select x * 2", true));
+    await sql`insert into app.t (id, label) values (1, 'a')`.execute(database.db);
+    const renamed: Config = {
+      schemas: ["public", "app"],
+      online: true,
+      functions: [score(two, "select x * 2 + y")],
+      tables: [
+        defineTable("app.t2", {
+          id: column("int", { primaryKey: true }),
+          m: column("int", { defaultSql: "app.score(1)", renamedFrom: "n" }),
+          label: column("text"),
+        }, (t) => [
+          t.check("app.score(m) < 1000", { name: "t_score_small" }),
+          t.index([{ expression: "app.score(m)" }], { name: "t_score_idx" }),
+          t.index(["label"], { name: "t_label_partial", where: "app.score(m) > 0" }),
+        ], { renamedFrom: "t" }),
+      ],
+    };
+    await converge(database, dir, renamed);
+    const [row] = (await sql<{ m: number }>`select m from app.t2 where id = 1`.execute(database.db)).rows;
+    assert.equal(row.m, 2, "row kept under the new names");
+    await sql`insert into app.t2 (id, label) values (2, 'b')`.execute(database.db);
+    await assert.rejects(
+      sql`insert into app.t2 (id, m, label) values (3, 600, 'c')`.execute(database.db),
+      /t_score_small/,
+    );
+  },
+);
+
+databaseTest(
   "an exclusion constraint (not managed) calling a function with a new signature: refused",
   async (database, dir) => {
     await converge(database, dir, config(one, "select x * 2", false));
