@@ -15,6 +15,15 @@ const clock = () => new Date().toTimeString().slice(0, 8);
 export async function watchCommand(options: WatchCommandOptions, out: Output): Promise<number> {
   registerSecrets(out, options);
   const configPath = configPathOf(options);
+  // Listening before anything is printed: a signal sent once "Watching" shows always stops the session cleanly.
+  // Windows delivers only SIGINT (and SIGBREAK) to listeners.
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  let onSignal!: () => void;
+  const signalled = new Promise<undefined>((resolveStop) => (onSignal = () => resolveStop(undefined)));
+  for (const name of signals) Deno.addSignalListener(name, onSignal);
+  const stopListening = () => {
+    for (const name of signals) Deno.removeSignalListener(name, onSignal);
+  };
   const session = await startWatch({
     configPath,
     allowDestructive: options.allowDestructive,
@@ -59,15 +68,13 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
         `-- [${clock()}] ${trigger}: error: ${message}\n-- (the last good migration file is unchanged; watching)`,
       );
     },
+  }).catch((error) => {
+    stopListening();
+    throw error;
   });
   out.error(`Watching ${configPath} and the files it imports (Ctrl-C to stop).`);
-  // Windows delivers only SIGINT (and SIGBREAK) to listeners.
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  let onSignal!: () => void;
-  const signalled = new Promise<undefined>((resolveStop) => (onSignal = () => resolveStop(undefined)));
-  for (const name of signals) Deno.addSignalListener(name, onSignal);
   const failure = await Promise.race([signalled, session.failed]);
-  for (const name of signals) Deno.removeSignalListener(name, onSignal);
+  stopListening();
   await session.stop();
   if (failure) throw failure;
   out.error("Stopped watching.");
