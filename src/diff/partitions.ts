@@ -38,7 +38,8 @@ export function diffPartitionOf(actual: Table, desired: Table): Operation[] {
 }
 
 /** Partitions of a parent renamed by hint name it by its new name. */
-export function followParentRenames(actual: readonly Table[], desired: readonly Table[]): Table[] {
+export function followParentRenames(actual: readonly Table[], desired: readonly Table[]): readonly Table[] {
+  if (!desired.some((t) => t.renamedFrom)) return actual;
   const present = new Set(actual.map((t) => qualifiedName(t.schema, t.name)));
   const renamed = new Map(
     desired.filter((t) =>
@@ -46,7 +47,7 @@ export function followParentRenames(actual: readonly Table[], desired: readonly 
       present.has(qualifiedName(t.schema, t.renamedFrom))
     ).map((t) => [qualifiedName(t.schema, t.renamedFrom!), t.name]),
   );
-  if (renamed.size === 0) return [...actual];
+  if (renamed.size === 0) return actual;
   return actual.map((t) => {
     const parent = t.partitionOf && renamed.get(qualifiedName(t.partitionOf.schema, t.partitionOf.table));
     return parent ? { ...t, partitionOf: { ...t.partitionOf!, table: parent } } : t;

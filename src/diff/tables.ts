@@ -17,6 +17,7 @@ import {
 } from "./named.ts";
 import type { Operation, TableChanges } from "./operations.ts";
 import { diffPartitionOf, followParentRenames } from "./partitions.ts";
+import { sameTable } from "./same.ts";
 
 export interface TableContext {
   readonly rebuilt: ReadonlySet<string>;
@@ -37,24 +38,23 @@ export function diffTables(
   types: TableContext = { rebuilt: new Set(), enums: new Set() },
 ): Operation[] {
   const ops: Operation[] = [];
-  const current = new Map(followParentRenames(actual, desired).map((t) => [qualifiedName(t.schema, t.name), t]));
+  const current = new TableMap(followParentRenames(actual, desired));
+  // A table identical to its desired self has no changes, unless the plan rebuilds types or routines under it.
+  const plain = types.rebuilt.size === 0 && (types.regenerated?.size ?? 0) === 0;
   for (const table of desired) {
-    const key = qualifiedName(table.schema, table.name);
-    let existing = current.get(key);
-    current.delete(key);
+    let existing = current.take(table.schema, table.name);
     if (!existing && table.renamedFrom) {
-      const oldKey = qualifiedName(table.schema, table.renamedFrom);
-      const old = current.get(oldKey);
+      const old = current.take(table.schema, table.renamedFrom);
       if (old) {
-        current.delete(oldKey);
         ops.push({ kind: "rename_table", schema: table.schema, from: old.name, to: table.name });
         existing = renameTableReferences({ ...old, name: table.name }, old.name);
       }
     }
-    if (existing) ops.push(...diffTable(existing, table, types));
-    else ops.push(...createTable(table));
+    if (existing) {
+      if (!plain || !sameTable(existing, table)) ops.push(...diffTable(existing, table, types));
+    } else ops.push(...createTable(table));
   }
-  for (const table of current.values()) {
+  for (const table of current.rest()) {
     for (const foreignKey of table.foreignKeys) {
       ops.push({ kind: "drop_foreign_key", schema: table.schema, table: table.name, foreignKey });
     }
@@ -67,6 +67,32 @@ export function diffTables(
     });
   }
   return rebuildDependentForeignKeys(ops, actual);
+}
+
+/** Tables by schema, then by name: no key string is built per table of a large schema. */
+class TableMap {
+  private readonly bySchema = new Map<string, Map<string, Table>>();
+
+  constructor(tables: readonly Table[]) {
+    for (const table of tables) {
+      let named = this.bySchema.get(table.schema);
+      if (!named) this.bySchema.set(table.schema, named = new Map());
+      named.set(table.name, table);
+    }
+  }
+
+  /** The table, removed from the map. */
+  take(schema: string, name: string): Table | undefined {
+    const named = this.bySchema.get(schema);
+    const table = named?.get(name);
+    if (table) named!.delete(name);
+    return table;
+  }
+
+  /** The tables never taken. */
+  *rest(): Iterable<Table> {
+    for (const named of this.bySchema.values()) yield* named.values();
+  }
 }
 
 /** Self-references of a renamed table follow the new name. */

@@ -178,43 +178,74 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
     if (only.kind === "create_index") return await applyConcurrently(conn, migration, only, options);
     return await outsideTransaction(run, conn, migration, options);
   }
-  // A hand-written step may hold several statements: only a block runs those on every backend.
+  // A hand-written step may hold several statements: only a block keeps them (and any COMMIT in them) inside.
   const steps = migration.file.operations.flatMap((op) =>
     op.kind === "sql"
       ? [{ text: op.sql, send: batch([op.sql]) }]
       : compileOperation(op).map((s) => ({ text: s, send: s }))
   );
+  // Function bodies may call functions and read tables the migration creates later, as in pg_dump's output.
+  const settings = `select set_config('lock_timeout', ${
+    literal(options.statementLockTimeout)
+  }, true), set_config('check_function_bodies', 'off', true)`;
   let statement = "begin";
   try {
     await run(statement);
-    // Function bodies may call functions and read tables the migration creates later, as in pg_dump's output.
-    statement = `select set_config('lock_timeout', ${
-      literal(options.statementLockTimeout)
-    }, true), set_config('check_function_bodies', 'off', true)`;
+    statement = settings;
     await run(statement);
-    // Every statement is sent at once (postgres.js pipelines them on the
-    // connection): no round trip per statement as with psql -f, and no block
-    // for PL/pgSQL to compile. PostgreSQL runs them in order; the first that
-    // fails is the one named (those after it fail as "transaction is aborted").
-    const settled = await Promise.allSettled(steps.map((step) => run(step.send)));
-    const failed = settled.findIndex((r) => r.status === "rejected");
-    if (failed >= 0) {
-      statement = steps[failed].text;
-      throw (settled[failed] as PromiseRejectedResult).reason;
-    }
+    // Every statement in one script, one round trip (psql -f makes one per statement). PostgreSQL runs them in
+    // order and stops at the first that fails; which one it was is found below.
+    statement = SCRIPT;
+    await run(script(steps.map((step) => step.send)));
     statement = `insert into ${HISTORY_QUALIFIED}`;
     await recordApplied(conn, migration);
     statement = "commit";
     await run(statement);
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
     if (isConnectionLost(error)) throw new KyrageError(lostDuring(migration, statement === "commit"), { cause: error });
     await run("rollback").catch(() => {});
+    if (statement === SCRIPT) {
+      const failed = await failingStep(run, settings, steps).catch(() => undefined);
+      statement = failed?.text ??
+        `one of the migration's ${steps.length} statements (run one by one, none failed again)`;
+      error = failed?.error ?? error;
+    }
     const rows = await violationsOf(conn, migration, statement, error);
     throw new KyrageError(
       `Migration ${migration.id} (${migration.path}) failed and was rolled back; migrations before it stay applied.\n` +
         `  statement: ${statement.replaceAll("\n", "\n  ")}\n${describeError(error)}${rows ? `\n  rows: ${rows}` : ""}`,
       { cause: error },
     );
+  }
+}
+
+const SCRIPT = "the migration's statements";
+
+/** Statements as one simple-protocol query; a line break before each `;` ends a trailing `--` comment. */
+function script(statements: readonly string[]): string {
+  return statements.map((s) => `${s}\n;`).join("\n");
+}
+
+/**
+ * Which step made the script fail, with its own error: the steps again, one by
+ * one, in a transaction that is rolled back whatever happens.
+ */
+async function failingStep(
+  run: (statement: string) => Promise<unknown>,
+  settings: string,
+  steps: readonly { text: string; send: string }[],
+): Promise<{ text: string; error: unknown } | undefined> {
+  await run("begin");
+  try {
+    await run(settings);
+    for (const step of steps) {
+      const error = await run(step.send).then(() => undefined, (e: unknown) => e ?? new Error("failed"));
+      if (error !== undefined) return { text: step.text, error };
+    }
+    return undefined;
+  } finally {
+    await run("rollback").catch(() => {});
   }
 }
 

@@ -7,14 +7,24 @@
 /** PostgreSQL's NAMEDATALEN - 1: the longest identifier, in bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
 
-const encoder = new TextEncoder();
-
+/** UTF-8 length, counted without encoding (every default name of every table goes through here). */
 export function byteLength(text: string): number {
-  return encoder.encode(text).length;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit < 0xdc00 && unit >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) bytes += 2, i++;
+    else bytes += 2; // a lone surrogate is encoded as U+FFFD, 3 bytes
+  }
+  return bytes;
 }
+
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
 /** Cut `text` to at most `bytes` bytes without splitting a character. */
 export function clipToBytes(text: string, bytes: number): string {
+  if (byteLength(text) <= bytes) return text;
   let out = "";
   let used = 0;
   for (const char of text) {

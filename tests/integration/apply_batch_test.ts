@@ -40,3 +40,21 @@ databaseTest("the failing statement of a many-statement migration is named, with
   assert.equal(await exists(database, "never_reached"), false);
   assert.deepEqual(await readHistory(database.db), []);
 });
+
+databaseTest("a migration's statements take as many round trips for 3 tables as for 60", async (database, dir) => {
+  const queries = async (id: string, tables: number): Promise<number> => {
+    let count = 0;
+    const counting = database.db.withPlugin({
+      transformQuery: ({ node }) => node,
+      transformResult: ({ result }) => (count++, Promise.resolve(result)),
+    });
+    await migration(dir, id, Array.from({ length: tables }, (_, i) => table(`t${id}_${i}`)).flat());
+    const { applied } = await applyMigrations(counting, await readMigrations(`${dir}/migrations`), APPLY);
+    assert.equal(applied.length, 1);
+    return count;
+  };
+  const few = await queries("20250101000000000", 3);
+  const many = await queries("20250102000000000", 60);
+  assert.equal(many, few, `60 tables took ${many} queries, 3 tables ${few}`);
+  assert.equal(await exists(database, "t20250102000000000_59"), true);
+});

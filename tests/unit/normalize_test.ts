@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { normalizeExpression, normalizeType } from "../../src/model/normalize.ts";
-import { makeObjectName, uniqueName } from "../../src/model/names.ts";
+import { byteLength, clipToBytes, makeObjectName, uniqueName } from "../../src/model/names.ts";
 
 const TYPES: [string, string, string?][] = [
   ["int", "integer"],
@@ -75,4 +75,33 @@ Deno.test("makeObjectName truncates like PostgreSQL at 63 bytes", () => {
   const unicode = makeObjectName("é".repeat(40), undefined, "pkey");
   assert.ok(new TextEncoder().encode(unicode).length <= 63);
   assert.equal(unicode, `${"é".repeat(29)}_pkey`);
+});
+
+Deno.test("byteLength counts UTF-8 bytes as TextEncoder does, lone surrogates included", () => {
+  const encoder = new TextEncoder();
+  const texts = [
+    "",
+    "users",
+    "é",
+    "日本語",
+    "😀",
+    "a😀b",
+    "\ud800",
+    "\udc00x",
+    "\ud800\ud800",
+    "x\ud83d",
+    "ß日😀\udfff",
+    "\u07ff\u0800",
+  ];
+  for (const text of texts) {
+    assert.equal(byteLength(text), encoder.encode(text).length, JSON.stringify(text));
+    for (let bytes = 0; bytes <= 12; bytes++) {
+      const clipped = clipToBytes(text, bytes);
+      assert.ok(
+        text.startsWith(clipped) && encoder.encode(clipped).length <= bytes,
+        `${JSON.stringify(text)} ${bytes}`,
+      );
+    }
+  }
+  assert.equal(clipToBytes("日本語", 7), "日本");
 });

@@ -3,7 +3,7 @@
  * Kysely driver. PGlite is one connection: the driver hands it out to one
  * user at a time.
  */
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Results } from "@electric-sql/pglite";
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -24,7 +24,10 @@ class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(query.sql, [...query.parameters]);
+    // Without parameters the simple protocol, as on a server (see simple_queries.ts): a script's statements at once.
+    const result = query.parameters.length === 0
+      ? (await this.pglite.exec(query.sql)).at(-1) as Results<R> ?? { rows: [] }
+      : await this.pglite.query<R>(query.sql, [...query.parameters]);
     return {
       rows: result.rows,
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),

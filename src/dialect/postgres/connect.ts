@@ -6,6 +6,7 @@ import { KyrageError, messageOf } from "../../errors.ts";
 import { type ConnectionSettings, parseConnectionString, scrubSecrets, secretsOf } from "../connection_string.ts";
 import type { Database } from "../types.ts";
 import { guardReservedConnections } from "./lost_connection.ts";
+import { simpleWithoutParameters } from "./simple_queries.ts";
 
 /**
  * Open a `postgres://` URL or a libpq `key=value` string. postgres.js gets an options object, never the string:
@@ -26,7 +27,9 @@ export async function openPostgres(
   let client: postgres.Sql | undefined;
   try {
     // A session the server ends must reject queries, not crash the process (see lost_connection.ts).
-    client = guardReservedConnections(postgres({ ...clientOptions(settings), max: maxConnections }));
+    client = guardReservedConnections(
+      simpleWithoutParameters(postgres({ ...clientOptions(settings), max: maxConnections })),
+    );
     db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
     await sql`select 1`.execute(db);
   } catch (error) {
