@@ -6,6 +6,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { openPglite } from "../dialect/pglite/connect.ts";
+import { pgliteOptions } from "../dialect/pglite/options.ts";
 import { applyMigrations } from "../migrations/runner.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { dataDir, serverLockFile, stateFile } from "./state.ts";
@@ -21,7 +22,7 @@ export async function serveDevDatabase(dir: string, migrationsDir: string, port:
   } finally {
     await setup.close();
   }
-  const db = await PGlite.create(dataDir(dir));
+  const db = await PGlite.create(dataDir(dir), pgliteOptions());
   // Several connections share the one PGlite session; a client's queries are queued whole.
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 16 });
   await server.start();

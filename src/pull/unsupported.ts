@@ -12,7 +12,8 @@
  * One query, one round trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
-import { MANAGED_TABLE } from "../dialect/postgres/introspect/scope.ts";
+import { MANAGED_TABLE, scopeOf } from "../dialect/postgres/introspect/scope.ts";
+import { scopeIsEmpty } from "../dialect/postgres/introspect/empty.ts";
 
 /**
  * The name PostgreSQL 18 gives a NOT NULL constraint of `c` on column `a`
@@ -38,6 +39,7 @@ const NOT_NULL_NAME = sql`
 
 // deno-lint-ignore no-explicit-any
 export async function unsupportedObjects(db: Kysely<any>, schemas: readonly string[]): Promise<string[]> {
+  if (await scopeIsEmpty(db, scopeOf(schemas))) return [];
   const inSchemas = sql`n.nspname = any(${sql.val([...schemas])}::text[])`;
   const rows = await sql<{ what: string }>`
     select 'column ' || x.name || ' of partition ' || x.partition || ': its own ' || x.own as what from (

@@ -1,6 +1,7 @@
 /** The embedded database's failure modes give clear errors, never a hang or a trace. */
 import assert from "node:assert/strict";
-import { openPglite } from "../../src/dialect/pglite/connect.ts";
+import { CompiledQuery } from "kysely";
+import { openFreshPglite, openPglite } from "../../src/dialect/pglite/connect.ts";
 import { DENO_CONFIG, MAIN, runCli, tempProject } from "../support/cli.ts";
 import { copyDir } from "../support/pglite_template.ts";
 import { createTestDatabase } from "../support/backends.ts";
@@ -104,4 +105,19 @@ Deno.test({
     await Deno.remove(cache, { recursive: true });
     await Deno.remove(dir, { recursive: true });
   },
+});
+
+Deno.test("the embedded database runs with 16 MB of shared buffers, a new one and a reopened one", async () => {
+  const dir = await tempProject({});
+  const shared = async (open: () => ReturnType<typeof openPglite>) => {
+    const db = await open();
+    try {
+      return (await db.db.executeQuery(CompiledQuery.raw("show shared_buffers"))).rows;
+    } finally {
+      await db.close();
+    }
+  };
+  assert.deepEqual(await shared(() => openPglite(`${dir}/db`)), [{ shared_buffers: "16MB" }]);
+  assert.deepEqual(await shared(() => openPglite(`${dir}/db`)), [{ shared_buffers: "16MB" }]);
+  assert.deepEqual(await shared(() => openFreshPglite()), [{ shared_buffers: "16MB" }]);
 });

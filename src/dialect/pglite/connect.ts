@@ -19,6 +19,7 @@ import type { Database } from "../types.ts";
 import { MEMORY_DIR } from "./paths.ts";
 import { createPristine } from "./pristine.ts";
 import { contribExtensions, shipsExtension } from "./extensions.ts";
+import { pgliteOptions } from "./options.ts";
 
 class PgliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
@@ -133,13 +134,15 @@ export async function openPglite(
     const isNew = (await Array.fromAsync(Deno.readDir(dataDir))).length === 0;
     if (isNew) onCreate?.(dataDir);
     const loaded = await contribExtensions(extensions);
-    let pglite = isNew ? await createPristine(dataDir, loaded) : await PGlite.create(dataDir, { extensions: loaded });
-    // Extensions installed earlier work only with their bundles loaded: start again with them.
-    const installed = await pglite.query<{ name: string }>("select extname as name from pg_extension");
-    const missing = installed.rows.map((r) => r.name).filter((n) => shipsExtension(n) && !(n in loaded));
+    let pglite = isNew ? await createPristine(dataDir, loaded) : await PGlite.create(dataDir, pgliteOptions(loaded));
+    // Extensions installed earlier work only with their bundles loaded: start again with them (a new one has none).
+    const installed = isNew
+      ? []
+      : (await pglite.query<{ name: string }>("select extname as name from pg_extension")).rows;
+    const missing = installed.map((r) => r.name).filter((n) => shipsExtension(n) && !(n in loaded));
     if (missing.length > 0) {
       await pglite.close();
-      pglite = await PGlite.create(dataDir, { extensions: await contribExtensions([...extensions, ...missing]) });
+      pglite = await PGlite.create(dataDir, pgliteOptions(await contribExtensions([...extensions, ...missing])));
     }
     return wrap(pglite, `pglite:${dataDir}`, () => lock.close());
   } catch (error) {

@@ -12,6 +12,7 @@ import { type Extensions, PGlite } from "@electric-sql/pglite";
 import denoJson from "../../../deno.json" with { type: "json" };
 import { announceInitializing } from "./initializing.ts";
 import { extractTar } from "./untar.ts";
+import { pgliteOptions } from "./options.ts";
 
 const PGLITE_VERSION = denoJson.imports["@electric-sql/pglite"].split("@").at(-1);
 
@@ -27,16 +28,18 @@ export async function createPristine(dataDir?: string, extensions: Extensions = 
   const image = path ? await readImage(path) ?? await announceInitializing(() => buildImage(path)) : undefined;
   if (image) {
     try {
-      if (!dataDir) return await PGlite.create("memory://", { loadDataDir: new Blob([image]), extensions });
+      if (!dataDir) {
+        return await PGlite.create("memory://", { ...pgliteOptions(extensions), loadDataDir: new Blob([image]) });
+      }
       await extractTar(image, dataDir);
-      return await PGlite.create(dataDir, { extensions });
+      return await PGlite.create(dataDir, pgliteOptions(extensions));
     } catch {
       // A damaged image: initialize below and overwrite it.
       if (dataDir) await emptyDirectory(dataDir);
     }
   }
   return await announceInitializing(async () => {
-    const pglite = await PGlite.create(dataDir ?? "memory://", { extensions });
+    const pglite = await PGlite.create(dataDir ?? "memory://", pgliteOptions(extensions));
     if (path) await savePristine(pglite, path).catch(() => {});
     return pglite;
   });

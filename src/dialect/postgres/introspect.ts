@@ -14,7 +14,9 @@ import { introspectIndexes } from "./introspect/indexes.ts";
 import { introspectObjects } from "./introspect/objects.ts";
 import { introspectPartitions } from "./introspect/partitions.ts";
 import { introspectRanges } from "./introspect/ranges.ts";
-import { allQueries, type Db, scopeOf } from "./introspect/scope.ts";
+import { allQueries, type Db, type Scope, scopeOf } from "./introspect/scope.ts";
+import { scopeIsEmpty } from "./introspect/empty.ts";
+import { introspectExtensions } from "./introspect/extensions.ts";
 import { introspectTables } from "./introspect/tables.ts";
 
 export { unknownTypes } from "./introspect/types.ts";
@@ -30,9 +32,21 @@ export interface IntrospectOptions {
 
 export async function introspect(db: Db, options: IntrospectOptions): Promise<SchemaModel> {
   const scope = scopeOf(options.schemas, options.extensions);
-  const [schemaRows, tables, addConstraints, addIndexes, addPartitions, enums, composites, ranges, objects] =
+  if (!(await scopeIsEmpty(db, scope))) return await introspectCatalogs(db, options);
+  const [schemas, extensions] = await allQueries([schemaNames(db, scope), introspectExtensions(db, scope)]);
+  return sortModel({ schemas, enums: [], tables: [], composites: [], ranges: [], objects: extensions });
+}
+
+const schemaNames = async (db: Db, scope: Scope) =>
+  (await sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db))
+    .rows.map((r) => r.name);
+
+/** Every catalog query, whatever the schemas hold. */
+export async function introspectCatalogs(db: Db, options: IntrospectOptions): Promise<SchemaModel> {
+  const scope = scopeOf(options.schemas, options.extensions);
+  const [schemas, tables, addConstraints, addIndexes, addPartitions, enums, composites, ranges, objects] =
     await allQueries([
-      sql<{ name: string }>`select n.nspname::text as name from pg_namespace n where ${scope.inSchemas}`.execute(db),
+      schemaNames(db, scope),
       introspectTables(db, scope),
       introspectConstraints(db, scope),
       introspectIndexes(db, scope),
@@ -47,7 +61,7 @@ export async function introspect(db: Db, options: IntrospectOptions): Promise<Sc
   addPartitions(tables);
   for (const excluded of options.excludeTables ?? []) tables.delete(excluded);
   return sortModel({
-    schemas: schemaRows.rows.map((r) => r.name),
+    schemas,
     enums,
     tables: [...tables.values()],
     composites,
