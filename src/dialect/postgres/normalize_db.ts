@@ -17,7 +17,7 @@ import type { SchemaModel } from "../../model/schema_model.ts";
 import type { DbObject } from "../../model/objects.ts";
 import { compileOperation } from "./compile.ts";
 import { extensionSetup, sequenceSetup } from "./declared_objects.ts";
-import { introspect } from "./introspect.ts";
+import { introspectCatalogs } from "./introspect.ts";
 import { createUserTypes, domainsOverUserTypes, hasUserTypes } from "./normalize_types.ts";
 import { normalizeExpression } from "../../model/normalize.ts";
 import { doBlock, ident, literal, qualified } from "./quote.ts";
@@ -180,7 +180,7 @@ export async function normalizeDesired(db: Db, desired: SchemaModel): Promise<Sc
       if (scratch.length === 0) return { ...desired, ...types };
       const temp = await sql<{ name: string }>`
         select nspname::text as name from pg_namespace where oid = pg_my_temp_schema()`.execute(conn);
-      const normal = await introspect(conn, { schemas: [temp.rows[0].name] });
+      const normal = await introspectCatalogs(conn, { schemas: [temp.rows[0].name] });
       const byName = new Map(normal.tables.map((t) => [t.name, t]));
       const done = new Set(work);
       const partitioned = new Map(partitions.map((p) => [p.table, byName.get(p.name)]));

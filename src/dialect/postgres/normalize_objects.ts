@@ -14,7 +14,7 @@ import { KyrageError, messageOf } from "../../errors.ts";
 import { EMPTY_MODEL, type SchemaModel } from "../../model/schema_model.ts";
 import { compileOperation } from "./compile.ts";
 import { moveTo } from "./declared_objects.ts";
-import { introspect } from "./introspect.ts";
+import { introspectCatalogs } from "./introspect.ts";
 import type { Db } from "./introspect/scope.ts";
 import { doBlock, ident, literal } from "./quote.ts";
 
@@ -106,7 +106,7 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
         }
         await buildInPasses(run, creates);
       }
-      const built = await introspect(conn, { schemas: desired.schemas });
+      const built = await introspectCatalogs(conn, { schemas: desired.schemas });
       // Extensions compare as declared: the version only when the config pins one.
       const extensions = desired.objects.filter((o) => o.kind === "extension");
       return { ...desired, objects: [...built.objects.filter((o) => o.kind !== "extension"), ...extensions] };
