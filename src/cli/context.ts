@@ -49,9 +49,13 @@ export async function withProject<T>(
   options: CommonOptions,
   out: Output,
   body: (project: Project) => Promise<T>,
+  /** `migrations`: the command reads only the config's settings and the migrations (apply). */
+  reads: "model" | "migrations" = "model",
 ): Promise<T> {
   registerSecrets(out, options);
   const loaded = await loadConfig(configPathOf(options));
+  // A broken definition is reported before anything is opened.
+  if (reads === "model") void loaded.desired;
   const config = options.online === false ? { ...loaded, online: false } : loaded;
   const database = options.dev ? await openDev(config) : await openTarget(config, options, out);
   try {

@@ -14,6 +14,7 @@ import { describeError, lostBetween, lostDuring } from "./failure.ts";
 import { describeViolations } from "./violations.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED, migrationState, readHistory, recordApplied } from "./history.ts";
 import type { StoredMigration } from "./store.ts";
+import { stepScript } from "./script.ts";
 
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
@@ -184,32 +185,27 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
       ? [{ text: op.sql, send: batch([op.sql]) }]
       : compileOperation(op).map((s) => ({ text: s, send: s }))
   );
-  // Function bodies may call functions and read tables the migration creates later, as in pg_dump's output.
-  const settings = `select set_config('lock_timeout', ${
-    literal(options.statementLockTimeout)
-  }, true), set_config('check_function_bodies', 'off', true)`;
+  const script = await stepScript(conn, steps);
   let statement = "begin";
   try {
     await run(statement);
-    statement = settings;
+    // Function bodies may call functions and read tables the migration creates later, as in pg_dump's output.
+    statement = `select set_config('lock_timeout', ${
+      literal(options.statementLockTimeout)
+    }, true), set_config('check_function_bodies', 'off', true)`;
     await run(statement);
-    // Every statement in one script, one round trip (psql -f makes one per statement). PostgreSQL runs them in
-    // order and stops at the first that fails; which one it was is found below.
     statement = SCRIPT;
-    await run(script(steps.map((step) => step.send)));
+    await run(script.sql);
     statement = `insert into ${HISTORY_QUALIFIED}`;
     await recordApplied(conn, migration);
     statement = "commit";
     await run(statement);
-  } catch (thrown) {
-    let error = thrown;
+  } catch (error) {
     if (isConnectionLost(error)) throw new KyrageError(lostDuring(migration, statement === "commit"), { cause: error });
     await run("rollback").catch(() => {});
     if (statement === SCRIPT) {
-      const failed = await failingStep(run, settings, steps).catch(() => undefined);
-      statement = failed?.text ??
-        `one of the migration's ${steps.length} statements (run one by one, none failed again)`;
-      error = failed?.error ?? error;
+      statement = (await script.failedStep(error))?.text ??
+        `one of the migration's ${steps.length} statements (PostgreSQL did not say which)`;
     }
     const rows = await violationsOf(conn, migration, statement, error);
     throw new KyrageError(
@@ -217,37 +213,12 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
         `  statement: ${statement.replaceAll("\n", "\n  ")}\n${describeError(error)}${rows ? `\n  rows: ${rows}` : ""}`,
       { cause: error },
     );
+  } finally {
+    await script.close();
   }
 }
 
 const SCRIPT = "the migration's statements";
-
-/** Statements as one simple-protocol query; a line break before each `;` ends a trailing `--` comment. */
-function script(statements: readonly string[]): string {
-  return statements.map((s) => `${s}\n;`).join("\n");
-}
-
-/**
- * Which step made the script fail, with its own error: the steps again, one by
- * one, in a transaction that is rolled back whatever happens.
- */
-async function failingStep(
-  run: (statement: string) => Promise<unknown>,
-  settings: string,
-  steps: readonly { text: string; send: string }[],
-): Promise<{ text: string; error: unknown } | undefined> {
-  await run("begin");
-  try {
-    await run(settings);
-    for (const step of steps) {
-      const error = await run(step.send).then(() => undefined, (e: unknown) => e ?? new Error("failed"));
-      if (error !== undefined) return { text: step.text, error };
-    }
-    return undefined;
-  } finally {
-    await run("rollback").catch(() => {});
-  }
-}
 
 /** For a check or foreign key that existing rows break: which rows (see violations.ts). */
 async function violationsOf(

@@ -89,7 +89,9 @@ async function loadIn(worker: Worker, path: string, options: ReloadOptions): Pro
       );
     }
     if (!reply.ok) throw new KyrageError(`Cannot load config ${path}: ${reply.error}`);
-    return validateConfig(reply.config, path);
+    const loaded = validateConfig(reply.config, path);
+    void loaded.desired; // checked whole here: a broken definition is a load error, reported as such
+    return loaded;
   } finally {
     clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);

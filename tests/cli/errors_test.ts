@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { runCli, tempProject } from "../support/cli.ts";
-import { backendTest } from "../support/backends.ts";
+import { backendTest, createTestDatabase } from "../support/backends.ts";
 
 function assertCleanError(stderr: string, ...mentions: string[]): void {
   assert.match(stderr, /^error: /m);
@@ -126,4 +126,32 @@ if (tables.length === 0) {
   const result = await runCli(["plan"], { cwd: dir });
   assert.equal(result.code, 1);
   assertCleanError(result.stderr, `${dir}/kyrage.config.ts`, "no tables defined yet", `${dir}/schema.ts:3:9`);
+});
+
+Deno.test({
+  name: "apply reads only the migrations: a broken table definition stops plan and generate, not apply [postgres]",
+  sanitizeResources: false,
+  async fn() {
+    const target = await createTestDatabase("postgres");
+    try {
+      const url = target.databaseUrl!;
+      const good = `import { defineConfig, defineTable, column } from "kyrage";
+export default defineConfig({ database: { dialect: "postgres", connectionString: ${JSON.stringify(url)} },
+  tables: [defineTable("kept", { id: column("int") })] });`;
+      const dir = await tempProject({ "kyrage.config.ts": good });
+      assert.equal((await runCli(["generate"], { cwd: dir })).code, 0);
+      // A column whose type is no string: the config fails its check.
+      await Deno.writeTextFile(`${dir}/kyrage.config.ts`, good.replace('column("int")', "column(42 as never)"));
+      for (const command of ["plan", "generate"]) {
+        const refused = await runCli([command], { cwd: dir });
+        assert.equal(refused.code, 1, command);
+        assertCleanError(refused.stderr, "Invalid config", "tables[0]");
+      }
+      const applied = await runCli(["apply"], { cwd: dir });
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.match(applied.stdout, /Applied 1 migration/);
+    } finally {
+      await target.dispose();
+    }
+  },
 });

@@ -35,7 +35,8 @@ export function isConnectionLost(error: unknown): boolean {
   const { code, severity } = error as { code?: unknown; severity?: unknown };
   if (severity === "FATAL" || severity === "PANIC") return true;
   if (typeof code !== "string") return false;
-  return LOST_CODES.has(code) || code.startsWith("08") || /^57P0[123]$/.test(code);
+  // A class 08 error the server sends as a plain ERROR (08P01 for a NUL in the SQL text) leaves the session alive.
+  return LOST_CODES.has(code) || (code.startsWith("08") && severity !== "ERROR") || /^57P0[123]$/.test(code);
 }
 
 /** The client, with every reserved connection guarded. */
