@@ -1,6 +1,6 @@
 /** What every command starts from: the loaded config and an open database. */
 import { resolve } from "node:path";
-import { loadConfig, type LoadedConfig, type ResolvedTarget, resolveTarget } from "../config/load.ts";
+import { type ConfigReads, loadConfig, type LoadedConfig, type ResolvedTarget, resolveTarget } from "../config/load.ts";
 import { secretsOf } from "../dialect/connection_string.ts";
 import { type Database, openDatabase } from "../dialect/database.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
@@ -49,13 +49,10 @@ export async function withProject<T>(
   options: CommonOptions,
   out: Output,
   body: (project: Project) => Promise<T>,
-  /** `migrations`: the command reads only the config's settings and the migrations (apply). */
-  reads: "model" | "migrations" = "model",
+  reads: ConfigReads = "model",
 ): Promise<T> {
   registerSecrets(out, options);
-  const loaded = await loadConfig(configPathOf(options));
-  // A broken definition is reported before anything is opened.
-  if (reads === "model") void loaded.desired;
+  const loaded = await loadConfig(configPathOf(options), reads);
   const config = options.online === false ? { ...loaded, online: false } : loaded;
   const database = options.dev ? await openDev(config) : await openTarget(config, options, out);
   try {

@@ -39,7 +39,7 @@ export interface DevServer {
 }
 
 /** Import and validate a config file. */
-export async function loadConfig(path: string): Promise<LoadedConfig> {
+export async function loadConfig(path: string, reads: ConfigReads = "model"): Promise<LoadedConfig> {
   const absolute = resolve(path);
   let module: { default?: unknown };
   try {
@@ -52,7 +52,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
   } catch (error) {
     throw new KyrageError(`Cannot load config ${absolute}: ${describeLoadError(error)}`, { cause: error });
   }
-  return validateConfig(module.default, absolute);
+  return validateConfig(module.default, absolute, reads);
 }
 
 /**
@@ -71,8 +71,15 @@ export function describeLoadError(error: unknown): string {
   return `${message} (thrown at ${decodeURIComponent(frame.replace(/^file:\/\//, ""))})`;
 }
 
+/**
+ * What a command reads of the config: the desired model (checked whole now),
+ * or only the settings (`apply`: the database and the migrations; the
+ * definitions are checked if the model is ever read).
+ */
+export type ConfigReads = "model" | "settings";
+
 /** Validate an already-imported default export (also used by watch workers). */
-export function validateConfig(value: unknown, path: string): LoadedConfig {
+export function validateConfig(value: unknown, path: string, reads: ConfigReads = "model"): LoadedConfig {
   if (value === undefined) {
     throw new KyrageError(
       `Config ${path} has no default export; end it with \`export default defineConfig({ ... })\`.`,
@@ -86,11 +93,10 @@ export function validateConfig(value: unknown, path: string): LoadedConfig {
     if (result.success) return result.data;
     throw new KyrageError(`Invalid config ${path}: ${describeIssue(selected, result.error.issues[0])}`);
   };
-  const config = parse(settingsSchema);
-  let desired: SchemaModel | undefined;
+  const config = reads === "model" ? parse(configSchema) : parse(settingsSchema);
   const build = (): SchemaModel => {
     try {
-      return desiredModel(parse(configSchema));
+      return desiredModel(reads === "model" ? config as ValidConfig : parse(configSchema));
     } catch (error) {
       if (error instanceof ConfigIssue) {
         throw new KyrageError(`Invalid config ${path}: ${withTable(selected, error.path)}: ${error.message}`);
@@ -98,13 +104,13 @@ export function validateConfig(value: unknown, path: string): LoadedConfig {
       throw error;
     }
   };
+  let desired = reads === "model" ? build() : undefined;
   const dir = dirname(path);
   const devUrl = config.dev?.connectionString;
   return {
     path,
     dir,
     migrationsDir: resolveFrom(dir, config.migrationsDir ?? "migrations"),
-    // Built when first read: `apply` on a server reads only the migrations (1,000 tables take ~150 ms).
     get desired() {
       return desired ??= build();
     },

@@ -89,9 +89,7 @@ async function loadIn(worker: Worker, path: string, options: ReloadOptions): Pro
       );
     }
     if (!reply.ok) throw new KyrageError(`Cannot load config ${path}: ${reply.error}`);
-    const loaded = validateConfig(reply.config, path);
-    void loaded.desired; // checked whole here: a broken definition is a load error, reported as such
-    return loaded;
+    return validateConfig(reply.config, path);
   } finally {
     clearTimeout(timer);
     if (onAbort) options.signal?.removeEventListener("abort", onAbort);
