@@ -4,7 +4,7 @@
  * watch --dev latency.
  */
 import { validateConfig } from "../src/config/load.ts";
-import { copyExample, DENO_CONFIG, MAIN } from "../tests/support/cli.ts";
+import { copyExample, DENO_CONFIG, MAIN, ROOT } from "../tests/support/cli.ts";
 import { type Item, item } from "./item.ts";
 import { kyrage, measured, stats, timed } from "./measure.ts";
 import { inMemoryPlan } from "./pipeline.ts";
@@ -61,19 +61,28 @@ export async function inMemoryItems(small: number, runs: number): Promise<Item[]
   ];
 }
 
+/**
+ * Removing a project's thousand files keeps this machine's disk busy for
+ * seconds (creating files meanwhile takes several times as long), and a
+ * new user's first command does not follow one: each timed run starts
+ * after the file system has written out what came before it.
+ */
+async function settledDisk(): Promise<void> {
+  await new Deno.Command("sync").output().catch(() => {});
+}
+
 /** The first command (plan) on new copies of examples/basic, the machine's pristine image cached. */
 export async function firstCommandItems(runs: number): Promise<Item[]> {
   const cache = await Deno.makeTempDir({ prefix: "kyrage-bench-cache-" });
   const env = { XDG_CACHE_HOME: cache };
+  const projects: string[] = [];
   const fresh = async () => {
     const dir = await copyExample("basic");
-    try {
-      const run = await kyrage(dir, ["plan"], env);
-      if (!run.stdout.includes("CREATE TABLE")) throw new Error(`plan on a new project:\n${run.stdout}`);
-      return run;
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    projects.push(dir);
+    await settledDisk();
+    const run = await kyrage(dir, ["plan"], env);
+    if (!run.stdout.includes("CREATE TABLE")) throw new Error(`plan on a new project:\n${run.stdout}`);
+    return run;
   };
   try {
     const first = await fresh(); // the first on this "machine": makes the image
@@ -98,6 +107,8 @@ export async function firstCommandItems(runs: number): Promise<Item[]> {
       }),
     ];
   } finally {
+    // Removed after the runs, not between them (see settledDisk).
+    for (const dir of projects) await Deno.remove(dir, { recursive: true });
     await Deno.remove(cache, { recursive: true });
   }
 }
@@ -108,6 +119,9 @@ export async function demoItem(runs: number): Promise<Item> {
   for (let i = 0; i < runs; i++) {
     const cache = await Deno.makeTempDir({ prefix: "kyrage-bench-cache-" });
     try {
+      // The demo's first step removes the last run's project: done here, untimed, as a fresh machine has none.
+      await Deno.remove(`${ROOT}.kyrage/demo`, { recursive: true }).catch(() => {});
+      await settledDisk();
       const [took, run] = await timed(() =>
         measured([Deno.execPath(), "task", "--quiet", "--config", DENO_CONFIG, "demo"], {
           env: { XDG_CACHE_HOME: cache, NO_COLOR: "1" },

@@ -1,7 +1,7 @@
 /** Run the real CLI as a process, the way a user does. */
 import { copyDir } from "./pglite_template.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+export const ROOT = new URL("../../", import.meta.url).pathname;
 export const MAIN = `${ROOT}src/main.ts`;
 export const DENO_CONFIG = `${ROOT}deno.json`;
 

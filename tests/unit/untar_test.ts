@@ -23,7 +23,7 @@ const LONG = `base/${"d".repeat(60)}/${"e".repeat(50)}/file`;
 Deno.test("a tar archive is written out file for file, nested and long names included", async () => {
   const files = { "PG_VERSION": "18\n", "base/1/1259": "x".repeat(70_000), [LONG]: "deep", "global/empty": "" };
   const dir = await Deno.makeTempDir();
-  await extractTar(await tarOf(files), dir);
+  extractTar(await tarOf(files), dir);
   for (const [name, text] of Object.entries(files)) assert.equal(await Deno.readTextFile(`${dir}/${name}`), text, name);
   await Deno.remove(dir, { recursive: true });
 });
@@ -31,7 +31,8 @@ Deno.test("a tar archive is written out file for file, nested and long names inc
 Deno.test("a truncated or foreign archive is refused (the caller then initializes a new database)", async () => {
   const archive = await tarOf({ "PG_VERSION": "18\n", "base/1/1259": "x".repeat(70_000) });
   const dir = await Deno.makeTempDir();
-  await assert.rejects(() => extractTar(archive.subarray(0, 2048), dir), /truncated/);
-  await assert.rejects(() => extractTar(new TextEncoder().encode("not a tar ".repeat(100)), dir), /not a tar/);
+  assert.throws(() => extractTar(archive.subarray(0, 2048), dir), /truncated/);
+  assert.throws(() => extractTar(new TextEncoder().encode("not a tar ".repeat(100)), dir), /not a tar/);
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "the whole archive is read before anything is written");
   await Deno.remove(dir, { recursive: true });
 });
