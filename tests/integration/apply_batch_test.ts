@@ -9,7 +9,7 @@ import { KyrageError } from "../../src/errors.ts";
 import { readHistory } from "../../src/migrations/history.ts";
 import { applyMigrations } from "../../src/migrations/runner.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
-import { createTestDatabase, databaseTest } from "../support/backends.ts";
+import { databaseTest, serverTest } from "../support/backends.ts";
 import { openDatabase } from "../../src/dialect/database.ts";
 import { exists, migration, table } from "../support/sessions.ts";
 
@@ -60,52 +60,41 @@ databaseTest("a migration's statements take as many round trips for 3 tables as 
   assert.equal(await exists(database, "t20250102000000000_59"), true);
 });
 
-Deno.test({
-  name: "a session that may not create temporary objects still applies all or nothing [postgres]",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    const target = await createTestDatabase("postgres");
-    const dir = await Deno.makeTempDir();
-    const admin = await target.open();
+serverTest(
+  "a session that may not create temporary objects still applies all or nothing",
+  async (admin, dir, target) => {
     const role = `kyrage_notemp_${crypto.randomUUID().slice(0, 8)}`;
     const url = new URL(target.databaseUrl!);
+    await sql`create role ${sql.id(role)} login`.execute(admin.db);
+    await sql`revoke temporary on database ${sql.id(url.pathname.slice(1))} from public`.execute(admin.db);
+    await sql`grant create on schema public to ${sql.id(role)}`.execute(admin.db);
+    url.username = role;
+    const database = await openDatabase({ dialect: "postgres", connectionString: url.toString() });
     try {
-      await sql`create role ${sql.id(role)} login`.execute(admin.db);
-      await sql`revoke temporary on database ${sql.id(url.pathname.slice(1))} from public`.execute(admin.db);
-      await sql`grant create on schema public to ${sql.id(role)}`.execute(admin.db);
-      url.username = role;
-      const database = await openDatabase({ dialect: "postgres", connectionString: url.toString() });
-      try {
-        await assert.rejects(sql`create temp table t (id int)`.execute(database.db), /permission denied/);
-        await migration(dir, "20250101000000000", [...table("kept_out"), ...table("kept_out")]);
-        const error = await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY)
-          .then(() => assert.fail("apply should fail"), (e) => e);
-        assert.ok(error instanceof KyrageError, String(error));
-        assert.match(
-          error.message,
-          /statement: one of the migration's \d+ statements \(PostgreSQL did not say which\)/,
-        );
-        assert.match(error.message, /relation "kept_out" already exists/);
-        assert.equal(await exists(database, "kept_out"), false);
-        assert.deepEqual(await readHistory(database.db), []);
-        // A syntax error has a position: it is named all the same.
-        await Deno.remove(`${dir}/migrations`, { recursive: true });
-        await migration(dir, "20250102000000000", [
-          ...table("fine"),
-          { kind: "add_check", schema: "public", table: "fine", check: { name: "bad", expression: "id >" } },
-        ]);
-        const syntax = await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY)
-          .then(() => assert.fail("apply should fail"), (e) => e);
-        assert.match(syntax.message, /statement: ALTER TABLE "public"\."fine" ADD CONSTRAINT "bad" CHECK \(id >\)/);
-        assert.equal(await exists(database, "fine"), false);
-      } finally {
-        await database.close();
-      }
+      await assert.rejects(sql`create temp table t (id int)`.execute(database.db), /permission denied/);
+      await migration(dir, "20250101000000000", [...table("kept_out"), ...table("kept_out")]);
+      const error = await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY)
+        .then(() => assert.fail("apply should fail"), (e) => e);
+      assert.ok(error instanceof KyrageError, String(error));
+      assert.match(
+        error.message,
+        /statement: one of the migration's \d+ statements \(PostgreSQL did not say which\)/,
+      );
+      assert.match(error.message, /relation "kept_out" already exists/);
+      assert.equal(await exists(database, "kept_out"), false);
+      assert.deepEqual(await readHistory(database.db), []);
+      // A syntax error has a position: it is named all the same.
+      await Deno.remove(`${dir}/migrations`, { recursive: true });
+      await migration(dir, "20250102000000000", [
+        ...table("fine"),
+        { kind: "add_check", schema: "public", table: "fine", check: { name: "bad", expression: "id >" } },
+      ]);
+      const syntax = await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY)
+        .then(() => assert.fail("apply should fail"), (e) => e);
+      assert.match(syntax.message, /statement: ALTER TABLE "public"\."fine" ADD CONSTRAINT "bad" CHECK \(id >\)/);
+      assert.equal(await exists(database, "fine"), false);
     } finally {
-      await admin.close();
-      await Deno.remove(dir, { recursive: true });
-      await target.dispose();
+      await database.close();
     }
   },
-});
+);

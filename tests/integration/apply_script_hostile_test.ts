@@ -17,7 +17,7 @@ import type { Operation } from "../../src/diff/operations.ts";
 import { readHistory } from "../../src/migrations/history.ts";
 import { applyMigrations } from "../../src/migrations/runner.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
-import { createTestDatabase, databaseTest } from "../support/backends.ts";
+import { databaseTest, serverTest } from "../support/backends.ts";
 import { converge } from "../support/pipeline.ts";
 import { exists, holdLock, migration, table, waitFor } from "../support/sessions.ts";
 
@@ -164,16 +164,14 @@ databaseTest("a hand-written step's own exception keeps its DETAIL and HINT", as
   assert.equal(await exists(database, "kept_out"), false);
 });
 
+/** An enum and a table using it. */
+const MOOD: Operation[] = [
+  { kind: "create_enum", schema: "public", name: "mood", values: ["happy"] },
+  { kind: "create_table", schema: "public", table: "feelings", columns: [{ name: "m", type: "mood", notNull: false }] },
+];
+
 databaseTest("enum value added in one migration is usable in the next of the same run", async (database, dir) => {
-  await migration(dir, "20250101000000000", [
-    { kind: "create_enum", schema: "public", name: "mood", values: ["happy"] },
-    {
-      kind: "create_table",
-      schema: "public",
-      table: "feelings",
-      columns: [{ name: "m", type: "mood", notNull: false }],
-    },
-  ]);
+  await migration(dir, "20250101000000000", MOOD);
   await migration(dir, "20250102000000000", [{ kind: "add_enum_value", schema: "public", name: "mood", value: "sad" }]);
   await migration(dir, "20250103000000000", [step("insert into feelings values ('sad')")]);
   const { applied } = await apply(database, dir);
@@ -183,15 +181,7 @@ databaseTest("enum value added in one migration is usable in the next of the sam
 });
 
 databaseTest("enum value used in the migration that adds it: the using statement is named", async (database, dir) => {
-  await migration(dir, "20250101000000000", [
-    { kind: "create_enum", schema: "public", name: "mood", values: ["happy"] },
-    {
-      kind: "create_table",
-      schema: "public",
-      table: "feelings",
-      columns: [{ name: "m", type: "mood", notNull: false }],
-    },
-  ]);
+  await migration(dir, "20250101000000000", MOOD);
   await apply(database, dir);
   await migration(dir, "20250102000000000", [
     { kind: "add_enum_value", schema: "public", name: "mood", value: "sad" },
@@ -246,27 +236,6 @@ databaseTest("rows affected count without parameters", async (database) => {
   assert.deepEqual(many, [{ id: 1 }, { id: 3 }, { id: 4 }]);
 });
 
-/** A PostgreSQL-only test (another session holds locks: PGlite has one session). */
-function serverTest(name: string, fn: (database: Database, dir: string, url: string) => Promise<void>): void {
-  Deno.test({
-    name: `${name} [postgres]`,
-    sanitizeResources: false,
-    sanitizeOps: false,
-    async fn() {
-      const target = await createTestDatabase("postgres");
-      const dir = await Deno.makeTempDir();
-      const database = await target.open();
-      try {
-        await fn(database, dir, target.databaseUrl!);
-      } finally {
-        await database.close();
-        await Deno.remove(dir, { recursive: true });
-        await target.dispose();
-      }
-    },
-  });
-}
-
 /** Sessions waiting on a lock whose query is the whole script (`script`) or one statement of it. */
 async function waiting(database: Database, script: boolean): Promise<number[]> {
   const r = await sql<{ pid: number }>`
@@ -283,10 +252,10 @@ const LOCKED = [
   ...table("last_step"),
 ] satisfies Operation[];
 
-serverTest("a lock timeout mid-script names the waiting statement", async (database, dir, url) => {
+serverTest("a lock timeout mid-script names the waiting statement", async (database, dir, target) => {
   await sql`create table blocker (id int)`.execute(database.db);
   await migration(dir, "20250101000000000", LOCKED);
-  const release = await holdLock(url, "blocker");
+  const release = await holdLock(target.databaseUrl!, "blocker");
   try {
     const error = await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), {
       ...APPLY,
@@ -305,10 +274,10 @@ serverTest("a lock timeout mid-script names the waiting statement", async (datab
 
 serverTest(
   "the session ended while the script waits on a lock: reported as a lost connection",
-  async (database, dir, url) => {
+  async (database, dir, target) => {
     await sql`create table blocker (id int)`.execute(database.db);
     await migration(dir, "20250101000000000", LOCKED);
-    const release = await holdLock(url, "blocker");
+    const release = await holdLock(target.databaseUrl!, "blocker");
     const applying = applyMigrations(database.db, await readMigrations(`${dir}/migrations`), APPLY)
       .then(() => undefined, (e) => e);
     try {

@@ -15,7 +15,7 @@ import { generateMigration } from "../../src/migrations/generate.ts";
 import { applyMigrations } from "../../src/migrations/runner.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
 import { column, type Config, defineTable } from "../../src/mod.ts";
-import { createTestDatabase } from "../support/backends.ts";
+import { serverTest } from "../support/backends.ts";
 import { converge, loaded } from "../support/pipeline.ts";
 
 const ROWS = 1_000_000;
@@ -88,47 +88,36 @@ async function write(url: string, stop: Promise<void>): Promise<Writes> {
 }
 
 for (const online of [true, false]) {
-  Deno.test({
-    name: `a writer during ${online ? "the online" : "the plain"} plan on a 1M-row table ${
+  serverTest(
+    `a writer during ${online ? "the online" : "the plain"} plan on a 1M-row table ${
       online ? "never waits a second for a lock" : "is blocked"
-    } [postgres]`,
-    sanitizeResources: false,
-    sanitizeOps: false,
-    async fn() {
-      const target = await createTestDatabase("postgres");
-      const dir = await Deno.makeTempDir();
-      const database = await target.open();
+    }`,
+    async (database, dir, target) => {
+      await converge(database, dir, schema(false, online));
+      await sql`insert into accounts select g from generate_series(1, 1000) g`.execute(database.db);
+      await sql`insert into events select g, 1 + g % 1000, 'c' || g, g % 100 from generate_series(1, ${ROWS}::int) g`
+        .execute(database.db);
+      await sql`analyze events`.execute(database.db);
+      const config = loaded(schema(true, online), dir);
+      await generateMigration(database, config);
+      let finished!: () => void;
+      const stop = new Promise<void>((resolve) => (finished = resolve));
+      const writer = write(target.databaseUrl!, stop);
+      const watcher = watchWaits(target.databaseUrl!, stop);
+      await new Promise((r) => setTimeout(r, 200)); // the writer is inserting
       try {
-        await converge(database, dir, schema(false, online));
-        await sql`insert into accounts select g from generate_series(1, 1000) g`.execute(database.db);
-        await sql`insert into events select g, 1 + g % 1000, 'c' || g, g % 100 from generate_series(1, ${ROWS}::int) g`
-          .execute(database.db);
-        await sql`analyze events`.execute(database.db);
-        const config = loaded(schema(true, online), dir);
-        await generateMigration(database, config);
-        let finished!: () => void;
-        const stop = new Promise<void>((resolve) => (finished = resolve));
-        const writer = write(target.databaseUrl!, stop);
-        const watcher = watchWaits(target.databaseUrl!, stop);
-        await new Promise((r) => setTimeout(r, 200)); // the writer is inserting
-        try {
-          await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), {
-            lockWaitMs: 60_000,
-            statementLockTimeout: "60s",
-          });
-        } finally {
-          finished();
-        }
-        const writes = await writer;
-        const waited = await watcher;
-        assert.ok(writes.inserted > 0, "the writer wrote during the migration");
-        if (online) assert.equal(writes.gaveUp, 0, `online: no insert waited 1 s (${JSON.stringify(writes)})`);
-        else assert.ok(writes.gaveUp > 0 || waited, `plain: inserts were blocked (${JSON.stringify(writes)})`);
+        await applyMigrations(database.db, await readMigrations(`${dir}/migrations`), {
+          lockWaitMs: 60_000,
+          statementLockTimeout: "60s",
+        });
       } finally {
-        await database.close();
-        await target.dispose();
-        await Deno.remove(dir, { recursive: true });
+        finished();
       }
+      const writes = await writer;
+      const waited = await watcher;
+      assert.ok(writes.inserted > 0, "the writer wrote during the migration");
+      if (online) assert.equal(writes.gaveUp, 0, `online: no insert waited 1 s (${JSON.stringify(writes)})`);
+      else assert.ok(writes.gaveUp > 0 || waited, `plain: inserts were blocked (${JSON.stringify(writes)})`);
     },
-  });
+  );
 }

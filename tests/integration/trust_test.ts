@@ -13,7 +13,7 @@ import { KyrageError } from "../../src/errors.ts";
 import { generateMigration } from "../../src/migrations/generate.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
 import { column, type Config, defineEnum, defineTable } from "../../src/mod.ts";
-import { createTestDatabase, databaseTest } from "../support/backends.ts";
+import { createTestDatabase, databaseTest, serverTest } from "../support/backends.ts";
 import { converge, generateAndApply, loaded, plan } from "../support/pipeline.ts";
 
 async function rows<T>(database: Database, query: string): Promise<T[]> {
@@ -182,14 +182,9 @@ databaseTest(
   },
 );
 
-Deno.test({
-  name: "planning gives up on a table lock another session holds, and names that session [postgres]",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    const target = await createTestDatabase("postgres");
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
+serverTest(
+  "planning gives up on a table lock another session holds, and names that session",
+  async (database, dir, target) => {
     const holder = postgres(target.databaseUrl!, { max: 1, onnotice: () => {} });
     try {
       const t = (notNull: boolean) => ({ tables: [defineTable("people", { email: column("text", { notNull }) })] });
@@ -207,12 +202,9 @@ Deno.test({
       session.release();
     } finally {
       await holder.end({ timeout: 1 });
-      await database.close();
-      await target.dispose();
-      await Deno.remove(dir, { recursive: true });
     }
   },
-});
+);
 
 Deno.test({
   name: "a database closed while a sibling query of a failed one still runs closes, instead of hanging [postgres]",

@@ -87,8 +87,12 @@ export function createTestDatabase(backend: BackendName): Promise<TestDatabase> 
 }
 
 /** Register `fn` once per backend, each with a fresh database. */
-export function backendTest(name: string, fn: (db: TestDatabase) => Promise<void>): void {
-  for (const backend of BACKENDS) {
+export function backendTest(
+  name: string,
+  fn: (db: TestDatabase) => Promise<void>,
+  backends: readonly BackendName[] = BACKENDS,
+): void {
+  for (const backend of backends) {
     Deno.test({
       name: `${name} [${backend}]`,
       // PGlite keeps a WASM instance alive; tests close what they open.
@@ -110,6 +114,7 @@ export function backendTest(name: string, fn: (db: TestDatabase) => Promise<void
 export function databaseTest(
   name: string,
   fn: (database: Database, dir: string, target: TestDatabase) => Promise<void>,
+  backends: readonly BackendName[] = BACKENDS,
 ): void {
   backendTest(name, async (target) => {
     const dir = await Deno.makeTempDir();
@@ -120,5 +125,13 @@ export function databaseTest(
       await database.close();
       await Deno.remove(dir, { recursive: true });
     }
-  });
+  }, backends);
+}
+
+/** `databaseTest` on the PostgreSQL server only: another session takes part (PGlite has one). */
+export function serverTest(
+  name: string,
+  fn: (database: Database, dir: string, target: TestDatabase) => Promise<void>,
+): void {
+  databaseTest(name, fn, ["postgres"]);
 }
