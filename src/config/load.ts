@@ -60,7 +60,7 @@ export async function loadConfig(path: string, reads: ConfigReads = "model"): Pr
  * user's files it was thrown (a syntax error's message already says where).
  */
 export function describeLoadError(error: unknown): string {
-  const message = messageOf(error);
+  const message = withoutSourceExcerpt(messageOf(error));
   const stack = error instanceof Error ? error.stack ?? "" : "";
   // The user's files: neither kyrage's own modules nor a package in Deno's cache.
   const own = new URL("../", import.meta.url).href;
@@ -69,6 +69,16 @@ export function describeLoadError(error: unknown): string {
     .find((url) => url !== undefined && isUsers(url));
   if (!frame || message.includes(frame)) return message;
   return `${message} (thrown at ${decodeURIComponent(frame.replace(/^file:\/\//, ""))})`;
+}
+
+/**
+ * A syntax error's message quotes the offending source line, which may be
+ * the one holding the connection string and its password: it is printed
+ * without it (the message still says file, line and column). The config's
+ * secrets are known only once it has loaded.
+ */
+export function withoutSourceExcerpt(message: string): string {
+  return message.split("\n").filter((line) => !/^\s*(\d+\s*)?\|/.test(line)).join("\n");
 }
 
 /**

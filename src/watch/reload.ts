@@ -4,7 +4,7 @@
  * nothing, an endless loop) would otherwise hold watch for good.
  */
 import { pathToFileURL } from "node:url";
-import { type LoadedConfig, validateConfig } from "../config/load.ts";
+import { type LoadedConfig, validateConfig, withoutSourceExcerpt } from "../config/load.ts";
 import { KyrageError } from "../errors.ts";
 
 type Reply = { ok: true; config: unknown } | { ok: false; error: string };
@@ -88,7 +88,7 @@ async function loadIn(worker: Worker, path: string, options: ReloadOptions): Pro
           "Its load was stopped; fix it and save again.",
       );
     }
-    if (!reply.ok) throw new KyrageError(`Cannot load config ${path}: ${reply.error}`);
+    if (!reply.ok) throw new KyrageError(`Cannot load config ${path}: ${withoutSourceExcerpt(reply.error)}`);
     return validateConfig(reply.config, path);
   } finally {
     clearTimeout(timer);

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { openPglite } from "../../src/dialect/pglite/connect.ts";
 import { spellingsOf } from "../../src/dialect/connection_string.ts";
 import { backendTest, createTestDatabase } from "../support/backends.ts";
-import { projectFor, runCli, spawnCli, tempProject } from "../support/cli.ts";
+import { projectFor, runCli, spawnCli, tempProject, watchUntilError } from "../support/cli.ts";
 
 const TABLES = `defineTable("items", { id: column("int", { primaryKey: true }), note: column("text") })`;
 
@@ -41,9 +41,13 @@ export default defineConfig({
     const result = await runCli(["plan"], { cwd: dir });
     assert.equal(result.code, 1, "the config does not parse");
     assert.match(result.stderr, /Cannot load config/);
-    const printed = result.stdout + result.stderr;
-    for (const spelling of spellingsOf(password)) {
-      assert.ok(!printed.includes(spelling), `the password was printed (${connectionString}):\n${printed}`);
+    const watched = await watchUntilError(dir, [], {});
+    assert.match(watched, /Cannot load config/);
+    for (const printed of [result.stdout + result.stderr, watched]) {
+      assert.match(printed, /kyrage\.config\.ts:3:\d+/, "the error still says where");
+      for (const spelling of spellingsOf(password)) {
+        assert.ok(!printed.includes(spelling), `the password was printed (${connectionString}):\n${printed}`);
+      }
     }
   }
 });

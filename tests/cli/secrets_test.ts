@@ -12,7 +12,7 @@ import type { LoadedConfig } from "../../src/config/load.ts";
 import { spellingsOf } from "../../src/dialect/connection_string.ts";
 import { openPostgres } from "../../src/dialect/postgres/connect.ts";
 import { KyrageError } from "../../src/errors.ts";
-import { DENO_CONFIG, MAIN, runCli, tempProject } from "../support/cli.ts";
+import { runCli, tempProject, watchUntilError } from "../support/cli.ts";
 import { assertPasswordsChecked, createScramDatabase, type ScramDatabase } from "../support/scram.ts";
 
 /** Every character a URL or a libpq string treats specially. */
@@ -49,28 +49,6 @@ function scramTest(name: string, fn: (db: ScramDatabase) => Promise<void>): void
       }
     },
   });
-}
-
-/** Run `kyrage watch` until its first cycle reports an error, then stop it as Ctrl-C does. */
-async function watchUntilError(cwd: string, args: string[], env: Record<string, string>): Promise<string> {
-  const { DATABASE_URL: _url, INIT_CWD: _cwd, ...inherited } = Deno.env.toObject();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--config", DENO_CONFIG, MAIN, "watch", ...args],
-    cwd,
-    env: { ...inherited, NO_COLOR: "1", ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = new Response(child.stdout).text();
-  let stderr = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of child.stderr) {
-    stderr += decoder.decode(chunk, { stream: true });
-    if (/error: .*\n/.test(stderr)) child.kill("SIGINT");
-  }
-  await child.status;
-  return (await stdout) + stderr;
 }
 
 scramTest("the right password connects, URL percent-encoded or libpq quoted; a wrong one is refused", async (db) => {

@@ -64,6 +64,28 @@ export function spawnCli(args: string[], options: { cwd: string; env?: Record<st
   }).spawn();
 }
 
+/** Run `kyrage watch` until its first cycle reports an error, then stop it as Ctrl-C does. */
+export async function watchUntilError(cwd: string, args: string[], env: Record<string, string>): Promise<string> {
+  const { DATABASE_URL: _url, INIT_CWD: _cwd, ...inherited } = Deno.env.toObject();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--config", DENO_CONFIG, MAIN, "watch", ...args],
+    cwd,
+    env: { ...inherited, NO_COLOR: "1", ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = new Response(child.stdout).text();
+  let stderr = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stderr) {
+    stderr += decoder.decode(chunk, { stream: true });
+    if (/error: .*\n/.test(stderr)) child.kill("SIGINT");
+  }
+  await child.status;
+  return (await stdout) + stderr;
+}
+
 /** The config's `database` block for a test database. */
 export function databaseBlock(target: { databaseUrl?: string; dataDir?: string }): string {
   return target.databaseUrl
