@@ -1,0 +1,164 @@
+/**
+ * Hostile checks of README "Config reference" claims, each through the real
+ * CLI (`generate`, `apply`, `plan --exit-code`) on the PostgreSQL server and
+ * on PGlite. Every test here quotes the claim it holds the code to.
+ */
+import assert from "node:assert/strict";
+import { sql } from "kysely";
+import { backendTest, type TestDatabase } from "../support/backends.ts";
+import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
+
+/** A project whose config is `defineConfig({ database, ...cfg })`, `cfg` exported by schema.ts. */
+async function project(target: TestDatabase, schema: string): Promise<string> {
+  return await tempProject({
+    "kyrage.config.ts": `import { defineConfig } from "kyrage";
+import cfg from "./schema.ts";
+export default defineConfig({ database: ${databaseBlock(target)}, ...cfg });
+`,
+    "schema.ts": schema,
+  });
+}
+
+const writeSchema = (dir: string, schema: string) => Deno.writeTextFile(`${dir}/schema.ts`, schema);
+
+async function cli(dir: string, ...args: string[]) {
+  const result = await runCli(args, { cwd: dir });
+  return { ...result, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** `generate`, `apply`, then `plan --exit-code` must be empty. */
+async function converge(dir: string, label: string): Promise<string> {
+  const generated = await cli(dir, "generate");
+  assert.equal(generated.code, 0, `${label}: generate failed:\n${generated.output}`);
+  const applied = await cli(dir, "apply");
+  assert.equal(applied.code, 0, `${label}: apply failed:\n${applied.output}`);
+  const replanned = await cli(dir, "plan", "--exit-code");
+  assert.equal(replanned.code, 0, `${label}: re-plan not empty:\n${replanned.output}`);
+  return generated.output;
+}
+
+async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
+  const database = await target.open();
+  try {
+    return (await sql.raw<T>(text).execute(database.db)).rows;
+  } finally {
+    await database.close();
+  }
+}
+
+// README (Tables and columns): "`renamedFrom: "old_name"` renames the column (`ALTER TABLE ... RENAME COLUMN`)
+// instead of dropping it; harmless once applied." and (Constraints and indexes): "An index or constraint whose
+// definition is unchanged but whose name differs is renamed, not rebuilt."
+// A check reading the renamed column is compared with the column's old name in it, so the rename drops the check
+// (DESTRUCTIVE when its default name follows the column) and adds it again: `generate` refuses a pure rename.
+backendTest("a column rename keeps the checks that read it (renamed, never dropped)", async (target) => {
+  const before = `import { column, defineTable } from "kyrage";
+const orders = defineTable("orders", { id: column("int", { primaryKey: true }), amount: column("int") },
+  (t) => [t.check("amount >= 0"), t.check("amount < 1000", { name: "amount_cap" })]);
+export default { tables: [orders] };
+`;
+  const dir = await project(target, before);
+  await converge(dir, "initial");
+  await query(target, "insert into orders values (1, 5)");
+  await writeSchema(
+    dir,
+    `import { column, defineTable } from "kyrage";
+const orders = defineTable("orders", {
+  id: column("int", { primaryKey: true }),
+  total: column("int", { renamedFrom: "amount" }),
+}, (t) => [t.check("total >= 0"), t.check("total < 1000", { name: "amount_cap" })]);
+export default { tables: [orders] };
+`,
+  );
+  const planned = await cli(dir, "plan");
+  assert.equal(planned.code, 0, planned.output);
+  assert.match(planned.stdout, /RENAME COLUMN "amount" TO "total"/);
+  assert.doesNotMatch(planned.stdout, /DROP CONSTRAINT/, `a rename must not drop the checks:\n${planned.stdout}`);
+  assert.doesNotMatch(planned.stdout, /DESTRUCTIVE/, planned.stdout);
+  await converge(dir, "rename");
+  const checks = await query<{ conname: string }>(
+    target,
+    "select conname from pg_constraint where conrelid = 'orders'::regclass and contype = 'c' order by 1",
+  );
+  assert.deepEqual(checks.map((c) => c.conname), ["amount_cap", "orders_total_check"]);
+  assert.deepEqual(await query(target, "select id, total from orders"), [{ id: 1, total: 5 }]);
+});
+
+// README (Tables and columns): "`renamedFrom: "old_name"` renames the column (`ALTER TABLE ... RENAME COLUMN`)
+// instead of dropping it" and (Constraints and indexes): "An index or constraint whose definition is unchanged but
+// whose name differs is renamed, not rebuilt." An expression index and a partial index reading the renamed column
+// keep their definition (PostgreSQL follows the rename), yet the plan drops and rebuilds both, concurrently, in
+// migrations of their own: the table goes without them between the migrations.
+backendTest("a column rename keeps the expression and partial indexes that read it", async (target) => {
+  const dir = await project(
+    target,
+    `import { column, defineTable } from "kyrage";
+const users = defineTable("users", { id: column("int", { primaryKey: true }), email: column("text") },
+  (t) => [t.index([{ expression: "lower(email)" }], { name: "users_lower_email" }),
+          t.index(["id"], { where: "email is not null", name: "users_with_email" })]);
+export default { tables: [users] };
+`,
+  );
+  await converge(dir, "initial");
+  await query(target, "insert into users values (1, 'A@x'), (2, null)");
+  await writeSchema(
+    dir,
+    `import { column, defineTable } from "kyrage";
+const users = defineTable("users", { id: column("int", { primaryKey: true }), mail: column("text", { renamedFrom: "email" }) },
+  (t) => [t.index([{ expression: "lower(mail)" }], { name: "users_lower_email" }),
+          t.index(["id"], { where: "mail is not null", name: "users_with_email" })]);
+export default { tables: [users] };
+`,
+  );
+  const planned = await cli(dir, "plan");
+  assert.equal(planned.code, 0, planned.output);
+  assert.match(planned.stdout, /RENAME COLUMN "email" TO "mail"/);
+  assert.doesNotMatch(planned.stdout, /DROP INDEX/, `a rename must not rebuild the indexes:\n${planned.stdout}`);
+  assert.doesNotMatch(planned.stdout, /CREATE INDEX/, planned.stdout);
+});
+
+// README (Tables and columns): "`renamedFrom: "old_name"` renames the column (`ALTER TABLE ... RENAME COLUMN`)
+// instead of dropping it; harmless once applied." and "changing the expression [of `generatedAs`] rebuilds the
+// column". Renaming a column that a generated column reads leaves the generated expression unchanged (PostgreSQL
+// follows the rename), yet the plan drops the generated column and adds it again: a table rewrite under ACCESS
+// EXCLUSIVE, and the generated column's indexes go with it.
+backendTest("a column rename keeps the generated column that reads it", async (target) => {
+  const dir = await project(
+    target,
+    `import { column, defineTable } from "kyrage";
+const items = defineTable("items", {
+  id: column("int", { primaryKey: true }),
+  price: column("numeric(10,2)"),
+  doubled: column("numeric", { generatedAs: "price * 2" }),
+}, (t) => [t.index(["doubled"])]);
+export default { tables: [items] };
+`,
+  );
+  await converge(dir, "initial");
+  await query(target, "insert into items (id, price) values (1, 2.50)");
+  const before = await query<{ relfilenode: number }>(
+    target,
+    "select relfilenode from pg_class where oid = 'items'::regclass",
+  );
+  await writeSchema(
+    dir,
+    `import { column, defineTable } from "kyrage";
+const items = defineTable("items", {
+  id: column("int", { primaryKey: true }),
+  unit_price: column("numeric(10,2)", { renamedFrom: "price" }),
+  doubled: column("numeric", { generatedAs: "unit_price * 2" }),
+}, (t) => [t.index(["doubled"])]);
+export default { tables: [items] };
+`,
+  );
+  const planned = await cli(dir, "plan");
+  assert.equal(planned.code, 0, planned.output);
+  assert.match(planned.stdout, /RENAME COLUMN "price" TO "unit_price"/);
+  assert.doesNotMatch(planned.stdout, /DROP COLUMN/, `a rename must not rebuild "doubled":\n${planned.stdout}`);
+  await converge(dir, "rename");
+  const after = await query<{ relfilenode: number }>(
+    target,
+    "select relfilenode from pg_class where oid = 'items'::regclass",
+  );
+  assert.deepEqual(after, before, "a rename does not rewrite the table");
+});
