@@ -162,3 +162,37 @@ export default { tables: [items] };
   );
   assert.deepEqual(after, before, "a rename does not rewrite the table");
 });
+
+// README (Constraints and indexes): "Default names follow PostgreSQL's own conventions, truncated at 63 bytes exactly
+// as PostgreSQL truncates them, so a database built by hand or by another tool shows no spurious renames" and
+// (Extensions and sequences): "a column's serial or identity stays a column option". The NOT MANAGED query expects a
+// column's own sequence to be named `left(table_column_seq, 63)`, but PostgreSQL (and kyrage itself) names it with
+// makeObjectName, which shortens the table part: on a long table name the sequences of a config's own identity and
+// serial columns are reported as "NOT MANAGED (left as they are)", on a database kyrage just built.
+backendTest(
+  "the sequences of identity and serial columns of a long table name are not reported unmanaged",
+  async (target) => {
+    const dir = await project(
+      target,
+      `import { column, defineTable } from "kyrage";
+const t = defineTable("a_table_name_that_is_quite_long_enough_to_need_truncation_x", {
+  id: column("bigint", { primaryKey: true, identity: "always" }),
+  n: column("serial"),
+});
+export default { tables: [t] };
+`,
+    );
+    await converge(dir, "initial");
+    const sequences = await query<{ relname: string }>(
+      target,
+      "select relname from pg_class where relkind = 'S' and relnamespace = 'public'::regnamespace order by 1",
+    );
+    assert.deepEqual(sequences.map((s) => s.relname), [
+      "a_table_name_that_is_quite_long_enough_to_need_truncatio_id_seq",
+      "a_table_name_that_is_quite_long_enough_to_need_truncation_n_seq",
+    ]);
+    const planned = await cli(dir, "plan", "--exit-code");
+    assert.equal(planned.code, 0, planned.output);
+    assert.doesNotMatch(planned.output, /NOT MANAGED/, `kyrage's own column sequences are managed:\n${planned.output}`);
+  },
+);
