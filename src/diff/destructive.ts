@@ -73,6 +73,8 @@ function describe(op: Operation): string | undefined {
       }
       return lost.length > 0 ? lost.join("; ") : undefined;
     }
+    case "drop_default":
+      return `the default of ${at(op.table)}.${op.column} (${op.default})`;
     case "drop_enum":
       return `enum type ${op.schema}.${op.name} (${op.values.join(", ")})`;
     case "recreate_enum": {
@@ -132,7 +134,8 @@ function objectName(op: Operation): string | undefined {
 /**
  * The destructive changes in an operation list. Dropping a constraint or
  * index that the same list creates again under the same name (a changed
- * definition), or one that goes with its dropped table, is not reported.
+ * definition), a default the list sets again (or drops itself, reported
+ * there), or one that goes with its dropped table, is not reported.
  */
 export function destructiveChanges(ops: readonly Operation[]): DestructiveChange[] {
   const recreated = new Set<string>();
@@ -140,6 +143,9 @@ export function destructiveChanges(ops: readonly Operation[]): DestructiveChange
   for (const op of ops) {
     const name = op.kind.startsWith("drop_") ? undefined : objectName(op);
     if (name !== undefined && "table" in op) recreated.add(`${op.schema}.${op.table}.${name}`);
+    if (op.kind === "alter_column" && op.changes.default) {
+      recreated.add(`${op.schema}.${op.table}.${op.column} default`);
+    }
     if (op.kind === "drop_table") droppedTables.add(`${op.schema}.${op.table}`);
   }
   const found: DestructiveChange[] = [];
@@ -147,7 +153,7 @@ export function destructiveChanges(ops: readonly Operation[]): DestructiveChange
     const loses = describe(op);
     if (loses === undefined) continue;
     if (op.kind !== "drop_table" && "table" in op && droppedTables.has(`${op.schema}.${op.table}`)) continue;
-    const name = objectName(op);
+    const name = op.kind === "drop_default" ? `${op.column} default` : objectName(op);
     if (name !== undefined && "table" in op && recreated.has(`${op.schema}.${op.table}.${name}`)) continue;
     found.push({ operation: op, loses });
   }
