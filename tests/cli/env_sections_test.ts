@@ -30,6 +30,9 @@ Deno.test("KYRAGE_ENV naming a section the config lacks is an error listing thos
   assert.equal(node.code, 0, node.stderr);
   const matching = await plan(PROD, { KYRAGE_ENV: "prod" });
   assert.equal(matching.code, 0, matching.stderr);
+  // A config without sections is the same config in every environment.
+  const plain = await plan("", { KYRAGE_ENV: "prodution" });
+  assert.equal(plain.code, 0, plain.stderr);
 });
 
 Deno.test("a section nested in a section is an error naming it", async () => {

