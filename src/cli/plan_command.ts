@@ -4,6 +4,7 @@ import { destructiveChanges } from "../diff/destructive.ts";
 import { hazardsOf } from "../diff/hazards.ts";
 import { planChanges, tableSizes, unmanagedObjects } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
+import { refuseUnimportedUpstream } from "../migrations/store.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { notManaged, plural, renderPlan, sqlComment } from "./render.ts";
@@ -15,6 +16,7 @@ export interface PlanOptions extends CommonOptions {
 
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
+    await refuseUnimportedUpstream(config.migrationsDir);
     const ops = await planChanges(database, config.desired, { online: config.online });
     const blockers = await planBlockers(database, ops, config.desired);
     const sizes = await tableSizes(database, ops);

@@ -16,8 +16,8 @@ async function checksumOf(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Every `*.json` in `dir`, validated, in id order. A missing dir is empty. */
-export async function readMigrations(dir: string): Promise<StoredMigration[]> {
+/** The names of the `*.json` files in `dir`, sorted. A missing dir is empty. */
+async function jsonNames(dir: string): Promise<string[]> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -25,8 +25,21 @@ export async function readMigrations(dir: string): Promise<StoredMigration[]> {
     if (error instanceof Deno.errors.NotFound) return [];
     throw new KyrageError(`Cannot read the migrations directory ${dir}: ${messageOf(error)}`);
   }
-  const all = entries.filter((e) => e.isFile && e.name.endsWith(".json")).map((e) => e.name).sort();
-  const names = await withoutImportedUpstream(dir, all);
+  return entries.filter((e) => e.isFile && e.name.endsWith(".json")).map((e) => e.name).sort();
+}
+
+/**
+ * Stop when `dir` holds files of @izumisy/kyrage not imported yet, for the
+ * commands that read no migration (plan): only files not named like
+ * kyrage's own are opened.
+ */
+export async function refuseUnimportedUpstream(dir: string): Promise<void> {
+  await withoutImportedUpstream(dir, await jsonNames(dir));
+}
+
+/** Every `*.json` in `dir`, validated, in id order. A missing dir is empty. */
+export async function readMigrations(dir: string): Promise<StoredMigration[]> {
+  const names = await withoutImportedUpstream(dir, await jsonNames(dir));
   const migrations = await Promise.all(names.map((name) => readMigration(`${dir}/${name}`)));
   for (const m of migrations) {
     const expected = `${m.id}.json`;
