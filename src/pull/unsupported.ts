@@ -11,22 +11,21 @@
  * on indexes, constraints and types).
  * One query, one round trip: it runs on every plan.
  */
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import { MANAGED_TABLE, scopeOf } from "../dialect/postgres/introspect/scope.ts";
 import { scopeIsEmpty } from "../dialect/postgres/introspect/empty.ts";
 
 /**
- * The name PostgreSQL 18 gives a NOT NULL constraint of `c` on column `a`
- * (ChooseConstraintName: makeObjectName(table, column, "not_null" or
- * "not_null<n>" when taken): the longer of table and column names is
- * shortened a byte at a time until the whole fits in 63 bytes, cut on a
- * character boundary.
+ * makeObjectName(c.relname, a.attname, label) in SQL: the longer of table
+ * and column names is shortened a byte at a time until the whole fits in 63
+ * bytes, cut on a character boundary.
  */
-const NOT_NULL_NAME = sql`
+const objectName = (label: RawBuilder<string>) =>
+  sql`
   select clip.rel || '_' || clip.col || '_' || room.label as name
   from (select label, 63 - octet_length(label) - 2 as room,
                octet_length(c.relname) as rb, octet_length(a.attname) as ab
-        from (select coalesce(substring(con.conname from '_(not_null[0-9]*)$'), 'not_null') as label) l) room,
+        from (select ${label} as label) l) room,
   lateral (select case when rb + ab <= room then rb when ab <= room / 2 then room - ab
                        when rb <= room / 2 then rb else room - room / 2 end as r,
                   case when rb + ab <= room then ab when ab <= room / 2 then ab
@@ -36,6 +35,12 @@ const NOT_NULL_NAME = sql`
                        where octet_length(left(c.relname, k)) <= len.r)) as rel,
       left(a.attname, (select max(k)::int from generate_series(0, len.t) k
                        where octet_length(left(a.attname, k)) <= len.t)) as col) clip`;
+
+/** The name PostgreSQL 18 gives a NOT NULL constraint of `c` on column `a` ("not_null<n>" when taken). */
+const NOT_NULL_NAME = objectName(sql`coalesce(substring(con.conname from '_(not_null[0-9]*)$'), 'not_null')`);
+
+/** The name PostgreSQL gives the sequence of `c`'s serial or identity column `a`. */
+const SEQUENCE_NAME = objectName(sql`'seq'`);
 
 // deno-lint-ignore no-explicit-any
 export async function unsupportedObjects(db: Kysely<any>, schemas: readonly string[]): Promise<string[]> {
@@ -180,7 +185,7 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
           select 1 from pg_attrdef ad join pg_depend dd on dd.classid = 'pg_attrdef'::regclass and dd.objid = ad.oid
           where ad.adrelid = c.oid and ad.adnum = a.attnum and dd.refclassid = 'pg_class'::regclass
             and dd.refobjid = s.oid))
-        and (s.relname <> left(c.relname || '_' || a.attname || '_seq', 63) or sn.oid <> n.oid
+        and (s.relname <> (${SEQUENCE_NAME}) or sn.oid <> n.oid
              or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
                or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)
                  when 'smallint' then 32767 when 'integer' then 2147483647 else 9223372036854775807 end))
