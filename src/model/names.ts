@@ -3,6 +3,7 @@
  * them (`ChooseRelationName` / `makeObjectName`), so a database built by hand
  * or by another tool shows no spurious renames.
  */
+import { QUOTED_KEYWORDS } from "./keywords.ts";
 
 /** PostgreSQL's NAMEDATALEN - 1: the longest identifier, in bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
@@ -115,7 +116,7 @@ export function checkName(table: string, column: string | undefined, taken: Read
 
 /** An identifier as PostgreSQL's `quote_ident` and `format_type` print it: quoted only when needed. */
 export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !QUOTED_KEYWORDS.has(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
