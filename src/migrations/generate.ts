@@ -14,7 +14,7 @@ import { migrationBoundaries } from "./boundaries.ts";
 import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
 import { migrationState, readHistory } from "./history.ts";
-import { nextMigrationId, readMigrations, writeMigration } from "./store.ts";
+import { nextMigrationId, readMigrations, type StoredMigration, writeMigration } from "./store.ts";
 import { extensionNames } from "../model/objects/extension.ts";
 
 export interface GenerateOptions {
@@ -127,6 +127,7 @@ export async function squashPending(
 ): Promise<SquashResult> {
   const files = await readMigrations(config.migrationsDir);
   const { pending } = migrationState(files, await readHistory(target.db));
+  refuseSquashingSteps(pending);
   const pendingIds = new Set(pending.map((m) => m.id));
   const extensions = extensionNames(config.desired.objects);
   const dev = await openDevDatabase(files.filter((f) => !pendingIds.has(f.id)), config.dev, extensions);
@@ -136,10 +137,21 @@ export async function squashPending(
   } finally {
     await dev.close();
   }
+  await refuseBlockers(target, operations, config.desired);
   refuseLocks(operations, options.maxLock);
   const written = await store(config, operations, files, options);
   for (const m of pending) await Deno.remove(m.path);
   return { ...written, operations, removed: pending.map((m) => m.path) };
+}
+
+/** A plan has no place for a hand-written step (a backfill): squashing would drop it. */
+function refuseSquashingSteps(pending: readonly StoredMigration[]): void {
+  const holding = pending.filter((m) => m.file.operations.some((op) => op.kind === "sql")).map((m) => m.path);
+  if (holding.length === 0) return;
+  throw new KyrageError(
+    `generate --squash would drop the hand-written SQL step in ${holding.join(", ")}: a squashed plan has no place ` +
+      "for it. Apply the pending migrations first, or remove the step if it is no longer needed. Nothing was changed.",
+  );
 }
 
 /**

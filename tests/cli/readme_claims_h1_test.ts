@@ -83,6 +83,30 @@ backendTest("generate --squash refuses a NOT NULL on a column that holds NULLs, 
   assert.match(squash.stderr, /has 1 NULL values/);
 });
 
+// A pending hand-written step (a backfill) has no place in a squashed plan: squashing would drop it.
+backendTest("generate --squash refuses to drop a pending hand-written SQL step, naming its file", async (target) => {
+  const dir = await projectFor(target, TABLES);
+  const cli = (...args: string[]) => runCli(args, { cwd: dir });
+  assert.equal((await cli("generate")).code, 0);
+  assert.equal((await cli("apply")).code, 0);
+  assert.equal((await cli("generate", "--sql-step")).code, 0);
+  const [step] = migrationNames(dir).slice(-1);
+  const path = `${dir}/migrations/${step}`;
+  const file = JSON.parse(await Deno.readTextFile(path));
+  file.operations[0].sql = "update items set note = 'backfilled' where note is null";
+  await Deno.writeTextFile(path, JSON.stringify(file, null, 2));
+  const config = `${dir}/kyrage.config.ts`;
+  await Deno.writeTextFile(
+    config,
+    (await Deno.readTextFile(config)).replace(`note: column("text")`, `note: column("varchar(20)")`),
+  );
+  const before = migrationNames(dir);
+  const squash = await cli("generate", "--squash", "--allow-destructive");
+  assert.equal(squash.code, 1, squash.stdout + squash.stderr);
+  assert.match(squash.stderr, new RegExp(`hand-written SQL step in .*${step}`));
+  assert.deepEqual(migrationNames(dir), before, "nothing written or removed");
+});
+
 // README "Safety": "Destructive-change gate: dropping ... a default ... is decided from the operation's type, never
 // from SQL text. ... `apply` refuses destructive operations in a file without it". A file whose operation is of
 // kind `drop_default` (the kind the plan uses when a routine a default calls is replaced) drops the default with
