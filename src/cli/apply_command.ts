@@ -72,7 +72,7 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
         : `Applied ${plural(result.applied.length, "migration")} to ${database.label}.`,
     );
     return 0;
-  }, "settings");
+  }, { reads: "settings", embeddedWaitMs: lockWaitMs });
 }
 
 function seconds(value: string): number {

@@ -44,17 +44,23 @@ export function targetOf(config: LoadedConfig, options: { databaseUrl?: string }
   return resolveTarget(config, options.databaseUrl);
 }
 
+/** What a command reads of the config, and how long it waits for an embedded database in use (apply). */
+export interface ProjectNeeds {
+  readonly reads?: ConfigReads;
+  readonly embeddedWaitMs?: number;
+}
+
 /** Load the config, open its target (or the dev) database, and run `body`; always closes. */
 export async function withProject<T>(
   options: CommonOptions,
   out: Output,
   body: (project: Project) => Promise<T>,
-  reads: ConfigReads = "model",
+  needs: ProjectNeeds = {},
 ): Promise<T> {
   registerSecrets(out, options);
-  const loaded = await loadConfig(configPathOf(options), reads);
+  const loaded = await loadConfig(configPathOf(options), needs.reads);
   const config = options.online === false ? { ...loaded, online: false } : loaded;
-  const database = options.dev ? await openDev(config) : await openTarget(config, options, out);
+  const database = options.dev ? await openDev(config) : await openTarget(config, options, out, needs.embeddedWaitMs);
   try {
     return await body({ config, database });
   } finally {
@@ -77,12 +83,13 @@ export async function openDevFor(config: LoadedConfig, files: readonly StoredMig
     await openDevDatabase(files, config.dev, extensionNames(config.desired.objects));
 }
 
-function openTarget(config: LoadedConfig, options: CommonOptions, out: Output): Promise<Database> {
+function openTarget(config: LoadedConfig, options: CommonOptions, out: Output, waitMs?: number): Promise<Database> {
   const { target, source } = targetOf(config, options, out);
   if (source === "default" && target.dialect === "pglite") {
     out.error(`Using the embedded PGlite database in ${target.dataDir} (no database configured).`);
   }
   return openDatabase(target, {
     onCreate: (dataDir) => out.error(`Creating the embedded database in ${dataDir}.`),
+    ...(waitMs !== undefined ? { wait: { ms: waitMs, onWaiting: (message: string) => out.error(message) } } : {}),
   });
 }

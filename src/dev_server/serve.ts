@@ -10,7 +10,7 @@ import { pgliteOptions } from "../dialect/pglite/options.ts";
 import { applyMigrations } from "../migrations/runner.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { dataDir, serverLockFile, stateFile } from "./state.ts";
-import { tryLockFile } from "../migrations/lock.ts";
+import { tryLockFile } from "../file_lock.ts";
 import { KyrageError } from "../errors.ts";
 
 export async function serveDevDatabase(dir: string, migrationsDir: string, port: number): Promise<void> {

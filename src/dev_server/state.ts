@@ -4,7 +4,7 @@
  * runs.
  */
 import { join } from "node:path";
-import { tryLockFile } from "../migrations/lock.ts";
+import { tryLockFile } from "../file_lock.ts";
 
 export interface DevServerState {
   readonly pid: number;

@@ -1,11 +1,13 @@
 /** Open a database target; the driver is imported only when it is needed. */
-import type { Database, DatabaseTarget } from "./types.ts";
+import type { Database, DatabaseTarget, EmbeddedWait } from "./types.ts";
 
 export type { Database, DatabaseTarget } from "./types.ts";
 
 export interface OpenOptions {
   /** An embedded database is about to be created (its slow first initialization is announced in `pglite/initializing.ts`). */
   readonly onCreate?: (dataDir: string) => void;
+  /** Without it, an embedded database another process has open is refused at once. */
+  readonly wait?: EmbeddedWait;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
@@ -14,5 +16,5 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     return openPostgres(target.connectionString, target.origin);
   }
   const { openPglite } = await import("./pglite/connect.ts");
-  return openPglite(target.dataDir, options.onCreate, target.extensions);
+  return openPglite(target.dataDir, options, target.extensions);
 }

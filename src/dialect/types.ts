@@ -29,3 +29,9 @@ export interface Database {
   readonly persistent?: boolean;
   close(): Promise<void>;
 }
+
+/** Waiting for an embedded database another process has open (apply's --lock-timeout), told once. */
+export interface EmbeddedWait {
+  readonly ms: number;
+  readonly onWaiting: (message: string) => void;
+}

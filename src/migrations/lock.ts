@@ -12,6 +12,7 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { KyrageError, messageOf } from "../errors.ts";
+import { pause, tryLockFile } from "../file_lock.ts";
 
 export type Writer = "watch" | "generate" | "pull --baseline" | "import-upstream";
 
@@ -30,31 +31,6 @@ export interface LockOptions {
   /** Told once when the lock is busy and the caller waits. */
   readonly onWaiting?: (message: string) => void;
   readonly signal?: AbortSignal;
-}
-
-/** Lock `path` exclusively if it is free (creating the file); undefined when another holder has it. */
-export async function tryLockFile(path: string): Promise<Deno.FsFile | undefined> {
-  const file = await Deno.open(path, { create: true, write: true });
-  if (await file.tryLock(true)) return file;
-  file.close();
-  return undefined;
-}
-
-/** `ms` milliseconds, cut short (rejecting) when `signal` aborts. */
-export function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener("abort", abort, { once: true });
-  });
 }
 
 async function lockFiles(dir: string): Promise<{ writer: string; watch: string }> {

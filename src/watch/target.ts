@@ -11,7 +11,7 @@ import { LOCK_KEY } from "../migrations/runner.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { readHistory } from "../migrations/history.ts";
-import { pause, tryLockFile } from "../migrations/lock.ts";
+import { pause, tryLockFile } from "../file_lock.ts";
 import type { StoredMigration } from "../migrations/store.ts";
 import type { IntrospectCache, NormalCache } from "../plan.ts";
 

@@ -15,8 +15,9 @@ import {
   type QueryResult,
 } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
-import type { Database } from "../types.ts";
+import type { Database, EmbeddedWait } from "../types.ts";
 import { MEMORY_DIR } from "./paths.ts";
+import { pause, tryLockFile } from "../../file_lock.ts";
 import { createPristine } from "./pristine.ts";
 import { contribExtensions, shipsExtension } from "./extensions.ts";
 import { pgliteOptions } from "./options.ts";
@@ -107,32 +108,37 @@ function wrap(pglite: PGlite, label: string, onClose: () => void = () => {}): Da
 /**
  * Only one process may open a data directory: a second PGlite on the same
  * files would corrupt them. An OS file lock next to the directory dies with
- * its process, so a crash never leaves it stale.
+ * its process, so a crash never leaves it stale. With `wait`, a busy one is
+ * tried again until its time is up.
  */
-async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
-  const lockFile = await Deno.open(`${dataDir}.lock`, { create: true, write: true });
-  if (!(await lockFile.tryLock(true))) {
-    lockFile.close();
-    throw new KyrageError(
-      `The embedded database ${dataDir} is in use by another kyrage process (a running \`kyrage watch\`?). ` +
-        "Stop that process, or point this one elsewhere with --database-url or --dev.",
-    );
+async function lockDataDir(dataDir: string, wait: EmbeddedWait | undefined): Promise<Deno.FsFile> {
+  const deadline = Date.now() + (wait?.ms ?? 0);
+  for (let told = false;; told = true) {
+    const lockFile = await tryLockFile(`${dataDir}.lock`);
+    if (lockFile) return lockFile;
+    if (!wait || Date.now() >= deadline) break;
+    if (!told) wait.onWaiting(`Waiting for another kyrage process using the embedded database ${dataDir} to finish...`);
+    await pause(200);
   }
-  return lockFile;
+  throw new KyrageError(
+    `The embedded database ${dataDir} is in use by another kyrage process (a running \`kyrage watch\`?)${
+      wait ? `, still after ${wait.ms / 1000} s (--lock-timeout)` : ""
+    }. Stop that process, or point this one elsewhere with --database-url or --dev.`,
+  );
 }
 
 /** Open (creating if needed) a PGlite data directory, or `memory://`. */
 export async function openPglite(
   dataDir: string,
-  onCreate?: (dataDir: string) => void,
+  options: { onCreate?: (dataDir: string) => void; wait?: EmbeddedWait } = {},
   extensions: readonly string[] = [],
 ): Promise<Database> {
   if (dataDir === MEMORY_DIR) return await openFreshPglite(extensions);
   await Deno.mkdir(dataDir, { recursive: true });
-  const lock = await lockDataDir(dataDir);
+  const lock = await lockDataDir(dataDir, options.wait);
   try {
     const isNew = (await Array.fromAsync(Deno.readDir(dataDir))).length === 0;
-    if (isNew) onCreate?.(dataDir);
+    if (isNew) options.onCreate?.(dataDir);
     const loaded = await contribExtensions(extensions);
     let pglite = isNew ? await createPristine(dataDir, loaded) : await PGlite.create(dataDir, pgliteOptions(loaded));
     // Extensions installed earlier work only with their bundles loaded: start again with them (a new one has none).
