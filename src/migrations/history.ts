@@ -87,7 +87,8 @@ export function inspectHistory(
 export function describeTampered(t: TamperedMigration): string {
   return t.file
     ? `Migration file ${t.file.path} was changed after it was applied (checksum expected ${t.expected}, found ${t.file.checksum})`
-    : `Migration ${t.id} is recorded as applied, but its file ${t.id}.json is missing from the migrations directory`;
+    : `Migration ${t.id} is recorded as applied (checksum ${t.expected}), but its file ${t.id}.json is missing from ` +
+      "the migrations directory";
 }
 
 /**

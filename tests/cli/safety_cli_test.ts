@@ -35,7 +35,7 @@ backendTest("an edited or deleted applied migration is refused until rebaselined
   await Deno.remove(path);
   const missing = await cli("apply");
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /recorded as applied, but its file \d{17}\.json is missing/);
+  assert.match(missing.stderr, /recorded as applied \(checksum [0-9a-f]{64}\), but its file \d{17}\.json is missing/);
 });
 
 backendTest("status reports drift from the applied history; --json for machines", async (target) => {
