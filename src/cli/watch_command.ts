@@ -1,6 +1,7 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
 import { KyrageError, messageOf } from "../errors.ts";
 import { devTarget, liveTarget } from "../watch/target.ts";
+import { extensionNames } from "../model/objects/extension.ts";
 import { startWatch } from "../watch/watch.ts";
 import { type CommonOptions, configPathOf, openDevFor, registerSecrets, targetOf } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -31,9 +32,15 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
     target(config, targetOptions) {
       const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
-      return options.dev || source === "default"
-        ? devTarget(target, targetOptions, (files) => openDevFor(config, files))
-        : liveTarget(target, targetOptions);
+      const dev = options.dev || source === "default";
+      const devSettings = dev ? [config.dev, extensionNames(config.desired.objects)] : [];
+      return {
+        key: JSON.stringify([target, dev, devSettings]),
+        open: () =>
+          dev
+            ? devTarget(target, targetOptions, (files) => openDevFor(config, files))
+            : liveTarget(target, targetOptions),
+      };
     },
     onCycle(result) {
       if (result.released.length > 0) {
@@ -62,6 +69,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
       }
     },
     onWaiting: (message) => out.error(`-- [${clock()}] ${message}`),
+    onTarget: (label) => out.error(`-- [${clock()}] the config now names ${label}: watch plans against it from now on`),
     onError(error, trigger) {
       const message = error instanceof KyrageError ? error.message : messageOf(error);
       out.error(

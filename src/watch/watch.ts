@@ -26,14 +26,19 @@ export interface CycleResult extends Omit<Synced, "ownedIds"> {
 
 export interface WatchOptions {
   readonly configPath: string;
-  /** What to plan against and where apply happens, given the first good config. */
-  readonly target: (config: LoadedConfig, options: TargetOptions) => WatchTarget;
+  /**
+   * What to plan against and where apply happens, for a config: `key` says
+   * what the target depends on (a save that changes it opens a new one).
+   */
+  readonly target: (config: LoadedConfig, options: TargetOptions) => { readonly key: string; open(): WatchTarget };
   readonly allowDestructive?: boolean;
   /** false: plain DDL whatever the config says (`--no-online`). */
   readonly online?: boolean;
   readonly debounceMs?: number;
   readonly onCycle: (result: CycleResult) => void;
   readonly onError: (error: unknown, trigger: string) => void;
+  /** A save made the config name another database: the session plans there from now on. */
+  readonly onTarget: (label: string) => void;
   /** A cycle waits for another process (an apply, a generate), told once per wait. */
   readonly onWaiting: (message: string) => void;
 }
@@ -57,6 +62,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
   let fail!: (error: KyrageError) => void;
   const failed = new Promise<KyrageError>((resolveFailed) => (fail = resolveFailed));
   let target: WatchTarget | undefined;
+  let targetKey: string | undefined;
   let held: { dir: string; lock: MigrationsLock } | undefined;
   let ownedIds: readonly string[] = [];
   let watched = await localImports(configPath);
@@ -80,10 +86,24 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       const loaded = await configs.load(configPath, { timeoutMs, signal });
       const config = options.online === false ? { ...loaded, online: false } : loaded;
       await holdDirectory(config.migrationsDir);
-      target ??= options.target(config, { signal, onWaiting: options.onWaiting });
-      const { ownedIds: ids, ...synced } = await syncOwned(config, target, ownedIds, options.allowDestructive === true);
+      const wanted = options.target(config, { signal, onWaiting: options.onWaiting });
+      let current = target;
+      if (!current || wanted.key !== targetKey) {
+        // The config now names another database (or dev settings): plan there from now on.
+        const switching = target !== undefined;
+        await target?.close();
+        current = target = wanted.open();
+        targetKey = wanted.key;
+        if (switching) options.onTarget(current.label);
+      }
+      const { ownedIds: ids, ...synced } = await syncOwned(
+        config,
+        current,
+        ownedIds,
+        options.allowDestructive === true,
+      );
       ownedIds = ids;
-      options.onCycle({ ...synced, trigger, appliedTo: target.label, ms: performance.now() - started });
+      options.onCycle({ ...synced, trigger, appliedTo: current.label, ms: performance.now() - started });
     } catch (error) {
       if (signal.aborted) return; // stopping: nothing to report
       if (error instanceof HeldByWatch) fail(error);
