@@ -7,6 +7,7 @@ import { compileOperation } from "./dialect/postgres/compile.ts";
 import { introspect, unknownTypes } from "./dialect/postgres/introspect.ts";
 import { allQueries } from "./dialect/postgres/introspect/scope.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
+import { followColumnRenames } from "./dialect/postgres/follow_renames.ts";
 import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
 import { hasUserTypes } from "./dialect/postgres/normalize_types.ts";
 import { withDeclaredExtensions } from "./dialect/postgres/declared_objects.ts";
@@ -74,7 +75,7 @@ export async function planChanges(
   // Independent round trips, at once on a server's connections. Every one
   // settles before any error is thrown (a query left running makes close
   // hang), and an unknown type is reported first: it explains the others.
-  const [, tables, actual] = await allQueries(
+  const [, tables, live] = await allQueries(
     [
       checkTypes(database, desired),
       options.normalized && cacheable(desired)
@@ -85,7 +86,10 @@ export async function planChanges(
         : introspectFor(database, desired),
     ] as const,
   );
-  const normal = await normalizeObjects(database.db, tables);
+  // What reads a renamed column is compared as PostgreSQL will print it after the rename.
+  const [normal, actual] = await allQueries(
+    [normalizeObjects(database.db, tables), followColumnRenames(database.db, live, desired)] as const,
+  );
   const conflicts = partitioningConflicts(actual, normal);
   if (conflicts.length > 0) {
     // Rebuilding the table instead would lose its rows: say what to do.

@@ -5,6 +5,7 @@
 import type { Column, Table } from "../model/types.ts";
 import { sameExpression } from "./named.ts";
 import type { ColumnChanges, Operation } from "./operations.ts";
+import { renamedColumns } from "./renames.ts";
 
 export interface ColumnDiff {
   readonly ops: Operation[];
@@ -33,10 +34,11 @@ export function diffColumns(
   const current = new Map(actual.columns.map((c) => [c.name, c]));
   const renamed = new Map<string, string>();
   const rebuilt = new Set<string>();
+  const hinted = renamedColumns(actual, desired);
   for (const column of desired.columns) {
     let existing = current.get(column.name);
-    if (!existing && column.renamedFrom && current.has(column.renamedFrom)) {
-      existing = current.get(column.renamedFrom)!;
+    if (hinted.has(column.name)) {
+      existing = current.get(hinted.get(column.name)!)!;
       ops.push({ kind: "rename_column", ...on, from: existing.name, to: column.name });
       renamed.set(existing.name, column.name);
       current.delete(existing.name);

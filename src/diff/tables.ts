@@ -17,6 +17,7 @@ import {
 } from "./named.ts";
 import type { Operation, TableChanges } from "./operations.ts";
 import { diffPartitionOf, followParentRenames } from "./partitions.ts";
+import { followReferencedRenames, plannedRenames } from "./renames.ts";
 import { sameTable } from "./same.ts";
 
 export interface TableContext {
@@ -38,7 +39,9 @@ export function diffTables(
   types: TableContext = { rebuilt: new Set(), enums: new Set() },
 ): Operation[] {
   const ops: Operation[] = [];
-  const current = new TableMap(followParentRenames(actual, desired));
+  // Foreign keys name what they reference as it will be named: PostgreSQL follows renames.
+  const followed = followReferencedRenames(actual, plannedRenames(actual, desired));
+  const current = new TableMap(followParentRenames(followed, desired));
   // A table identical to its desired self has no changes, unless the plan rebuilds types or routines under it.
   const plain = types.rebuilt.size === 0 && (types.regenerated?.size ?? 0) === 0;
   for (const table of desired) {
@@ -47,7 +50,7 @@ export function diffTables(
       const old = current.take(table.schema, table.renamedFrom);
       if (old) {
         ops.push({ kind: "rename_table", schema: table.schema, from: old.name, to: table.name });
-        existing = renameTableReferences({ ...old, name: table.name }, old.name);
+        existing = { ...old, name: table.name };
       }
     }
     if (existing) {
@@ -66,7 +69,7 @@ export function diffTables(
       ...(table.partitionOf ? { partitionOf: table.partitionOf } : {}),
     });
   }
-  return rebuildDependentForeignKeys(ops, actual);
+  return rebuildDependentForeignKeys(ops, followed);
 }
 
 /** Tables by schema, then by name: no key string is built per table of a large schema. */
@@ -93,16 +96,6 @@ class TableMap {
   *rest(): Iterable<Table> {
     for (const named of this.bySchema.values()) yield* named.values();
   }
-}
-
-/** Self-references of a renamed table follow the new name. */
-function renameTableReferences(table: Table, oldName: string): Table {
-  return {
-    ...table,
-    foreignKeys: table.foreignKeys.map((fk) =>
-      fk.refSchema === table.schema && fk.refTable === oldName ? { ...fk, refTable: table.name } : fk
-    ),
-  };
 }
 
 export function createTable(table: Table): Operation[] {

@@ -163,6 +163,40 @@ export default { tables: [items] };
   assert.deepEqual(after, before, "a rename does not rewrite the table");
 });
 
+// README (Tables and columns): "`renamedFrom: "old_name"` renames the column (`ALTER TABLE ... RENAME COLUMN`)
+// instead of dropping it". A foreign key elsewhere that references the renamed column follows it in PostgreSQL, yet
+// was compared with the column's old name: the plan dropped it and added it back (a validation scan of the child).
+backendTest("a column rename keeps the foreign keys that reference it", async (target) => {
+  const schema = (column: string, hint: string) =>
+    `import { column, defineTable } from "kyrage";
+const parent = defineTable("parent", { id: column("int", { primaryKey: true }), ${column}: column("text", { unique: true${hint} }) });
+const child = defineTable("child", { id: column("int", { primaryKey: true }), code: column("text") },
+  (t) => [t.reference(["code"], "parent", ["${column}"], { name: "child_code_fkey" })]);
+export default { tables: [parent, child] };
+`;
+  const dir = await project(target, schema("code", ""));
+  await converge(dir, "initial");
+  await query(target, "insert into parent values (1, 'a'); insert into child values (1, 'a')");
+  const oid = "select oid::int from pg_constraint where conname = 'child_code_fkey'";
+  const before = await query<{ oid: number }>(target, oid);
+  await writeSchema(dir, schema("kode", `, renamedFrom: "code"`));
+  const planned = await cli(dir, "plan");
+  assert.equal(planned.code, 0, planned.output);
+  assert.match(planned.stdout, /RENAME COLUMN "code" TO "kode"/);
+  assert.doesNotMatch(
+    planned.stdout,
+    /FOREIGN KEY|DROP CONSTRAINT/,
+    `a rename must not rebuild it:\n${planned.stdout}`,
+  );
+  await converge(dir, "rename");
+  assert.deepEqual(await query(target, oid), before, "the foreign key is the same constraint");
+  const definition = await query<{ def: string }>(
+    target,
+    "select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'child_code_fkey'",
+  );
+  assert.deepEqual(definition, [{ def: "FOREIGN KEY (code) REFERENCES parent(kode)" }]);
+});
+
 // README (Constraints and indexes): "Default names follow PostgreSQL's own conventions, truncated at 63 bytes exactly
 // as PostgreSQL truncates them, so a database built by hand or by another tool shows no spurious renames" and
 // (Extensions and sequences): "a column's serial or identity stays a column option". The NOT MANAGED query expects a

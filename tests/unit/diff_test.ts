@@ -180,6 +180,49 @@ const CASES: Case[] = [
     expected: [],
   },
   {
+    name: "renaming a referenced column keeps the foreign keys pointing at it (PostgreSQL follows the rename)",
+    current: {
+      tables: [
+        defineTable("parent", { code: column("text", { unique: true }) }),
+        defineTable("child", { c: column("text") }, (t) => [t.reference(["c"], "parent", ["code"])]),
+      ],
+    },
+    desired: {
+      tables: [
+        defineTable("parent", { kode: column("text", { unique: true, renamedFrom: "code" }) }),
+        defineTable("child", { c: column("text") }, (t) => [t.reference(["c"], "parent", ["kode"])]),
+      ],
+    },
+    expected: [
+      "rename_column public parent code->kode",
+      "rename_constraint public parent parent_code_key->parent_kode_key",
+    ],
+  },
+  {
+    name: "renaming a referenced table keeps the foreign keys pointing at it",
+    current: {
+      tables: [
+        defineTable("people", { id: column("int", { primaryKey: true }) }),
+        defineTable(
+          "child",
+          { p: column("int") },
+          (t) => [t.reference(["p"], "people", ["id"], { name: "child_p_fkey" })],
+        ),
+      ],
+    },
+    desired: {
+      tables: [
+        defineTable("users", { id: column("int", { primaryKey: true }) }, undefined, { renamedFrom: "people" }),
+        defineTable(
+          "child",
+          { p: column("int") },
+          (t) => [t.reference(["p"], "users", ["id"], { name: "child_p_fkey" })],
+        ),
+      ],
+    },
+    expected: ["rename_table public people->users", "rename_constraint public users people_pkey->users_pkey"],
+  },
+  {
     name: "a foreign key without actions equals the database's NO ACTION",
     current: {
       tables: [

@@ -43,8 +43,8 @@ function needsDatabase(table: Table): boolean {
     table.columns.some((c) => c.generated !== undefined || complexDefault(c));
 }
 
-/** The temp-table statements for one table: columns, checks, indexes. */
-function scratchStatements(table: Table): string[] {
+/** The temp-table statements for one table: columns, checks, expression and partial indexes. */
+export function scratchStatements(table: Table): string[] {
   const columns: Column[] = table.columns.map((c) => ({
     name: c.name,
     type: c.type,
