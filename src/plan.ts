@@ -9,6 +9,7 @@ import { allQueries } from "./dialect/postgres/introspect/scope.ts";
 import { normalizeDesired } from "./dialect/postgres/normalize_db.ts";
 import { followColumnRenames } from "./dialect/postgres/follow_renames.ts";
 import { normalizeObjects } from "./dialect/postgres/normalize_objects.ts";
+import { normalizeOn } from "./dialect/postgres/normalize_expected.ts";
 import { hasUserTypes } from "./dialect/postgres/normalize_types.ts";
 import { withDeclaredExtensions } from "./dialect/postgres/declared_objects.ts";
 import { extensionNames } from "./model/objects/extension.ts";
@@ -195,7 +196,8 @@ export function renderSql(ops: readonly Operation[]): string[] {
 /**
  * Drift: how the live schema differs from what its applied history implies.
  * Replays the applied files on the dev database and diffs the target
- * against that; the operations would restore the expected state.
+ * against that, read back as the target prints it (the dev database may be
+ * another PostgreSQL version); the operations would restore the expected state.
  */
 export async function detectDrift(
   target: Database,
@@ -205,7 +207,7 @@ export async function detectDrift(
 ): Promise<Operation[]> {
   const dev = await openDevDatabase(applied, devServer, extensionNames(desired.objects));
   try {
-    const expected = await introspectFor(dev, desired);
+    const expected = await normalizeOn(target, dev.db, await introspectFor(dev, desired));
     return diffSchemas(await introspectFor(target, desired), expected);
   } finally {
     await dev.close();
