@@ -15,7 +15,7 @@ import { readMigrations } from "../migrations/store.ts";
 import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { hazardLabel, plural } from "./render.ts";
-import { hazardsOf } from "../diff/hazards.ts";
+import { planHazards } from "../diff/hazards.ts";
 import { tableSizes } from "../plan.ts";
 
 export interface GenerateCommandOptions extends CommonOptions, GenerateOptions {
@@ -50,8 +50,9 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
       return 0;
     }
     const sizes = await tableSizes(database, result.operations);
-    for (const op of result.operations) {
-      const label = hazardLabel(hazardsOf(op), sizes);
+    const hazards = planHazards(result.operations);
+    for (const [i, op] of result.operations.entries()) {
+      const label = hazardLabel(hazards[i], sizes);
       out.line(describeOperation(op) + (label ? `  (${label})` : ""));
     }
     for (const d of result.destructive) out.line(`! destructive: loses ${d.loses}`);

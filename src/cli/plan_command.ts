@@ -1,7 +1,7 @@
 /** `kyrage plan`: print the SQL the current diff would produce. */
 import { compileOperation } from "../dialect/postgres/compile.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
-import { hazardsOf } from "../diff/hazards.ts";
+import { planHazards } from "../diff/hazards.ts";
 import { planChanges, tableSizes, unmanagedObjects } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
 import { refuseUnimportedUpstream } from "../migrations/store.ts";
@@ -30,10 +30,10 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
           operations: ops,
           statements: ops.flatMap(compileOperation),
           // Per operation, in order: the lock it takes, its hazards, and the table's size when it exists.
-          hazards: ops.map((op) => {
-            const h = hazardsOf(op);
-            return { ...h, ...(h.table && sizes.has(h.table) ? { size: sizes.get(h.table) } : {}) };
-          }),
+          hazards: planHazards(ops).map((h) => ({
+            ...h,
+            ...(h.table && sizes.has(h.table) ? { size: sizes.get(h.table) } : {}),
+          })),
           destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
           blockers,
           unmanaged,

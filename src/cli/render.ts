@@ -3,7 +3,7 @@ import { compileOperation, runsOutsideTransaction } from "../dialect/postgres/co
 import { describeOperation } from "../diff/describe.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
-import { hazardsOf, type OperationHazards } from "../diff/hazards.ts";
+import { type OperationHazards, planHazards } from "../diff/hazards.ts";
 import type { Operation } from "../diff/operations.ts";
 import type { TableSize } from "../plan.ts";
 
@@ -31,12 +31,13 @@ function escapeControl(c: string): string {
  */
 export function renderPlan(ops: readonly Operation[], sizes: ReadonlyMap<string, TableSize> = new Map()): string[] {
   const destructive = new Map(destructiveChanges(ops).map((d) => [d.operation, d.loses]));
+  const hazards = planHazards(ops);
   const lines: string[] = [];
-  for (const op of ops) {
+  for (const [i, op] of ops.entries()) {
     lines.push(sqlComment(describeOperation(op)));
     const label = op.kind === "sql"
       ? "HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"
-      : hazardLabel(hazardsOf(op), sizes);
+      : hazardLabel(hazards[i], sizes);
     if (label) lines.push(sqlComment(label));
     const loses = destructive.get(op);
     if (loses) lines.push(sqlComment(`DESTRUCTIVE: loses ${loses}`));

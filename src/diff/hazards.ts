@@ -157,6 +157,29 @@ export function hazardsOf(op: Operation): OperationHazards {
 }
 
 /**
+ * Each operation's hazards, in the order the plan runs them. A primary key
+ * added while one of its columns is still nullable (set NOT NULL later in the
+ * plan) makes PostgreSQL set NOT NULL itself, scanning under its lock.
+ */
+export function planHazards(ops: readonly Operation[]): OperationHazards[] {
+  const column = (schema: string, table: string, name: string) => `${schema}\u0000${table}\u0000${name}`;
+  const madeNotNullAt = new Map<string, number>();
+  ops.forEach((op, i) => {
+    if (op.kind === "set_not_null" || (op.kind === "alter_column" && op.changes.notNull?.to === true)) {
+      madeNotNullAt.set(column(op.schema, op.table, op.column), i);
+    }
+  });
+  return ops.map((op, i) => {
+    const h = hazardsOf(op);
+    if (op.kind !== "add_primary_key") return h;
+    const nullable = op.primaryKey.columns.some((c) => (madeNotNullAt.get(column(op.schema, op.table, c)) ?? -1) > i);
+    if (!nullable) return h;
+    const added: Hazard[] = ["scans table", "may fail on existing rows"];
+    return { ...h, hazards: [...h.hazards, ...added.filter((x) => !h.hazards.includes(x))] };
+  });
+}
+
+/**
  * The lock an operation holds while it does costly work (scan, rewrite,
  * index build), `none` when it does none: what `--max-lock` limits.
  */

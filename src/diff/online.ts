@@ -9,6 +9,10 @@
  *   transaction (SHARE UPDATE EXCLUSIVE: writes go on);
  * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, so it
  *   does not scan the table under an exclusive lock.
+ * A key is attached after the SET NOT NULL of its columns: attached to a
+ * nullable column, PostgreSQL would set NOT NULL itself, scanning the table
+ * under ACCESS EXCLUSIVE. Foreign keys, which may point at an attached key,
+ * follow it (`attachmentFollowers`; order.ts and migrations/boundaries.ts).
  * `generate` puts each step in its own migration (see migrations/boundaries.ts).
  * Partitioned tables get plain DDL: PostgreSQL builds no index concurrently
  * on them, nor attaches a constraint to an index built apart.
@@ -77,6 +81,25 @@ export function onlineOperations(ops: readonly Operation[], partitioned: Readonl
         return [op];
     }
   });
+}
+
+/** A primary key or unique constraint attached to the unique index built concurrently for it. */
+export function attachesIndex(op: Operation): boolean {
+  return (op.kind === "add_unique" || op.kind === "add_primary_key") && op.usingIndex === true;
+}
+
+/**
+ * In a plan that attaches keys to indexes, the foreign keys (which may point
+ * at those keys) and their validations: they run after the attachments.
+ */
+export function attachmentFollowers(ops: readonly Operation[]): ReadonlySet<Operation> {
+  if (!ops.some(attachesIndex)) return new Set();
+  const foreignKeys = ops.filter((op) => op.kind === "add_foreign_key");
+  const names = new Set(foreignKeys.map((op) => `${op.schema}\u0000${op.table}\u0000${op.foreignKey.name}`));
+  const validations = ops.filter((op) =>
+    op.kind === "validate_constraint" && names.has(`${op.schema}\u0000${op.table}\u0000${op.name}`)
+  );
+  return new Set([...foreignKeys, ...validations]);
 }
 
 function uniqueIndex(name: string, columns: readonly string[], nullsNotDistinct?: boolean): Index {

@@ -9,6 +9,7 @@
 import { qualifiedName } from "../model/types.ts";
 import { type DbObject, objectId, type ObjectKind } from "../model/objects.ts";
 import { objectsInDependencyOrder } from "./object_order.ts";
+import { attachesIndex, attachmentFollowers } from "./online.ts";
 import { sequencePhase } from "./objects/sequence.ts";
 import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
@@ -55,6 +56,8 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
   add_foreign_key: 21,
   validate_constraint: 22,
   set_not_null: 23,
+  // Online, keys attached USING INDEX come at 23.1, after their index's build
+  // and their columns' SET NOT NULL; foreign keys and their validations follow (23.2, 23.3).
   set_table_comment: 24,
   // After the columns that used them, before the enums they may use.
   drop_composite_type: 25,
@@ -109,7 +112,9 @@ function createPhase(to: DbObject, from?: DbObject): number {
   return (to.kind === "sequence" ? sequencePhase(to, from) : undefined) ?? objectPhases(to).create;
 }
 
-function phaseOf(op: Operation): number {
+function phaseOf(op: Operation, followers: ReadonlySet<Operation>): number {
+  if (attachesIndex(op)) return 23.1;
+  if (followers.has(op)) return op.kind === "add_foreign_key" ? 23.2 : 23.3;
   switch (op.kind) {
     case "create_object":
       return createPhase(op.object);
@@ -163,8 +168,9 @@ function sortKey(op: Operation): string {
 export function orderOperations(ops: readonly Operation[]): Operation[] {
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
   const depths = partitionDepths(ops);
+  const followers = attachmentFollowers(ops);
   const sorted = ops
-    .map((op, index) => ({ op, index, phase: phaseOf(op), depth: depths.get(op) ?? 0, key: sortKey(op) }))
+    .map((op, index) => ({ op, index, phase: phaseOf(op, followers), depth: depths.get(op) ?? 0, key: sortKey(op) }))
     .sort((a, b) =>
       a.phase - b.phase || a.depth - b.depth ||
       (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"

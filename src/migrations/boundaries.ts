@@ -7,13 +7,17 @@
  * 2. each DROP INDEX CONCURRENTLY alone;
  * 3. everything else that runs in one transaction;
  * 4. each CREATE INDEX CONCURRENTLY alone;
- * 5. constraints attached to those indexes (`USING INDEX`) and, when there
- *    are any, the foreign keys (which may point at them);
- * 6. validations of constraints added NOT VALID: a transaction of their own,
+ * 5. validations of constraints added NOT VALID: a transaction of their own,
  *    so the exclusive lock of the ADD is not held while rows are scanned;
- * 7. SET NOT NULL proved by a validated check.
+ * 6. SET NOT NULL proved by a validated check;
+ * 7. constraints attached to the indexes of 4 (`USING INDEX`), after the
+ *    SET NOT NULL of their columns, and, when there are any, the foreign
+ *    keys (which may point at them);
+ * 8. the validations of those foreign keys.
+ * Steps 4 to 8 keep orderOperations' order (diff/order.ts), so `plan` prints them runnable.
  */
 import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
+import { attachesIndex, attachmentFollowers } from "../diff/online.ts";
 import type { Operation } from "../diff/operations.ts";
 
 export function migrationBoundaries(operations: readonly Operation[]): Operation[][] {
@@ -22,14 +26,13 @@ export function migrationBoundaries(operations: readonly Operation[]): Operation
   const builds = outside.filter((op) => op.kind === "create_index");
   const group = (test: (op: Operation) => boolean) =>
     operations.filter((op) => !runsOutsideTransaction(op) && test(op));
+  const followers = attachmentFollowers(operations);
   const labels = group((op) => op.kind === "add_enum_value");
-  const attached = (op: Operation) =>
-    (op.kind === "add_unique" || op.kind === "add_primary_key") && op.usingIndex === true;
-  const anyAttached = operations.some(attached);
-  const attach = group((op) => attached(op) || (op.kind === "add_foreign_key" && anyAttached));
-  const validations = group((op) => op.kind === "validate_constraint");
+  const attach = group((op) => attachesIndex(op) || (op.kind === "add_foreign_key" && followers.has(op)));
+  const validations = group((op) => op.kind === "validate_constraint" && !followers.has(op));
   const finish = group((op) => op.kind === "set_not_null");
-  const later = new Set<Operation>([...labels, ...attach, ...validations, ...finish]);
+  const followingValidations = group((op) => op.kind === "validate_constraint" && followers.has(op));
+  const later = new Set<Operation>([...labels, ...attach, ...validations, ...finish, ...followingValidations]);
   const main = group((op) => !later.has(op));
   // A validation with nothing before it (a NOT VALID constraint now wanted valid) needs no transaction of its own.
   const separate = main.length > 0 || attach.length > 0 || builds.length > 0;
@@ -38,8 +41,9 @@ export function migrationBoundaries(operations: readonly Operation[]): Operation
     ...drops.map((op) => [op]),
     separate ? main : [...main, ...validations],
     ...builds.map((op) => [op]),
-    attach,
     separate ? validations : [],
     finish,
+    attach,
+    followingValidations,
   ].filter((g) => g.length > 0);
 }

@@ -4,7 +4,7 @@ import type { Database } from "../dialect/database.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
 import { describeOperation } from "../diff/describe.ts";
-import { hazardsOf, heldLock, type Lock, LOCKS } from "../diff/hazards.ts";
+import { heldLock, type Lock, LOCKS, planHazards } from "../diff/hazards.ts";
 import type { Operation } from "../diff/operations.ts";
 import type { SchemaModel } from "../model/schema_model.ts";
 import { KyrageError } from "../errors.ts";
@@ -182,8 +182,11 @@ const ALLOWED: Record<MaxLock, Lock> = {
 function refuseLocks(operations: readonly Operation[], maxLock: MaxLock | undefined): void {
   if (maxLock === undefined) return;
   const limit = LOCKS.indexOf(ALLOWED[maxLock]);
-  const over = operations.flatMap((op) => {
-    const h = hazardsOf(op);
+  // In the order the migrations run them: a key's hazards depend on what ran before it.
+  const ordered = migrationBoundaries(operations).flat();
+  const hazards = planHazards(ordered);
+  const over = ordered.flatMap((op, i) => {
+    const h = hazards[i];
     const held = heldLock(h);
     return LOCKS.indexOf(held) > limit
       ? [`${describeOperation(op)} (holds ${held} while it ${h.hazards.join(", ")})`]

@@ -65,9 +65,10 @@ databaseTest("on a populated table, the default plan is online and converges", a
     "add_check+add_check", // the config's check and the NOT NULL helper, both NOT VALID
     "create_index",
     "create_index",
-    "add_unique+add_foreign_key",
-    "validate_constraint+validate_constraint+validate_constraint",
+    "validate_constraint+validate_constraint", // the checks
     "set_not_null",
+    "add_unique+add_foreign_key", // keys after their columns' SET NOT NULL; foreign keys after the keys
+    "validate_constraint",
   ]);
   assert.equal(result.paths.length, files.length);
   const index = files[1].file.operations[0];
@@ -82,6 +83,24 @@ databaseTest("on a populated table, the default plan is online and converges", a
   >`select count(*)::int as n from pg_constraint where conname like '%not_null_check'`
     .execute(database.db);
   assert.equal(helper.rows[0].n, 0, "the helper check is gone");
+});
+
+databaseTest("a primary key on a populated nullable column is attached after SET NOT NULL", async (database, dir) => {
+  const people = (key: boolean) => ({ tables: [defineTable("people", { id: column("int", { primaryKey: key }) })] });
+  await converge(database, dir, people(false));
+  await sql`insert into people select g from generate_series(1, 500) g`.execute(database.db);
+  // Attached to a nullable column, the key would scan under ACCESS EXCLUSIVE, which "none" refuses.
+  await generateMigration(database, loaded(people(true), dir), { maxLock: "none" });
+  const files = await readMigrations(`${dir}/migrations`);
+  assert.deepEqual(files.slice(1).map((f) => f.file.operations.map((op) => op.kind).join("+")), [
+    "add_check",
+    "create_index",
+    "validate_constraint",
+    "set_not_null",
+    "add_primary_key",
+  ]);
+  await apply(database, dir);
+  assert.deepEqual(await plan(database, loaded(people(true), dir)), [], "re-plan is empty");
 });
 
 databaseTest("online: false (or --no-online) gives the plain plan, in one migration", async (database, dir) => {
