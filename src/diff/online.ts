@@ -89,6 +89,21 @@ export function attachesIndex(op: Operation): boolean {
 }
 
 /**
+ * A table's replica identity set to an index this plan builds concurrently:
+ * like a key attached USING INDEX, it waits for the build (and its columns'
+ * SET NOT NULL).
+ */
+export function usesIndexBuilt(op: Operation, ops: readonly Operation[]): boolean {
+  if (op.kind !== "alter_table") return false;
+  const to = op.changes.replicaIdentity?.to;
+  if (to === undefined || typeof to === "string") return false;
+  return ops.some((built) =>
+    built.kind === "create_index" && built.index.concurrently === true && built.schema === op.schema &&
+    built.table === op.table && built.index.name === to.index
+  );
+}
+
+/**
  * In a plan that attaches keys to indexes, the foreign keys (which may point
  * at those keys) and their validations: they run after the attachments.
  */

@@ -9,7 +9,7 @@
 import { qualifiedName } from "../model/types.ts";
 import { type DbObject, objectId, type ObjectKind } from "../model/objects.ts";
 import { objectsInDependencyOrder } from "./object_order.ts";
-import { attachesIndex, attachmentFollowers } from "./online.ts";
+import { attachesIndex, attachmentFollowers, usesIndexBuilt } from "./online.ts";
 import { sequencePhase } from "./objects/sequence.ts";
 import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
@@ -112,8 +112,8 @@ function createPhase(to: DbObject, from?: DbObject): number {
   return (to.kind === "sequence" ? sequencePhase(to, from) : undefined) ?? objectPhases(to).create;
 }
 
-function phaseOf(op: Operation, followers: ReadonlySet<Operation>): number {
-  if (attachesIndex(op)) return 23.1;
+function phaseOf(op: Operation, followers: ReadonlySet<Operation>, ops: readonly Operation[]): number {
+  if (attachesIndex(op) || usesIndexBuilt(op, ops)) return 23.1;
   if (followers.has(op)) return op.kind === "add_foreign_key" ? 23.2 : 23.3;
   switch (op.kind) {
     case "create_object":
@@ -170,7 +170,13 @@ export function orderOperations(ops: readonly Operation[]): Operation[] {
   const depths = partitionDepths(ops);
   const followers = attachmentFollowers(ops);
   const sorted = ops
-    .map((op, index) => ({ op, index, phase: phaseOf(op, followers), depth: depths.get(op) ?? 0, key: sortKey(op) }))
+    .map((op, index) => ({
+      op,
+      index,
+      phase: phaseOf(op, followers, ops),
+      depth: depths.get(op) ?? 0,
+      key: sortKey(op),
+    }))
     .sort((a, b) =>
       a.phase - b.phase || a.depth - b.depth ||
       (a.op.kind === "add_enum_value" && b.op.kind === "add_enum_value"

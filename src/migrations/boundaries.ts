@@ -10,14 +10,14 @@
  * 5. validations of constraints added NOT VALID: a transaction of their own,
  *    so the exclusive lock of the ADD is not held while rows are scanned;
  * 6. SET NOT NULL proved by a validated check;
- * 7. constraints attached to the indexes of 4 (`USING INDEX`), after the
- *    SET NOT NULL of their columns, and, when there are any, the foreign
- *    keys (which may point at them);
+ * 7. constraints attached to the indexes of 4 (`USING INDEX`) and a replica
+ *    identity using one, after the SET NOT NULL of their columns, and, when
+ *    there are any, the foreign keys (which may point at them);
  * 8. the validations of those foreign keys.
  * Steps 4 to 8 keep orderOperations' order (diff/order.ts), so `plan` prints them runnable.
  */
 import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
-import { attachesIndex, attachmentFollowers } from "../diff/online.ts";
+import { attachesIndex, attachmentFollowers, usesIndexBuilt } from "../diff/online.ts";
 import type { Operation } from "../diff/operations.ts";
 
 export function migrationBoundaries(operations: readonly Operation[]): Operation[][] {
@@ -28,7 +28,9 @@ export function migrationBoundaries(operations: readonly Operation[]): Operation
     operations.filter((op) => !runsOutsideTransaction(op) && test(op));
   const followers = attachmentFollowers(operations);
   const labels = group((op) => op.kind === "add_enum_value");
-  const attach = group((op) => attachesIndex(op) || (op.kind === "add_foreign_key" && followers.has(op)));
+  const attach = group((op) =>
+    attachesIndex(op) || usesIndexBuilt(op, operations) || (op.kind === "add_foreign_key" && followers.has(op))
+  );
   const validations = group((op) => op.kind === "validate_constraint" && !followers.has(op));
   const finish = group((op) => op.kind === "set_not_null");
   const followingValidations = group((op) => op.kind === "validate_constraint" && followers.has(op));

@@ -103,6 +103,28 @@ databaseTest("a primary key on a populated nullable column is attached after SET
   assert.deepEqual(await plan(database, loaded(people(true), dir)), [], "re-plan is empty");
 });
 
+databaseTest("a replica identity on an index built concurrently comes after the build", async (database, dir) => {
+  const accounts = (identity: boolean) => ({
+    tables: [defineTable(
+      "accounts",
+      { id: column("int", { primaryKey: true }), email: column("text", { notNull: identity }) },
+      (t) => identity ? [t.index(["email"], { unique: true, name: "accounts_email_idx" })] : [],
+      identity ? { replicaIdentity: { index: "accounts_email_idx" } } : {},
+    )],
+  });
+  await converge(database, dir, accounts(false));
+  await sql`insert into accounts select g, 'a' || g from generate_series(1, 500) g`.execute(database.db);
+  await generateMigration(database, loaded(accounts(true), dir));
+  const files = await readMigrations(`${dir}/migrations`);
+  const kinds = files.slice(1).map((f) => f.file.operations.map((op) => op.kind).join("+"));
+  assert.ok(
+    kinds.indexOf("create_index") < kinds.findIndex((k) => k.includes("alter_table")),
+    `the identity waits for the build: ${kinds.join(" | ")}`,
+  );
+  await apply(database, dir);
+  assert.deepEqual(await plan(database, loaded(accounts(true), dir)), [], "re-plan is empty");
+});
+
 databaseTest("online: false (or --no-online) gives the plain plan, in one migration", async (database, dir) => {
   await converge(database, dir, orders(false));
   await populate(database);
