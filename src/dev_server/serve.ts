@@ -11,6 +11,7 @@ import { applyMigrations } from "../migrations/runner.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { dataDir, serverLockFile, stateFile } from "./state.ts";
 import { tryLockFile } from "../file_lock.ts";
+import { sharedSession } from "./session.ts";
 import { KyrageError } from "../errors.ts";
 
 export async function serveDevDatabase(dir: string, migrationsDir: string, port: number): Promise<void> {
@@ -23,8 +24,8 @@ export async function serveDevDatabase(dir: string, migrationsDir: string, port:
     await setup.close();
   }
   const db = await PGlite.create(dataDir(dir), pgliteOptions());
-  // Several connections share the one PGlite session; a client's queries are queued whole.
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 16 });
+  // Several connections share the one PGlite session: each protocol cycle and transaction runs whole (session.ts).
+  const server = new PGLiteSocketServer({ db: sharedSession(db), host: "127.0.0.1", port, maxConnections: 16 });
   await server.start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await Deno.writeTextFile(stateFile(dir), JSON.stringify({ pid: Deno.pid, port, url }));
