@@ -142,6 +142,19 @@ function checkSections(value: unknown, path: string): void {
     if (unknown) {
       throw new KyrageError(`Invalid config ${path}: ${describeIssue(section.value, unknown, section.label)}`);
     }
+    // Its values, as they will be when it is selected: merged over the rest (the keys it sets only).
+    const names = Object.keys(section.value as object);
+    const keys = Object.fromEntries(names.map((key) => [key, true])) as {
+      [K in keyof typeof configSchema.shape]?: true;
+    };
+    const all = selectEnvironment(value, section.name).config as Record<string, unknown>;
+    const merged = Object.fromEntries(names.map((key) => [key, all[key]]));
+    const checked = configSchema.pick(keys).safeParse(merged);
+    if (!checked.success) {
+      throw new KyrageError(
+        `Invalid config ${path}: ${describeIssue(merged, checked.error.issues[0])} (with ${section.label} selected)`,
+      );
+    }
   }
 }
 
