@@ -5,7 +5,7 @@
  * `.kyrage/dev-server/`); while it runs, `--dev` commands use it.
  */
 import { loadConfig } from "../config/load.ts";
-import { devServerDir, logFile, runningServer } from "../dev_server/state.ts";
+import { devServerDir, logFile, runningServer, serverHolds, stateFile } from "../dev_server/state.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { configPathOf } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -37,6 +37,8 @@ export async function devCommand(action: DevAction, options: { config: string; p
       }
       await Deno.mkdir(dir, { recursive: true });
       await Deno.remove(logFile(dir)).catch(() => {});
+      // Left by a server that was killed: it must not be read as the new one's.
+      if (!(await serverHolds(dir))) await Deno.remove(stateFile(dir)).catch(() => {});
       const port = options.port ? Number(options.port) : freePort();
       const child = new Deno.Command(Deno.execPath(), {
         args: [...selfArgs(), "dev", "serve", "--config", config.path, "--port", String(port)],
@@ -69,12 +71,21 @@ export async function devCommand(action: DevAction, options: { config: string; p
       out.line(running.url);
       return 0;
     case "clean": {
-      if (running) {
-        Deno.kill(running.pid, "SIGTERM");
-        await waitFor(async () => (await runningServer(dir)) ? undefined : true, 30_000);
+      let server = running;
+      if (!server && (await serverHolds(dir))) {
+        // Still starting (it holds its lock, has no state yet): removing its files now would orphan it.
+        out.error("A dev database server is starting; waiting for it, to stop it...");
+        server = await waitFor(
+          async () => await runningServer(dir) ?? ((await serverHolds(dir)) ? undefined : null),
+          START_TIMEOUT_MS,
+        ) ?? undefined;
+      }
+      if (server) {
+        Deno.kill(server.pid, "SIGTERM");
+        await waitFor(async () => (await serverHolds(dir)) ? undefined : true, 30_000);
       }
       await Deno.remove(dir, { recursive: true }).catch(() => {});
-      out.line(running ? `Stopped the dev database and removed its data (${dir}).` : `Removed ${dir}.`);
+      out.line(server ? `Stopped the dev database and removed its data (${dir}).` : `Removed ${dir}.`);
       return 0;
     }
   }

@@ -10,13 +10,24 @@ import { pgliteOptions } from "../dialect/pglite/options.ts";
 import { applyMigrations } from "../migrations/runner.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { dataDir, serverLockFile, stateFile } from "./state.ts";
-import { tryLockFile } from "../file_lock.ts";
+import { pause, tryLockFile } from "../file_lock.ts";
 import { sharedSession } from "./session.ts";
 import { KyrageError } from "../errors.ts";
 
+/** The server's lock, tried for a moment: another command probing it (state.ts) holds it only that long. */
+async function lockServer(dir: string): Promise<Deno.FsFile> {
+  for (let tries = 0; tries < 40; tries++) {
+    const lock = await tryLockFile(serverLockFile(dir));
+    if (lock) return lock;
+    await pause(50);
+  }
+  throw new KyrageError(`Another dev database server is running on ${dir} (or starting).`);
+}
+
 export async function serveDevDatabase(dir: string, migrationsDir: string, port: number): Promise<void> {
-  using lock = await tryLockFile(serverLockFile(dir));
-  if (!lock) throw new KyrageError(`Another dev database server is running on ${dir} (or starting).`);
+  using _lock = await lockServer(dir);
+  // A state file a killed server left must not be read as this one's while it starts.
+  await Deno.remove(stateFile(dir)).catch(() => {});
   const setup = await openPglite(dataDir(dir));
   try {
     await applyMigrations(setup.db, await readMigrations(migrationsDir), { lockWaitMs: 0, statementLockTimeout: "0" });

@@ -30,6 +30,14 @@ export async function readState(dir: string): Promise<DevServerState | undefined
   }
 }
 
+/** Whether a server process holds `dir` (serving, or still starting: it takes the lock first). */
+export async function serverHolds(dir: string): Promise<boolean> {
+  const probe = await tryLockFile(serverLockFile(dir)).catch(() => null);
+  if (probe === null) return false; // no directory: no server
+  probe?.close();
+  return probe === undefined;
+}
+
 /**
  * The state of a server that is alive (holds its lock) and answers on its
  * port; undefined when none is. A state file a killed server left, its port
