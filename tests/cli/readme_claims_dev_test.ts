@@ -18,6 +18,16 @@ async function psql(url: string, query: string): Promise<{ code: number; out: st
   return { code: output.code, out: decoder.decode(output.stdout).trim() + decoder.decode(output.stderr) };
 }
 
+/** A project with one migration, its dev server started (`dev clean` stops it). */
+async function startedDevServer() {
+  const dir = await tempProject({ "kyrage.config.ts": config(`a: c("text")`) });
+  const cli = (...args: string[]) => runCli(args, { cwd: dir });
+  assert.equal((await cli("generate", "--dev")).code, 0);
+  const start = await cli("dev", "start");
+  assert.equal(start.code, 0, start.stderr);
+  return { dir, cli };
+}
+
 function alive(pid: number): boolean {
   try {
     Deno.kill(pid, "SIGCONT");
@@ -215,12 +225,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dir = await tempProject({ "kyrage.config.ts": config(`a: c("text")`) });
-    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    const { cli } = await startedDevServer();
     try {
-      assert.equal((await cli("generate", "--dev")).code, 0);
-      const start = await cli("dev", "start");
-      assert.equal(start.code, 0, start.stderr);
       const url = (await cli("dev", "get-url")).stdout.trim();
 
       // An app as kyrage itself connects (unnamed statements, e.g. behind pgbouncer), each query new to the server.
@@ -259,12 +265,8 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const dir = await tempProject({ "kyrage.config.ts": config(`a: c("text")`) });
-    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    const { cli } = await startedDevServer();
     try {
-      assert.equal((await cli("generate", "--dev")).code, 0);
-      const start = await cli("dev", "start");
-      assert.equal(start.code, 0, start.stderr);
       const plans = await Promise.all([1, 2, 3].map(() => cli("plan", "--dev")));
       for (const plan of plans) {
         assert.equal(plan.code, 0, plan.stdout + plan.stderr);
