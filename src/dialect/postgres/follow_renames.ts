@@ -17,7 +17,7 @@ import type { SchemaModel } from "../../model/schema_model.ts";
 import { plannedRenames } from "../../diff/renames.ts";
 import { compileOperation } from "./compile.ts";
 import { introspectCatalogs } from "./introspect.ts";
-import { scratchStatements } from "./normalize_db.ts";
+import { byName, scratchStatements } from "./normalize_db.ts";
 import { doBlock, literal } from "./quote.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -105,9 +105,7 @@ function copyStatements({ table, renamed, name }: Copy): string[] {
 
 /** The actual table (its own column names kept: the differ renames them) with the copy's expressions. */
 function followed({ table, renamed, name }: Copy, normal: Table): Table {
-  const columns = new Map(normal.columns.map((c) => [c.name, c]));
-  const checks = new Map(normal.checks.map((c) => [c.name, c]));
-  const indexes = new Map(normal.indexes.map((i) => [i.name, i]));
+  const { columns, checks, indexes } = byName(normal);
   return {
     ...table,
     columns: table.columns.map((c) => {

@@ -226,11 +226,18 @@ async function findRejected(
   }
 }
 
+/** A table read back from a scratch build, its columns, checks and indexes by name. */
+export function byName(normal: Table) {
+  return {
+    columns: new Map(normal.columns.map((c) => [c.name, c])),
+    checks: new Map(normal.checks.map((c) => [c.name, c])),
+    indexes: new Map(normal.indexes.map((i) => [i.name, i])),
+  };
+}
+
 /** The desired table with the catalog's spelling of each expression. */
 function merge(table: Table, normal: Table): Table {
-  const columns = new Map(normal.columns.map((c) => [c.name, c]));
-  const checks = new Map(normal.checks.map((c) => [c.name, c]));
-  const indexes = new Map(normal.indexes.map((i) => [i.name, i]));
+  const { columns, checks, indexes } = byName(normal);
   return {
     ...table,
     columns: table.columns.map((c) => {
