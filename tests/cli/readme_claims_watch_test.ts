@@ -317,3 +317,28 @@ test("watch re-plans on a save of a local module outside the config's directory"
     await stop(w);
   }
 });
+
+// README "Watch mode" (line 152): "A config that fails to load, validate or plan prints one error (with file and line
+// when there is one)". A module that throws at run time has a file and line: `kyrage plan` prints it ("(thrown at
+// .../schema.ts:4:23)"), watch prints the bare message without it.
+test("watch names the file and line where a config module threw, as plan does", async () => {
+  const dir = await tempProject({ "kyrage.config.ts": config(), "schema.ts": schema("") });
+  const thrower = `import { column, defineTable } from "kyrage";
+const broken: { a?: { b: number } } = {};
+export const tables = [defineTable("users", { id: column("int", { primaryKey: true }) })];
+export const value = broken.a!.b;
+`;
+  const w = watch(dir);
+  try {
+    await w.out.waitFor(header("kyrage\\.config\\.ts", "1 operation"));
+    const mark = w.err.text.length;
+    await Deno.writeTextFile(`${dir}/schema.ts`, thrower);
+    await w.err.waitFor(/the last good migration file is unchanged/, mark);
+    const printed = w.err.text.slice(mark);
+    const planned = await cli(dir, "plan");
+    assert.match(planned.output, /thrown at \S*schema\.ts:4:/, "plan names the place");
+    assert.match(printed, /schema\.ts:4:/, `watch's error names schema.ts line 4:\n${printed}`);
+  } finally {
+    await stop(w);
+  }
+});
