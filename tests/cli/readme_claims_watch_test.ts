@@ -91,9 +91,9 @@ export const tables = [defineTable("users", {
   id: column("int", { primaryKey: true }), email: column("text"), age: column("int"),
 }, (t) => [${cons}])];`;
 
-// README "Watch mode" (line 148): "keeps the pending migration owned by the session [...] in sync with the config",
-// and "Safety" (line 651): "One writer per migrations directory: two `generate` runs or `watch` sessions never write
-// the same change twice". On a configured server database the base is "that database's current state" (line 156),
+// README "Watch mode" (line 149): "keeps the pending migration owned by the session [...] in sync with the config",
+// and "Safety" (line 649): "One writer per migrations directory: two `generate` runs or `watch` sessions never write
+// the same change twice". On a configured server database the base is "that database's current state" (line 158),
 // which leaves out the pending file the previous watch session wrote: a restarted `watch` writes the same CREATE TABLE
 // again into a file of its own, and `apply` then fails on it (42P07 relation "users" already exists).
 test("a restarted watch on a server target does not write the previous session's pending change again", () =>
@@ -116,8 +116,8 @@ test("a restarted watch on a server target does not write the previous session's
     assert.equal(applied.code, 0, applied.output);
   }));
 
-// README "Watch mode" (line 148): "keeps the pending migration owned by the session [...] in sync with the config",
-// the command table (line 125): `generate` "refuses while migrations are pending", and "Safety" (line 651): "never
+// README "Watch mode" (line 149): "keeps the pending migration owned by the session [...] in sync with the config",
+// the command table (line 125): `generate` "refuses while migrations are pending", and "Safety" (line 649): "never
 // write the same change twice". A file `generate` wrote and nobody applied yet is not in a server's current state:
 // `watch` writes its change again beside it, and `apply` fails on the second copy.
 test("watch on a server target does not duplicate a pending migration written by generate", () =>
@@ -134,8 +134,8 @@ test("watch on a server target does not duplicate a pending migration written by
     assert.equal(applied.code, 0, `${files(dir)}\n${w.out.text}\n${applied.output}`);
   }));
 
-// README "Watch mode" (line 148): "keeps the pending migration owned by the session [...] in sync with the config";
-// "not `migrations/`" (line 146). The owned file deleted by hand: the next save writes it again, same id, same plan.
+// README "Watch mode" (line 149): "keeps the pending migration owned by the session [...] in sync with the config";
+// "not `migrations/`" (line 147). The owned file deleted by hand: the next save writes it again, same id, same plan.
 // A save that changes nothing keeps the file's id and operations.
 test("watch: a deleted pending file comes back on the next save; a save that changes nothing keeps it", async () => {
   const dir = await tempProject({ "kyrage.config.ts": config(), "schema.ts": schema(`age: column("int"),`) });
@@ -160,7 +160,7 @@ test("watch: a deleted pending file comes back on the next save; a save that cha
   }
 });
 
-// README "Watch mode" (line 152): "A config that fails to load, validate or plan prints one error (with file and line
+// README "Watch mode" (line 153): "A config that fails to load, validate or plan prints one error (with file and line
 // when there is one) and leaves the last good migration file as it was."
 test("watch: a save that fails to validate or to plan prints one error and keeps the last good file", async () => {
   const dir = await tempProject({ "kyrage.config.ts": config(), "schema.ts": schema(`age: column("int"),`) });
@@ -192,8 +192,8 @@ test("watch: a save that fails to validate or to plan prints one error and keeps
   }
 });
 
-// README "Watch mode" (lines 150, 158): "destructive statements are marked", "Destructive changes are recorded as
-// allowed only with `--allow-destructive`"; (line 145) "nested imports too, extensionless ones included".
+// README "Watch mode" (lines 151, 159): "destructive statements are marked", "Destructive changes are recorded as
+// allowed only with `--allow-destructive`"; (line 146) "nested imports too, extensionless ones included".
 for (const allow of [false, true]) {
   test(
     `watch${allow ? " --allow-destructive" : ""}: a destructive save is marked and recorded ${
@@ -225,7 +225,7 @@ for (const allow of [false, true]) {
   );
 }
 
-// README "Watch mode" (line 148): "keeps the pending migration owned by the session (one file, or a few consecutive
+// README "Watch mode" (line 149): "keeps the pending migration owned by the session (one file, or a few consecutive
 // ones when an online plan must run in steps) in sync with the config [...] never touches a file that was applied
 // meanwhile [...] it starts a new file instead"; "Watch never applies anything".
 test("watch on a populated server table: online steps in consecutive files, kept in sync, applied ones kept", () =>
@@ -274,7 +274,7 @@ test("watch on a populated server table: online steps in consecutive files, kept
     }
   }));
 
-// README command table (line 129): "`watch [--dev] [--allow-destructive] [--no-online]`"; "Online DDL" (line 594):
+// README command table (line 129): "`watch [--dev] [--allow-destructive] [--no-online]`"; "Online DDL" (line 595):
 // "`--no-online` or `online: false` for plain DDL". Under watch, --no-online gives one file of plain DDL.
 test("watch --no-online on a populated server table writes one plain migration", () =>
   withServer(async (db) => {
@@ -294,7 +294,7 @@ test("watch --no-online on a populated server table writes one plain migration",
     }
   }));
 
-// README "Watch mode" (line 145): "`kyrage watch` plans once, then again on every save of the config or any local
+// README "Watch mode" (line 146): "`kyrage watch` plans once, then again on every save of the config or any local
 // module it imports (nested imports too, extensionless ones included; not `migrations/`, `node_modules/` or
 // `.kyrage/`)". A config in `db/` importing its tables from `../shared/tables.ts` (a monorepo layout): the module is
 // local and loaded fresh on each cycle, but watch listens only under the config's own directory, so saving it
@@ -318,7 +318,7 @@ test("watch re-plans on a save of a local module outside the config's directory"
   }
 });
 
-// README "Watch mode" (line 152): "A config that fails to load, validate or plan prints one error (with file and line
+// README "Watch mode" (line 153): "A config that fails to load, validate or plan prints one error (with file and line
 // when there is one)". A module that throws at run time has a file and line: `kyrage plan` prints it ("(thrown at
 // .../schema.ts:4:23)"), watch prints the bare message without it.
 test("watch names the file and line where a config module threw, as plan does", async () => {
