@@ -342,3 +342,32 @@ export const value = broken.a!.b;
     await stop(w);
   }
 });
+
+// README "Watch mode" (lines 155-158): "a second `watch` on the same directory is refused [...] (an OS file lock in
+// `.kyrage/`, released if the process dies). The base state is the dev database (every other migration replayed in
+// memory)". After `kill -9` of a session, a new one starts; on the dev database it plans on top of the file the dead
+// session left, so nothing is written twice.
+test("watch after kill -9 of a session: the lock is free, and the dead session's file is built on", async () => {
+  const dir = await tempProject({ "kyrage.config.ts": config(), "schema.ts": schema("") });
+  const first = watch(dir);
+  await first.out.waitFor(header("kyrage\\.config\\.ts", "1 operation"));
+  first.child.kill("SIGKILL");
+  await exitStatus(first.child);
+  const left = files(dir);
+  assert.equal(left.length, 1);
+  const second = watch(dir);
+  try {
+    await second.out.waitFor(header("kyrage\\.config\\.ts", "0 operations"));
+    assert.doesNotMatch(second.err.text, /held by/);
+    const mark = second.out.text.length;
+    await Deno.writeTextFile(`${dir}/schema.ts`, schema(`age: column("int"),`));
+    await second.out.waitFor(header("schema\\.ts", "1 operation"), mark);
+    const now = files(dir);
+    assert.equal(now.length, 2);
+    assert.equal(now[0], left[0], "the dead session's file stays");
+    assert.deepEqual(await operationsOf(`${dir}/migrations/${now[1]}`), ["add_column age"]);
+  } finally {
+    await stop(second);
+  }
+  assert.equal((await cli(dir, "check")).code, 0);
+});
