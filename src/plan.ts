@@ -223,13 +223,23 @@ export interface TableSize {
 
 /** Size estimates of the existing tables the operations touch, keyed `schema.table`, in one query. */
 export async function tableSizes(database: Database, ops: readonly Operation[]): Promise<Map<string, TableSize>> {
-  const keys = new Map(ops.flatMap((op) => ("table" in op ? [[`${op.schema}.${op.table}`, op] as const] : [])));
-  if (keys.size === 0) return new Map();
-  const schemas = [...keys.values()].map((op) => op.schema);
-  const names = [...keys.values()].map((op) => (op as { table: string }).table);
+  const tables = new Map<string, readonly [string, string]>();
+  for (const op of ops) {
+    if ("table" in op) tables.set(`${op.schema}.${op.table}`, [op.schema, op.table]);
+    // Its lock is labeled too (hazards.ts).
+    if (op.kind === "add_foreign_key") {
+      const { refSchema, refTable } = op.foreignKey;
+      tables.set(`${refSchema}.${refTable}`, [refSchema, refTable]);
+    }
+  }
+  if (tables.size === 0) return new Map();
+  const [schemas, names] = [[...tables.values()].map(([s]) => s), [...tables.values()].map(([, n]) => n)];
+  // A partitioned table holds nothing itself: its partitions (the whole tree) hold its rows.
   const rows = await sql<{ name: string; rows: number; bytes: string }>`
     select n.nspname || '.' || c.relname as name, c.reltuples::float8 as rows,
-           pg_total_relation_size(c.oid)::text as bytes
+           case when c.relkind = 'p'
+                then (select coalesce(sum(pg_total_relation_size(t.relid)), 0) from pg_partition_tree(c.oid) t)
+                else pg_total_relation_size(c.oid) end::text as bytes
     from unnest(${schemas}::text[], ${names}::text[]) t(schema, name)
     join pg_namespace n on n.nspname = t.schema
     join pg_class c on c.relnamespace = n.oid and c.relname = t.name

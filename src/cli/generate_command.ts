@@ -14,7 +14,7 @@ import { lockMigrationsDir } from "../migrations/lock.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { hazardLabel, plural } from "./render.ts";
+import { hazardLabels, plural } from "./render.ts";
 import { planHazards } from "../diff/hazards.ts";
 import { tableSizes } from "../plan.ts";
 
@@ -52,8 +52,8 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
     const sizes = await tableSizes(database, result.operations);
     const hazards = planHazards(result.operations);
     for (const [i, op] of result.operations.entries()) {
-      const label = hazardLabel(hazards[i], sizes);
-      out.line(describeOperation(op) + (label ? `  (${label})` : ""));
+      const labels = hazardLabels(hazards[i], sizes);
+      out.line(describeOperation(op) + (labels.length > 0 ? `  (${labels.join("; ")})` : ""));
     }
     for (const d of result.destructive) out.line(`! destructive: loses ${d.loses}`);
     if (result.repeats) {

@@ -35,10 +35,10 @@ export function renderPlan(ops: readonly Operation[], sizes: ReadonlyMap<string,
   const lines: string[] = [];
   for (const [i, op] of ops.entries()) {
     lines.push(sqlComment(describeOperation(op)));
-    const label = op.kind === "sql"
-      ? "HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"
-      : hazardLabel(hazards[i], sizes);
-    if (label) lines.push(sqlComment(label));
+    const labels = op.kind === "sql"
+      ? ["HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"]
+      : hazardLabels(hazards[i], sizes);
+    for (const label of labels) lines.push(sqlComment(label));
     const loses = destructive.get(op);
     if (loses) lines.push(sqlComment(`DESTRUCTIVE: loses ${loses}`));
     if (runsOutsideTransaction(op)) {
@@ -61,12 +61,21 @@ function terminated(statement: string): string {
   return statement.trimEnd().endsWith(";") ? statement : `${statement};`;
 }
 
-/** `LOCK ACCESS EXCLUSIVE on public.events (≈48M rows, 31 GB): rewrites table`. */
-export function hazardLabel(h: OperationHazards, sizes: ReadonlyMap<string, TableSize>): string | undefined {
-  if (h.lock === "none" && h.hazards.length === 0) return undefined;
-  const size = h.table ? sizes.get(h.table) : undefined;
-  const on = h.table ? ` on ${h.table}${size ? ` (${describeSize(size)})` : ""}` : "";
-  return `LOCK ${h.lock}${on}${h.hazards.length > 0 ? `: ${h.hazards.join(", ")}` : ""}`;
+/**
+ * `LOCK ACCESS EXCLUSIVE on public.events (≈48M rows, 31 GB): rewrites table`,
+ * then one line per other table the statement locks (a foreign key's
+ * referenced table, whose writers wait too).
+ */
+export function hazardLabels(h: OperationHazards, sizes: ReadonlyMap<string, TableSize>): string[] {
+  if (h.lock === "none" && h.hazards.length === 0) return [];
+  const on = (table: string | undefined) => {
+    const size = table ? sizes.get(table) : undefined;
+    return table ? ` on ${table}${size ? ` (${describeSize(size)})` : ""}` : "";
+  };
+  return [
+    `LOCK ${h.lock}${on(h.table)}${h.hazards.length > 0 ? `: ${h.hazards.join(", ")}` : ""}`,
+    ...(h.others ?? []).map((table) => `LOCK ${h.lock}${on(table)}: referenced by ${h.table}`),
+  ];
 }
 
 function describeSize(size: TableSize): string {

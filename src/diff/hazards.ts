@@ -21,6 +21,8 @@ export type Hazard =
 export interface OperationHazards {
   /** The table the lock is on, `schema.table`; undefined for objects that are not tables. */
   readonly table?: string;
+  /** Other tables the statement locks the same way: a foreign key's referenced table (its writers wait too). */
+  readonly others?: readonly string[];
   readonly lock: Lock;
   readonly hazards: readonly Hazard[];
 }
@@ -40,6 +42,39 @@ function rewrites(from: string, to: string): boolean {
     return !(p1 !== undefined && (s1 || 0) === (s2 || 0) && p2 >= p1);
   }
   return !(a === "cidr" && b === "inet");
+}
+
+/**
+ * PostgreSQL's volatile functions a default may call (pg_catalog's, and
+ * uuid-ossp's and pgcrypto's): ADD COLUMN with such a default computes it
+ * for every row, rewriting the table. Others, and a user's own functions,
+ * are not known here.
+ */
+const VOLATILE = new Set([
+  "array_sample",
+  "array_shuffle",
+  "clock_timestamp",
+  "currval",
+  "gen_random_bytes",
+  "gen_random_uuid",
+  "gen_salt",
+  "lastval",
+  "nextval",
+  "random",
+  "random_normal",
+  "setval",
+  "timeofday",
+  "uuid_generate_v1",
+  "uuid_generate_v1mc",
+  "uuid_generate_v4",
+  "uuidv4",
+  "uuidv7",
+]);
+
+/** Whether an expression calls one of VOLATILE (string literals left out, so `'random()'` is text). */
+export function callsVolatile(expression: string): boolean {
+  const code = expression.replace(/'(?:[^']|'')*'/g, "''");
+  return [...code.matchAll(/([A-Za-z_][A-Za-z0-9_$]*)"?\s*\(/g)].some((m) => VOLATILE.has(m[1].toLowerCase()));
 }
 
 const quiet = (lock: Lock, table?: string): OperationHazards => ({ lock, hazards: [], ...(table ? { table } : {}) });
@@ -63,8 +98,9 @@ export function hazardsOf(op: Operation): OperationHazards {
       return at("ACCESS EXCLUSIVE", ...(op.column.generated === undefined ? ["deletes data" as const] : []));
     case "add_column": {
       const c = op.column;
-      // A stored generated or identity column fills every row; so does a volatile default (unknown here).
-      const fills = c.generated !== undefined || c.identity !== undefined || c.serial !== undefined;
+      // A stored generated or identity column fills every row; so does a volatile default.
+      const fills = c.generated !== undefined || c.identity !== undefined || c.serial !== undefined ||
+        (c.default !== undefined && callsVolatile(c.default));
       const fails = c.notNull && c.default === undefined && !fills;
       return at(
         "ACCESS EXCLUSIVE",
@@ -97,10 +133,13 @@ export function hazardsOf(op: Operation): OperationHazards {
       return op.usingIndex
         ? at("ACCESS EXCLUSIVE")
         : at("ACCESS EXCLUSIVE", "builds index", "may fail on existing rows");
-    case "add_foreign_key":
-      return op.foreignKey.notValid
+    case "add_foreign_key": {
+      const referenced = `${op.foreignKey.refSchema}.${op.foreignKey.refTable}`;
+      const h = op.foreignKey.notValid
         ? at("SHARE ROW EXCLUSIVE")
         : at("SHARE ROW EXCLUSIVE", "scans table", "may fail on existing rows");
+      return referenced === table ? h : { ...h, others: [referenced] };
+    }
     case "add_check":
       return op.check.notValid
         ? at("ACCESS EXCLUSIVE")

@@ -14,17 +14,17 @@
  * under ACCESS EXCLUSIVE. Foreign keys, which may point at an attached key,
  * follow it (`attachmentFollowers`; order.ts and migrations/boundaries.ts).
  * `generate` puts each step in its own migration (see migrations/boundaries.ts).
- * Partitioned tables get plain DDL: PostgreSQL builds no index concurrently
- * on them, nor attaches a constraint to an index built apart.
+ * Partitioned tables get plain DDL but for checks and SET NOT NULL:
+ * PostgreSQL builds no index concurrently on them, attaches no constraint to
+ * an index built apart, and (up to 17) takes no NOT VALID foreign key there.
  */
 import { makeObjectName } from "../model/names.ts";
 import { type Index, qualifiedName } from "../model/types.ts";
 import type { Operation } from "./operations.ts";
 
 /**
- * `partitioned`: qualified names of partitioned tables, changed with plain DDL
- * (PostgreSQL builds no index concurrently on them, and takes neither NOT VALID
- * foreign keys nor constraints USING INDEX); their partitions are changed online.
+ * `partitioned`: qualified names of partitioned tables, whose indexes, keys
+ * and foreign keys change with plain DDL; their partitions are changed online.
  */
 export function onlineOperations(ops: readonly Operation[], partitioned: ReadonlySet<string>): Operation[] {
   const key = (schema: string, table: string) => `${schema}\u0000${table}`;
@@ -32,7 +32,7 @@ export function onlineOperations(ops: readonly Operation[], partitioned: Readonl
   const dropped = new Set(ops.flatMap((op) => (op.kind === "drop_table" ? [key(op.schema, op.table)] : [])));
   return ops.flatMap((op): Operation[] => {
     if (!("table" in op) || created.has(key(op.schema, op.table))) return [op];
-    if (partitioned.has(qualifiedName(op.schema, op.table))) return [op];
+    if (partitioned.has(qualifiedName(op.schema, op.table)) && !checkedOnline(op)) return [op];
     const on = { schema: op.schema, table: op.table };
     switch (op.kind) {
       case "create_index":
@@ -81,6 +81,11 @@ export function onlineOperations(ops: readonly Operation[], partitioned: Readonl
         return [op];
     }
   });
+}
+
+/** A check, or SET NOT NULL through one: online on a partitioned table too (VALIDATE recurses to its partitions). */
+function checkedOnline(op: Operation): boolean {
+  return op.kind === "add_check" || (op.kind === "alter_column" && op.changes.notNull?.to === true);
 }
 
 /** A primary key or unique constraint attached to the unique index built concurrently for it. */

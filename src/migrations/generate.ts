@@ -172,10 +172,10 @@ export async function checkHistory(config: LoadedConfig): Promise<Operation[]> {
 /** `--max-lock`: how strong a lock a statement may hold while it scans, rewrites or builds. */
 export type MaxLock = "access-exclusive" | "share" | "none";
 
-/** The strongest lock each level allows during costly work: none blocks writes, share blocks no reads. */
+/** The strongest lock each level allows during costly work: none blocks no writes, share blocks no reads. */
 const ALLOWED: Record<MaxLock, Lock> = {
   "access-exclusive": "ACCESS EXCLUSIVE",
-  share: "SHARE ROW EXCLUSIVE",
+  share: "SHARE",
   none: "SHARE UPDATE EXCLUSIVE",
 };
 

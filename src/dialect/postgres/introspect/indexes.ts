@@ -83,6 +83,9 @@ async function indexRows(db: Db, relations: RawBuilder<unknown>): Promise<IndexR
     join pg_namespace n on n.oid = c.relnamespace
     join pg_am am on am.oid = ic.relam
     where ${relations}
+      -- An invalid index (a failed or running concurrent build) is not there yet: the plan builds it (the runner
+      -- drops the invalid one first), and pull/unsupported.ts names one the config does not declare.
+      and i.indisvalid
       -- A partition's index attached to its parent's index is the parent's.
       and not exists (select 1 from pg_inherits ih where ih.inhrelid = i.indexrelid)
       and not exists (select 1 from pg_constraint pc
