@@ -260,29 +260,60 @@ export default { tables: [users] };
 });
 
 // README (Safety): "**No "No changes" about what was not compared**: `plan` and `status` list what the owned schemas
-// hold that kyrage does not manage" and (Constraints and indexes): "`t.unique(columns, { name, nullsNotDistinct,
-// deferrable })`". A unique constraint given `INCLUDE (b)` by hand is a different constraint (a wider index), yet
-// `plan --exit-code` says "No changes" and names nothing.
-backendTest('a unique constraint given INCLUDE columns by hand is not "No changes"', async (target) => {
-  const dir = await project(
-    target,
-    `import { column, defineTable } from "kyrage";
+// hold that kyrage does not manage" and (Constraints and indexes), lines 502-503: "`t.primaryKey(columns, { name,
+// deferrable })`; `t.unique(columns, { name, nullsNotDistinct, deferrable })`". A unique constraint and a primary key
+// given `INCLUDE (...)` by hand are other constraints (wider indexes), yet `plan --exit-code` says "No changes" and
+// `status` "Schema: matches", naming nothing.
+backendTest(
+  'a unique constraint and a primary key given INCLUDE columns by hand are not "No changes"',
+  async (target) => {
+    const dir = await project(
+      target,
+      `import { column, defineTable } from "kyrage";
 const accounts = defineTable("accounts", { id: column("int", { primaryKey: true }), a: column("int"), b: column("int") },
   (t) => [t.unique(["a"], { name: "accounts_a_key" })]);
 export default { tables: [accounts] };
 `,
-  );
-  await converge(dir, "initial");
-  await query(
-    target,
-    "alter table accounts drop constraint accounts_a_key, add constraint accounts_a_key unique (a) include (b)",
-  );
-  const planned = await cli(dir, "plan", "--exit-code");
-  assert.ok(
-    planned.code === 2 || /NOT MANAGED[^\n]*accounts/.test(planned.output),
-    `INCLUDE (b) on accounts_a_key is neither planned away nor named:\n${planned.output}`,
-  );
-});
+    );
+    await converge(dir, "initial");
+    await query(
+      target,
+      "alter table accounts drop constraint accounts_a_key, add constraint accounts_a_key unique (a) include (b); " +
+        "alter table accounts drop constraint accounts_pkey, add constraint accounts_pkey primary key (id) include (a)",
+    );
+    const planned = await cli(dir, "plan", "--exit-code");
+    assert.ok(
+      planned.code === 2 || /NOT MANAGED[^\n]*accounts/.test(planned.output),
+      `INCLUDE on accounts_a_key and accounts_pkey is neither planned away nor named:\n${planned.output}`,
+    );
+    const status = await cli(dir, "status", "--exit-code");
+    assert.ok(
+      status.code === 2 || /NOT MANAGED[^\n]*accounts/.test(status.output),
+      `status names neither:\n${status.output}`,
+    );
+  },
+);
+
+// README (Safety): "**No migration that can only fail**: `generate` refuses (and `plan` marks `WILL FAIL`), naming
+// the object and what to do: a column made NOT NULL while it holds NULLs (with how many)" with (Tables and columns),
+// line 284: "`column(type, { ... notNull?, defaultSql? ... })`". A new `notNull` column without a default, added to a
+// table that has rows, holds NULL in every one of them: `plan` only says "may fail on existing rows", `generate`
+// writes it, and `apply` fails ("column "x" of relation "t" contains null values").
+backendTest(
+  "a new NOT NULL column without a default on a populated table is refused, not written to fail",
+  async (target) => {
+    const schema = (extra: string) =>
+      `import { column, defineTable } from "kyrage";
+const notes = defineTable("notes", { id: column("int", { primaryKey: true })${extra} });
+export default { tables: [notes] };
+`;
+    const dir = await project(target, schema(""));
+    await converge(dir, "initial");
+    await query(target, "insert into notes values (1), (2)");
+    await writeSchema(dir, schema(`, body: column("text", { notNull: true })`));
+    await refusedOrApplied(dir, "notes.body", /notes\.body/);
+  },
+);
 
 // README (Comments, schemas, renames), line 554-555: "Renames: `column(..., { renamedFrom: "old" })` and
 // `defineTable(name, cols, cb, { renamedFrom: "old" })` rename instead of dropping". A table moved to another schema
