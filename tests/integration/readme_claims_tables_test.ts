@@ -362,3 +362,42 @@ export default { tables: [parent, child] };
   await converge(dir, "deferrable");
   assert.deepEqual(await query(target, oid), before, "the same constraint, altered");
 });
+
+// README (Tables and columns), lines 283-284 and 305: "`column(type, { primaryKey?, unique?, notNull?, defaultSql?,
+// identity?, generatedAs?, ... })`", "Table options: ... `unlogged: true`" with (Safety): "**No migration that can
+// only fail**". Options PostgreSQL never accepts together pass the config check and the plan, and `generate` writes
+// the migration: `identity` with `defaultSql` ("both default and identity specified"), `generatedAs` with
+// `defaultSql` ("both default and generation expression specified"), and a logged table referencing an `unlogged`
+// one ("constraints on permanent tables may reference only permanent tables").
+backendTest(
+  "column and table options PostgreSQL never accepts together are refused before a migration is written",
+  async (target) => {
+    const configs: Record<string, string> = {
+      "identity with defaultSql": `const t = defineTable("t", {
+  id: column("int", { primaryKey: true, identity: "always", defaultSql: "1" }),
+});
+export default { tables: [t] };`,
+      "generatedAs with defaultSql": `const t = defineTable("t", {
+  id: column("int", { primaryKey: true }),
+  twice: column("int", { generatedAs: "id * 2", defaultSql: "0" }),
+});
+export default { tables: [t] };`,
+      "a logged table referencing an unlogged one":
+        `const p = defineTable("p", { id: column("int", { primaryKey: true }) }, undefined, { unlogged: true });
+const c = defineTable("c", { id: column("int", { primaryKey: true }), p_id: column("int") },
+  (t) => [t.reference("p_id", "p", "id")]);
+export default { tables: [p, c] };`,
+    };
+    const failures: string[] = [];
+    for (const [label, body] of Object.entries(configs)) {
+      const dir = await project(target, `import { column, defineTable } from "kyrage";\n${body}\n`);
+      const generated = await cli(dir, "generate");
+      if (generated.code === 0) {
+        const applied = await cli(dir, "apply");
+        if (applied.code !== 0) failures.push(`${label}: written, then apply failed:\n${applied.output}`);
+        else await query(target, "drop table if exists c, p, t; delete from kyrage_migrations");
+      }
+    }
+    assert.deepEqual(failures, [], failures.join("\n"));
+  },
+);
