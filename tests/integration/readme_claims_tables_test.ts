@@ -401,3 +401,57 @@ export default { tables: [p, c] };`,
     assert.deepEqual(failures, [], failures.join("\n"));
   },
 );
+
+// README (Constraints and indexes), lines 503-518: "`t.index(keys, { unique, name, using, where, include,
+// nullsNotDistinct, with, concurrently })` ... `using` is any access method: `btree` (default), `hash`, `gin`,
+// `gist`, `brin`, ...", "`t.check("price > 0", { name, noInherit, notValid })`", (Tables and columns) "`storage:
+// "plain" | "external" | "extended" | "main"`", with (Safety) "**No migration that can only fail**" and "**Types
+// checked first** ... so a typo never fails a migration halfway". Index and column options PostgreSQL rejects pass the
+// config check and the plan (only expressions, predicates and defaults are tried on PostgreSQL first), and `generate`
+// writes a migration that `apply` cannot run.
+backendTest(
+  "index, check and storage options PostgreSQL rejects are refused before a migration is written",
+  async (target) => {
+    const configs: Record<string, string> = {
+      "hash index with include": `t.index(["a"], { using: "hash", include: ["b"] })`,
+      "gin index with fillfactor": `t.index(["tags"], { using: "gin", with: { fillfactor: 70 } })`,
+      "operator class of another type": `t.index([{ column: "name", opclass: "int4_ops" }])`,
+      "unique brin index": `t.index(["name"], { using: "brin", unique: true })`,
+    };
+    const failures: string[] = [];
+    const attempt = async (label: string, schema: string) => {
+      const dir = await project(target, schema);
+      const generated = await cli(dir, "generate");
+      if (generated.code !== 0) return;
+      const applied = await cli(dir, "apply");
+      if (applied.code !== 0) failures.push(`${label}: written, then apply failed:\n${applied.output}`);
+      else await query(target, "drop table if exists t; delete from kyrage_migrations");
+    };
+    for (const [label, index] of Object.entries(configs)) {
+      await attempt(
+        label,
+        `import { column, defineTable } from "kyrage";
+const t = defineTable("t", { id: column("int", { primaryKey: true }), a: column("int"), b: column("int"),
+  name: column("text"), tags: column("text[]") }, (t) => [${index}]);
+export default { tables: [t] };
+`,
+      );
+    }
+    await attempt(
+      "NO INHERIT check on a partitioned table",
+      `import { column, defineTable } from "kyrage";
+const t = defineTable("t", { id: column("int", { notNull: true }), at: column("date", { notNull: true }) },
+  (t) => [t.check("id > 0", { noInherit: true })], { partitionBy: { strategy: "range", keys: ["at"] } });
+export default { tables: [t] };
+`,
+    );
+    await attempt(
+      "storage external on an integer",
+      `import { column, defineTable } from "kyrage";
+const t = defineTable("t", { id: column("int", { primaryKey: true }), n: column("int", { storage: "external" }) });
+export default { tables: [t] };
+`,
+    );
+    assert.deepEqual(failures, [], failures.join("\n"));
+  },
+);
