@@ -455,3 +455,26 @@ export default { tables: [t] };
     assert.deepEqual(failures, [], failures.join("\n"));
   },
 );
+
+// README (Tables and columns), lines 303-305: "`generatedAs: "price * qty"` makes a stored generated column. ...
+// changing the expression rebuilds the column (with the indexes and constraints on it), its values computed afresh"
+// and (Safety) "**No migration that can only fail**". Widening a column that a generated column reads (`int` →
+// `bigint`) is planned as a bare ALTER COLUMN TYPE, unmarked; PostgreSQL refuses it ("cannot alter type of a column
+// used by a generated column"), so the migration can only fail.
+backendTest("a column read by a generated column is retyped (or refused), not written to fail", async (target) => {
+  const schema = (type: string) =>
+    `import { column, defineTable } from "kyrage";
+const lines = defineTable("lines", {
+  id: column("int", { primaryKey: true }),
+  qty: column("${type}"),
+  twice: column("${type}", { generatedAs: "qty * 2" }),
+});
+export default { tables: [lines] };
+`;
+  const dir = await project(target, schema("int"));
+  await converge(dir, "initial");
+  await query(target, "insert into lines (id, qty) values (1, 5)");
+  await writeSchema(dir, schema("bigint"));
+  if (!await refusedOrApplied(dir, "qty int → bigint", /lines\.qty/)) return;
+  assert.deepEqual(await query(target, "select id, qty::int, twice::int from lines"), [{ id: 1, qty: 5, twice: 10 }]);
+});
