@@ -478,3 +478,33 @@ export default { tables: [lines] };
   if (!await refusedOrApplied(dir, "qty int → bigint", /lines\.qty/)) return;
   assert.deepEqual(await query(target, "select id, qty::int, twice::int from lines"), [{ id: 1, qty: 5, twice: 10 }]);
 });
+
+// README (Enums, composite and range types), lines 329-331: "Removing or reordering labels rebuilds the type: the old
+// one is renamed, the new one created, every column using it converted through `text` with its default" and
+// (Partitions) "keys ... on the parent", with (Safety) "**No migration that can only fail**". When the enum's column
+// is a partition key, the conversion is `ALTER COLUMN ... TYPE` on a partition key, which PostgreSQL refuses
+// ("cannot alter column "kind" because it is part of the partition key"); the same for a range key widened from
+// `int` to `bigint`. Neither is marked WILL FAIL nor refused by `generate --allow-destructive`.
+backendTest("a partition key column's enum rebuilt or type widened is refused, not written to fail", async (target) => {
+  const schema = (labels: string, dayType: string) =>
+    `import { column, defineEnum, definePartition, defineTable } from "kyrage";
+const kind = defineEnum("kind", [${labels}]);
+const items = defineTable("items", { id: column("int", { notNull: true }), kind: column(kind, { notNull: true }) },
+  (t) => [t.primaryKey(["id", "kind"])], { partitionBy: { strategy: "list", keys: ["kind"] } });
+const itemsA = definePartition("items_a", items, { in: ["a"] });
+const itemsB = definePartition("items_b", items, { in: ["b"] });
+const days = defineTable("days", { id: column("int", { notNull: true }), day: column("${dayType}", { notNull: true }) },
+  (t) => [t.primaryKey(["id", "day"])], { partitionBy: { strategy: "range", keys: ["day"] } });
+const early = definePartition("days_early", days, { from: ["0"], to: ["1000"] });
+export default { tables: [items, itemsA, itemsB, days, early], enums: [kind] };
+`;
+  const dir = await project(target, schema(`"a", "b"`, "int"));
+  await converge(dir, "initial");
+  await query(target, "insert into items values (1, 'a'), (2, 'b'); insert into days values (1, 5)");
+  await writeSchema(dir, schema(`"b", "a"`, "bigint"));
+  if (!await refusedOrApplied(dir, "partition keys", /items\.kind|days\.day/, "--allow-destructive")) return;
+  assert.deepEqual(await query(target, "select id, kind::text from items order by id"), [
+    { id: 1, kind: "a" },
+    { id: 2, kind: "b" },
+  ]);
+});
