@@ -508,3 +508,24 @@ export default { tables: [items, itemsA, itemsB, days, early], enums: [kind] };
     { id: 2, kind: "b" },
   ]);
 });
+
+// README (Enums, composite and range types), lines 329-331: "Removing or reordering labels rebuilds the type: the old
+// one is renamed, the new one created, every column using it converted through `text` with its default, the old one
+// dropped" and (Safety) "hostile identifiers (... 63-byte names)". The old type is renamed to `<name>__kyrage_old`,
+// which PostgreSQL truncates to 63 bytes: for a 63-byte enum name that is the name itself, and the migration fails
+// ("type "eee…e" already exists").
+backendTest("an enum with a 63-byte name is rebuilt when its labels are reordered", async (target) => {
+  const name = "e".repeat(63);
+  const schema = (labels: string) =>
+    `import { column, defineEnum, defineTable } from "kyrage";
+const mood = defineEnum("${name}", [${labels}]);
+const people = defineTable("people", { id: column("int", { primaryKey: true }), mood: column(mood) });
+export default { tables: [people], enums: [mood] };
+`;
+  const dir = await project(target, schema(`"sad", "happy"`));
+  await converge(dir, "initial");
+  await query(target, "insert into people values (1, 'happy')");
+  await writeSchema(dir, schema(`"happy", "sad"`));
+  await converge(dir, "reordered", "--allow-destructive");
+  assert.deepEqual(await query(target, "select id, mood::text from people"), [{ id: 1, mood: "happy" }]);
+});
