@@ -529,3 +529,36 @@ export default { tables: [people], enums: [mood] };
   await converge(dir, "reordered", "--allow-destructive");
   assert.deepEqual(await query(target, "select id, mood::text from people"), [{ id: 1, mood: "happy" }]);
 });
+
+// README (Constraints and indexes), lines 514-518: "`deferrable: "deferred" | "immediate"` (also on primary keys and
+// unique constraints) ... The referenced table ... must have a primary key or unique constraint on exactly those
+// columns (checked when the config loads)." A deferrable key passes that check, but PostgreSQL refuses a foreign key
+// to it ("cannot use a deferrable unique constraint for referenced table"): the config loads, `generate` writes the
+// migration, and `apply` fails.
+backendTest("a foreign key to a deferrable key is refused when the config loads", async (target) => {
+  const configs: Record<string, string> = {
+    "deferrable primary key": `t.primaryKey(["id"], { deferrable: "immediate" })`,
+    "deferrable unique constraint": `t.primaryKey(["id"]), t.unique(["code"], { deferrable: "deferred" })`,
+  };
+  const failures: string[] = [];
+  for (const [label, key] of Object.entries(configs)) {
+    const referenced = label.includes("primary") ? `"id"` : `"code"`;
+    const dir = await project(
+      target,
+      `import { column, defineTable } from "kyrage";
+const parent = defineTable("parent", { id: column("int", { notNull: true }), code: column("text") }, (t) => [${key}]);
+const child = defineTable("child", { id: column("int", { primaryKey: true }), ref: column("${
+        label.includes("primary") ? "int" : "text"
+      }") },
+  (t) => [t.reference("ref", parent, ${referenced})]);
+export default { tables: [parent, child] };
+`,
+    );
+    const generated = await cli(dir, "generate");
+    if (generated.code !== 0) continue;
+    const applied = await cli(dir, "apply");
+    if (applied.code !== 0) failures.push(`${label}: the config loaded, then apply failed:\n${applied.output}`);
+    else await query(target, "drop table if exists child, parent; delete from kyrage_migrations");
+  }
+  assert.deepEqual(failures, [], failures.join("\n"));
+});
