@@ -405,7 +405,7 @@ export default { tables: [p, c] };`,
 // README (Constraints and indexes), lines 503-518: "`t.index(keys, { unique, name, using, where, include,
 // nullsNotDistinct, with, concurrently })` ... `using` is any access method: `btree` (default), `hash`, `gin`,
 // `gist`, `brin`, ...", "`t.check("price > 0", { name, noInherit, notValid })`", (Tables and columns) "`storage:
-// "plain" | "external" | "extended" | "main"`", with (Safety) "**No migration that can only fail**" and "**Types
+// "plain" | "external" | "extended" | "main"`", "`replicaIdentity: ... { index: "name" }`", with (Safety) "**No migration that can only fail**" and "**Types
 // checked first** ... so a typo never fails a migration halfway". Index and column options PostgreSQL rejects pass the
 // config check and the plan (only expressions, predicates and defaults are tried on PostgreSQL first), and `generate`
 // writes a migration that `apply` cannot run.
@@ -442,6 +442,14 @@ export default { tables: [t] };
       `import { column, defineTable } from "kyrage";
 const t = defineTable("t", { id: column("int", { notNull: true }), at: column("date", { notNull: true }) },
   (t) => [t.check("id > 0", { noInherit: true })], { partitionBy: { strategy: "range", keys: ["at"] } });
+export default { tables: [t] };
+`,
+    );
+    await attempt(
+      "replica identity on a non-unique index",
+      `import { column, defineTable } from "kyrage";
+const t = defineTable("t", { id: column("int", { primaryKey: true }), n: column("int") },
+  (t) => [t.index(["n"], { name: "t_n" })], { replicaIdentity: { index: "t_n" } });
 export default { tables: [t] };
 `,
     );
@@ -561,4 +569,24 @@ export default { tables: [parent, child] };
     else await query(target, "drop table if exists child, parent; delete from kyrage_migrations");
   }
   assert.deepEqual(failures, [], failures.join("\n"));
+});
+
+// README (Tables and columns), lines 297 and 301-302: "primary key, `serial` and identity columns are NOT NULL" and
+// "making a populated column an identity sets the sequence past its values". A populated nullable column (no NULLs
+// left) made an identity is planned online as `ADD GENERATED ... AS IDENTITY` first and the NOT NULL (through a
+// validated check) after it, in later migrations: PostgreSQL refuses the first ("column "n" of relation "t" must be
+// declared NOT NULL before identity can be added").
+backendTest("a populated nullable column made an identity applies", async (target) => {
+  const schema = (options: string) =>
+    `import { column, defineTable } from "kyrage";
+const tickets = defineTable("tickets", { id: column("int", { primaryKey: true }), number: column("int"${options}) });
+export default { tables: [tickets] };
+`;
+  const dir = await project(target, schema(""));
+  await converge(dir, "initial");
+  await query(target, "insert into tickets values (1, 5), (2, 9)");
+  await writeSchema(dir, schema(`, { identity: "by default" }`));
+  await converge(dir, "identity");
+  const next = await query<{ number: number }>(target, "insert into tickets (id) values (3) returning number");
+  assert.ok(next[0].number > 9, `the sequence is past the column's values: ${next[0].number}`);
 });
