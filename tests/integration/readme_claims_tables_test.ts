@@ -71,7 +71,7 @@ async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
   }
 }
 
-// README (Tables and columns), line 301: "`identity: "always" | "by default"`, or `{ generated, start?,
+// README (Tables and columns), lines 299-300: "`identity: "always" | "by default"`, or `{ generated, start?,
 // increment?, minValue?, maxValue?, cache?, cycle? }`: changing the sequence options is `ALTER COLUMN ... SET ...`,
 // never a rebuild". Giving an existing identity a `minValue` above its sequence's start is planned as
 // `SET MINVALUE 100, SET START WITH 100` in two subcommands: PostgreSQL checks the first against the old start
@@ -96,7 +96,7 @@ export default { tables: [tickets] };
   },
 );
 
-// README (Tables and columns), line 301: "changing the sequence options is `ALTER COLUMN ... SET ...`, never a
+// README (Tables and columns), lines 299-300: "changing the sequence options is `ALTER COLUMN ... SET ...`, never a
 // rebuild". Turning an ascending identity descending (`increment: -1`) plans `SET INCREMENT BY -1, SET START WITH
 // -1` and leaves MINVALUE 1 / MAXVALUE 2147483647 of the ascending sequence: PostgreSQL rejects it ("START value (-1)
 // cannot be less than MINVALUE (1)"), on an empty table as on a populated one. `plan` does not mark it WILL FAIL.
@@ -114,7 +114,7 @@ export default { tables: [countdown] };
   await refusedOrApplied(dir, "increment -1", /countdown\.id/);
 });
 
-// README (Tables and columns), line 298-299: "`defaultSql` is SQL text (`"now()"`, `"'draft'"`, `"0"`); compared in
+// README (Tables and columns), lines 297-298: "`defaultSql` is SQL text (`"now()"`, `"'draft'"`, `"0"`); compared in
 // normal form, so `CURRENT_TIMESTAMP` equals `now()` and `'x'::text` equals `'x'`." Literal defaults are compared as
 // typed, not in PostgreSQL's form, and PostgreSQL stores many of them reformatted: every plan after apply repeats
 // `SET DEFAULT` for each (a `-1` on a bigint is stored `'-1'::integer`, `'t'` on a boolean `true`, ...).
@@ -146,7 +146,7 @@ export default { tables: [settings] };
   assert.equal(replanned.code, 0, `the defaults are applied; nothing is left to change:\n${replanned.stdout}`);
 });
 
-// README (Tables and columns), line 290-296: "`type`: any PostgreSQL type as you would write it — ...
+// README (Tables and columns), lines 291-295: "`type`: any PostgreSQL type as you would write it — ...
 // `numeric(10,2)`/`decimal` ... Aliases normalize to PostgreSQL's own spelling on both sides of the diff, so `int`
 // never differs from `integer`." `numeric(12)` (and `decimal(12)`) is `numeric(12,0)` in the catalog, `bit` is
 // `bit(1)`, `pg_catalog.int4` is `integer`: each re-plans an ALTER COLUMN TYPE forever, most of them marked
@@ -174,7 +174,7 @@ export default { tables: [amounts] };
   assert.equal(replanned.code, 0, `the columns have the declared types:\n${replanned.stdout}`);
 });
 
-// README (Partitions), line 355-360: "Range, list (`{ in: [...] }`) and hash (`{ modulus, remainder }`)
+// README (Partitions), lines 355-358: "Range, list (`{ in: [...] }`) and hash (`{ modulus, remainder }`)
 // partitioning ... `definePartition("events_rest", events, "DEFAULT")`" and (Safety, "No migration that can only
 // fail"): "`generate` refuses (and `plan` marks `WILL FAIL`), naming the object and what to do". A new range
 // partition whose range holds rows already stored in the DEFAULT partition is planned as a plain CREATE TABLE ...
@@ -202,7 +202,7 @@ export default { tables: [events, y2024, rest${with2025 ? ", y2025" : ""}] };
   assert.deepEqual(rows, [{ id: "1", part: "events_2024" }, { id: "2", part: "events_2025" }]);
 });
 
-// README (Comments, schemas, renames), line 554-555: "Renames: ... `defineTable(name, cols, cb, { renamedFrom: "old"
+// README (Comments, schemas, renames), lines 553-554: "Renames: ... `defineTable(name, cols, cb, { renamedFrom: "old"
 // })` rename instead of dropping; harmless once applied." and (Safety): "`plan` and `status` list what the owned
 // schemas hold that kyrage does not manage (`NOT MANAGED (left as they are): ...`)". After a table rename the
 // sequences of its serial and identity columns keep the old table's name, and every later `plan` lists kyrage's own
@@ -236,7 +236,7 @@ export default { tables: [orders] };
   );
 });
 
-// README (Constraints and indexes), line 529-531: "Default names follow PostgreSQL's own conventions, truncated at 63
+// README (Constraints and indexes), lines 530-531: "Default names follow PostgreSQL's own conventions, truncated at 63
 // bytes exactly as PostgreSQL truncates them, so a database built by hand or by another tool shows no spurious
 // renames". PostgreSQL names an index on `lower(email)` `<table>_lower_idx` (the function's name); kyrage's default
 // is `<table>_expr_idx` (the README's table says "an expression is `expr`"), so the hand-built index is renamed.
@@ -296,7 +296,7 @@ export default { tables: [accounts] };
 
 // README (Safety): "**No migration that can only fail**: `generate` refuses (and `plan` marks `WILL FAIL`), naming
 // the object and what to do: a column made NOT NULL while it holds NULLs (with how many)" with (Tables and columns),
-// line 284: "`column(type, { ... notNull?, defaultSql? ... })`". A new `notNull` column without a default, added to a
+// line 285: "`column(type, { ... notNull?, defaultSql? ... })`". A new `notNull` column without a default, added to a
 // table that has rows, holds NULL in every one of them: `plan` only says "may fail on existing rows", `generate`
 // writes it, and `apply` fails ("column "x" of relation "t" contains null values").
 backendTest(
@@ -315,7 +315,7 @@ export default { tables: [notes] };
   },
 );
 
-// README (Comments, schemas, renames), line 554-555: "Renames: `column(..., { renamedFrom: "old" })` and
+// README (Comments, schemas, renames), lines 553-554: "Renames: `column(..., { renamedFrom: "old" })` and
 // `defineTable(name, cols, cb, { renamedFrom: "old" })` rename instead of dropping". A table moved to another schema
 // with `renamedFrom` naming where it was (`"public.orders"`) is silently not renamed: the plan drops the populated
 // table and creates an empty one (gated as destructive, but the hint is ignored without a word).
@@ -337,7 +337,7 @@ export default { tables: [orders] };
   assert.doesNotMatch(planned.stdout, /DROP TABLE/, `renamedFrom must not turn into a drop:\n${planned.stdout}`);
 });
 
-// README (Constraints and indexes), line 507-517: "`t.reference(columns, table, refColumns, { onDelete, onUpdate,
+// README (Constraints and indexes), lines 505 and 518: "`t.reference(columns, table, refColumns, { onDelete, onUpdate,
 // name, deferrable, match, notValid })` ... `deferrable: "deferred" | "immediate"`" with (Online DDL) "a populated
 // table in use stays readable and writable". Making a foreign key deferrable is `ALTER CONSTRAINT ... DEFERRABLE` in
 // PostgreSQL (no scan); kyrage drops the foreign key, adds it NOT VALID and validates it again: a needless rebuild
@@ -363,7 +363,7 @@ export default { tables: [parent, child] };
   assert.deepEqual(await query(target, oid), before, "the same constraint, altered");
 });
 
-// README (Tables and columns), lines 283-284 and 305: "`column(type, { primaryKey?, unique?, notNull?, defaultSql?,
+// README (Tables and columns), lines 285 and 306: "`column(type, { primaryKey?, unique?, notNull?, defaultSql?,
 // identity?, generatedAs?, ... })`", "Table options: ... `unlogged: true`" with (Safety): "**No migration that can
 // only fail**". Options PostgreSQL never accepts together pass the config check and the plan, and `generate` writes
 // the migration: `identity` with `defaultSql` ("both default and identity specified"), `generatedAs` with
@@ -402,7 +402,7 @@ export default { tables: [p, c] };`,
   },
 );
 
-// README (Constraints and indexes), lines 503-518: "`t.index(keys, { unique, name, using, where, include,
+// README (Constraints and indexes), lines 504-515: "`t.index(keys, { unique, name, using, where, include,
 // nullsNotDistinct, with, concurrently })` ... `using` is any access method: `btree` (default), `hash`, `gin`,
 // `gist`, `brin`, ...", "`t.check("price > 0", { name, noInherit, notValid })`", (Tables and columns) "`storage:
 // "plain" | "external" | "extended" | "main"`", "`replicaIdentity: ... { index: "name" }`", with (Safety) "**No migration that can only fail**" and "**Types
@@ -464,7 +464,7 @@ export default { tables: [t] };
   },
 );
 
-// README (Tables and columns), lines 303-305: "`generatedAs: "price * qty"` makes a stored generated column. ...
+// README (Tables and columns), lines 302-304: "`generatedAs: "price * qty"` makes a stored generated column. ...
 // changing the expression rebuilds the column (with the indexes and constraints on it), its values computed afresh"
 // and (Safety) "**No migration that can only fail**". Widening a column that a generated column reads (`int` →
 // `bigint`) is planned as a bare ALTER COLUMN TYPE, unmarked; PostgreSQL refuses it ("cannot alter type of a column
@@ -487,7 +487,7 @@ export default { tables: [lines] };
   assert.deepEqual(await query(target, "select id, qty::int, twice::int from lines"), [{ id: 1, qty: 5, twice: 10 }]);
 });
 
-// README (Enums, composite and range types), lines 329-331: "Removing or reordering labels rebuilds the type: the old
+// README (Enums, composite and range types), lines 334-335: "Removing or reordering labels rebuilds the type: the old
 // one is renamed, the new one created, every column using it converted through `text` with its default" and
 // (Partitions) "keys ... on the parent", with (Safety) "**No migration that can only fail**". When the enum's column
 // is a partition key, the conversion is `ALTER COLUMN ... TYPE` on a partition key, which PostgreSQL refuses
@@ -517,7 +517,7 @@ export default { tables: [items, itemsA, itemsB, days, early], enums: [kind] };
   ]);
 });
 
-// README (Enums, composite and range types), lines 329-331: "Removing or reordering labels rebuilds the type: the old
+// README (Enums, composite and range types), lines 334-335: "Removing or reordering labels rebuilds the type: the old
 // one is renamed, the new one created, every column using it converted through `text` with its default, the old one
 // dropped" and (Safety) "hostile identifiers (... 63-byte names)". The old type is renamed to `<name>__kyrage_old`,
 // which PostgreSQL truncates to 63 bytes: for a 63-byte enum name that is the name itself, and the migration fails
@@ -538,7 +538,7 @@ export default { tables: [people], enums: [mood] };
   assert.deepEqual(await query(target, "select id, mood::text from people"), [{ id: 1, mood: "happy" }]);
 });
 
-// README (Constraints and indexes), lines 514-518: "`deferrable: "deferred" | "immediate"` (also on primary keys and
+// README (Constraints and indexes), lines 518-520: "`deferrable: "deferred" | "immediate"` (also on primary keys and
 // unique constraints) ... The referenced table ... must have a primary key or unique constraint on exactly those
 // columns (checked when the config loads)." A deferrable key passes that check, but PostgreSQL refuses a foreign key
 // to it ("cannot use a deferrable unique constraint for referenced table"): the config loads, `generate` writes the
@@ -571,7 +571,7 @@ export default { tables: [parent, child] };
   assert.deepEqual(failures, [], failures.join("\n"));
 });
 
-// README (Tables and columns), lines 297 and 301-302: "primary key, `serial` and identity columns are NOT NULL" and
+// README (Tables and columns), lines 296 and 300-301: "primary key, `serial` and identity columns are NOT NULL" and
 // "making a populated column an identity sets the sequence past its values". A populated nullable column (no NULLs
 // left) made an identity is planned online as `ADD GENERATED ... AS IDENTITY` first and the NOT NULL (through a
 // validated check) after it, in later migrations: PostgreSQL refuses the first ("column "n" of relation "t" must be
