@@ -10,7 +10,7 @@
 import { sql, type Transaction } from "kysely";
 import type { Database } from "./dialect/database.ts";
 import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
-import type { Operation } from "./diff/operations.ts";
+import type { Operation, OperationOf } from "./diff/operations.ts";
 import { userTypeName } from "./model/from_config.ts";
 import type { EnumType } from "./model/types.ts";
 import type { SchemaModel } from "./model/schema_model.ts";
@@ -130,7 +130,8 @@ function nullChecks(ops: readonly Operation[]): RowCheck[] {
         : []
     ),
   );
-  return ops.flatMap((op) => {
+  return ops.flatMap((op): RowCheck[] => {
+    if (op.kind === "add_column") return emptyNotNull(op, renamed);
     const makesNotNull = (op.kind === "alter_column" && op.changes.notNull?.to === true) || op.kind === "set_not_null";
     if (!makesNotNull) return [];
     const object = `${op.schema}.${op.table}.${op.column}`;
@@ -146,6 +147,24 @@ function nullChecks(ops: readonly Operation[]): RowCheck[] {
       }),
     }];
   });
+}
+
+/** A new NOT NULL column with nothing to fill it: any row makes the ADD COLUMN fail. */
+function emptyNotNull(op: OperationOf<"add_column">, renamed: ReadonlySet<string>): RowCheck[] {
+  const c = op.column;
+  const filled = c.default !== undefined || c.generated !== undefined || c.identity !== undefined ||
+    c.serial !== undefined;
+  if (!c.notNull || filled || renamed.has(`${op.schema}.${op.table}`)) return [];
+  const table = qualified(op.schema, op.table);
+  return [{
+    table,
+    rows: `select null as x from ${table}`,
+    describe: (count: number) => ({
+      object: `${op.schema}.${op.table}.${c.name}`,
+      reason: `is a new NOT NULL column without a default, and the table has ${atMost(count)} rows, so adding it ` +
+        "would fail; give it a default, or add it nullable, backfill it, then make it NOT NULL",
+    }),
+  }];
 }
 
 /** Columns converted by an enum rebuild that hold labels the rebuild removes. */

@@ -109,6 +109,18 @@ export function usesIndexBuilt(op: Operation, ops: readonly Operation[]): boolea
 }
 
 /**
+ * A column made an identity while the plan sets it NOT NULL through a
+ * check: PostgreSQL adds an identity only to a NOT NULL column, so it waits
+ * for that SET NOT NULL.
+ */
+export function awaitsNotNull(op: Operation, ops: readonly Operation[]): boolean {
+  if (op.kind !== "alter_column" || !op.changes.identity?.to || op.changes.identity.from) return false;
+  return ops.some((set) =>
+    set.kind === "set_not_null" && set.schema === op.schema && set.table === op.table && set.column === op.column
+  );
+}
+
+/**
  * In a plan that attaches keys to indexes, the foreign keys (which may point
  * at those keys) and their validations: they run after the attachments.
  */

@@ -9,7 +9,7 @@
 import { qualifiedName } from "../model/types.ts";
 import { type DbObject, objectId, type ObjectKind } from "../model/objects.ts";
 import { objectsInDependencyOrder } from "./object_order.ts";
-import { attachesIndex, attachmentFollowers, usesIndexBuilt } from "./online.ts";
+import { attachesIndex, attachmentFollowers, awaitsNotNull, usesIndexBuilt } from "./online.ts";
 import { sequencePhase } from "./objects/sequence.ts";
 import type { ObjectOperation, Operation, OperationKind } from "./operations.ts";
 import { typesInDependencyOrder } from "./type_order.ts";
@@ -56,6 +56,7 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
   add_foreign_key: 21,
   validate_constraint: 22,
   set_not_null: 23,
+  // An identity added to a column this plan sets NOT NULL follows it at 23.05.
   // Online, keys attached USING INDEX come at 23.1, after their index's build
   // and their columns' SET NOT NULL; foreign keys and their validations follow (23.2, 23.3).
   set_table_comment: 24,
@@ -113,6 +114,7 @@ function createPhase(to: DbObject, from?: DbObject): number {
 }
 
 function phaseOf(op: Operation, followers: ReadonlySet<Operation>, ops: readonly Operation[]): number {
+  if (awaitsNotNull(op, ops)) return 23.05;
   if (attachesIndex(op) || usesIndexBuilt(op, ops)) return 23.1;
   if (followers.has(op)) return op.kind === "add_foreign_key" ? 23.2 : 23.3;
   switch (op.kind) {

@@ -9,7 +9,7 @@
  * 4. each CREATE INDEX CONCURRENTLY alone;
  * 5. validations of constraints added NOT VALID: a transaction of their own,
  *    so the exclusive lock of the ADD is not held while rows are scanned;
- * 6. SET NOT NULL proved by a validated check;
+ * 6. SET NOT NULL proved by a validated check, then an identity added to its column;
  * 7. constraints attached to the indexes of 4 (`USING INDEX`) and a replica
  *    identity using one, after the SET NOT NULL of their columns, and, when
  *    there are any, the foreign keys (which may point at them);
@@ -17,7 +17,7 @@
  * Steps 4 to 8 keep orderOperations' order (diff/order.ts), so `plan` prints them runnable.
  */
 import { runsOutsideTransaction } from "../dialect/postgres/compile.ts";
-import { attachesIndex, attachmentFollowers, usesIndexBuilt } from "../diff/online.ts";
+import { attachesIndex, attachmentFollowers, awaitsNotNull, usesIndexBuilt } from "../diff/online.ts";
 import type { Operation } from "../diff/operations.ts";
 
 export function migrationBoundaries(operations: readonly Operation[]): Operation[][] {
@@ -32,7 +32,7 @@ export function migrationBoundaries(operations: readonly Operation[]): Operation
     attachesIndex(op) || usesIndexBuilt(op, operations) || (op.kind === "add_foreign_key" && followers.has(op))
   );
   const validations = group((op) => op.kind === "validate_constraint" && !followers.has(op));
-  const finish = group((op) => op.kind === "set_not_null");
+  const finish = group((op) => op.kind === "set_not_null" || awaitsNotNull(op, operations));
   const followingValidations = group((op) => op.kind === "validate_constraint" && followers.has(op));
   const later = new Set<Operation>([...labels, ...attach, ...validations, ...finish, ...followingValidations]);
   const main = group((op) => !later.has(op));

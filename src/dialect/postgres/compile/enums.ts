@@ -1,6 +1,7 @@
 /** Enum types: create, drop, add a label in place, rebuild. */
 import { ident, literal, qualified } from "../quote.ts";
 import type { Compilers } from "./common.ts";
+import { makeObjectName } from "../../../model/names.ts";
 
 export const enumCompilers: Compilers<"create_enum" | "drop_enum" | "add_enum_value" | "recreate_enum"> = {
   create_enum: (op) => [
@@ -13,7 +14,8 @@ export const enumCompilers: Compilers<"create_enum" | "drop_enum" | "add_enum_va
   ],
   recreate_enum: (op) => {
     const type = qualified(op.schema, op.name);
-    const old = `${op.name}__kyrage_old`;
+    // Clipped as PostgreSQL would clip it: a 63-byte name plus a suffix would come back as the name itself.
+    const old = makeObjectName(op.name, undefined, "_kyrage_old");
     return [
       `ALTER TYPE ${type} RENAME TO ${ident(old)}`,
       `CREATE TYPE ${type} AS ENUM (${op.to.map(literal).join(", ")})`,
