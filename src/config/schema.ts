@@ -51,6 +51,9 @@ const columnDefinition = z.strictObject({
   storage: z.enum(["plain", "external", "extended", "main"]).optional(),
   compression: z.enum(["pglz", "lz4"]).optional(),
   collation: name.optional(),
+}).refine((c) => [c.defaultSql, c.identity, c.generatedAs].filter((x) => x !== undefined).length <= 1, {
+  // PostgreSQL refuses any two ("both default and identity specified", ...).
+  message: "a column takes one of defaultSql, identity and generatedAs, not two",
 });
 
 const indexKey = z.union([

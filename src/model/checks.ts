@@ -66,8 +66,9 @@ export function checkRelationNames(
 export function isReferenceableKey(table: Table, columns: readonly string[]): boolean {
   const wanted = [...columns].sort().join("\u0000");
   const same = (key: readonly string[]) => [...key].sort().join("\u0000") === wanted;
-  return (table.primaryKey !== undefined && same(table.primaryKey.columns)) ||
-    table.uniques.some((u) => same(u.columns)) ||
+  // PostgreSQL refuses a deferrable key as a foreign key's target.
+  return (table.primaryKey !== undefined && !table.primaryKey.deferrable && same(table.primaryKey.columns)) ||
+    table.uniques.some((u) => !u.deferrable && same(u.columns)) ||
     table.indexes.some((i) =>
       i.unique && i.where === undefined && !i.keys.some((k) => k.expression) && same(i.keys.map((k) => k.column))
     );

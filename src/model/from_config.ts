@@ -50,8 +50,16 @@ export function desiredModel(config: ValidConfig): SchemaModel {
         throw new ConfigIssue(
           path,
           `the foreign key of table "${table.name}" references ${c.table} (${c.refColumns.join(", ")}), which is ` +
-            "not its primary key nor a unique constraint on exactly those columns, so PostgreSQL would refuse it; " +
+            "not its primary key nor a unique constraint on exactly those columns (a deferrable one does not " +
+            "count), so PostgreSQL would refuse it; " +
             `add t.unique(${JSON.stringify(c.refColumns)}) to table "${c.table}"`,
+        );
+      }
+      if (target.unlogged && !table.unlogged) {
+        throw new ConfigIssue(
+          path,
+          `table "${table.name}" is logged and references unlogged table "${c.table}", which PostgreSQL refuses; ` +
+            "make both logged or both unlogged",
         );
       }
     });
