@@ -225,10 +225,25 @@ function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
     ...(table.replicaIdentity && table.replicaIdentity !== "default" ? { replicaIdentity: table.replicaIdentity } : {}),
     ...(table.rowLevelSecurity ? { rowLevelSecurity: true } : {}),
     ...(table.rowLevelSecurity === "force" ? { forceRowLevelSecurity: true } : {}),
-    ...(table.renamedFrom ? { renamedFrom: table.renamedFrom } : {}),
+    ...(table.renamedFrom ? { renamedFrom: renamedWithin(schema, table.renamedFrom, `${path}.renamedFrom`) } : {}),
     ...(table.partitionBy ? { partitionBy: desiredPartitionBy(table.partitionBy, table, `${path}.partitionBy`) } : {}),
     ...(table.partitionOf ? { partitionOf: partitionOf(table.partitionOf, path) } : {}),
   };
+}
+
+/** A table's old name, in its own schema: a rename does not move a table to another schema. */
+function renamedWithin(schema: string, renamedFrom: string, path: string): string {
+  // Without a schema part (`old` or `"old name"`), the table's own.
+  if (!/^("(?:[^"]|"")*"|[^."]+)\./.test(renamedFrom)) return splitQualified(renamedFrom, path)[1];
+  const [from, name] = splitQualified(renamedFrom, path);
+  if (from !== schema) {
+    throw new ConfigIssue(
+      path,
+      `"${renamedFrom}" is in schema ${from}, not ${schema}: renamedFrom renames a table within its schema. Move it ` +
+        `first (ALTER TABLE ... SET SCHEMA ${schema}, in an sql step), then rename it`,
+    );
+  }
+  return name;
 }
 
 function partitionOf(input: NonNullable<ValidTable["partitionOf"]>, path: string): Table["partitionOf"] {

@@ -240,37 +240,40 @@ export default { tables: [orders] };
 // bytes exactly as PostgreSQL truncates them, so a database built by hand or by another tool shows no spurious
 // renames". PostgreSQL names an index on `lower(email)` `<table>_lower_idx` (the function's name); kyrage's default
 // is `<table>_expr_idx` (the README's table says "an expression is `expr`"), so the hand-built index is renamed.
-backendTest("an expression index built by hand with PostgreSQL's default name is renamed, not rebuilt, unless named", async (target) => {
-  const dir = await project(
-    target,
-    `import { column, defineTable } from "kyrage";
+backendTest(
+  "an expression index built by hand with PostgreSQL's default name is renamed, not rebuilt, unless named",
+  async (target) => {
+    const dir = await project(
+      target,
+      `import { column, defineTable } from "kyrage";
 const users = defineTable("users", { id: column("int", { primaryKey: true }), email: column("text") },
   (t) => [t.index([{ expression: "lower(email)" }])]);
 export default { tables: [users] };
 `,
-  );
-  await query(target, "create table users (id int primary key, email text); create index on users (lower(email))");
-  const names = await query<{ relname: string }>(
-    target,
-    "select relname from pg_class where relkind = 'i' and relname like 'users%' order by 1",
-  );
-  assert.deepEqual(names.map((n) => n.relname), ["users_lower_idx", "users_pkey"]);
-  // README: "such an index is planned as a rename (`ALTER INDEX ... RENAME`, nothing rebuilt) unless its `name` is given".
-  const planned = await cli(dir, "plan", "--exit-code");
-  assert.equal(planned.code, 2, planned.output);
-  assert.match(planned.stdout, /ALTER INDEX "public"\."users_lower_idx" RENAME TO "users_expr_idx"/, planned.stdout);
-  assert.doesNotMatch(planned.stdout, /DROP INDEX|CREATE INDEX/, planned.stdout);
-  await writeSchema(
-    dir,
-    `import { column, defineTable } from "kyrage";
+    );
+    await query(target, "create table users (id int primary key, email text); create index on users (lower(email))");
+    const names = await query<{ relname: string }>(
+      target,
+      "select relname from pg_class where relkind = 'i' and relname like 'users%' order by 1",
+    );
+    assert.deepEqual(names.map((n) => n.relname), ["users_lower_idx", "users_pkey"]);
+    // README: "such an index is planned as a rename (`ALTER INDEX ... RENAME`, nothing rebuilt) unless its `name` is given".
+    const planned = await cli(dir, "plan", "--exit-code");
+    assert.equal(planned.code, 2, planned.output);
+    assert.match(planned.stdout, /ALTER INDEX "public"\."users_lower_idx" RENAME TO "users_expr_idx"/, planned.stdout);
+    assert.doesNotMatch(planned.stdout, /DROP INDEX|CREATE INDEX/, planned.stdout);
+    await writeSchema(
+      dir,
+      `import { column, defineTable } from "kyrage";
 const users = defineTable("users", { id: column("int", { primaryKey: true }), email: column("text") },
   (t) => [t.index([{ expression: "lower(email)" }], { name: "users_lower_idx" })]);
 export default { tables: [users] };
 `,
-  );
-  const named = await cli(dir, "plan", "--exit-code");
-  assert.equal(named.code, 0, `with its name given, nothing to do:\n${named.stdout}`);
-});
+    );
+    const named = await cli(dir, "plan", "--exit-code");
+    assert.equal(named.code, 0, `with its name given, nothing to do:\n${named.stdout}`);
+  },
+);
 
 // README (Safety): "**No "No changes" about what was not compared**: `plan` and `status` list what the owned schemas
 // hold that kyrage does not manage" and (Constraints and indexes), lines 502-503: "`t.primaryKey(columns, { name,
