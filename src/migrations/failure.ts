@@ -37,6 +37,10 @@ export function describeError(error: unknown): string {
   const lines = [`  error: ${messageOf(error)}`];
   if (typeof detail === "string" && detail) lines.push(`  detail: ${detail.replaceAll("\n", "\n    ")}`);
   if (typeof hint === "string" && hint) lines.push(`  hint: ${hint.replaceAll("\n", "\n    ")}`);
+  // Hand-written steps run through PL/pgSQL's EXECUTE (runner.ts), which lacks this one form.
+  if (/EXECUTE of SELECT \.\.\. INTO is not implemented/.test(messageOf(error))) {
+    lines.push("  hint: a hand-written step runs in a PL/pgSQL block; write CREATE TABLE ... AS SELECT ... instead");
+  }
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
     lines.push(`  code: ${code}${MEANINGS[code] ? ` (${MEANINGS[code]})` : ""}`);
   }

@@ -262,13 +262,15 @@ async function outsideTransaction(
     await recordApplied(conn, migration);
   } catch (error) {
     const which = `Migration ${migration.id} (${migration.path})`;
+    // kyrage's own statements here are safe to repeat; what a hand-written one left behind, kyrage cannot know.
+    const rerun = migration.file.operations.some((o) => o.kind === "sql")
+      ? "its hand-written step ran without a transaction, so what it did before it stopped stays (e.g. an invalid " +
+        "index from CREATE INDEX CONCURRENTLY: drop it); check the database before re-running apply."
+      : "re-running apply repeats it safely.";
     throw new KyrageError(
       isConnectionLost(error)
-        ? `The connection to PostgreSQL was lost while ${which} ran outside a transaction; re-running apply repeats ` +
-          "it safely."
-        : `${which} failed outside a transaction; re-running apply repeats it safely.\n  statement: ${statement}\n${
-          describeError(error)
-        }`,
+        ? `The connection to PostgreSQL was lost while ${which} ran outside a transaction; ${rerun}`
+        : `${which} failed outside a transaction; ${rerun}\n  statement: ${statement}\n${describeError(error)}`,
       { cause: error },
     );
   } finally {
