@@ -3,6 +3,7 @@ import { KyrageError, messageOf } from "../errors.ts";
 import { devTarget, liveTarget } from "../watch/target.ts";
 import { extensionNames } from "../model/objects/extension.ts";
 import { startWatch } from "../watch/watch.ts";
+import type { StoredMigration } from "../migrations/store.ts";
 import { type CommonOptions, configPathOf, openDevFor, registerSecrets, targetOf } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural, renderPlan, sqlComment } from "./render.ts";
@@ -33,13 +34,12 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
       const { target, source } = targetOf(config, options, out);
       // Without a database of its own, watch plans on the dev database.
       const dev = options.dev || source === "default";
-      const devSettings = dev ? [config.dev, extensionNames(config.desired.objects)] : [];
+      // Both replay other files on the dev database: a live target while some of them are pending.
+      const devSettings = [config.dev, extensionNames(config.desired.objects)];
+      const openDev = (files: readonly StoredMigration[]) => openDevFor(config, files);
       return {
         key: JSON.stringify([target, dev, devSettings]),
-        open: () =>
-          dev
-            ? devTarget(target, targetOptions, (files) => openDevFor(config, files))
-            : liveTarget(target, targetOptions),
+        open: () => dev ? devTarget(target, targetOptions, openDev) : liveTarget(target, targetOptions, openDev),
       };
     },
     onCycle(result) {

@@ -13,6 +13,9 @@ self.onmessage = async (event: MessageEvent<{ url: string }>) => {
     const module = await import(event.data.url);
     self.postMessage({ ok: true, config: structuredClone(module.default) });
   } catch (error) {
-    self.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    // Described here, as plan describes it (the file and line that threw); imported
+    // only now, as its validation modules would slow every Worker's start.
+    const { describeLoadError } = await import("../config/load.ts");
+    self.postMessage({ ok: false, error: describeLoadError(error) });
   }
 };

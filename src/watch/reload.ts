@@ -73,7 +73,7 @@ async function loadIn(worker: Worker, path: string, options: ReloadOptions): Pro
       // A syntax error in the config surfaces as an error event, with its location.
       worker.onerror = (event: ErrorEvent) => {
         event.preventDefault();
-        resolve({ ok: false, error: event.message });
+        resolve({ ok: false, error: withoutSourceExcerpt(event.message) });
       };
       timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
       onAbort = () => reject(options.signal!.reason);
@@ -88,7 +88,7 @@ async function loadIn(worker: Worker, path: string, options: ReloadOptions): Pro
           "Its load was stopped; fix it and save again.",
       );
     }
-    if (!reply.ok) throw new KyrageError(`Cannot load config ${path}: ${withoutSourceExcerpt(reply.error)}`);
+    if (!reply.ok) throw new KyrageError(`Cannot load config ${path}: ${reply.error}`);
     return validateConfig(reply.config, path);
   } finally {
     clearTimeout(timer);

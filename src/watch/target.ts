@@ -70,13 +70,30 @@ async function ifNotApplied(db: Db, ids: readonly string[], write: () => Promise
   return found;
 }
 
-/** Plan against the target itself: a server, or an embedded database this session keeps open. */
-export function liveTarget(target: DatabaseTarget, options: TargetOptions): WatchTarget {
+/** The dev database with `files` applied (the config's dev server, if any). */
+export type OpenDev = (files: readonly StoredMigration[]) => Promise<Database>;
+
+/**
+ * Plan against the target itself (a server, or an embedded database this
+ * session keeps open) as it will be once every other pending migration is
+ * applied: while some are pending, on a replay of every other file, or the
+ * session would write their changes again.
+ */
+export function liveTarget(target: DatabaseTarget, options: TargetOptions, openDev: OpenDev): WatchTarget {
+  const label = labelOf(target);
   let database: Database | undefined;
   const open = async () => database ??= await openDatabase(target);
+  const replay = replays(openDev);
   return {
-    label: labelOf(target),
-    base: open,
+    label,
+    async base(others) {
+      const live = await open();
+      const applied = new Set((await readHistory(live.db)).map((m) => m.id));
+      const pending = others.filter((f) => !applied.has(f.id));
+      if (pending.length === 0) return live;
+      const dev = await replay.open(others);
+      return { ...dev, label: `${label} with its ${pending.length} pending migration(s), replayed on ${dev.label}` };
+    },
     async unlessApplied(ids, path, write) {
       const db = await open();
       // An embedded database held open by this session cannot be applied to by anyone else.
@@ -84,42 +101,50 @@ export function liveTarget(target: DatabaseTarget, options: TargetOptions): Watc
         ? await underApplyLock(db, ids, path, write, options)
         : await ifNotApplied(db.db, ids, write);
     },
-    close: async () => await database?.close(),
+    async close() {
+      await replay.close();
+      await database?.close();
+    },
   };
 }
 
-/**
- * Plan against the dev database (every other migration replayed in memory,
- * replayed again only when that set changes: replay is slow) and ask the
- * target whether the owned file was applied.
- */
-export function devTarget(
-  target: DatabaseTarget,
-  options: TargetOptions,
-  /** The dev database with these files applied (the config's dev server, if any). */
-  openDev: (files: readonly StoredMigration[]) => Promise<Database>,
-): WatchTarget {
-  const label = labelOf(target);
+/** A dev database with some files replayed, replayed again only when that set changes: replay is slow. */
+function replays(openDev: OpenDev) {
   let dev: { key: string; database: Database } | undefined;
-  let server: Database | undefined;
   // The dev database changes only by a new replay, which starts it afresh.
   const normalized: NormalCache = new Map();
   const introspected: IntrospectCache = new Map();
   return {
-    label,
     normalized,
     introspected,
-    async base(others) {
-      const key = others.map((m) => `${m.id}:${m.checksum}`).join(",");
+    async open(files: readonly StoredMigration[]): Promise<Database> {
+      const key = files.map((m) => `${m.id}:${m.checksum}`).join(",");
       if (dev?.key !== key) {
         await dev?.database.close();
         dev = undefined;
         normalized.clear();
         introspected.clear();
-        dev = { key, database: await openDev(others) };
+        dev = { key, database: await openDev(files) };
       }
       return dev.database;
     },
+    close: async () => await dev?.database.close(),
+  };
+}
+
+/**
+ * Plan against the dev database (every other migration replayed in memory)
+ * and ask the target whether the owned file was applied.
+ */
+export function devTarget(target: DatabaseTarget, options: TargetOptions, openDev: OpenDev): WatchTarget {
+  const label = labelOf(target);
+  const replay = replays(openDev);
+  let server: Database | undefined;
+  return {
+    label,
+    normalized: replay.normalized,
+    introspected: replay.introspected,
+    base: replay.open,
     async unlessApplied(ids, path, write) {
       if (target.dialect === "postgres") {
         try {
@@ -140,7 +165,7 @@ export function devTarget(
       return await embeddedUnlessApplied(target.dataDir, ids, path, write, options);
     },
     async close() {
-      await dev?.database.close();
+      await replay.close();
       await server?.close();
     },
   };

@@ -12,6 +12,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import { KyrageError } from "../errors.ts";
 import { HeldByWatch, lockMigrationsDir, type MigrationsLock } from "../migrations/lock.ts";
 import { localImports } from "./imports.ts";
+import { listen } from "./listen.ts";
 import { type Synced, syncOwned } from "./owned.ts";
 import { configLoader, configTimeoutMs } from "./reload.ts";
 import type { TargetOptions, WatchTarget } from "./target.ts";
@@ -111,6 +112,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
       else options.onError(error, trigger);
     } finally {
       watched = await localImports(configPath);
+      await listener.follow(watched);
     }
   }
 
@@ -130,15 +132,13 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     });
   }
 
-  const fsWatcher = Deno.watchFs(root, { recursive: true });
-  (async () => {
-    for await (const event of fsWatcher) {
-      const hit = event.paths.find((p) => watched.has(resolve(p)) && !IGNORED.test(relative(root, p)));
-      if (!hit) continue;
-      clearTimeout(timer);
-      timer = setTimeout(() => schedule(relative(root, hit)), options.debounceMs ?? 40);
-    }
-  })();
+  const listener = listen(root, (paths) => {
+    const hit = paths.find((p) => watched.has(resolve(p)) && !IGNORED.test(relative(root, p)));
+    if (!hit) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => schedule(relative(root, hit)), options.debounceMs ?? 40);
+  });
+  await listener.follow(watched);
 
   schedule(relative(root, configPath));
 
@@ -147,7 +147,7 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
     async stop() {
       stopping.abort();
       clearTimeout(timer);
-      fsWatcher.close();
+      listener.close();
       again = undefined;
       // Settles promptly: the config Worker is terminated and every wait is cut short.
       await running;
