@@ -1,0 +1,292 @@
+/**
+ * Hostile checks of README "Migration files" and "Safety" claims, through the real CLI on the PostgreSQL server and
+ * on PGlite: hand-written and tampered migration files, the destructive gate, locks. Every test quotes the claim it
+ * holds the code to.
+ */
+import assert from "node:assert/strict";
+import { sql } from "kysely";
+import { backendTest, serverTest, type TestDatabase } from "../support/backends.ts";
+import { databaseBlock, runCli, spawnCli, tempProject } from "../support/cli.ts";
+import { holdLock } from "../support/sessions.ts";
+
+/** A project whose config declares `body` (the object literal given to `defineConfig`, without `database`). */
+function project(target: { databaseUrl?: string; dataDir?: string }, body: string): Promise<string> {
+  return tempProject({
+    "kyrage.config.ts": `import { column, defineConfig, defineSequence, defineTable } from "kyrage";
+export default defineConfig({ database: ${databaseBlock(target)}, ${body} });
+`,
+  });
+}
+
+async function cli(dir: string, ...args: string[]) {
+  const result = await runCli(args, { cwd: dir });
+  return { ...result, output: `${result.stdout}\n${result.stderr}` };
+}
+
+async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
+  const database = await target.open();
+  try {
+    return (await sql.raw<T>(text).execute(database.db)).rows;
+  } finally {
+    await database.close();
+  }
+}
+
+function migrationNames(dir: string): string[] {
+  try {
+    return [...Deno.readDirSync(`${dir}/migrations`)].map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** generate + apply, both must succeed. */
+async function generateAndApply(dir: string): Promise<void> {
+  const generated = await cli(dir, "generate");
+  assert.equal(generated.code, 0, generated.output);
+  const applied = await cli(dir, "apply");
+  assert.equal(applied.code, 0, applied.output);
+}
+
+/** A hand-written migration file, as a user (or a bad merge) leaves one. */
+async function writeFile(dir: string, id: string, operations: unknown[], allowDestructive = false): Promise<string> {
+  const path = `${dir}/migrations/${id}.json`;
+  await Deno.mkdir(`${dir}/migrations`, { recursive: true });
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ format: 1, id, createdAt: "2030-01-01T00:00:00.000Z", allowDestructive, operations }, null, 2),
+  );
+  return path;
+}
+
+// README "Safety": "Destructive-change gate: dropping a table, column, index, constraint, type, partition or view,
+// narrowing a type (...), a conversion with a hand-written `USING`, dropping a default, ... `plan` marks them,
+// `generate` refuses them without `--allow-destructive` and says what would be lost". README "Extensions and
+// sequences": "Dropping a sequence (it loses its current value) ... is destructive".
+// A column going from `serial` to a plain `integer` drops its default (`nextval(...)`) and its sequence.
+backendTest("serial → integer drops a default and a sequence: generate refuses it without the flag", async (target) => {
+  const dir = await project(
+    target,
+    `tables: [defineTable("items", { id: column("serial", { primaryKey: true }), note: column("text") })]`,
+  );
+  await generateAndApply(dir);
+  await query(target, "insert into items (note) values ('a'), ('b'), ('c')");
+  const config = `${dir}/kyrage.config.ts`;
+  await Deno.writeTextFile(
+    config,
+    (await Deno.readTextFile(config)).replace(`column("serial", {`, `column("integer", {`),
+  );
+  const before = migrationNames(dir);
+
+  const generated = await cli(dir, "generate");
+  assert.match(generated.output, /no longer serial/, generated.output);
+  assert.equal(generated.code, 1, `generate refuses without --allow-destructive:\n${generated.output}`);
+  assert.deepEqual(migrationNames(dir), before, "nothing written");
+
+  const plan = await cli(dir, "plan");
+  assert.equal(plan.code, 0, plan.output);
+  assert.match(plan.stdout, /DESTRUCTIVE/, `plan marks dropping the default and the sequence:\n${plan.output}`);
+});
+
+// README "Safety": "Destructive-change gate: dropping a ... column ... is decided from the operation's type, never
+// from SQL text. ... `apply` refuses destructive operations in a file without it". README "Migration files": "Files
+// are validated when read (a malformed file is refused, with its path and the problem, before anything runs)".
+// A hand-written `drop_column` whose column claims to be generated (it is not) passes the gate: its values go.
+backendTest(
+  "a hand-written drop_column that says the column is generated is still refused by apply",
+  async (target) => {
+    const dir = await project(
+      target,
+      `tables: [defineTable("items", { id: column("int", { primaryKey: true }), note: column("text") })]`,
+    );
+    await generateAndApply(dir);
+    await query(target, "insert into items values (1, 'keep me'), (2, 'and me')");
+    const path = await writeFile(dir, "20300101000000000", [{
+      kind: "drop_column",
+      schema: "public",
+      table: "items",
+      column: { name: "note", type: "text", notNull: false, generated: "id::text" },
+    }]);
+
+    const applied = await cli(dir, "apply");
+    const left = await query<{ n: number }>(
+      target,
+      "select count(*)::int as n from information_schema.columns where table_name = 'items' and column_name = 'note'",
+    );
+    assert.equal(
+      left[0].n,
+      1,
+      `column items.note and its values were dropped without --allow-destructive:\n${applied.output}`,
+    );
+    assert.equal(applied.code, 1, applied.output);
+    assert.ok(applied.stderr.includes(path), applied.stderr);
+  },
+);
+
+// README "Safety": "... `apply` refuses destructive operations in a file without it". README "Extensions and
+// sequences": "Dropping a sequence (it loses its current value) ... is destructive".
+// A hand-written `drop_object` marked `recreated: true` with nothing creating it again passes the gate.
+backendTest("a hand-written drop_object marked recreated, never created again, is refused by apply", async (target) => {
+  const dir = await project(
+    target,
+    `tables: [], sequences: [defineSequence("invoice_number", { start: 1000 })]`,
+  );
+  await generateAndApply(dir);
+  await query(target, "select nextval('invoice_number'), nextval('invoice_number')");
+  const [first] = migrationNames(dir);
+  const written = JSON.parse(await Deno.readTextFile(`${dir}/migrations/${first}`));
+  const create = written.operations.find((op: { kind: string }) => op.kind === "create_object");
+  assert.ok(create, `the first migration creates the sequence: ${JSON.stringify(written)}`);
+  const path = await writeFile(dir, "20300101000000000", [{
+    kind: "drop_object",
+    object: create.object,
+    recreated: true,
+  }]);
+
+  const applied = await cli(dir, "apply");
+  const left = await query<{ found: boolean }>(
+    target,
+    "select to_regclass('public.invoice_number') is not null as found",
+  );
+  assert.equal(
+    left[0].found,
+    true,
+    `sequence invoice_number was dropped without --allow-destructive:\n${applied.output}`,
+  );
+  assert.equal(applied.code, 1, applied.output);
+  assert.ok(applied.stderr.includes(path), applied.stderr);
+});
+
+// README "Migration files": "Files are validated when read (a malformed file is refused, with its path and the
+// problem, before anything runs)" and "`apply` compiles exactly the stored operations"; README "Constraints and
+// indexes": "names over 63 bytes are rejected when the config loads". PostgreSQL cuts a longer name to 63 bytes
+// (a NOTICE): the table created is not the one the file names.
+backendTest(
+  "a migration file naming a table over 63 bytes is refused, not created under a cut name",
+  async (target) => {
+    const dir = await project(target, `tables: []`);
+    const long = "t".repeat(64);
+    const path = await writeFile(dir, "20300101000000000", [{
+      kind: "create_table",
+      schema: "public",
+      table: long,
+      columns: [{ name: "id", type: "integer", notNull: false }],
+    }]);
+
+    const applied = await cli(dir, "apply");
+    const created = await query<{ relname: string }>(
+      target,
+      "select relname from pg_class where relname like 'ttt%' and relkind = 'r'",
+    );
+    assert.deepEqual(created, [], `a table was created under a name the file does not hold:\n${applied.output}`);
+    assert.equal(applied.code, 1, applied.output);
+    assert.ok(applied.stderr.includes(path), applied.stderr);
+  },
+);
+
+// README "Safety": "Planning reads the rows it checks with a 5 s `lock_timeout` and names the session holding the
+// lock when it runs out." (and no command hangs). `plan` measures the size of each table it touches
+// (`pg_total_relation_size`, which takes a lock on it) with no lock_timeout: behind another session's lock it waits
+// for as long as that session holds it, printing nothing.
+serverTest(
+  "plan gives up on a table another session holds locked, instead of waiting for it",
+  async (_db, _dir, target) => {
+    const dir = await project(
+      target,
+      `tables: [defineTable("items", { id: column("int", { primaryKey: true }), note: column("text") })]`,
+    );
+    await generateAndApply(dir);
+    const config = `${dir}/kyrage.config.ts`;
+    await Deno.writeTextFile(
+      config,
+      (await Deno.readTextFile(config)).replace(`note: column("text")`, `note: column("text"), extra: column("int")`),
+    );
+    const release = await holdLock(target.databaseUrl!, "items");
+    const child = spawnCli(["plan"], { cwd: dir });
+    const stdout = new Response(child.stdout).text();
+    const stderr = new Response(child.stderr).text();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const finished = await Promise.race([
+      child.status.then(() => true),
+      new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 30_000)),
+    ]);
+    clearTimeout(timer);
+    if (!finished) child.kill("SIGKILL");
+    await child.status;
+    await release();
+    const printed = `${await stdout}\n${await stderr}`;
+    assert.ok(finished, `plan was still waiting on the lock after 30 s (planning gives up after 5 s):\n${printed}`);
+  },
+);
+
+// README "Safety": "dropping a ... default ... `generate` refuses them without `--allow-destructive`"; README
+// "Extensions and sequences": "Dropping a sequence (it loses its current value) ... is destructive".
+// Dropping a column's identity drops the sequence that numbers it (`DROP IDENTITY`), as serial → integer does.
+backendTest("dropping an identity (and its sequence) is refused by generate without the flag", async (target) => {
+  const dir = await project(
+    target,
+    `tables: [defineTable("items", { id: column("int", { primaryKey: true, identity: "always" }), note: column("text") })]`,
+  );
+  await generateAndApply(dir);
+  await query(target, "insert into items (note) values ('a'), ('b')");
+  const config = `${dir}/kyrage.config.ts`;
+  await Deno.writeTextFile(
+    config,
+    (await Deno.readTextFile(config)).replace(`, identity: "always" }`, ` }`),
+  );
+  const before = migrationNames(dir);
+  const generated = await cli(dir, "generate");
+  assert.match(generated.output, /drop identity/, generated.output);
+  assert.equal(generated.code, 1, `generate refuses without --allow-destructive:\n${generated.output}`);
+  assert.deepEqual(migrationNames(dir), before, "nothing written");
+});
+
+// README "Migration files": "Files hold typed operations, not SQL"; README "Safety": "Destructive-change gate: ...
+// decided from the operation's type, never from SQL text. ... `apply` refuses destructive operations in a file
+// without it". A hand-written step is announced before it runs; an `add_column` whose `type` holds a second
+// statement is neither announced nor gated, and drops a populated table.
+backendTest("an add_column whose type smuggles a DROP TABLE is refused, not run", async (target) => {
+  const dir = await project(
+    target,
+    `tables: [defineTable("victim", { id: column("int", { primaryKey: true }) })]`,
+  );
+  await generateAndApply(dir);
+  await query(target, "insert into victim values (1), (2), (3)");
+  const path = await writeFile(dir, "20300101000000000", [{
+    kind: "add_column",
+    schema: "public",
+    table: "victim",
+    column: { name: "note", type: `text; DROP TABLE "public"."victim"`, notNull: false },
+  }]);
+
+  const applied = await cli(dir, "apply");
+  const left = await query<{ found: boolean }>(target, "select to_regclass('public.victim') is not null as found");
+  assert.equal(left[0].found, true, `table victim and its 3 rows were dropped by an add_column:\n${applied.output}`);
+  assert.equal(applied.code, 1, applied.output);
+  assert.ok(applied.stderr.includes(path), applied.stderr);
+});
+
+// README "Safety": "Secrets: a password is never printed, whatever the connection string's shape (URL, libpq
+// `key=value`, or one that does not parse); every line kyrage prints is scrubbed of it". README "The dev database":
+// "With `dev: { connectionString }` in the config, the dev database is a scratch database kyrage creates on that
+// PostgreSQL server". A multi-host URL connects, then `new URL` throws on it, with the whole string in its message.
+serverTest("the dev connection string's password is never printed (a multi-host URL)", async (_db, _dir, target) => {
+  const password = "Dev-Secret-Pw7";
+  const url = new URL(target.databaseUrl!);
+  const hostPort = `${url.hostname}:${url.port}`;
+  const devUrl = `postgres://${url.username}:${password}@${hostPort},${hostPort}/postgres`;
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { column, defineConfig, defineTable } from "kyrage";
+export default defineConfig({
+  database: ${databaseBlock(target)},
+  dev: { connectionString: ${JSON.stringify(devUrl)} },
+  tables: [defineTable("items", { id: column("int", { primaryKey: true }) })],
+});
+`,
+  });
+  for (const args of [["plan", "--dev"], ["generate", "--dev"], ["check"]]) {
+    const result = await cli(dir, ...args);
+    assert.ok(!result.output.includes(password), `${args.join(" ")} printed the dev password:\n${result.output}`);
+    assert.doesNotMatch(result.output, /unexpected error/, `${args.join(" ")} crashed:\n${result.output}`);
+  }
+});
