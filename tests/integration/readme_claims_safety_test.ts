@@ -48,6 +48,22 @@ async function generateAndApply(dir: string): Promise<void> {
   assert.equal(applied.code, 0, applied.output);
 }
 
+/** Run the CLI for at most `ms`; kill it (SIGKILL) if it is still running then. */
+async function runFor(dir: string, args: string[], ms: number): Promise<{ finished: boolean; output: string }> {
+  const child = spawnCli(args, { cwd: dir });
+  const stdout = new Response(child.stdout).text();
+  const stderr = new Response(child.stderr).text();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const finished = await Promise.race([
+    child.status.then(() => true),
+    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms)),
+  ]);
+  clearTimeout(timer);
+  if (!finished) child.kill("SIGKILL");
+  await child.status;
+  return { finished, output: `${await stdout}\n${await stderr}` };
+}
+
 /** A hand-written migration file, as a user (or a bad merge) leaves one. */
 async function writeFile(dir: string, id: string, operations: unknown[], allowDestructive = false): Promise<string> {
   const path = `${dir}/migrations/${id}.json`;
@@ -202,20 +218,41 @@ serverTest(
       (await Deno.readTextFile(config)).replace(`note: column("text")`, `note: column("text"), extra: column("int")`),
     );
     const release = await holdLock(target.databaseUrl!, "items");
-    const child = spawnCli(["plan"], { cwd: dir });
-    const stdout = new Response(child.stdout).text();
-    const stderr = new Response(child.stderr).text();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finished = await Promise.race([
-      child.status.then(() => true),
-      new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 30_000)),
-    ]);
-    clearTimeout(timer);
-    if (!finished) child.kill("SIGKILL");
-    await child.status;
-    await release();
-    const printed = `${await stdout}\n${await stderr}`;
-    assert.ok(finished, `plan was still waiting on the lock after 30 s (planning gives up after 5 s):\n${printed}`);
+    try {
+      const run = await runFor(dir, ["plan"], 30_000);
+      assert.ok(
+        run.finished,
+        `plan was still waiting on the lock after 30 s (planning gives up after 5 s):\n${run.output}`,
+      );
+    } finally {
+      await release();
+    }
+  },
+);
+
+// README "Safety": "Drift: `status` replays the applied history on the dev database and compares it with the live
+// schema; `plan --exit-code` exits 2 when the database differs from the config." and "Planning reads the rows it
+// checks with a 5 s `lock_timeout` and names the session holding the lock when it runs out". With nothing to change,
+// reading the live schema itself waits, silently and for as long as it lasts, on a lock another session holds on a
+// managed table (a long migration, a `LOCK TABLE`): `status` and `plan` print nothing and never give up. (Reading a
+// column default, `pg_get_expr`, takes a lock on its table.)
+serverTest(
+  "status and plan --exit-code do not wait for good on a lock another session holds",
+  async (_db, _dir, target) => {
+    const dir = await project(
+      target,
+      `tables: [defineTable("items", { id: column("int", { primaryKey: true }), note: column("text", { defaultSql: "'new'" }) })]`,
+    );
+    await generateAndApply(dir);
+    const release = await holdLock(target.databaseUrl!, "items");
+    try {
+      for (const args of [["status"], ["plan", "--exit-code"]]) {
+        const run = await runFor(dir, args, 30_000);
+        assert.ok(run.finished, `${args.join(" ")} was still waiting on the lock after 30 s:\n${run.output}`);
+      }
+    } finally {
+      await release();
+    }
   },
 );
 
@@ -290,3 +327,100 @@ export default defineConfig({
     assert.doesNotMatch(result.output, /unexpected error/, `${args.join(" ")} crashed:\n${result.output}`);
   }
 });
+
+// README "Migration files": "`\"transaction\": false`: alone, outside one, for a single statement that needs it";
+// README "Safety": "the error names the migration, the statement, PostgreSQL's message ... (and what that usually
+// means for a migration)". A failed hand-written `CREATE UNIQUE INDEX CONCURRENTLY` leaves an INVALID index behind,
+// yet the error says "re-running apply repeats it safely": after the duplicates are removed, the re-run fails on it.
+serverTest(
+  "a failed transaction: false step that says a re-run repeats it safely can be re-run",
+  async (_db, _dir, target) => {
+    const dir = await project(
+      target,
+      `tables: [defineTable("items", { id: column("int", { primaryKey: true }), v: column("int") })]`,
+    );
+    await generateAndApply(dir);
+    await query(target, "insert into items values (1, 7), (2, 7)");
+    await writeFile(dir, "20300101000000000", [{
+      kind: "sql",
+      sql: `CREATE UNIQUE INDEX CONCURRENTLY items_v_uniq ON "public"."items" (v)`,
+      transaction: false,
+    }]);
+    const failed = await cli(dir, "apply");
+    assert.equal(failed.code, 1, failed.output);
+    assert.match(failed.stderr, /Key \(v\)=\(7\) is duplicated/);
+    if (!/repeats it safely/.test(failed.stderr)) return; // no promise made: nothing to hold it to
+
+    await query(target, "delete from items where id = 2");
+    const rerun = await cli(dir, "apply");
+    assert.equal(
+      rerun.code,
+      0,
+      `the error promised a safe re-run, which fails:\n${failed.stderr}\n---\n${rerun.output}`,
+    );
+    const valid = await query<{ valid: boolean }>(
+      target,
+      "select indisvalid as valid from pg_index where indexrelid = 'public.items_v_uniq'::regclass",
+    );
+    assert.deepEqual(valid, [{ valid: true }]);
+  },
+);
+
+// README "Safety": "Destructive-change gate: ... narrowing a type (`text` → `varchar(10)`, `bigint` → `integer`) ...
+// `apply` refuses destructive operations in a file without it". README "Migration files": "`apply` compiles exactly
+// the stored operations in their stored order, never re-plans them". Two branches: A widens `amount` integer →
+// bigint, B makes it numeric and is applied first (rows now hold cents). A's file, applied next, still says
+// "integer → bigint" (not destructive) but converts numeric → bigint: every fraction is rounded away.
+backendTest("a merged file whose type change no longer widens the live column is refused by apply", async (target) => {
+  const dir = await project(
+    target,
+    `tables: [defineTable("orders", { id: column("int", { primaryKey: true }), amount: column("integer") })]`,
+  );
+  await generateAndApply(dir);
+  const config = `${dir}/kyrage.config.ts`;
+  const v1 = await Deno.readTextFile(config);
+  // Branch A: integer → bigint, generated (not applied), kept aside as a branch keeps it.
+  await Deno.writeTextFile(config, v1.replace(`amount: column("integer")`, `amount: column("bigint")`));
+  const beforeA = migrationNames(dir);
+  const generatedA = await cli(dir, "generate");
+  assert.equal(generatedA.code, 0, generatedA.output);
+  const [fileA] = migrationNames(dir).filter((n) => !beforeA.includes(n));
+  const textA = await Deno.readTextFile(`${dir}/migrations/${fileA}`);
+  await Deno.remove(`${dir}/migrations/${fileA}`);
+  // Branch B: integer → numeric, merged and applied first; rows hold fractions.
+  await Deno.writeTextFile(config, v1.replace(`amount: column("integer")`, `amount: column("numeric")`));
+  await generateAndApply(dir);
+  await query(target, "insert into orders values (1, 10.25), (2, 0.99)");
+  // Branch A merged: its file comes back.
+  await Deno.writeTextFile(`${dir}/migrations/${fileA}`, textA);
+
+  const applied = await cli(dir, "apply");
+  const rows = await query<{ amount: string }>(target, "select amount::text as amount from orders order by id");
+  assert.deepEqual(
+    rows.map((r) => r.amount),
+    ["10.25", "0.99"],
+    `the cents were rounded away without --allow-destructive (exit ${applied.code}):\n${applied.output}`,
+  );
+  assert.equal(applied.code, 1, applied.output);
+});
+
+// README "What PGlite lacks": "PostgreSQL 16–18 attributes kyrage does not model (`NOT ENFORCED`, `WITHOUT
+// OVERLAPS`, named NOT NULL constraints) appear there, and only there, as NOT MANAGED." README "Safety": "`plan` and
+// `status` list what the owned schemas hold that kyrage does not manage (`NOT MANAGED (left as they are): ...`".
+// The same plan that lists a NOT ENFORCED check as "left as they are" drops it.
+backendTest("a NOT ENFORCED check listed as NOT MANAGED (left as they are) is not dropped", async (target) => {
+  const dir = await project(
+    target,
+    `tables: [defineTable("items", { id: column("int", { primaryKey: true }), v: column("int") })]`,
+  );
+  await generateAndApply(dir);
+  await query(target, `ALTER TABLE "public"."items" ADD CONSTRAINT v_positive CHECK (v > 0) NOT ENFORCED`);
+  const plan = await cli(dir, "plan");
+  assert.equal(plan.code, 0, plan.output);
+  assert.match(plan.stdout, /NOT MANAGED \(left as they are\): NOT ENFORCED constraint v_positive on public\.items/);
+  assert.doesNotMatch(
+    plan.stdout,
+    /DROP CONSTRAINT "v_positive"/,
+    `the plan drops what it says it leaves:\n${plan.output}`,
+  );
+}, ["pglite"]);
