@@ -424,3 +424,22 @@ backendTest("a NOT ENFORCED check listed as NOT MANAGED (left as they are) is no
     `the plan drops what it says it leaves:\n${plan.output}`,
   );
 }, ["pglite"]);
+
+// README "Migration files": "`migrations/<id>.json`, where the id is the UTC creation time `YYYYMMDDHHMMSSmmm`
+// (sortable)" and "Files are validated when read (a malformed file is refused ...)". The reader takes any 17 digits
+// as an id, even one that is no time (month 99); `generate` then writes the next id, 18 digits long, which sorts
+// before it and which every command refuses as malformed: generate leaves a directory no command can read.
+backendTest("generate never writes a migration file that the next command refuses", async (target) => {
+  const dir = await project(target, `tables: [defineTable("items", { id: column("int", { primaryKey: true }) })]`);
+  await writeFile(dir, "99999999999999999", []);
+  const applied = await cli(dir, "apply");
+  if (applied.code !== 0) {
+    // Refusing such an id up front keeps the claim: say so with the file named.
+    assert.ok(applied.stderr.includes("99999999999999999.json"), applied.output);
+    return;
+  }
+  const generated = await cli(dir, "generate");
+  assert.equal(generated.code, 0, generated.output);
+  const status = await cli(dir, "status");
+  assert.equal(status.code, 0, `generate wrote ${migrationNames(dir).join(", ")}, then:\n${status.output}`);
+});
