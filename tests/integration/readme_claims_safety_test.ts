@@ -443,3 +443,30 @@ backendTest("generate never writes a migration file that the next command refuse
   const status = await cli(dir, "status");
   assert.equal(status.code, 0, `generate wrote ${migrationNames(dir).join(", ")}, then:\n${status.output}`);
 });
+
+// README "Migration files": "`migrations/<id>.json` ... Files are validated when read (a malformed file is refused,
+// with its path and the problem, before anything runs)". A migration file that is a symbolic link (a shared or
+// vendored migration) is neither read nor refused: `status` lists nothing and `apply` says the database is up to date.
+backendTest("a migration file that is a symbolic link is applied or refused, never skipped", async (target) => {
+  const dir = await project(target, `tables: [defineTable("items", { id: column("int", { primaryKey: true }) })]`);
+  const id = "20300101000000000";
+  const real = await writeFile(dir, id, [{
+    kind: "create_table",
+    schema: "public",
+    table: "items",
+    columns: [{ name: "id", type: "integer", notNull: true }],
+    primaryKey: { name: "items_pkey", columns: ["id"] },
+  }]);
+  await Deno.mkdir(`${dir}/shared`);
+  await Deno.rename(real, `${dir}/shared/${id}.json`);
+  await Deno.symlink(`../shared/${id}.json`, real);
+
+  const status = await cli(dir, "status");
+  const applied = await cli(dir, "apply");
+  const created = await query<{ found: boolean }>(target, "select to_regclass('public.items') is not null as found");
+  if (applied.code === 0) {
+    assert.equal(created[0].found, true, `apply skipped ${real}:\n${status.output}\n---\n${applied.output}`);
+  } else {
+    assert.ok(applied.stderr.includes(real), applied.output);
+  }
+});
