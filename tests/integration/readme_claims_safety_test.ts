@@ -470,3 +470,33 @@ backendTest("a migration file that is a symbolic link is applied or refused, nev
     assert.ok(applied.stderr.includes(real), applied.output);
   }
 });
+
+// README "What PGlite lacks": "... (`NOT ENFORCED`, `WITHOUT OVERLAPS`, named NOT NULL constraints) appear there, and
+// only there, as NOT MANAGED." The plan that lists a WITHOUT OVERLAPS key as "left as they are" drops it.
+backendTest("a WITHOUT OVERLAPS key listed as NOT MANAGED (left as they are) is not dropped", async (target) => {
+  const dir = await project(
+    target,
+    `extensions: [defineExtension("btree_gist")],
+  tables: [defineTable("bookings", { room: column("int"), during: column("tstzrange") })]`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/kyrage.config.ts`,
+    (await Deno.readTextFile(`${dir}/kyrage.config.ts`)).replace("defineConfig, ", "defineConfig, defineExtension, "),
+  );
+  await generateAndApply(dir);
+  await query(
+    target,
+    `ALTER TABLE "public"."bookings" ADD CONSTRAINT bookings_no_overlap UNIQUE (room, during WITHOUT OVERLAPS)`,
+  );
+  const plan = await cli(dir, "plan");
+  assert.equal(plan.code, 0, plan.output);
+  assert.match(
+    plan.stdout,
+    /NOT MANAGED \(left as they are\): WITHOUT OVERLAPS .*bookings_no_overlap on public\.bookings/,
+  );
+  assert.doesNotMatch(
+    plan.stdout,
+    /DROP CONSTRAINT "bookings_no_overlap"/,
+    `the plan drops what it says it leaves:\n${plan.output}`,
+  );
+}, ["pglite"]);
