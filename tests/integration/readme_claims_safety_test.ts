@@ -500,3 +500,48 @@ backendTest("a WITHOUT OVERLAPS key listed as NOT MANAGED (left as they are) is 
     `the plan drops what it says it leaves:\n${plan.output}`,
   );
 }, ["pglite"]);
+
+// README "Safety": "hostile identifiers (quotes, spaces, dots, `$$`, unicode, reserved words, 63-byte names)" and the
+// destructive gate ("dropping a table ... `generate` refuses them without `--allow-destructive`"). kyrage writes
+// string literals as '...' with quotes doubled, which holds only under `standard_conforming_strings = on`: on a
+// database set to `off` (a legacy setting PostgreSQL still accepts), a backslash in a comment escapes the quote, and
+// the rest of the comment runs as SQL. A column comment drops a populated table; nothing flags it.
+serverTest(
+  "a comment holding a backslash and a quote stays a comment, whatever standard_conforming_strings says",
+  async (
+    _db,
+    _dir,
+    target,
+  ) => {
+    const dir = await project(
+      target,
+      `tables: [defineTable("victim", { id: column("int") }), defineTable("notes", { id: column("int") })]`,
+    );
+    await generateAndApply(dir);
+    await query(target, "insert into victim values (1), (2)");
+    const name = new URL(target.databaseUrl!).pathname.slice(1);
+    await query(target, `alter database "${name}" set standard_conforming_strings = off`);
+    const comment = String.raw`x\'; DROP TABLE victim; --`;
+    const config = `${dir}/kyrage.config.ts`;
+    await Deno.writeTextFile(
+      config,
+      (await Deno.readTextFile(config)).replace(
+        `defineTable("notes", { id: column("int") })`,
+        `defineTable("notes", { id: column("int", { comment: ${JSON.stringify(comment)} }) })`,
+      ),
+    );
+    const generated = await cli(dir, "generate");
+    const applied = await cli(dir, "apply");
+    const left = await query<{ found: boolean }>(target, "select to_regclass('public.victim') is not null as found");
+    assert.equal(
+      left[0].found,
+      true,
+      `a column comment dropped table victim:\n${generated.output}\n---\n${applied.output}`,
+    );
+    const stored = await query<{ comment: string | null }>(
+      target,
+      "select col_description('public.notes'::regclass, 1) as comment",
+    );
+    assert.deepEqual(stored, [{ comment }]);
+  },
+);
