@@ -545,3 +545,22 @@ serverTest(
     assert.deepEqual(stored, [{ comment }]);
   },
 );
+
+// README "Migration files": "A hand-written step ... holds `{ "kind": "sql", "sql": "...", "transaction": true }`:
+// kyrage runs it as written, in the migration's transaction". The step is sent inside a DO block (`EXECUTE '...'`),
+// where some plain SQL is refused: `SELECT ... INTO new_table` (valid in any transaction) fails with PL/pgSQL's
+// "EXECUTE of SELECT ... INTO is not implemented", and a hint about an EXECUTE the user never wrote.
+backendTest("a hand-written SELECT ... INTO step runs as written in the migration's transaction", async (target) => {
+  const dir = await project(target, `tables: [defineTable("events", { id: column("int", { primaryKey: true }) })]`);
+  await generateAndApply(dir);
+  await query(target, "insert into events values (1), (2)");
+  await writeFile(dir, "20300101000000000", [{
+    kind: "sql",
+    sql: `SELECT * INTO "public"."events_archive" FROM "public"."events"`,
+    transaction: true,
+  }]);
+  const applied = await cli(dir, "apply");
+  assert.equal(applied.code, 0, applied.output);
+  const rows = await query<{ n: number }>(target, `select count(*)::int as n from "public"."events_archive"`);
+  assert.deepEqual(rows, [{ n: 2 }]);
+});
