@@ -31,6 +31,7 @@ import {
   unique,
 } from "./file_parts.ts";
 import { dbObject } from "./file_objects.ts";
+import { qualifiedName, typeName } from "./file_spelling.ts";
 
 /** Bumped when the format changes; newer files are refused, not guessed at. */
 export const FORMAT_VERSION = 1;
@@ -83,11 +84,15 @@ const operation = z.discriminatedUnion("kind", [
     kind: z.literal("alter_column"),
     ...onTable,
     column: name,
-    type: name.optional(),
+    type: typeName.optional(),
     changes: z.strictObject({
       generated: z.strictObject({ from: z.string() }).optional(),
-      type: z.strictObject({ from: name, to: name, using: z.string().optional(), viaText: z.boolean().optional() })
-        .optional(),
+      type: z.strictObject({
+        from: typeName,
+        to: typeName,
+        using: z.string().optional(),
+        viaText: z.boolean().optional(),
+      }).optional(),
       notNull: z.strictObject({ from: z.boolean(), to: z.boolean() }).optional(),
       default: change(z.string()).optional(),
       serial: change(serial).optional(),
@@ -96,7 +101,7 @@ const operation = z.discriminatedUnion("kind", [
       comment: change(z.string()).optional(),
       storage: change(storage).optional(),
       compression: change(compression).optional(),
-      collation: change(name).optional(),
+      collation: change(qualifiedName).optional(),
     }),
   }),
   z.strictObject({ kind: z.literal("drop_default"), ...onTable, column: name, default: z.string() }),
@@ -155,7 +160,10 @@ const operation = z.discriminatedUnion("kind", [
 
 const migrationFile = z.strictObject({
   format: z.number().int().positive(),
-  id: z.string().regex(/^\d{17}$/, "expected a 17-digit id (YYYYMMDDHHMMSSmmm)"),
+  id: z.string().refine(
+    (id) => migrationTime(id) !== undefined,
+    "expected a 17-digit id that is a UTC time (YYYYMMDDHHMMSSmmm)",
+  ),
   createdAt: z.string(),
   /** Set by `generate --allow-destructive`; `apply` refuses destructive operations otherwise. */
   allowDestructive: z.boolean(),
@@ -207,4 +215,16 @@ export function serializeMigration(file: MigrationFile): string {
 /** A sortable id from the creation time: `YYYYMMDDHHMMSSmmm` in UTC. */
 export function migrationId(date: Date): string {
   return date.toISOString().replace(/[-:TZ.]/g, "");
+}
+
+/** The time an id stands for, or undefined when it is none (month 99): ids sort as times only when they are times. */
+export function migrationTime(id: string): Date | undefined {
+  const parts = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})$/.exec(id);
+  if (!parts) return undefined;
+  const [year, month, day, hour, minute, second, ms] = parts.slice(1).map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  // Date rolls an out-of-range field over (day 32 is the 1st of the next month): only a real time reads back the same.
+  return migrationId(date) === id ? date : undefined;
 }

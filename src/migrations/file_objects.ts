@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { index, name, sequenceOptions } from "./file_parts.ts";
 import { functionFields, routine, trigger } from "./file_routines.ts";
+import { qualifiedName, typeName } from "./file_spelling.ts";
 
 const objectBase = {
   schema: name,
@@ -9,7 +10,8 @@ const objectBase = {
   comment: z.string().optional(),
   dependsOn: z.array(z.string()).optional(),
 };
-const viewColumns = z.array(z.strictObject({ name, type: z.string() }));
+// A view's column types are read back from the catalog; a config's view gives none ("").
+const viewColumns = z.array(z.strictObject({ name, type: z.literal("").or(typeName) }));
 
 export const dbObject = z.discriminatedUnion("kind", [
   z.strictObject({
@@ -36,10 +38,10 @@ export const dbObject = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("domain"),
     ...objectBase,
-    type: z.string().min(1),
+    type: typeName,
     default: z.string().min(1).optional(),
     notNull: z.boolean(),
-    collation: z.string().min(1).optional(),
+    collation: qualifiedName.optional(),
     checks: z.array(z.strictObject({ name, expression: z.string().min(1) })),
   }),
   z.strictObject({

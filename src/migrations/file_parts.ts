@@ -1,7 +1,8 @@
 /** The pieces of the migration file format that several operations share (zod). */
 import { z } from "zod";
+import { identifier, method, qualifiedName, typeName } from "./file_spelling.ts";
 
-export const name = z.string().min(1);
+export const name = identifier;
 export const names = z.array(name);
 export const action = z.enum(["no action", "restrict", "cascade", "set null", "set default"]);
 export const serial = z.enum(["smallserial", "serial", "bigserial"]);
@@ -24,7 +25,7 @@ export const replicaIdentity = z.union([z.enum(["full", "nothing"]), z.strictObj
 
 export const column = z.strictObject({
   name,
-  type: name,
+  type: typeName,
   notNull: z.boolean(),
   default: z.string().optional(),
   serial: serial.optional(),
@@ -34,7 +35,7 @@ export const column = z.strictObject({
   comment: z.string().optional(),
   storage: storage.optional(),
   compression: compression.optional(),
-  collation: name.optional(),
+  collation: qualifiedName.optional(),
 });
 export const primaryKey = z.strictObject({ name, columns: names.min(1), deferrable: deferrable.optional() });
 export const unique = z.strictObject({
@@ -68,24 +69,24 @@ export const index = z.strictObject({
     expression: z.boolean().optional(),
     descending: z.boolean().optional(),
     nulls: z.enum(["first", "last"]).optional(),
-    opclass: name.optional(),
-    collation: name.optional(),
+    opclass: qualifiedName.optional(),
+    collation: qualifiedName.optional(),
   })).min(1),
   unique: z.boolean(),
-  method: name,
+  method,
   include: names,
   where: z.string().optional(),
   nullsNotDistinct: z.boolean().optional(),
   with: parameters.optional(),
   concurrently: z.boolean().optional(),
 });
-export const attribute = z.strictObject({ name, type: name, collation: name.optional() });
+export const attribute = z.strictObject({ name, type: typeName, collation: qualifiedName.optional() });
 export const attributes = z.array(attribute);
 export const rangeDefinition = z.strictObject({
-  subtype: name,
-  subtypeOpclass: name.optional(),
-  collation: name.optional(),
-  subtypeDiff: name.optional(),
+  subtype: typeName,
+  subtypeOpclass: qualifiedName.optional(),
+  collation: qualifiedName.optional(),
+  subtypeDiff: qualifiedName.optional(),
   multirange: z.strictObject({ schema: name, name }).optional(),
 });
 export const partitionBy = z.strictObject({
@@ -93,8 +94,8 @@ export const partitionBy = z.strictObject({
   keys: z.array(z.strictObject({
     column: z.string().min(1),
     expression: z.boolean().optional(),
-    opclass: name.optional(),
-    collation: name.optional(),
+    opclass: qualifiedName.optional(),
+    collation: qualifiedName.optional(),
   })).min(1),
 });
 export const partitionOf = z.strictObject({ schema: name, table: name, bound: z.string().min(1) });

@@ -1,6 +1,7 @@
 /** Functions, procedures and triggers in migration files (zod). */
 import { z } from "zod";
 import { name } from "./file_parts.ts";
+import { argumentList, resultType, setting, typeName } from "./file_spelling.ts";
 
 const objectBase = {
   schema: name,
@@ -11,21 +12,21 @@ const objectBase = {
 
 export const routine = {
   ...objectBase,
-  identityArguments: z.string(),
+  identityArguments: argumentList,
   arguments: z.array(z.strictObject({
     name: name.optional(),
-    type: name,
+    type: typeName,
     mode: z.enum(["out", "inout", "variadic"]).optional(),
     default: z.string().optional(),
   })),
   language: name,
   body: z.string(),
   securityDefiner: z.boolean(),
-  settings: z.array(z.string()),
+  settings: z.array(setting),
 };
 
 export const functionFields = {
-  returns: z.string(),
+  returns: resultType,
   volatility: z.enum(["volatile", "stable", "immutable"]),
   strict: z.boolean(),
   leakproof: z.boolean(),

@@ -1,7 +1,7 @@
 /** The migrations directory: list, read, checksum and write migration files. */
 import { KyrageError, messageOf } from "../errors.ts";
 import { withoutImportedUpstream } from "../upstream/files.ts";
-import { type MigrationFile, migrationId, parseMigration, serializeMigration } from "./file.ts";
+import { type MigrationFile, migrationId, migrationTime, parseMigration, serializeMigration } from "./file.ts";
 
 export interface StoredMigration {
   readonly id: string;
@@ -25,7 +25,23 @@ async function jsonNames(dir: string): Promise<string[]> {
     if (error instanceof Deno.errors.NotFound) return [];
     throw new KyrageError(`Cannot read the migrations directory ${dir}: ${messageOf(error)}`);
   }
-  return entries.filter((e) => e.isFile && e.name.endsWith(".json")).map((e) => e.name).sort();
+  const json = entries.filter((e) => e.name.endsWith(".json"));
+  // A symbolic link (a shared or vendored migration) is read through, never skipped unseen.
+  const links = await Promise.all(json.filter((e) => e.isSymlink).map((e) => linkedFile(`${dir}/${e.name}`)));
+  return [...json.filter((e) => e.isFile).map((e) => e.name), ...links.filter((l) => l !== undefined)].sort();
+}
+
+/** The name of a link to a file; a dangling link is refused (it is a migration that cannot be read). */
+async function linkedFile(path: string): Promise<string | undefined> {
+  let target: Deno.FileInfo;
+  try {
+    target = await Deno.stat(path);
+  } catch (error) {
+    throw new KyrageError(
+      `Migration file ${path} is a symbolic link that cannot be followed: ${messageOf(error)}. Nothing was done.`,
+    );
+  }
+  return target.isFile ? path.slice(path.lastIndexOf("/") + 1) : undefined;
 }
 
 /**
@@ -60,10 +76,20 @@ export async function readMigration(path: string): Promise<StoredMigration> {
 
 /** A new id, later than every existing one even within one millisecond. */
 export function nextMigrationId(existing: readonly { id: string }[], now = new Date()): string {
-  let id = migrationId(now);
   const newest = existing.at(-1)?.id;
-  if (newest !== undefined && id <= newest) id = (BigInt(newest) + 1n).toString();
-  return id;
+  const id = migrationId(now);
+  return newest === undefined || id > newest ? id : migrationIdAfter(newest);
+}
+
+/** One millisecond after `id`, so the id is still a time (adding 1 to the number gives second 60, or 18 digits). */
+export function migrationIdAfter(id: string): string {
+  const after = new Date(migrationTime(id)!.getTime() + 1);
+  if (after.getUTCFullYear() > 9999) {
+    throw new KyrageError(
+      `No migration id sorts after ${id}; give that migration its real creation time as id (file name and "id").`,
+    );
+  }
+  return migrationId(after);
 }
 
 /** Write atomically (temp file + rename) so a crash never leaves half a file. */

@@ -12,7 +12,7 @@ import { type DestructiveChange, destructiveChanges } from "../diff/destructive.
 import type { Operation } from "../diff/operations.ts";
 import { migrationBoundaries } from "../migrations/boundaries.ts";
 import { FORMAT_VERSION } from "../migrations/file.ts";
-import { nextMigrationId, readMigrations, writeMigration } from "../migrations/store.ts";
+import { migrationIdAfter, nextMigrationId, readMigrations, writeMigration } from "../migrations/store.ts";
 import { planChanges } from "../plan.ts";
 import type { WatchTarget } from "./target.ts";
 
@@ -52,7 +52,8 @@ export async function syncOwned(
     // The owned files are planned on top of every other file, so they must
     // also sort after them: new ids when a newer file arrived (a git pull).
     const first = owned.length > 0 && (newest === undefined || newest < owned[0]) ? owned[0] : nextMigrationId(files);
-    const ids = groups.map((_, i) => (BigInt(first) + BigInt(i)).toString());
+    const ids: string[] = [];
+    for (const _ of groups) ids.push(ids.length === 0 ? first : migrationIdAfter(ids.at(-1)!));
     const write = async () => {
       const createdAt = new Date().toISOString();
       for (const [i, group] of groups.entries()) {
