@@ -17,6 +17,7 @@ import type { SchemaModel } from "./model/schema_model.ts";
 import { changedObjects, type Dependent, unmanagedDependents } from "./dependents.ts";
 import { KyrageError, messageOf } from "./errors.ts";
 import { describeObject } from "./model/objects.ts";
+import { retypeBlockers } from "./retype_blockers.ts";
 import { defaultMultirangeName } from "./model/type_names.ts";
 import { typeBlockers, typeChecks } from "./type_blockers.ts";
 
@@ -40,7 +41,7 @@ type Tx = Transaction<any>;
 export async function planBlockers(
   database: Database,
   ops: readonly Operation[],
-  desired: Pick<SchemaModel, "enums" | "schemas">,
+  desired: Pick<SchemaModel, "enums" | "schemas" | "tables">,
 ): Promise<Blocker[]> {
   const nulls = nullChecks(ops);
   const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
@@ -52,11 +53,13 @@ export async function planBlockers(
     ...takenOff(ops),
   ]);
   const types = typeChecks(ops);
-  if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return [];
+  const retypes = retypeBlockers(ops, desired);
+  if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return retypes;
   try {
     return await database.db.transaction().execute(async (tx) => {
       await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
       return [
+        ...retypes,
         ...await countRows(tx, nulls),
         ...await countRows(tx, labels),
         ...await takenNames(tx, names),
