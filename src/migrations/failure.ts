@@ -36,11 +36,11 @@ export function describeError(error: unknown): string {
   const { code, detail, hint } = (typeof error === "object" && error !== null ? error : {}) as PostgresErrorFields;
   const lines = [`  error: ${messageOf(error)}`];
   if (typeof detail === "string" && detail) lines.push(`  detail: ${detail.replaceAll("\n", "\n    ")}`);
-  if (typeof hint === "string" && hint) lines.push(`  hint: ${hint.replaceAll("\n", "\n    ")}`);
-  // Hand-written steps run through PL/pgSQL's EXECUTE (runner.ts), which lacks this one form.
+  // Hand-written steps run through PL/pgSQL's EXECUTE (runner.ts), which lacks this one form; PL/pgSQL's own
+  // hint speaks of an EXECUTE the user never wrote.
   if (/EXECUTE of SELECT \.\.\. INTO is not implemented/.test(messageOf(error))) {
     lines.push("  hint: a hand-written step runs in a PL/pgSQL block; write CREATE TABLE ... AS SELECT ... instead");
-  }
+  } else if (typeof hint === "string" && hint) lines.push(`  hint: ${hint.replaceAll("\n", "\n    ")}`);
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
     lines.push(`  code: ${code}${MEANINGS[code] ? ` (${MEANINGS[code]})` : ""}`);
   }

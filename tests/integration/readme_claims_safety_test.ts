@@ -547,20 +547,36 @@ serverTest(
 );
 
 // README "Migration files": "A hand-written step ... holds `{ "kind": "sql", "sql": "...", "transaction": true }`:
-// kyrage runs it as written, in the migration's transaction". The step is sent inside a DO block (`EXECUTE '...'`),
-// where some plain SQL is refused: `SELECT ... INTO new_table` (valid in any transaction) fails with PL/pgSQL's
-// "EXECUTE of SELECT ... INTO is not implemented", and a hint about an EXECUTE the user never wrote.
-backendTest("a hand-written SELECT ... INTO step runs as written in the migration's transaction", async (target) => {
-  const dir = await project(target, `tables: [defineTable("events", { id: column("int", { primaryKey: true }) })]`);
-  await generateAndApply(dir);
-  await query(target, "insert into events values (1), (2)");
-  await writeFile(dir, "20300101000000000", [{
-    kind: "sql",
-    sql: `SELECT * INTO "public"."events_archive" FROM "public"."events"`,
-    transaction: true,
-  }]);
-  const applied = await cli(dir, "apply");
-  assert.equal(applied.code, 0, applied.output);
-  const rows = await query<{ n: number }>(target, `select count(*)::int as n from "public"."events_archive"`);
-  assert.deepEqual(rows, [{ n: 2 }]);
-});
+// kyrage runs it as written, in the migration's transaction, from a PL/pgSQL block ... (hence `CREATE TABLE ... AS
+// SELECT`, not `SELECT ... INTO`, which PL/pgSQL lacks; the error says so)". PL/pgSQL's own hint spoke of an EXECUTE
+// the user never wrote; the error now says what to write, and the written form runs.
+backendTest(
+  "a hand-written SELECT ... INTO step is refused saying to write CREATE TABLE ... AS, which runs",
+  async (target) => {
+    const dir = await project(target, `tables: [defineTable("events", { id: column("int", { primaryKey: true }) })]`);
+    await generateAndApply(dir);
+    await query(target, "insert into events values (1), (2)");
+    await writeFile(dir, "20300101000000000", [{
+      kind: "sql",
+      sql: `SELECT * INTO "public"."events_archive" FROM "public"."events"`,
+      transaction: true,
+    }]);
+    const refused = await cli(dir, "apply");
+    assert.equal(refused.code, 1, refused.output);
+    assert.match(refused.stderr, /write CREATE TABLE \.\.\. AS SELECT \.\.\. instead/);
+    assert.doesNotMatch(
+      refused.stderr,
+      /EXECUTE \.\.\. INTO or EXECUTE/,
+      "PL/pgSQL's hint about an EXECUTE is left out",
+    );
+    await writeFile(dir, "20300101000000000", [{
+      kind: "sql",
+      sql: `CREATE TABLE "public"."events_archive" AS SELECT * FROM "public"."events"`,
+      transaction: true,
+    }]);
+    const applied = await cli(dir, "apply");
+    assert.equal(applied.code, 0, applied.output);
+    const rows = await query<{ n: number }>(target, `select count(*)::int as n from "public"."events_archive"`);
+    assert.deepEqual(rows, [{ n: 2 }]);
+  },
+);
