@@ -32,7 +32,7 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
     const files = await readMigrations(config.migrationsDir);
     if (dryRun) {
       const { pending } = migrationState(files, await readHistory(database.db));
-      checkRunnable(pending);
+      await checkRunnable(database.db, pending);
       if (pending.length === 0) {
         out.line(sqlComment(`Nothing to apply: ${database.label} is up to date.`));
         return 0;

@@ -13,9 +13,12 @@ export function describeObjectOperation(op: ObjectOperation): string {
   }
 }
 
-/** What dropping an object loses for good: its data, or a definition the config no longer has. */
-export function objectLoss(op: ObjectOperation): string | undefined {
-  if (op.kind !== "drop_object" || op.recreated) return undefined;
+/**
+ * What dropping an object loses for good: its data, or a definition the config no longer has. Nothing when the
+ * same migration creates it again; a file's `recreated` alone does not say so (it may be hand-written).
+ */
+export function objectLoss(op: ObjectOperation, createdAgain: boolean): string | undefined {
+  if (op.kind !== "drop_object" || createdAgain) return undefined;
   const object = op.object;
   switch (object.kind) {
     case "materialized_view":

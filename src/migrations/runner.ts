@@ -11,6 +11,7 @@ import { type DestructiveChange, destructiveChanges } from "../diff/destructive.
 import { KyrageError } from "../errors.ts";
 import { applyConcurrently } from "./concurrent_index.ts";
 import { describeError, lostBetween, lostDuring } from "./failure.ts";
+import { readLiveColumns } from "./live_columns.ts";
 import { describeViolations } from "./violations.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED, migrationState, readHistory, recordApplied } from "./history.ts";
 import type { StoredMigration } from "./store.ts";
@@ -29,14 +30,22 @@ export function migrationStatements(migration: StoredMigration): string[] {
 
 /**
  * Refuse, before anything runs, migrations that cannot be applied safely:
- * destructive changes not allowed by their file, or a concurrent index build
- * sharing a file with other operations.
+ * destructive changes not allowed by their file, judged against the live
+ * columns (not what the file says they were), or a concurrent index build
+ * sharing a file with other operations. Returns each file's destructive
+ * changes, to announce before it runs.
  */
-export function checkRunnable(migrations: readonly StoredMigration[]): void {
+export async function checkRunnable(
+  db: Db,
+  migrations: readonly StoredMigration[],
+): Promise<Map<StoredMigration, DestructiveChange[]>> {
+  const live = await readLiveColumns(db, migrations.flatMap((m) => m.file.operations));
+  const losses = new Map<StoredMigration, DestructiveChange[]>();
+  // Every file advances the live columns, allowed or not: the next one runs on what it leaves.
   for (const m of migrations) {
-    if (m.file.allowDestructive) continue;
-    const changes = destructiveChanges(m.file.operations);
-    if (changes.length > 0) {
+    const changes = destructiveChanges(m.file.operations, live);
+    losses.set(m, changes);
+    if (changes.length > 0 && !m.file.allowDestructive) {
       throw new KyrageError(
         `Migration ${m.path} contains destructive changes but was not generated with --allow-destructive; it would lose: ` +
           `${changes.map((c) => c.loses).join("; ")}. Nothing was applied.`,
@@ -59,6 +68,7 @@ export function checkRunnable(migrations: readonly StoredMigration[]): void {
       );
     }
   }
+  return losses;
 }
 
 export interface ApplyOptions {
@@ -95,11 +105,11 @@ export async function applyMigrations(
       try {
         await ensureHistoryTable(conn);
         const { pending } = migrationState(files, await readHistory(conn));
-        checkRunnable(pending);
+        const losses = await checkRunnable(conn, pending);
         const applied: StoredMigration[] = [];
         for (const migration of pending) {
           const started = performance.now();
-          const changes = migration.file.allowDestructive ? destructiveChanges(migration.file.operations) : [];
+          const changes = losses.get(migration) ?? [];
           if (changes.length > 0) options.onDestructive?.(migration, changes);
           const steps = migration.file.operations.filter((op) => op.kind === "sql").length;
           if (steps > 0) {

@@ -1,7 +1,7 @@
 /** The destructive classifier: decided from operations, never from SQL text. */
 import assert from "node:assert/strict";
-import { destructiveChanges, isNarrowing } from "../../src/diff/destructive.ts";
-import type { Operation } from "../../src/diff/operations.ts";
+import { destructiveChanges, isNarrowing, tableKey } from "../../src/diff/destructive.ts";
+import type { ColumnChanges, Operation } from "../../src/diff/operations.ts";
 
 Deno.test("isNarrowing: widening conversions pass, the rest may lose values", () => {
   const widening: [string, string][] = [
@@ -73,4 +73,62 @@ Deno.test("json → jsonb is destructive: duplicate keys collapse", () => {
   assert.equal(isNarrowing("json", "jsonb"), true);
   assert.equal(isNarrowing("jsonb", "json"), false, "jsonb's text is valid json");
   assert.equal(isNarrowing("json", "text"), false);
+});
+
+Deno.test("a serial or identity taken off a column loses its sequence", () => {
+  const op = (changes: ColumnChanges): Operation => ({
+    kind: "alter_column",
+    schema: "public",
+    table: "t",
+    column: "id",
+    changes,
+  });
+  const [serial] = destructiveChanges([op({ serial: { from: "serial" } })]);
+  assert.match(serial.loses, /default of public\.t\.id and its sequence .*\(no longer serial\)/);
+  const [identity] = destructiveChanges([op({ identity: { from: "always" } })]);
+  assert.match(identity.loses, /identity of public\.t\.id and its sequence/);
+  assert.deepEqual(destructiveChanges([op({ serial: { from: "serial", to: "bigserial" } })]), [], "widened, kept");
+  assert.deepEqual(destructiveChanges([op({ identity: { from: "always", to: "by default" } })]), [], "kept");
+});
+
+Deno.test("a dropped object marked recreated is a loss unless the list creates it again", () => {
+  const object = { kind: "sequence", schema: "public", name: "n", type: "bigint", options: {} } as const;
+  const drop: Operation = { kind: "drop_object", object, recreated: true };
+  assert.match(destructiveChanges([drop])[0].loses, /sequence public\.n and its current value/);
+  assert.deepEqual(destructiveChanges([drop, { kind: "create_object", object }]), []);
+});
+
+Deno.test("with the live columns, a file is judged by what the database holds, not by what it says", () => {
+  const on = { schema: "public", table: "t" };
+  const live = () => new Map([[tableKey("public", "t"), new Map([["v", { type: "numeric", generated: false }]])]]);
+  const widen: Operation = {
+    kind: "alter_column",
+    ...on,
+    column: "v",
+    changes: { type: { from: "integer", to: "bigint" } },
+  };
+  assert.deepEqual(destructiveChanges([widen]), [], "as the file tells it");
+  assert.match(destructiveChanges([widen], live())[0].loses, /do not fit bigint \(was numeric\)/);
+  const drop: Operation = {
+    kind: "drop_column",
+    ...on,
+    column: { name: "v", type: "numeric", notNull: false, generated: "1" },
+  };
+  assert.match(destructiveChanges([drop], live())[0].loses, /column public\.t\.v \(numeric\) and its values/);
+  // Each operation sees what the ones before it leave: numeric → text → bigint narrows at the second step.
+  const text: Operation = {
+    kind: "alter_column",
+    ...on,
+    column: "v",
+    changes: { type: { from: "numeric", to: "text" } },
+  };
+  const back: Operation = {
+    kind: "alter_column",
+    ...on,
+    column: "v",
+    changes: { type: { from: "integer", to: "bigint" } },
+  };
+  const columns = live();
+  assert.deepEqual(destructiveChanges([text], columns), []);
+  assert.match(destructiveChanges([back], columns)[0].loses, /was text/, "the next file runs on what this one left");
 });
