@@ -98,8 +98,9 @@ function describe(op: Operation, live: LiveColumns | undefined, createdAgain: Re
       if (def && def.from !== undefined && def.to === undefined && !serial) {
         lost.push(`the default of ${column} (${def.from})`);
       }
-      // DROP DEFAULT and DROP SEQUENCE, or DROP IDENTITY: the numbering and the sequence's current value go.
-      if (serial?.from !== undefined && serial.to === undefined) {
+      // DROP DEFAULT and DROP SEQUENCE, or DROP IDENTITY: the numbering and the sequence's current value go
+      // (serial to identity keeps numbering: the identity is set past the column's values).
+      if (serial?.from !== undefined && serial.to === undefined && identity?.to === undefined) {
         lost.push(`the default of ${column} and its sequence with its current value (no longer ${serial.from})`);
       }
       if (identity?.from !== undefined && identity.to === undefined) {

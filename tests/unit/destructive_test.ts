@@ -89,6 +89,11 @@ Deno.test("a serial or identity taken off a column loses its sequence", () => {
   assert.match(identity.loses, /identity of public\.t\.id and its sequence/);
   assert.deepEqual(destructiveChanges([op({ serial: { from: "serial", to: "bigserial" } })]), [], "widened, kept");
   assert.deepEqual(destructiveChanges([op({ identity: { from: "always", to: "by default" } })]), [], "kept");
+  assert.deepEqual(
+    destructiveChanges([op({ serial: { from: "serial" }, identity: { to: "by default" } })]),
+    [],
+    "serial to identity: the identity is set past the column's values",
+  );
 });
 
 Deno.test("a dropped object marked recreated is a loss unless the list creates it again", () => {
