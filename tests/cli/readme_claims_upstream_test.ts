@@ -602,6 +602,62 @@ serverTest(
   },
 );
 
+// README: "Run `kyrage import-upstream` once: it converts `migrations/<epoch-ms>.json` into kyrage files [...] and
+// records those upstream applied". An upstream file left with git's conflict markers (a merge of two branches that
+// both generated) is not JSON: import-upstream skips it without a word, reports success, records the other two, and
+// calls the applied file's kysely_migration row "a hand-written Kysely migration?". `status` refuses the same file
+// at once, naming it.
+serverTest(
+  "an upstream file that is not JSON stops import-upstream, named, before anything is recorded",
+  async (_db, _dir, target) => {
+    await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+    const conflicted = JSON.stringify(A3, null, 2).replace(
+      `"type": "drop_table",`,
+      `<<<<<<< HEAD\n      "type": "drop_table",\n=======\n      "type": "drop_table",\n>>>>>>> feature`,
+    );
+    const dir = await tempProject({
+      "kyrage.config.ts": appConfig(target),
+      "schema.ts": appSchema(false),
+      ...asFiles([A1, A2]),
+      [`migrations/${A3.id}.json`]: conflicted,
+    });
+    const imported = await runCli(["import-upstream"], { cwd: dir });
+    assert.equal(imported.code, 1, `import-upstream succeeded without ${A3.id}.json:\n${imported.stdout}`);
+    assert.match(imported.stderr, /1760200000000\.json/);
+    const tables = await query<{ found: boolean }>(
+      target,
+      `select to_regclass('public.kyrage_migrations') is not null as found`,
+    );
+    if (tables[0].found) assert.deepEqual(await history(target), [], "history is all or nothing");
+  },
+);
+
+// README: "Run `kyrage import-upstream` once: it [...] records those upstream applied (`public.kysely_migration`) as
+// applied" and ("Adopting an existing database") "A baseline starts a history: with migration files already in
+// `migrations/`, or applied migrations on D, it is refused". On an upstream-built database whose upstream files are
+// not at hand, `status` suggests `pull --baseline`; once the files are back, import-upstream records upstream's three
+// files as applied *before* the baseline: a second start, and the history no longer replays (`check` and `status`
+// fail: "relation "memberships" already exists").
+serverTest(
+  "import-upstream on a database kyrage already baselined is refused; the history still replays",
+  async (_db, _dir, target) => {
+    await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+    const dir = await tempProject({ "kyrage.config.ts": appConfig(target), "schema.ts": appSchema(false) });
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    const status = await cli("status");
+    assert.match(status.stdout, /kyrage pull --baseline/);
+    const baseline = await cli("pull", "--baseline", "--out", "pulled.ts");
+    assert.equal(baseline.code, 0, baseline.stdout + baseline.stderr);
+    const [baselineId] = await history(target);
+    for (const [name, text] of Object.entries(asFiles([A1, A2, A3]))) await Deno.writeTextFile(`${dir}/${name}`, text);
+    const imported = await cli("import-upstream");
+    assert.equal(imported.code, 1, `import-upstream recorded a second start of the history:\n${imported.stdout}`);
+    assert.deepEqual(await history(target), [baselineId]);
+    const check = await cli("check");
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+  },
+);
+
 // ---------------------------------------------------------------------------------------------------------------
 // The config.
 
@@ -773,3 +829,19 @@ export default defineConfig({ naming: "kyrage-v1", database: ${databaseBlock(tar
     assert.equal(check.code, 0, check.stdout + check.stderr);
   },
 );
+
+// README: "Change `from "@izumisy/kyrage"` to `from "kyrage"`." A schema file the user missed is reported with Deno's
+// hint to install upstream's package (`deno add npm:@izumisy/kyrage`), the opposite of what to do.
+Deno.test('a leftover import of @izumisy/kyrage says to import from "kyrage", naming the file', async () => {
+  const dir = await tempProject({
+    "schema.ts": SCHEMA.replace(`from "kyrage"`, `from "@izumisy/kyrage"`),
+    "kyrage.config.ts": `import { defineConfig } from "kyrage";
+import { members } from "./schema";
+export default defineConfig({ database: { dialect: "pglite", dataDir: "db" }, tables: [members] });`,
+  });
+  const plan = await runCli(["plan"], { cwd: dir });
+  assert.equal(plan.code, 1, plan.stdout);
+  assert.match(plan.stderr, /schema\.ts/);
+  assert.doesNotMatch(plan.stderr, /deno add (jsr|npm):@izumisy\/kyrage/);
+  assert.match(plan.stderr, /from "kyrage"/);
+});
