@@ -562,6 +562,29 @@ serverTest(
   },
 );
 
+// README: "Run `kyrage import-upstream` once [...] records those upstream applied (`public.kysely_migration`) as
+// applied" and "Afterwards you may delete upstream's files". On a database upstream migrated (kysely_migration lists
+// its files) that kyrage has no history for, `status` lists kyrage's imported files as pending, shows every table as
+// drift and suggests `kyrage pull --baseline`, which starts a second, different history; it never mentions
+// kysely_migration or import-upstream.
+serverTest(
+  "status on an upstream-migrated database without kyrage history points to import-upstream",
+  async (_db, _dir, target) => {
+    const dir = await upstreamProject(target);
+    assert.equal((await runCli(["import-upstream"], { cwd: dir })).code, 0);
+    for (const file of [A1, A2, A3]) await Deno.remove(`${dir}/migrations/${file.id}.json`);
+    const production = await createTestDatabase("postgres");
+    try {
+      await runSql(production, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+      const status = await runCli(["status"], { cwd: dir, env: { DATABASE_URL: production.databaseUrl! } });
+      assert.match(status.stdout + status.stderr, /import-upstream|kysely_migration/, status.stdout);
+      assert.doesNotMatch(status.stdout, /pull --baseline/);
+    } finally {
+      await production.dispose();
+    }
+  },
+);
+
 // README: "records those upstream applied (`public.kysely_migration`) as applied". Upstream's `apply` (Kysely's
 // Migrator, which holds its advisory lock 3853314791062309107 while it migrates) is running its next file while
 // `import-upstream` runs: kyrage records the files committed so far and reports success; the file committed a moment
