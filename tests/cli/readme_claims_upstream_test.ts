@@ -564,9 +564,9 @@ serverTest(
 
 // README: "Run `kyrage import-upstream` once [...] records those upstream applied (`public.kysely_migration`) as
 // applied" and "Afterwards you may delete upstream's files". On a database upstream migrated (kysely_migration lists
-// its files) that kyrage has no history for, `status` lists kyrage's imported files as pending, shows every table as
-// drift and suggests `kyrage pull --baseline`, which starts a second, different history; it never mentions
-// kysely_migration or import-upstream.
+// its files) that kyrage has no history for, `status` (exit 0) lists the imported files as pending and every table
+// as drift to drop, and never mentions kysely_migration or import-upstream; `apply` then re-runs the first file
+// ("relation already exists"). (With no kyrage files at all it suggests `pull --baseline`: see the baseline test.)
 serverTest(
   "status on an upstream-migrated database without kyrage history points to import-upstream",
   async (_db, _dir, target) => {
@@ -868,3 +868,50 @@ export default defineConfig({ database: { dialect: "pglite", dataDir: "db" }, ta
   assert.doesNotMatch(plan.stderr, /deno add (jsr|npm):@izumisy\/kyrage/);
   assert.match(plan.stderr, /from "kyrage"/);
 });
+
+// README: "Run `kyrage import-upstream` once [...] records those upstream applied [...]. Nothing is run." and
+// "`--dev` replays on an embedded PostgreSQL". Upstream cannot create extensions, so its users install one by hand
+// (`uuid-ossp` for `defaultSql: "uuid_generate_v4()"`). After the import, with the extension in the config as the
+// plan asks ("keep it in the config"), `plan` is empty, but the imported history never creates the extension, so
+// every replay fails for good: `status`, `check` (and every `--dev`) exit 1 with "function uuid_generate_v4() does
+// not exist".
+serverTest(
+  "an upstream table whose default needs a hand-installed extension: after import, status and check pass",
+  async (_db, _dir, target) => {
+    const file = upstreamFile("1760000000000", [
+      {
+        type: "create_table",
+        table: "tokens",
+        columns: {
+          id: col("uuid", { primaryKey: true, notNull: true, defaultSql: "uuid_generate_v4()" }),
+          value: col("text"),
+        },
+      },
+      { type: "create_primary_key_constraint", table: "tokens", name: "tokens_id_primary_key", columns: ["id"] },
+    ]);
+    await runSql(target, [
+      `create extension if not exists "uuid-ossp"`,
+      ...KYSELY_TABLES,
+      `create table "tokens" ("id" uuid default uuid_generate_v4() not null, "value" text, constraint "tokens_id_primary_key" primary key ("id"))`,
+      kyselyRow(file.id),
+    ]);
+    const dir = await tempProject({
+      "kyrage.config.ts": `import { column as c, defineConfig, defineExtension, defineTable as t } from "kyrage";
+export default defineConfig({
+  naming: "kyrage-v1",
+  database: ${databaseBlock(target)},
+  extensions: [defineExtension("uuid-ossp")],
+  tables: [t("tokens", { id: c("uuid", { primaryKey: true, defaultSql: "uuid_generate_v4()" }), value: c("text") })],
+});`,
+      ...asFiles([file]),
+    });
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    assert.equal((await cli("import-upstream")).code, 0);
+    const plan = await cli("plan", "--exit-code");
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    const status = await cli("status");
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    const check = await cli("check");
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+  },
+);
