@@ -915,3 +915,23 @@ export default defineConfig({
     assert.equal(check.code, 0, check.stdout + check.stderr);
   },
 );
+
+// README: "`$development` / `$production` sections [...] work as they are". Upstream's README writes its sections'
+// connection strings as `psql://user:pass@host/db`, which upstream (node-postgres) connects with; kyrage refuses them,
+// saying the URL is not PostgreSQL: "is a psql:// URL, but kyrage works with PostgreSQL only".
+serverTest("a $development section with upstream's psql:// connection string connects", async (_db, _dir, target) => {
+  const url = target.databaseUrl!.replace(/^postgres(ql)?:/, "psql:");
+  const dir = await tempProject({
+    "schema.ts": SCHEMA,
+    "kyrage.config.ts": `import { defineConfig } from "kyrage";
+import { members } from "./schema";
+export default defineConfig({
+  database: { dialect: "pglite", dataDir: "db" },
+  $development: { database: { dialect: "postgres", connectionString: ${JSON.stringify(url)} } },
+  tables: [members],
+});`,
+  });
+  const plan = await runCli(["plan"], { cwd: dir, env: { NODE_ENV: "development" } });
+  assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+  assert.match(plan.stdout, /CREATE TABLE "public"\."members"/);
+});
