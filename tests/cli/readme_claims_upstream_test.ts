@@ -926,7 +926,6 @@ serverTest("a $development section with upstream's psql:// connection string con
     "kyrage.config.ts": `import { defineConfig } from "kyrage";
 import { members } from "./schema";
 export default defineConfig({
-  database: { dialect: "pglite", dataDir: "db" },
   $development: { database: { dialect: "postgres", connectionString: ${JSON.stringify(url)} } },
   tables: [members],
 });`,
