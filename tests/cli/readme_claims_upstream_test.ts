@@ -934,3 +934,44 @@ export default defineConfig({
   assert.equal(plan.code, 0, plan.stdout + plan.stderr);
   assert.match(plan.stdout, /CREATE TABLE "public"\."members"/);
 });
+
+// README: "Run `kyrage import-upstream` once [...] records those upstream applied [...] as applied". Upstream drops
+// every table its config does not list: its first file on a database that had a table before it drops that table.
+// The import accepts the file and records it, then the history never replays: `status` and `check` exit 1 for good
+// ("DROP TABLE "public"."legacy_sessions"": table does not exist), while the same kind of file touching a table
+// without dropping it is refused.
+serverTest(
+  "an applied upstream file dropping a table from before upstream: after import, status and check pass",
+  async (_db, _dir, target) => {
+    const file = upstreamFile("1760000000000", [
+      { type: "create_table", table: "tokens", columns: { id: col("uuid", { primaryKey: true, notNull: true }) } },
+      { type: "create_primary_key_constraint", table: "tokens", name: "tokens_id_primary_key", columns: ["id"] },
+      { type: "drop_table", table: "legacy_sessions" },
+    ]);
+    await runSql(target, [
+      `create table legacy_sessions (id integer primary key)`,
+      ...KYSELY_TABLES,
+      `drop table "legacy_sessions"`,
+      `create table "tokens" ("id" uuid not null, constraint "tokens_id_primary_key" primary key ("id"))`,
+      kyselyRow(file.id),
+    ]);
+    const dir = await tempProject({
+      "kyrage.config.ts": `import { column as c, defineConfig, defineTable as t } from "kyrage";
+export default defineConfig({
+  naming: "kyrage-v1",
+  database: ${databaseBlock(target)},
+  tables: [t("tokens", { id: c("uuid", { primaryKey: true }) })],
+});`,
+      ...asFiles([file]),
+    });
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    const imported = await cli("import-upstream");
+    assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+    const plan = await cli("plan", "--exit-code");
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+    const status = await cli("status");
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    const check = await cli("check");
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+  },
+);
