@@ -975,3 +975,48 @@ export default defineConfig({
     assert.equal(check.code, 0, check.stdout + check.stderr);
   },
 );
+
+// README: "Run `kyrage import-upstream` once" and "history lives in `public.kyrage_migrations`". After kyrage applied
+// its own migration, importing again changes nothing; an upstream file from a branch merged late (older than
+// kyrage's own) is converted, marked out of order, and applied. An empty migrations directory is an error that says
+// there is nothing to import, recording nothing.
+serverTest(
+  "import-upstream after kyrage's own migrations, with a late upstream file, and on an empty directory",
+  async (_db, _dir, target) => {
+    const dir = await upstreamProject(target);
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    assert.equal((await cli("import-upstream")).code, 0);
+    const withNick = appSchema(false).replace(`bio: c("text"),`, `bio: c("text"),\n  nick: c("text"),`);
+    await Deno.writeTextFile(`${dir}/schema.ts`, withNick);
+    assert.equal((await cli("generate")).code, 0);
+    assert.equal((await cli("apply")).code, 0);
+    const again = await cli("import-upstream");
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /0 kyrage files written, 0 migrations recorded/);
+    assert.equal((await history(target)).length, 4);
+
+    const late = upstreamFile("1760250000000", [
+      { type: "add_column", table: "posts", column: "body", attributes: col("text") },
+    ]);
+    await Deno.writeTextFile(`${dir}/migrations/${late.id}.json`, JSON.stringify(late, null, 2));
+    await Deno.writeTextFile(
+      `${dir}/schema.ts`,
+      withNick.replace(
+        `title: c("text", { notNull: true }),`,
+        `title: c("text", { notNull: true }),\n  body: c("text"),`,
+      ),
+    );
+    assert.match((await cli("import-upstream")).stdout, /1 kyrage file written, 0 migrations recorded/);
+    assert.match((await cli("status")).stdout, /pending +20251012062000000 +\(out of order/);
+    assert.equal((await cli("apply")).code, 0);
+    const plan = await cli("plan", "--exit-code");
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+
+    const empty = await tempProject({ "kyrage.config.ts": appConfig(target), "schema.ts": appSchema(false) });
+    await Deno.mkdir(`${empty}/migrations`);
+    const nothing = await runCli(["import-upstream"], { cwd: empty });
+    assert.equal(nothing.code, 1, nothing.stdout);
+    assert.match(nothing.stderr, /migrations holds no migration file of @izumisy\/kyrage/);
+    assert.equal((await history(target)).length, 5);
+  },
+);
