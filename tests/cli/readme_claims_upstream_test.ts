@@ -1020,3 +1020,94 @@ serverTest(
     assert.equal((await history(target)).length, 5);
   },
 );
+
+// README: "a plan right after import" on what upstream produced, and "defaults are compared". Defaults as upstream's
+// users write `defaultSql`, which PostgreSQL stores in its own spelling (`'-1'::integer`, `CURRENT_TIMESTAMP`, ...).
+const DEFAULTS: [string, string][] = [
+  ["integer", "-1"],
+  ["integer", "0"],
+  ["bigint", "-9000000000"],
+  ["numeric(10, 2)", "-1.50"],
+  ["real", "1.5"],
+  ["double precision", "-0.25"],
+  ["boolean", "true"],
+  ["text", "''"],
+  ["text", "'it''s'"],
+  ["varchar(20)", "'draft'"],
+  ["char(2)", "'JP'"],
+  ["date", "CURRENT_DATE"],
+  ["date", "'2020-01-01'"],
+  ["timestamptz", "CURRENT_TIMESTAMP"],
+  ["timestamptz", "now() + interval '1 day'"],
+  ["timestamp", "LOCALTIMESTAMP"],
+  ["jsonb", "'{}'"],
+  ["jsonb", "'[]'::jsonb"],
+  ["json", "'{\"a\": 1}'"],
+  ["uuid", "gen_random_uuid()"],
+  ["text", "lower('ABC')"],
+  ["int4range", "'[1,10)'"],
+];
+
+serverTest("defaults as upstream's users write them: import, then plan is empty", async (_db, _dir, target) => {
+  const columns = DEFAULTS.map(([type, value], i) => ({ name: `d${i}`, type, value }));
+  const file = upstreamFile("1760000000000", [
+    {
+      type: "create_table",
+      table: "settings",
+      columns: {
+        id: col("integer", { primaryKey: true, notNull: true }),
+        ...Object.fromEntries(columns.map((c) => [c.name, col(c.type, { defaultSql: c.value })])),
+      },
+    },
+    { type: "create_primary_key_constraint", table: "settings", name: "settings_id_primary_key", columns: ["id"] },
+  ]);
+  await runSql(target, [
+    ...KYSELY_TABLES,
+    `create table "settings" ("id" integer not null, ${
+      columns.map((c) => `"${c.name}" ${c.type} default ${c.value}`).join(", ")
+    }, constraint "settings_id_primary_key" primary key ("id"))`,
+    kyselyRow(file.id),
+  ]);
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { column as c, defineConfig, defineTable as t } from "kyrage";
+export default defineConfig({ naming: "kyrage-v1", database: ${databaseBlock(target)}, tables: [
+  t("settings", { id: c("integer", { primaryKey: true }), ${
+      columns.map((c) => `${c.name}: c(${JSON.stringify(c.type)}, { defaultSql: ${JSON.stringify(c.value)} })`).join(
+        ", ",
+      )
+    } }),
+] });`,
+    ...asFiles([file]),
+  });
+  const cli = (...args: string[]) => runCli(args, { cwd: dir });
+  const imported = await cli("import-upstream");
+  assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+  const plan = await cli("plan", "--exit-code");
+  assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+  const status = await cli("status");
+  assert.match(status.stdout, /Schema: matches what the applied migrations produce/, status.stdout + status.stderr);
+});
+
+// README: "defaults are compared, so default changes upstream never emitted now show". A default PostgreSQL stores
+// with a cast of its own (`'JP'::bpchar` for a char(2), `'-0.25'::numeric` for a double precision) is taken for a
+// change every time: even kyrage's own generated and applied migration plans `SET DEFAULT` again, for ever.
+serverTest(
+  "char(n) and negative double precision defaults: generate, apply, then plan is empty",
+  async (_db, _dir, target) => {
+    const dir = await tempProject({
+      "kyrage.config.ts": `import { column as c, defineConfig, defineTable as t } from "kyrage";
+export default defineConfig({ database: ${databaseBlock(target)}, tables: [
+  t("s", {
+    id: c("integer", { primaryKey: true }),
+    country: c("char(2)", { defaultSql: "'JP'" }),
+    offset: c("double precision", { defaultSql: "-0.25" }),
+  }),
+] });`,
+    });
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    assert.equal((await cli("generate")).code, 0);
+    assert.equal((await cli("apply")).code, 0);
+    const plan = await cli("plan", "--exit-code");
+    assert.equal(plan.code, 0, plan.stdout + plan.stderr);
+  },
+);
