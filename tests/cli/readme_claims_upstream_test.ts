@@ -1089,10 +1089,10 @@ export default defineConfig({ naming: "kyrage-v1", database: ${databaseBlock(tar
 });
 
 // README: "defaults are compared, so default changes upstream never emitted now show". A default PostgreSQL stores
-// with a cast of its own (`'JP'::bpchar` for a char(2), `'-0.25'::numeric` for a double precision) is taken for a
-// change every time: even kyrage's own generated and applied migration plans `SET DEFAULT` again, for ever.
+// with a cast of its own (`'JP'::bpchar` for a char(2), `'-0.25'::numeric` for a double precision, `'-1'::integer`
+// for a smallint, `'-1.5'::numeric` for a real, `'12:00:00'::time without time zone`) is taken for a change every time: even kyrage's own generated and applied migration plans `SET DEFAULT` again, for ever.
 serverTest(
-  "char(n) and negative double precision defaults: generate, apply, then plan is empty",
+  "char(n), time and negative smallint/real/double precision defaults: generate, apply, then plan is empty",
   async (_db, _dir, target) => {
     const dir = await tempProject({
       "kyrage.config.ts": `import { column as c, defineConfig, defineTable as t } from "kyrage";
@@ -1101,6 +1101,9 @@ export default defineConfig({ database: ${databaseBlock(target)}, tables: [
     id: c("integer", { primaryKey: true }),
     country: c("char(2)", { defaultSql: "'JP'" }),
     offset: c("double precision", { defaultSql: "-0.25" }),
+    delta: c("smallint", { defaultSql: "-1" }),
+    ratio: c("real", { defaultSql: "-1.5" }),
+    opens: c("time", { defaultSql: "'12:00'" }),
   }),
 ] });`,
     });
