@@ -1114,3 +1114,36 @@ export default defineConfig({ database: ${databaseBlock(target)}, tables: [
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
   },
 );
+
+// README: "`$development` / `$production` sections (chosen by `KYRAGE_ENV`, else `NODE_ENV`; [...] the section wins
+// [...]) [...] work as they are", and the "Differences that remain" do not mention DATABASE_URL. Upstream never
+// reads DATABASE_URL: its `$production.database` is the database. kyrage lets DATABASE_URL (set for the app on most
+// hosts) beat the section without a word, so `plan`/`apply` go to another database than the config selects.
+serverTest("a $production database is not silently replaced by the app's DATABASE_URL", async (_db, _dir, target) => {
+  const app = await createTestDatabase("postgres");
+  try {
+    const dir = await tempProject({
+      "schema.ts": SCHEMA,
+      "kyrage.config.ts": `import { defineConfig } from "kyrage";
+import { members } from "./schema";
+export default defineConfig({
+  $production: { database: { dialect: "postgres", connectionString: ${JSON.stringify(target.databaseUrl)} } },
+  tables: [members],
+});`,
+    });
+    const plan = await runCli(["plan"], { cwd: dir, env: { NODE_ENV: "production", DATABASE_URL: app.databaseUrl! } });
+    const appDb = new URL(app.databaseUrl!).pathname.slice(1);
+    const sectionDb = new URL(target.databaseUrl!).pathname.slice(1);
+    if (plan.code === 0) {
+      assert.match(
+        plan.stdout,
+        new RegExp(`to postgres://[^ ]*/${sectionDb} `),
+        `planned against ${appDb}:\n${plan.stdout}`,
+      );
+    } else {
+      assert.match(plan.stderr, /DATABASE_URL[\s\S]*\$production|\$production[\s\S]*DATABASE_URL/);
+    }
+  } finally {
+    await app.dispose();
+  }
+});
