@@ -562,6 +562,39 @@ serverTest(
   },
 );
 
+// README: "records those upstream applied (`public.kysely_migration`) as applied, with checksums". kysely_migration
+// lists 1760100000000, an upstream file (its id is upstream's epoch-ms) that is missing here; nothing after it
+// depends on it. The import records the two others, warns that the row may be "a hand-written Kysely migration?",
+// and exits 0: the history now lacks that file's changes, so `check` (and every `--dev`) fails for good.
+serverTest(
+  "an applied upstream file missing on disk: history is recorded whole or not at all",
+  async (_db, _dir, target) => {
+    await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+    const dir = await tempProject({
+      "kyrage.config.ts": appConfig(target),
+      "schema.ts": appSchema(false),
+      ...asFiles([A1, A3]),
+    });
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    const imported = await cli("import-upstream");
+    if (imported.code !== 0) {
+      assert.match(imported.stderr, /1760100000000/);
+      const tables = await query<{ found: boolean }>(
+        target,
+        `select to_regclass('public.kyrage_migrations') is not null as found`,
+      );
+      if (tables[0].found) assert.deepEqual(await history(target), []);
+      return;
+    }
+    const check = await cli("check");
+    assert.equal(
+      check.code,
+      0,
+      `import-upstream exited 0 with a partial history:\n${imported.stderr}\n${check.stdout}${check.stderr}`,
+    );
+  },
+);
+
 // README: "Run `kyrage import-upstream` once [...] records those upstream applied (`public.kysely_migration`) as
 // applied" and "Afterwards you may delete upstream's files". On a database upstream migrated (kysely_migration lists
 // its files) that kyrage has no history for, `status` (exit 0) lists the imported files as pending and every table
@@ -712,9 +745,10 @@ export default defineConfig({
 });
 
 // README: "Differences that remain: PostgreSQL only (no `cockroachdb` or `sqlite` dialect)" and "every section is
-// checked, selected or not". Upstream's README puts `dialect: "cockroachdb"` in `$production`: selected, it is refused
-// with that explanation; not selected, with a bare zod message ("Invalid discriminator value").
-Deno.test("a cockroachdb dialect in a section that is not selected is refused with the explanation", async () => {
+// checked, selected or not". Upstream's README puts `dialect: "cockroachdb"` in `$production`. kyrage explains the
+// refusal only when the dialect is the base config's: in a section, selected or not, the error is a bare zod
+// message ("database.dialect: Invalid discriminator value. Expected 'postgres' | 'pglite'").
+Deno.test("a cockroachdb dialect in an environment section is refused with the explanation, selected or not", async () => {
   const dir = await tempProject({
     "schema.ts": SCHEMA,
     "kyrage.config.ts": `import { defineConfig } from "kyrage";
