@@ -16,10 +16,12 @@ const TYPE_ALIASES: Record<string, string> = {
   boolean: "boolean",
   varchar: "character varying",
   "character varying": "character varying",
+  "char varying": "character varying",
   char: "character",
   character: "character",
   bpchar: "character",
   decimal: "numeric",
+  dec: "numeric",
   numeric: "numeric",
   float4: "real",
   real: "real",
@@ -45,6 +47,39 @@ const SERIALS: Record<string, { serial: Serial; type: string }> = {
   bigserial: { serial: "bigserial", type: "bigint" },
   serial8: { serial: "bigserial", type: "bigint" },
 };
+
+/** The catalog's names among the aliases: `pg_catalog.int4` is `int4`, `pg_catalog.int` no type at all. */
+const CATALOG_NAMES = new Set([
+  "int2",
+  "int4",
+  "int8",
+  "bool",
+  "varchar",
+  "bpchar",
+  "numeric",
+  "float4",
+  "float8",
+  "timestamp",
+  "timestamptz",
+  "time",
+  "timetz",
+  "varbit",
+  "bit",
+  "char",
+]);
+
+/**
+ * Unsized types whose SQL keyword means a size: `bit` and `char` are
+ * `bit(1)` and `character(1)`, but `bpchar` and the catalog's own `bit` and
+ * `char` (qualified) take any length (`"char"` is another type).
+ */
+const UNSIZED: Record<string, string> = {
+  bit: "bit(1)",
+  char: "character(1)",
+  character: "character(1)",
+  bpchar: "bpchar",
+};
+const UNSIZED_IN_CATALOG: Record<string, string> = { bit: '"bit"', char: '"char"', bpchar: "bpchar" };
 
 /** Time types put their precision before the time zone words. */
 const ZONED = /^(timestamp|time) (with|without) time zone$/;
@@ -83,6 +118,15 @@ export function normalizeType(input: string): NormalizedType {
   let name = isQuoted ? rawName : rawName.toLowerCase();
   if (zone) name = `${name} ${zone.toLowerCase()}`;
   const modifiers = rawModifiers?.split(",").map((m) => m.trim()).join(",");
+  const inCatalog = /^pg_catalog\s*\.\s*/.exec(name);
+  if (inCatalog) {
+    const bare = name.slice(inCatalog[0].length);
+    // Keywords (`int`, `serial`) name no catalog type: left as written, checkTypes reports them.
+    const keyword = bare in TYPE_ALIASES || bare in SERIALS || bare === "float" || bare === "double";
+    if (keyword && !CATALOG_NAMES.has(bare)) return { type: text + arraySuffix };
+    if (modifiers === undefined && bare in UNSIZED_IN_CATALOG) return { type: UNSIZED_IN_CATALOG[bare] + arraySuffix };
+    name = bare;
+  }
 
   const serial = SERIALS[name];
   if (serial && !modifiers && dims === 0) {
@@ -92,12 +136,12 @@ export function normalizeType(input: string): NormalizedType {
     const precision = Number(modifiers ?? 53);
     return { type: (precision <= 24 ? "real" : "double precision") + arraySuffix };
   }
-  const canonical = TYPE_ALIASES[name] ?? name;
   if (modifiers === undefined) {
-    // An unsized `char` is `character(1)`, as PostgreSQL stores it.
-    const sized = canonical === "character" ? "character(1)" : canonical;
-    return { type: sized + arraySuffix };
+    return { type: (UNSIZED[name] ?? TYPE_ALIASES[name] ?? name) + arraySuffix };
   }
+  const canonical = TYPE_ALIASES[name] ?? name;
+  // A numeric's scale defaults to 0, which the catalog spells out.
+  if (canonical === "numeric" && !modifiers.includes(",")) return { type: `numeric(${modifiers},0)${arraySuffix}` };
   const zoned = ZONED.exec(canonical);
   if (zoned) {
     return {
@@ -142,12 +186,20 @@ export function normalizeExpression(expression: string, type?: string): string {
 
 /** `'x'::character varying` on a `character varying(10)` column → `'x'`. */
 function stripOwnTypeCast(text: string, type: string): string {
-  const cast = `::${type.replace(/\([^)]*\)/g, "")}`;
+  const cast = `::${castSpelling(type)}`;
   if (!text.endsWith(cast)) return text;
   const literal = text.slice(0, -cast.length);
   if (!isSingleLiteral(literal)) return text;
   // PostgreSQL stores a negative number default as `'-1'::integer`.
   return /^'-?\d+(\.\d+)?'$/.test(literal) ? literal.slice(1, -1) : literal;
+}
+
+/**
+ * The catalog's cast of a literal to a column's type: without the size, and
+ * `bpchar` or `"bit"` for `character(n)` or `bit(n)` (`::character` means char(1)).
+ */
+function castSpelling(type: string): string {
+  return type.replace(/\([^)]*\)/g, "").replace(/^character(?=\[\]|$)/, "bpchar").replace(/^bit(?=\[\]|$)/, '"bit"');
 }
 
 /** Characters around which whitespace carries no meaning. */

@@ -35,6 +35,17 @@ const TYPES: [string, string, string?][] = [
   ["serial", "integer", "serial"],
   ["bigserial", "bigint", "bigserial"],
   ["smallserial", "smallint", "smallserial"],
+  ["numeric(12)", "numeric(12,0)"],
+  ["decimal(12)", "numeric(12,0)"],
+  ["numeric(12)[]", "numeric(12,0)[]"],
+  ["bit", "bit(1)"],
+  ["bpchar", "bpchar"],
+  ["bpchar(3)", "character(3)"],
+  ["pg_catalog.int4", "integer"],
+  ["pg_catalog.varchar(10)", "character varying(10)"],
+  ["pg_catalog.bit", '"bit"'],
+  ["pg_catalog.char", '"char"'],
+  ["pg_catalog.int", "pg_catalog.int"],
 ];
 
 Deno.test("normalizeType: aliases and modifiers take format_type's spelling", () => {
@@ -50,6 +61,8 @@ const EXPRESSIONS: [string, string | undefined, string][] = [
   ["'x'", "text", "'x'"],
   ["'new'::character varying", "character varying(20)", "'new'"],
   ["'-1'::integer", "integer", "-1"],
+  ["'JP'::bpchar", "character(2)", "'JP'"],
+  ["'JP'::character", "character(2)", "'JP'::character"],
   ["'{}'::jsonb", "jsonb", "'{}'"],
   ["FALSE", "boolean", "false"],
   ["( price  >  0 )", undefined, "price>0"],

@@ -6,9 +6,10 @@
  * knows, so the tables that have such expressions are created as temporary
  * tables (with the schemas, enums, composite and range types the config
  * declares) inside a transaction that is always rolled back, read back with
- * the same introspector as real tables, and their forms copied over. Plain defaults
- * are checked against their column's type the same way, in one wide
- * temporary table. Nothing is left behind, even on a production database.
+ * the same introspector as real tables, and their forms copied over (defaults
+ * too, unless PostgreSQL stores them as written). Every default is also
+ * checked against its column's type in one wide temporary table, to name the
+ * one PostgreSQL rejects. Nothing is left behind, even on a production database.
  */
 import { CompiledQuery, type Kysely, sql } from "kysely";
 import { KyrageError, messageOf } from "../../errors.ts";
@@ -25,17 +26,32 @@ import { mergePartitioning, partitionScratch, type ScratchTable } from "./normal
 import { domainSetup } from "./compile/objects/domains.ts";
 import { routineSetup } from "./normalize_routines.ts";
 
-/** Defaults the static normalizer already puts in catalog form. */
-const SIMPLE_DEFAULT =
-  /^('(?:[^']|'')*'|-?\d+(\.\d+)?|true|false|null|now\(\)|current_date|[a-z_][a-z0-9_]*\(\)|nextval\('[^']*'::regclass\))$/;
+/**
+ * Defaults PostgreSQL stores as written (once normalizeExpression has run on
+ * both sides). The catalog keeps the value the column type's input function
+ * made of a literal, not its text (`'t'` is `true`, `'ab'` on a char(3)
+ * `'ab'::bpchar`, `-1` on a bigint `'-1'::integer`): any other default is
+ * read back from a scratch table. Unsigned integers stay within int4: a
+ * larger one is a bigint constant, printed with its cast.
+ */
+const STORED_AS_WRITTEN =
+  /^(true|false|0|[1-9]\d{0,8}|(0|[1-9]\d*)\.\d+|now\(\)|current_date|[a-z_][a-z0-9_]*\(\)|nextval\('[^']*'::regclass\))$/;
+
+/** Types whose input function keeps a string as it is: the catalog only adds the cast that normalization strips. */
+const VERBATIM_TYPES = /^(text|character varying(\(\d+\))?|character\(\d+\)|bpchar)$/;
+
+const storedAsWritten = (column: Column, normal: string) =>
+  STORED_AS_WRITTEN.test(normal) || (VERBATIM_TYPES.test(column.type) && /^'(?:[^']|'')*'$/.test(normal));
 
 const complexDefault = (column: Column) =>
-  column.default !== undefined && !SIMPLE_DEFAULT.test(normalizeExpression(column.default, column.type));
+  column.default !== undefined && !storedAsWritten(column, normalizeExpression(column.default, column.type));
 
-/** A simple default PostgreSQL still has to accept for the column's type (`'abc'` is no integer). */
+/**
+ * Every default PostgreSQL has to accept for its column's type (`'abc'` is no
+ * integer): checked on its own first, so that a rejected one is named.
+ */
 const checkedDefault = (column: Column) =>
-  column.default !== undefined && !complexDefault(column) &&
-  !/^(null|nextval\(.*)$/.test(normalizeExpression(column.default, column.type));
+  column.default !== undefined && !/^nextval\(/.test(normalizeExpression(column.default));
 
 function needsDatabase(table: Table): boolean {
   return table.checks.length > 0 ||
@@ -97,7 +113,7 @@ interface DefaultCheck {
 }
 
 /**
- * Plain defaults as columns of wide temp tables: creating them checks each
+ * Defaults as columns of wide temp tables: creating them checks each
  * default's type. They are rolled back (to a savepoint) at once: reading
  * them back would cost pg_get_expr a pass over the wide table per default,
  * and so would dropping them (seconds for 4,000).
@@ -242,9 +258,12 @@ function merge(table: Table, normal: Table): Table {
     ...table,
     columns: table.columns.map((c) => {
       const n = columns.get(c.name)!;
+      // A null constant is stored as no default at all.
+      const normalDefault = complexDefault(c) ? n.default : c.default;
+      const { default: _, ...column } = c;
       return {
-        ...c,
-        ...(complexDefault(c) && n.default !== undefined ? { default: n.default } : {}),
+        ...column,
+        ...(normalDefault !== undefined ? { default: normalDefault } : {}),
         ...(c.generated !== undefined && n.generated !== undefined ? { generated: n.generated } : {}),
       };
     }),
