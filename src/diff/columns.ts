@@ -61,7 +61,7 @@ export function diffColumns(
       rebuilt.add(column.name);
       continue;
     }
-    const changes = diffColumn(existing, column, enums);
+    const changes = diffColumn(existing, column, enums, actual.unmanagedNotNull?.includes(existing.name) ?? false);
     if (changes) {
       // A collation is changed, and a storage reset, by restating the type.
       const restate = changes.collation !== undefined || (changes.storage && changes.storage.to === undefined);
@@ -78,8 +78,16 @@ export function diffColumns(
   return { ops, renamed, rebuilt };
 }
 
-/** Only what differs; `undefined` when the column is unchanged. */
-function diffColumn(actual: Column, desired: Column, enums: ReadonlySet<string>): ColumnChanges | undefined {
+/**
+ * Only what differs; `undefined` when the column is unchanged. `keepNotNull`: a constraint kyrage does not
+ * manage holds the column NOT NULL (listed NOT MANAGED, left as it is).
+ */
+function diffColumn(
+  actual: Column,
+  desired: Column,
+  enums: ReadonlySet<string>,
+  keepNotNull: boolean,
+): ColumnChanges | undefined {
   const changes: {
     -readonly [K in keyof ColumnChanges]: ColumnChanges[K];
   } = {};
@@ -96,7 +104,7 @@ function diffColumn(actual: Column, desired: Column, enums: ReadonlySet<string>)
       ...(viaText ? { viaText: true } : {}),
     };
   }
-  if (actual.notNull !== desired.notNull) {
+  if (actual.notNull !== desired.notNull && !keepNotNull) {
     changes.notNull = { from: actual.notNull, to: desired.notNull };
   }
   if (actual.serial !== desired.serial) {

@@ -70,6 +70,11 @@ export interface Table {
   readonly forceRowLevelSecurity?: boolean;
   /** Desired side only: the table's previous name, for a rename. */
   readonly renamedFrom?: string;
+  /**
+   * Actual side only: columns held NOT NULL by a constraint the model does not hold (a named or NOT VALID NOT
+   * NULL constraint, a WITHOUT OVERLAPS primary key); their nullability is left as it is.
+   */
+  readonly unmanagedNotNull?: readonly string[];
   /** A partitioned table: `PARTITION BY ...`. */
   readonly partitionBy?: PartitionBy;
   /** A partition: `PARTITION OF parent FOR VALUES ...`. */

@@ -11,33 +11,16 @@
  * on indexes, constraints and types).
  * One query, one round trip: it runs on every plan.
  */
-import { type Kysely, type RawBuilder, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import {
+  DELETE_SET_COLUMNS,
+  NOT_ENFORCED,
+  PERIOD,
+  UNMANAGED_NOT_NULL,
+} from "../dialect/postgres/introspect/constraints.ts";
+import { objectName } from "../dialect/postgres/introspect/object_name.ts";
 import { MANAGED_TABLE, scopeOf } from "../dialect/postgres/introspect/scope.ts";
 import { scopeIsEmpty } from "../dialect/postgres/introspect/empty.ts";
-
-/**
- * makeObjectName(c.relname, a.attname, label) in SQL: the longer of table
- * and column names is shortened a byte at a time until the whole fits in 63
- * bytes, cut on a character boundary.
- */
-const objectName = (label: RawBuilder<string>) =>
-  sql`
-  select clip.rel || '_' || clip.col || '_' || room.label as name
-  from (select label, 63 - octet_length(label) - 2 as room,
-               octet_length(c.relname) as rb, octet_length(a.attname) as ab
-        from (select ${label} as label) l) room,
-  lateral (select case when rb + ab <= room then rb when ab <= room / 2 then room - ab
-                       when rb <= room / 2 then rb else room - room / 2 end as r,
-                  case when rb + ab <= room then ab when ab <= room / 2 then ab
-                       when rb <= room / 2 then room - rb else room / 2 end as t) len,
-  lateral (select
-      left(c.relname, (select max(k)::int from generate_series(0, len.r) k
-                       where octet_length(left(c.relname, k)) <= len.r)) as rel,
-      left(a.attname, (select max(k)::int from generate_series(0, len.t) k
-                       where octet_length(left(a.attname, k)) <= len.t)) as col) clip`;
-
-/** The name PostgreSQL 18 gives a NOT NULL constraint of `c` on column `a` ("not_null<n>" when taken). */
-const NOT_NULL_NAME = objectName(sql`coalesce(substring(con.conname from '_(not_null[0-9]*)$'), 'not_null')`);
 
 /** The name PostgreSQL gives the sequence of `c`'s serial or identity column `a`. */
 const SEQUENCE_NAME = objectName(sql`'seq'`);
@@ -190,18 +173,16 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
                or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)
                  when 'smallint' then 32767 when 'integer' then 2147483647 else 9223372036854775807 end))
     union all
-    -- Constraint attributes the model does not hold; read from to_jsonb, as older servers lack the columns.
+    -- Constraint attributes the model does not hold: introspect/constraints.ts leaves these constraints out.
     select x.what from (
       select case
-          when to_jsonb(con) ->> 'conenforced' = 'false' then 'NOT ENFORCED '
-          when to_jsonb(con) ->> 'conperiod' = 'true' then 'WITHOUT OVERLAPS / PERIOD '
-          when coalesce(to_jsonb(con) -> 'confdelsetcols', 'null') <> 'null' then 'ON DELETE SET (columns) '
-          when con.contype = 'n' and (con.conname is distinct from nn.name
-                                      or con.connoinherit or not con.convalidated) then 'NOT NULL '
+          when ${NOT_ENFORCED} then 'NOT ENFORCED '
+          when ${PERIOD} then 'WITHOUT OVERLAPS / PERIOD '
+          when ${DELETE_SET_COLUMNS} then 'ON DELETE SET (columns) '
+          when ${UNMANAGED_NOT_NULL} then 'NOT NULL '
         end || 'constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname as what
         from pg_constraint con join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
         left join pg_attribute a on a.attrelid = c.oid and a.attnum = con.conkey[1]
-        left join lateral (${NOT_NULL_NAME}) nn on con.contype = 'n'
         where con.conislocal and ${inSchemas} and ${MANAGED_TABLE}
     ) x where x.what is not null
     union all

@@ -328,3 +328,10 @@ Deno.test("diff: output is deterministic whatever the input order", () => {
   const two = diffSchemas(model({ tables: [] }), model({ tables: [b, a] }));
   assert.equal(JSON.stringify(one), JSON.stringify(two));
 });
+
+Deno.test("diff: a NOT NULL held by a constraint kyrage does not manage is left as it is", () => {
+  const held = model({ tables: [users({ v: column("int", { notNull: true }), w: column("int", { notNull: true }) })] });
+  const actual = { ...held, tables: held.tables.map((t) => ({ ...t, unmanagedNotNull: ["v"] })) };
+  const ops = diffSchemas(actual, model({ tables: [users({ v: column("int"), w: column("int") })] }));
+  assert.deepEqual(ops.map((op) => op.kind === "alter_column" && op.column), ["w"]);
+});

@@ -2,13 +2,33 @@
 import { sql } from "kysely";
 import type { CheckConstraint, Deferrable, ForeignKey, ReferentialAction } from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
+import { objectName } from "./object_name.ts";
 import { type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
+
+// Attributes of a constraint `con` the model does not hold: such a constraint is left out of the model, so that
+// no plan drops or rebuilds it, and NOT MANAGED (src/pull/unsupported.ts) names it. Read from to_jsonb, as older
+// servers lack the columns.
+export const NOT_ENFORCED = sql`to_jsonb(con) ->> 'conenforced' = 'false'`;
+/** `WITHOUT OVERLAPS` keys and `PERIOD` foreign keys. */
+export const PERIOD = sql`to_jsonb(con) ->> 'conperiod' = 'true'`;
+/** `ON DELETE SET NULL (columns)`. */
+export const DELETE_SET_COLUMNS = sql`coalesce(to_jsonb(con) -> 'confdelsetcols', 'null') <> 'null'`;
+
+/** The name PostgreSQL 18 gives a NOT NULL constraint of `c` on column `a` ("not_null<n>" when taken). */
+const NOT_NULL_NAME = objectName(sql`coalesce(substring(con.conname from '_(not_null[0-9]*)$'), 'not_null')`);
+
+/**
+ * A NOT NULL constraint (PostgreSQL 18) of `c` on column `a` that the model does not hold: named otherwise
+ * than PostgreSQL names it, NO INHERIT or NOT VALID. The model holds only the column's nullability.
+ */
+export const UNMANAGED_NOT_NULL = sql`con.contype = 'n' and (con.connoinherit or not con.convalidated
+  or con.conname is distinct from (${NOT_NULL_NAME}))`;
 
 interface ConstraintRow {
   schema: string;
   table: string;
   name: string;
-  type: "p" | "u" | "f" | "c";
+  type: "p" | "u" | "f" | "c" | "n";
   columns: string[];
   ref_schema: string | null;
   ref_table: string | null;
@@ -23,6 +43,8 @@ interface ConstraintRow {
   validated: boolean;
   no_inherit: boolean;
   nulls_not_distinct: boolean;
+  /** It has an attribute the model does not hold (see above). */
+  unmanaged: boolean;
 }
 
 /** Query the constraints; the result adds them to the tables. */
@@ -46,15 +68,17 @@ export async function introspectConstraints(
            con.confmatchtype::text as match, con.convalidated as validated, con.connoinherit as no_inherit,
            -- indnullsnotdistinct exists from PostgreSQL 15 on.
            coalesce((select (to_jsonb(x) ->> 'indnullsnotdistinct')::boolean
-                     from pg_index x where x.indexrelid = con.conindid), false) as nulls_not_distinct
+                     from pg_index x where x.indexrelid = con.conindid), false) as nulls_not_distinct,
+           con.contype = 'n' or ${NOT_ENFORCED} or ${PERIOD} or ${DELETE_SET_COLUMNS} as unmanaged
     from pg_constraint con
     join pg_class c on c.oid = con.conrelid
     join pg_namespace n on n.oid = c.relnamespace
+    left join pg_attribute a on a.attrelid = c.oid and a.attnum = con.conkey[1]
     left join pg_class rc on rc.oid = con.confrelid
     left join pg_namespace rn on rn.oid = rc.relnamespace
     -- A partition's constraints inherited from its parent are the parent's.
-    where con.contype in ('p', 'u', 'f', 'c') and con.conislocal and (not c.relispartition or con.coninhcount = 0)
-      and ${scope.inSchemas} and ${MANAGED_TABLE}`.execute(db);
+    where (con.contype in ('p', 'u', 'f', 'c') or ${UNMANAGED_NOT_NULL}) and con.conislocal
+      and (not c.relispartition or con.coninhcount = 0) and ${scope.inSchemas} and ${MANAGED_TABLE}`.execute(db);
   return (tables) => addConstraints(tables, rows.rows);
 }
 
@@ -62,6 +86,13 @@ function addConstraints(tables: Map<string, MutableTable>, rows: readonly Constr
   for (const row of rows) {
     const table = tables.get(qualifiedName(row.schema, row.table));
     if (!table) continue;
+    if (row.unmanaged) {
+      // Left as it is, with the NOT NULL it holds (its own, or a WITHOUT OVERLAPS primary key's).
+      if (row.type === "n" || row.type === "p") {
+        table.unmanagedNotNull = [...table.unmanagedNotNull ?? [], ...row.columns];
+      }
+      continue;
+    }
     switch (row.type) {
       case "p":
         table.primaryKey = { name: row.name, columns: row.columns, ...deferrable(row) };
