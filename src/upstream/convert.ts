@@ -13,7 +13,8 @@ import { KyrageError } from "../errors.ts";
 import { FORMAT_VERSION, type MigrationFile } from "../migrations/file.ts";
 import { normalizeType } from "../model/normalize.ts";
 import type { Column, ForeignKey, Index, PrimaryKey, UniqueConstraint } from "../model/types.ts";
-import { kyrageIdOf, type UpstreamAttributes, type UpstreamMigration, type UpstreamOperation } from "./format.ts";
+import type { UpstreamFile } from "./files.ts";
+import { kyrageIdOf, type UpstreamAttributes, type UpstreamOperation } from "./format.ts";
 
 /** Upstream has no schemas: everything resolves through search_path, i.e. public. */
 const SCHEMA = "public";
@@ -45,10 +46,11 @@ interface TableState {
 }
 
 /** Convert upstream's files, in id order, to kyrage migration files. */
-export function convertUpstream(migrations: readonly UpstreamMigration[]): MigrationFile[] {
+export function convertUpstream(files: readonly UpstreamFile[]): MigrationFile[] {
   const state = new Map<string, TableState>();
-  return [...migrations].sort((a, b) => Number(a.id) - Number(b.id)).map((m) => {
-    const operations = orderOperations(convertFile(m, state));
+  return [...files].sort((a, b) => Number(a.migration.id) - Number(b.migration.id)).map((file) => {
+    const m = file.migration;
+    const operations = orderOperations(convertFile(file, state));
     return {
       format: FORMAT_VERSION,
       id: kyrageIdOf(m.id),
@@ -60,7 +62,7 @@ export function convertUpstream(migrations: readonly UpstreamMigration[]): Migra
   });
 }
 
-function convertFile(migration: UpstreamMigration, state: Map<string, TableState>): Operation[] {
+function convertFile({ path, migration }: UpstreamFile, state: Map<string, TableState>): Operation[] {
   const ops = migration.diff.operations;
   const dropped = new Set(ops.filter((op) => op.type === "drop_table").map((op) => op.table));
   const droppedConstraints = new Set(
@@ -73,10 +75,18 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
     !(op.type === "drop_index" && droppedConstraints.has(`${op.table}.${op.name}`))
   ).sort((a, b) => UPSTREAM_PRIORITY[a.type] - UPSTREAM_PRIORITY[b.type]); // stable: ties keep file order
   const out: Operation[] = [];
-  const at = (op: UpstreamOperation) => `migration ${migration.id}: ${op.type} on table "${op.table}"`;
+  // The user fixes a file, so every refusal names it.
+  const at = (op: UpstreamOperation) =>
+    `${path} (upstream migration ${migration.id}): ${op.type} on table "${op.table}"`;
   const tableOf = (op: UpstreamOperation): TableState => {
     const table = state.get(op.table);
-    if (!table) throw new KyrageError(`${at(op)}: no earlier migration creates that table, so it cannot be imported.`);
+    if (!table) {
+      throw new KyrageError(
+        `${at(op)}: no earlier upstream migration creates that table, so kyrage cannot tell what it holds. ` +
+          "If the table predates @izumisy/kyrage, move upstream's files out of the migrations directory and adopt " +
+          "the database as it is with `kyrage pull --baseline`. Nothing was imported.",
+      );
+    }
     return table;
   };
   for (const op of kept) {
@@ -156,7 +166,7 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
       }
       case "drop_index": {
         const table = tableOf(op);
-        const index = table.indexes.get(op.name) ?? unknownDefinition(op);
+        const index = table.indexes.get(op.name) ?? unknownDefinition(at(op), op);
         table.indexes.delete(op.name);
         out.push({ kind: "drop_index", ...onTable, index });
         break;
@@ -170,7 +180,7 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
       }
       case "drop_primary_key_constraint": {
         const table = tableOf(op);
-        const primaryKey = table.primaryKey ?? unknownDefinition(op);
+        const primaryKey = table.primaryKey ?? unknownDefinition(at(op), op);
         table.primaryKey = undefined;
         out.push({ kind: "drop_primary_key", ...onTable, primaryKey });
         break;
@@ -180,7 +190,7 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         break;
       case "drop_unique_constraint": {
         const table = tableOf(op);
-        const unique = table.uniques.get(op.name) ?? unknownDefinition(op);
+        const unique = table.uniques.get(op.name) ?? unknownDefinition(at(op), op);
         table.uniques.delete(op.name);
         out.push({ kind: "drop_unique", ...onTable, unique });
         break;
@@ -190,7 +200,7 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         break;
       case "drop_foreign_key_constraint": {
         const table = tableOf(op);
-        const foreignKey = table.foreignKeys.get(op.name) ?? unknownDefinition(op);
+        const foreignKey = table.foreignKeys.get(op.name) ?? unknownDefinition(at(op), op);
         table.foreignKeys.delete(op.name);
         out.push({ kind: "drop_foreign_key", ...onTable, foreignKey });
         break;
@@ -244,9 +254,10 @@ function addForeignKey(
 }
 
 /** A dropped object no earlier file created: kyrage needs its definition to describe the drop. */
-function unknownDefinition(op: UpstreamOperation & { name: string }): never {
+function unknownDefinition(at: string, op: UpstreamOperation & { name: string }): never {
   throw new KyrageError(
-    `${op.type} "${op.name}" on table "${op.table}": no earlier upstream migration creates it, so kyrage cannot ` +
-      "describe what it drops; nothing was imported.",
+    `${at}: no earlier upstream migration creates "${op.name}", so kyrage cannot describe what it drops. If it ` +
+      "was made by hand, move upstream's files out of the migrations directory and adopt the database as it is " +
+      "with `kyrage pull --baseline`. Nothing was imported.",
   );
 }
