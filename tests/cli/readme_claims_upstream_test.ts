@@ -612,6 +612,14 @@ serverTest(
       const status = await runCli(["status"], { cwd: dir, env: { DATABASE_URL: production.databaseUrl! } });
       assert.match(status.stdout + status.stderr, /import-upstream|kysely_migration/, status.stdout);
       assert.doesNotMatch(status.stdout, /pull --baseline/);
+      const applied = await runCli(["apply"], { cwd: dir, env: { DATABASE_URL: production.databaseUrl! } });
+      assert.equal(applied.code, 1, applied.stdout);
+      assert.match(applied.stderr, /kysely_migration[\s\S]*import-upstream/);
+      const tables = await query<{ found: boolean }>(
+        production,
+        `select to_regclass('public.kyrage_migrations') is not null as found`,
+      );
+      if (tables[0].found) assert.deepEqual(await history(production), [], "apply ran nothing");
     } finally {
       await production.dispose();
     }
