@@ -45,12 +45,15 @@ interface TableState {
   indexes: Map<string, Index>;
 }
 
-/** Convert upstream's files, in id order, to kyrage migration files. */
-export function convertUpstream(files: readonly UpstreamFile[]): MigrationFile[] {
+/**
+ * Convert upstream's files, in id order, to kyrage migration files;
+ * `applied` holds the ids of those upstream applied on the database.
+ */
+export function convertUpstream(files: readonly UpstreamFile[], applied: ReadonlySet<string>): MigrationFile[] {
   const state = new Map<string, TableState>();
   return [...files].sort((a, b) => Number(a.migration.id) - Number(b.migration.id)).map((file) => {
     const m = file.migration;
-    const operations = orderOperations(convertFile(file, state));
+    const operations = orderOperations(convertFile(file, state, applied.has(m.id)));
     return {
       format: FORMAT_VERSION,
       id: kyrageIdOf(m.id),
@@ -62,7 +65,7 @@ export function convertUpstream(files: readonly UpstreamFile[]): MigrationFile[]
   });
 }
 
-function convertFile({ path, migration }: UpstreamFile, state: Map<string, TableState>): Operation[] {
+function convertFile({ path, migration }: UpstreamFile, state: Map<string, TableState>, applied: boolean): Operation[] {
   const ops = migration.diff.operations;
   const dropped = new Set(ops.filter((op) => op.type === "drop_table").map((op) => op.table));
   const droppedConstraints = new Set(
@@ -75,6 +78,12 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
     !(op.type === "drop_index" && droppedConstraints.has(`${op.table}.${op.name}`))
   ).sort((a, b) => UPSTREAM_PRIORITY[a.type] - UPSTREAM_PRIORITY[b.type]); // stable: ties keep file order
   const out: Operation[] = [];
+  // An applied file may drop what no upstream file created (made by hand, or before upstream): the database no
+  // longer has it and a replay from empty never had it, so there is nothing to run. Unapplied, kyrage must run it.
+  const madeOutside = (op: UpstreamOperation, has: (table: TableState) => boolean) => {
+    const table = state.get(op.table);
+    return applied && !(table && has(table));
+  };
   // The user fixes a file, so every refusal names it.
   const at = (op: UpstreamOperation) =>
     `${path} (upstream migration ${migration.id}): ${op.type} on table "${op.table}"`;
@@ -119,6 +128,7 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
         break;
       }
       case "drop_table": {
+        if (madeOutside(op, () => true)) break;
         const table = state.get(op.table);
         state.delete(op.table);
         out.push({ kind: "drop_table", ...onTable, columns: table ? [...table.columns.keys()] : [] });
@@ -131,6 +141,7 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
         break;
       }
       case "drop_column": {
+        if (madeOutside(op, (t) => t.columns.has(op.column))) break;
         const table = tableOf(op);
         const column = table.columns.get(op.column) ??
           columnOf(op.column, op.attributes ?? { type: "text" });
@@ -165,6 +176,7 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
         break;
       }
       case "drop_index": {
+        if (madeOutside(op, (t) => t.indexes.has(op.name))) break;
         const table = tableOf(op);
         const index = table.indexes.get(op.name) ?? unknownDefinition(at(op), op);
         table.indexes.delete(op.name);
@@ -179,6 +191,7 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
         break;
       }
       case "drop_primary_key_constraint": {
+        if (madeOutside(op, (t) => t.primaryKey !== undefined)) break;
         const table = tableOf(op);
         const primaryKey = table.primaryKey ?? unknownDefinition(at(op), op);
         table.primaryKey = undefined;
@@ -189,6 +202,7 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
         out.push(addUnique(tableOf(op), onTable, op.name, op.columns));
         break;
       case "drop_unique_constraint": {
+        if (madeOutside(op, (t) => t.uniques.has(op.name))) break;
         const table = tableOf(op);
         const unique = table.uniques.get(op.name) ?? unknownDefinition(at(op), op);
         table.uniques.delete(op.name);
@@ -199,6 +213,7 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
         out.push(addForeignKey(tableOf(op), onTable, op));
         break;
       case "drop_foreign_key_constraint": {
+        if (madeOutside(op, (t) => t.foreignKeys.has(op.name))) break;
         const table = tableOf(op);
         const foreignKey = table.foreignKeys.get(op.name) ?? unknownDefinition(at(op), op);
         table.foreignKeys.delete(op.name);

@@ -70,7 +70,7 @@ export async function importUpstream(
     const missing = rows.filter((row) => !upstreamIds.has(row.name) && !importedBefore.includes(row));
     if (missing.length > 0) throw missingFiles(missing, migrationsDir, database.label);
 
-    const converted = convertUpstream(upstreamFiles);
+    const converted = convertUpstream(upstreamFiles, new Set(applied.map((row) => row.name)));
     const toWrite = await newFiles(converted, existing, migrationsDir);
     const known = new Set([...upstreamIds, ...applied.map((r) => r.name)].map(kyrageIdOf));
     const foreign = recordedAlready.filter((a) => !known.has(a.id));
