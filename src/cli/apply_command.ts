@@ -3,6 +3,7 @@ import { applyMigrations, checkRunnable } from "../migrations/runner.ts";
 import { migrationState, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { KyrageError } from "../errors.ts";
+import { refuseUnrecordedUpstream } from "../upstream/history.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { prettySql } from "./pretty_sql.ts";
@@ -30,8 +31,10 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
   }
   return await withProject(options, out, async ({ config, database }) => {
     const files = await readMigrations(config.migrationsDir);
+    const history = await readHistory(database.db);
+    await refuseUnrecordedUpstream(database.db, files, history, database.label);
     if (dryRun) {
-      const { pending } = migrationState(files, await readHistory(database.db));
+      const { pending } = migrationState(files, history);
       await checkRunnable(database.db, pending);
       if (pending.length === 0) {
         out.line(sqlComment(`Nothing to apply: ${database.label} is up to date.`));

@@ -41,7 +41,9 @@ export function registerSecrets(out: Output, options: { databaseUrl?: string }):
 /** `resolveTarget`, once the config's own password is registered too (its errors must not show it either). */
 export function targetOf(config: LoadedConfig, options: { databaseUrl?: string }, out: Output): ResolvedTarget {
   if (config.database?.dialect === "postgres") out.addSecrets(secretsOf(config.database.connectionString ?? ""));
-  return resolveTarget(config, options.databaseUrl);
+  const resolved = resolveTarget(config, options.databaseUrl);
+  if (resolved.notice) out.error(resolved.notice);
+  return resolved;
 }
 
 /** What a command reads of the config, and how long it waits for an embedded database in use (apply). */

@@ -8,9 +8,15 @@ import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
 
+/** As long as `kyrage apply` waits for another apply by default (--lock-timeout 300). */
+const UPSTREAM_LOCK_WAIT_MS = 300_000;
+
 export async function importUpstreamCommand(options: CommonOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
-    const result = await importUpstream(database, config.migrationsDir);
+    const result = await importUpstream(database, config.migrationsDir, {
+      lockWaitMs: UPSTREAM_LOCK_WAIT_MS,
+      onWaiting: () => out.error("Waiting for an apply of @izumisy/kyrage on this database to finish..."),
+    });
     const count = result.upstreamFiles.length;
     out.line(
       `Imported ${plural(count, "migration")} of @izumisy/kyrage from ${config.migrationsDir}: ` +
@@ -27,10 +33,13 @@ export async function importUpstreamCommand(options: CommonOptions, out: Output)
           "difference from the schema as drift.",
       );
     }
+    const files = result.upstreamFiles.map((f) => basename(f.path)).join(", ");
     out.line(
-      `Upstream's files (${result.upstreamFiles.map((f) => basename(f.path)).join(", ")}) are left in place and ` +
-        "ignored from now on; you may delete them. kyrage never touches the tables kysely_migration and " +
-        "kysely_migration_lock; drop them yourself once no one runs @izumisy/kyrage on this database.",
+      (count > 0
+        ? `Upstream's files (${files}) are left in place and ignored from now on; you may delete them. `
+        : "Upstream's files are gone: the kyrage files imported from them were recorded. ") +
+        "kyrage never touches the tables kysely_migration and kysely_migration_lock; drop them yourself once no " +
+        "one runs @izumisy/kyrage on this database.",
     );
     return 0;
   });

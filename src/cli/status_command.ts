@@ -7,6 +7,7 @@ import { KyrageError } from "../errors.ts";
 import { describeTampered, inspectHistory, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
 import { detectDrift, unmanagedObjects } from "../plan.ts";
+import { unrecordedUpstream } from "../upstream/history.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { notManaged, plural } from "./render.ts";
@@ -20,10 +21,13 @@ export interface StatusOptions extends CommonOptions {
 export async function statusCommand(options: StatusOptions, out: Output): Promise<number> {
   return await withProject(options, out, async ({ config, database }) => {
     const files = await readMigrations(config.migrationsDir);
-    const report = inspectHistory(files, await readHistory(database.db));
+    const history = await readHistory(database.db);
+    const report = inspectHistory(files, history);
     const appliedIds = new Set(report.applied.map((a) => a.id));
+    // Upstream applied these, kyrage's history does not know yet: they are not pending, and drift is not drift.
+    const upstream = await unrecordedUpstream(database.db, files, history);
     // Drift is only meaningful when the history can be trusted.
-    const drift = report.tampered.length === 0
+    const drift = report.tampered.length === 0 && upstream.length === 0
       ? await detectDrift(database, config.desired, files.filter((f) => appliedIds.has(f.id)), config.dev)
       : undefined;
     const unmanaged = await unmanagedObjects(database, config.desired);
@@ -35,6 +39,7 @@ export async function statusCommand(options: StatusOptions, out: Output): Promis
           applied: report.applied.map((a) => ({ id: a.id, appliedAt: a.appliedAt.toISOString() })),
           pending: report.pending.map((p) => p.id),
           outOfOrder: report.outOfOrder.map((p) => p.id),
+          appliedByUpstream: upstream.map((m) => m.id),
           tampered: report.tampered.map((t) => ({ id: t.id, expected: t.expected, found: t.file?.checksum ?? null })),
           drift: drift === undefined ? null : { drifted: drift.length > 0, operations: drift },
           unmanaged,
@@ -53,7 +58,14 @@ export async function statusCommand(options: StatusOptions, out: Output): Promis
         out.line(`  pending   ${p.id}${outOfOrder.has(p.id) ? "  (out of order: older than the newest applied)" : ""}`);
       }
       if (files.length === 0 && report.applied.length === 0) out.line("  (none)");
-      if (drift === undefined) out.line("Schema drift: not checked while the history is tampered.");
+      if (upstream.length > 0) {
+        out.line(
+          `public.kysely_migration lists ${plural(upstream.length, "of these migration")} (${
+            upstream.map((m) => m.id).join(", ")
+          }) as applied by @izumisy/kyrage: run \`kyrage import-upstream\` to record them as applied (nothing is ` +
+            "run); `kyrage apply` refuses until then. Schema drift: not checked until then.",
+        );
+      } else if (drift === undefined) out.line("Schema drift: not checked while the history is tampered.");
       else if (drift.length === 0) out.line("Schema: matches what the applied migrations produce.");
       else {
         out.line(

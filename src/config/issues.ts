@@ -29,19 +29,23 @@ export function describeIssue(config: unknown, issue: z.core.$ZodIssue, section?
   return `${at}: ${issue.message}`;
 }
 
-/** What a config written for @izumisy/kyrage may hold that kyrage has no use for. */
-export function refuseUpstreamOnly(config: unknown, path: string): void {
+/**
+ * What a config written for @izumisy/kyrage may hold that kyrage has no use
+ * for; `section` names the environment section `config` is the contents of.
+ */
+export function refuseUpstreamOnly(config: unknown, path: string, section?: string): void {
   const value = config as { database?: { dialect?: unknown }; dev?: { container?: unknown } } | undefined;
   const dialect = value?.database?.dialect;
+  const at = section ? `${section}.` : "";
   if (dialect === "cockroachdb" || dialect === "sqlite") {
     throw new KyrageError(
-      `Invalid config ${path}: database.dialect "${dialect}" is not supported; kyrage manages PostgreSQL only ` +
+      `Invalid config ${path}: ${at}database.dialect "${dialect}" is not supported; kyrage manages PostgreSQL only ` +
         `("postgres", or "pglite" for the embedded database).`,
     );
   }
   if (value?.dev?.container !== undefined) {
     throw new KyrageError(
-      `Invalid config ${path}: dev.container asks for a Docker container as the dev database, and kyrage needs no ` +
+      `Invalid config ${path}: ${at}dev.container asks for a Docker container as the dev database, and kyrage needs no ` +
         "Docker: `--dev`, `check` and `generate --dev` replay the migrations on an embedded in-memory PostgreSQL " +
         "(PGlite), and `kyrage dev start` serves one on a local port. Remove dev.container, or set " +
         "dev.connectionString to a PostgreSQL server to use as the dev database instead.",

@@ -9,6 +9,7 @@ import { KyrageError, messageOf } from "../errors.ts";
 import { ConfigIssue, desiredModel } from "../model/from_config.ts";
 import type { SchemaModel } from "../model/schema_model.ts";
 import type { DatabaseTarget } from "../dialect/database.ts";
+import { parseConnectionString } from "../dialect/connection_string.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
 import { describeIssue, refuseUpstreamOnly, withTable } from "./issues.ts";
@@ -61,6 +62,8 @@ export async function loadConfig(path: string, reads: ConfigReads = "model"): Pr
  */
 export function describeLoadError(error: unknown): string {
   const message = withoutSourceExcerpt(messageOf(error));
+  const upstream = leftoverUpstreamImport(message);
+  if (upstream) return upstream;
   const stack = error instanceof Error ? error.stack ?? "" : "";
   // The user's files: neither kyrage's own modules nor a package in Deno's cache.
   const own = new URL("../", import.meta.url).href;
@@ -69,6 +72,21 @@ export function describeLoadError(error: unknown): string {
     .find((url) => url !== undefined && isUsers(url));
   if (!frame || message.includes(frame)) return message;
   return `${message} (thrown at ${decodeURIComponent(frame.replace(/^file:\/\//, ""))})`;
+}
+
+/**
+ * A file still importing @izumisy/kyrage: Deno's hint would install
+ * upstream's package, when the import should name kyrage's.
+ */
+function leftoverUpstreamImport(message: string): string | undefined {
+  // deno-lint-ignore no-control-regex
+  const plain = `${message.replace(/\x1b\[[0-9;]*m/g, "")}\n`;
+  const match = /Import "(@izumisy\/kyrage[^"]*)" not a dependency[^\n]*?(?: from "([^"]+)")?\n/.exec(plain);
+  if (!match) return undefined;
+  const at = /at (file:\/\/\S+:\d+:\d+)/.exec(plain)?.[1] ?? match[2];
+  const where = at ? decodeURIComponent(at.replace(/^file:\/\//, "")) : "a file the config imports";
+  return `${where} imports "${match[1]}", the package of @izumisy/kyrage: change the import to \`from "kyrage"\`, ` +
+    "which provides the same defineConfig, defineTable and column.";
 }
 
 /**
@@ -95,9 +113,11 @@ export function validateConfig(value: unknown, path: string, reads: ConfigReads 
       `Config ${path} has no default export; end it with \`export default defineConfig({ ... })\`.`,
     );
   }
+  // Before the schema, whose message for these would be a bare "invalid value".
+  refuseUpstreamOnly(value, path);
+  for (const section of sectionsOf(value)) refuseUpstreamOnly(section.value, path, section.label);
   checkSections(value, path);
   const { config: selected, environment } = selectEnvironment(value);
-  refuseUpstreamOnly(selected, path);
   const parse = <T>(schema: { safeParse(value: unknown): z.ZodSafeParseResult<T> }): T => {
     const result = schema.safeParse(selected);
     if (result.success) return result.data;
@@ -166,6 +186,8 @@ export interface ResolvedTarget {
   readonly target: DatabaseTarget;
   /** Where the target came from, for messages: "--database-url", "DATABASE_URL", ... */
   readonly source: string;
+  /** Said on stderr: DATABASE_URL replaced the database the config names (a config of @izumisy/kyrage never lost). */
+  readonly notice?: string;
 }
 
 /**
@@ -181,7 +203,7 @@ export function resolveTarget(config: LoadedConfig, databaseUrl: string | undefi
   const fromEnv = Deno.env.get("DATABASE_URL");
   const db = config.database;
   // The environment beats the file: a config is the same in every deploy, its environment is not.
-  if (fromEnv) return postgres(fromEnv, "DATABASE_URL");
+  if (fromEnv) return { ...postgres(fromEnv, "DATABASE_URL"), ...overrideNotice(config, fromEnv) };
   if (db?.dialect === "postgres") {
     if (db.connectionString) return postgres(db.connectionString, "config");
     throw new KyrageError(
@@ -196,5 +218,23 @@ export function resolveTarget(config: LoadedConfig, databaseUrl: string | undefi
       extensions: extensionNames(config.desired.objects),
     },
     source: db ? "config" : "default",
+  };
+}
+
+/** Which database DATABASE_URL is used instead of, if the config names one; labels never hold a password. */
+function overrideNotice(config: LoadedConfig, fromEnv: string): { notice?: string } {
+  const db = config.database;
+  const label = (url: string) => {
+    const parsed = parseConnectionString(url);
+    return parsed.ok ? parsed.label : "an unreadable connection string";
+  };
+  const named = db?.dialect === "postgres"
+    ? db.connectionString && label(db.connectionString)
+    : db && `the embedded PGlite database in ${db.dataDir ?? DEFAULT_PGLITE_DIR}`;
+  if (!named) return {};
+  const where = config.environment ? `the config (with $${config.environment} selected)` : "the config";
+  return {
+    notice: `Using DATABASE_URL (${label(fromEnv)}), not the database ${where} names (${named}): DATABASE_URL ` +
+      "wins over the config's database. Pass --database-url, or unset DATABASE_URL, to choose.",
   };
 }

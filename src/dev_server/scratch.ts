@@ -12,7 +12,7 @@ import { KyrageError, messageOf } from "../errors.ts";
 
 /** The same server and credentials, another database. */
 export function withDatabase(connectionString: string, database: string): string {
-  if (/^postgres(ql)?:\/\//.test(connectionString)) {
+  if (/^(postgres(ql)?|psql):\/\//i.test(connectionString)) {
     const url = new URL(connectionString);
     url.pathname = `/${database}`;
     return url.toString();

@@ -34,7 +34,8 @@ export type ParsedConnectionString =
   | { readonly ok: false; readonly problem: string };
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
-const POSTGRES_SCHEMES = ["postgres", "postgresql"];
+/** `psql://` as well: node-postgres (so @izumisy/kyrage) connects with it, and upstream's README writes it. */
+const POSTGRES_SCHEMES = ["postgres", "postgresql", "psql"];
 const SSL_MODES: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
 const SESSION_ATTRS = ["any", "read-write", "read-only", "primary", "standby", "prefer-standby"];
 const KEYS = [
@@ -129,7 +130,7 @@ function parseUrl(text: string, scheme: string, secrets: readonly string[]): Par
     }
   }
   const final = finish(settings);
-  return { ok: true, settings: final, label: urlLabel(scheme, final) };
+  return { ok: true, settings: final, label: urlLabel(scheme.toLowerCase() === "psql" ? "postgres" : scheme, final) };
 }
 
 function decodeUserinfo(raw: string, what: string): string {

@@ -13,7 +13,8 @@ import { KyrageError } from "../errors.ts";
 import { FORMAT_VERSION, type MigrationFile } from "../migrations/file.ts";
 import { normalizeType } from "../model/normalize.ts";
 import type { Column, ForeignKey, Index, PrimaryKey, UniqueConstraint } from "../model/types.ts";
-import { kyrageIdOf, type UpstreamAttributes, type UpstreamMigration, type UpstreamOperation } from "./format.ts";
+import type { UpstreamFile } from "./files.ts";
+import { kyrageIdOf, type UpstreamAttributes, type UpstreamOperation } from "./format.ts";
 
 /** Upstream has no schemas: everything resolves through search_path, i.e. public. */
 const SCHEMA = "public";
@@ -44,11 +45,15 @@ interface TableState {
   indexes: Map<string, Index>;
 }
 
-/** Convert upstream's files, in id order, to kyrage migration files. */
-export function convertUpstream(migrations: readonly UpstreamMigration[]): MigrationFile[] {
+/**
+ * Convert upstream's files, in id order, to kyrage migration files;
+ * `applied` holds the ids of those upstream applied on the database.
+ */
+export function convertUpstream(files: readonly UpstreamFile[], applied: ReadonlySet<string>): MigrationFile[] {
   const state = new Map<string, TableState>();
-  return [...migrations].sort((a, b) => Number(a.id) - Number(b.id)).map((m) => {
-    const operations = orderOperations(convertFile(m, state));
+  return [...files].sort((a, b) => Number(a.migration.id) - Number(b.migration.id)).map((file) => {
+    const m = file.migration;
+    const operations = orderOperations(convertFile(file, state, applied.has(m.id)));
     return {
       format: FORMAT_VERSION,
       id: kyrageIdOf(m.id),
@@ -60,7 +65,7 @@ export function convertUpstream(migrations: readonly UpstreamMigration[]): Migra
   });
 }
 
-function convertFile(migration: UpstreamMigration, state: Map<string, TableState>): Operation[] {
+function convertFile({ path, migration }: UpstreamFile, state: Map<string, TableState>, applied: boolean): Operation[] {
   const ops = migration.diff.operations;
   const dropped = new Set(ops.filter((op) => op.type === "drop_table").map((op) => op.table));
   const droppedConstraints = new Set(
@@ -73,10 +78,24 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
     !(op.type === "drop_index" && droppedConstraints.has(`${op.table}.${op.name}`))
   ).sort((a, b) => UPSTREAM_PRIORITY[a.type] - UPSTREAM_PRIORITY[b.type]); // stable: ties keep file order
   const out: Operation[] = [];
-  const at = (op: UpstreamOperation) => `migration ${migration.id}: ${op.type} on table "${op.table}"`;
+  // An applied file may drop what no upstream file created (made by hand, or before upstream): the database no
+  // longer has it and a replay from empty never had it, so there is nothing to run. Unapplied, kyrage must run it.
+  const madeOutside = (op: UpstreamOperation, has: (table: TableState) => boolean) => {
+    const table = state.get(op.table);
+    return applied && !(table && has(table));
+  };
+  // The user fixes a file, so every refusal names it.
+  const at = (op: UpstreamOperation) =>
+    `${path} (upstream migration ${migration.id}): ${op.type} on table "${op.table}"`;
   const tableOf = (op: UpstreamOperation): TableState => {
     const table = state.get(op.table);
-    if (!table) throw new KyrageError(`${at(op)}: no earlier migration creates that table, so it cannot be imported.`);
+    if (!table) {
+      throw new KyrageError(
+        `${at(op)}: no earlier upstream migration creates that table, so kyrage cannot tell what it holds. ` +
+          "If the table predates @izumisy/kyrage, move upstream's files out of the migrations directory and adopt " +
+          "the database as it is with `kyrage pull --baseline`. Nothing was imported.",
+      );
+    }
     return table;
   };
   for (const op of kept) {
@@ -109,6 +128,7 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         break;
       }
       case "drop_table": {
+        if (madeOutside(op, () => true)) break;
         const table = state.get(op.table);
         state.delete(op.table);
         out.push({ kind: "drop_table", ...onTable, columns: table ? [...table.columns.keys()] : [] });
@@ -121,6 +141,7 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         break;
       }
       case "drop_column": {
+        if (madeOutside(op, (t) => t.columns.has(op.column))) break;
         const table = tableOf(op);
         const column = table.columns.get(op.column) ??
           columnOf(op.column, op.attributes ?? { type: "text" });
@@ -155,8 +176,9 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         break;
       }
       case "drop_index": {
+        if (madeOutside(op, (t) => t.indexes.has(op.name))) break;
         const table = tableOf(op);
-        const index = table.indexes.get(op.name) ?? unknownDefinition(op);
+        const index = table.indexes.get(op.name) ?? unknownDefinition(at(op), op);
         table.indexes.delete(op.name);
         out.push({ kind: "drop_index", ...onTable, index });
         break;
@@ -169,8 +191,9 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         break;
       }
       case "drop_primary_key_constraint": {
+        if (madeOutside(op, (t) => t.primaryKey !== undefined)) break;
         const table = tableOf(op);
-        const primaryKey = table.primaryKey ?? unknownDefinition(op);
+        const primaryKey = table.primaryKey ?? unknownDefinition(at(op), op);
         table.primaryKey = undefined;
         out.push({ kind: "drop_primary_key", ...onTable, primaryKey });
         break;
@@ -179,8 +202,9 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         out.push(addUnique(tableOf(op), onTable, op.name, op.columns));
         break;
       case "drop_unique_constraint": {
+        if (madeOutside(op, (t) => t.uniques.has(op.name))) break;
         const table = tableOf(op);
-        const unique = table.uniques.get(op.name) ?? unknownDefinition(op);
+        const unique = table.uniques.get(op.name) ?? unknownDefinition(at(op), op);
         table.uniques.delete(op.name);
         out.push({ kind: "drop_unique", ...onTable, unique });
         break;
@@ -189,8 +213,9 @@ function convertFile(migration: UpstreamMigration, state: Map<string, TableState
         out.push(addForeignKey(tableOf(op), onTable, op));
         break;
       case "drop_foreign_key_constraint": {
+        if (madeOutside(op, (t) => t.foreignKeys.has(op.name))) break;
         const table = tableOf(op);
-        const foreignKey = table.foreignKeys.get(op.name) ?? unknownDefinition(op);
+        const foreignKey = table.foreignKeys.get(op.name) ?? unknownDefinition(at(op), op);
         table.foreignKeys.delete(op.name);
         out.push({ kind: "drop_foreign_key", ...onTable, foreignKey });
         break;
@@ -244,9 +269,10 @@ function addForeignKey(
 }
 
 /** A dropped object no earlier file created: kyrage needs its definition to describe the drop. */
-function unknownDefinition(op: UpstreamOperation & { name: string }): never {
+function unknownDefinition(at: string, op: UpstreamOperation & { name: string }): never {
   throw new KyrageError(
-    `${op.type} "${op.name}" on table "${op.table}": no earlier upstream migration creates it, so kyrage cannot ` +
-      "describe what it drops; nothing was imported.",
+    `${at}: no earlier upstream migration creates "${op.name}", so kyrage cannot describe what it drops. If it ` +
+      "was made by hand, move upstream's files out of the migrations directory and adopt the database as it is " +
+      "with `kyrage pull --baseline`. Nothing was imported.",
   );
 }

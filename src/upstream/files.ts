@@ -19,10 +19,17 @@ const KYRAGE_NAME = /^\d{17}\.json$/;
 async function readIfUpstream(dir: string, name: string): Promise<UpstreamFile | undefined> {
   const path = `${dir}/${name}`;
   let json: unknown;
+  const text = await Deno.readTextFile(path);
   try {
-    json = JSON.parse(await Deno.readTextFile(path));
-  } catch {
-    return undefined; // not JSON: kyrage's own reader reports it
+    json = JSON.parse(text);
+  } catch (error) {
+    // Not named like kyrage's files, so maybe upstream's: skipping it would drop its migration unseen.
+    throw new KyrageError(
+      `Migration file ${path} is not valid JSON (${(error as Error).message})${
+        /^(<{7}|={7}|>{7})/m.test(text) ? "; it holds a merge's conflict markers" : ""
+      }. kyrage reads every migration file (and @izumisy/kyrage's) before it does anything, so nothing was done; ` +
+        "fix the file or restore it from version control.",
+    );
   }
   if (!looksUpstream(json)) return undefined;
   if (isLegacyUpstream(json)) {
@@ -60,15 +67,27 @@ export async function readUpstreamFiles(dir: string, names: readonly string[]): 
 }
 
 /**
+ * Upstream files not imported that are older than kyrage's first file: the
+ * history started after them (`pull --baseline` took the schema they built),
+ * so importing them would start it a second time.
+ */
+export function beforeHistory(upstream: readonly UpstreamFile[], names: readonly string[]): UpstreamFile[] {
+  const first = names.filter((n) => KYRAGE_NAME.test(n)).sort()[0];
+  if (first === undefined) return [];
+  return upstream.filter((f) => `${kyrageIdOf(f.migration.id)}.json` < first);
+}
+
+/**
  * `names` without upstream files that were imported (their kyrage file is
- * beside them). An upstream file not imported yet stops everything: its
- * changes are not in kyrage's history.
+ * beside them) or that precede kyrage's history. An upstream file not
+ * imported yet stops everything: its changes are not in kyrage's history.
  */
 export async function withoutImportedUpstream(dir: string, names: readonly string[]): Promise<string[]> {
   const upstream = await readUpstreamFiles(dir, names);
   if (upstream.length === 0) return [...names];
   const present = new Set(names);
-  const notImported = upstream.filter((f) => !present.has(`${kyrageIdOf(f.migration.id)}.json`));
+  const early = new Set(beforeHistory(upstream, names));
+  const notImported = upstream.filter((f) => !present.has(`${kyrageIdOf(f.migration.id)}.json`) && !early.has(f));
   if (notImported.length > 0) {
     throw new KyrageError(
       `${notImported.map((f) => f.path).join(", ")} ${

@@ -3,9 +3,11 @@
  * `migrations/<epoch-ms>.json` files are converted to kyrage files with the
  * same instant as id (order and time order kept); the ones upstream applied
  * (rows of `public.kysely_migration`) are recorded in kyrage's history with
- * their checksums, at upstream's apply time, without running anything.
- * Upstream's files and tables are left as they are. Running it again
- * changes nothing.
+ * their checksums, at upstream's apply time, without running anything. Once
+ * imported, upstream's files may be deleted: another database upstream
+ * migrated is taken over from the kyrage files. The history is recorded
+ * whole or not at all. Upstream's files and tables are left as they are.
+ * Running it again changes nothing.
  */
 import { sql } from "kysely";
 import type { Database } from "../dialect/database.ts";
@@ -15,12 +17,15 @@ import { ensureHistoryTable, HISTORY_QUALIFIED, readHistory } from "../migration
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { readMigration, writeMigration } from "../migrations/store.ts";
 import { convertUpstream } from "./convert.ts";
-import { readUpstreamFiles, type UpstreamFile } from "./files.ts";
-
-export interface UpstreamHistoryRow {
-  readonly name: string;
-  readonly timestamp: string;
-}
+import { beforeHistory, readUpstreamFiles, type UpstreamFile } from "./files.ts";
+import { kyrageIdOf } from "./format.ts";
+import {
+  isUpstreamRow,
+  lockUpstreamHistory,
+  readUpstreamHistory,
+  type UpstreamHistoryRow,
+  type UpstreamLockOptions,
+} from "./history.ts";
 
 export interface ImportResult {
   readonly upstreamFiles: readonly UpstreamFile[];
@@ -28,36 +33,98 @@ export interface ImportResult {
   readonly written: readonly string[];
   /** kyrage ids recorded as applied now. */
   readonly recorded: readonly string[];
-  /** Rows of kysely_migration with no upstream file (hand-written Kysely migrations). */
+  /** Rows of kysely_migration that are not upstream's files (hand-written Kysely migrations). */
   readonly unknownHistory: readonly string[];
 }
 
-/** Upstream's history; none when the table is absent. */
-export async function readUpstreamHistory(database: Database): Promise<UpstreamHistoryRow[]> {
-  const exists = await sql<{ found: boolean }>`
-    select to_regclass('public.kysely_migration') is not null as found`.execute(database.db);
-  if (!exists.rows[0].found) return [];
-  const rows = await sql<UpstreamHistoryRow>`
-    select name, timestamp from public.kysely_migration order by timestamp, name`.execute(database.db);
-  return rows.rows;
-}
-
-export async function importUpstream(database: Database, migrationsDir: string): Promise<ImportResult> {
+export async function importUpstream(
+  database: Database,
+  migrationsDir: string,
+  options: UpstreamLockOptions,
+): Promise<ImportResult> {
   using _lock = await lockMigrationsDir(migrationsDir, "import-upstream");
   const names = await Array.fromAsync(Deno.readDir(migrationsDir)).then(
     (entries) => entries.filter((e) => e.isFile && e.name.endsWith(".json")).map((e) => e.name),
     () => [] as string[],
   );
   const upstreamFiles = await readUpstreamFiles(migrationsDir, names);
-  if (upstreamFiles.length === 0) {
-    throw new KyrageError(
-      `${migrationsDir} holds no migration file of @izumisy/kyrage (\`{ "version": "1", "id", "diff": ... }\`); ` +
-        "nothing to import.",
-    );
-  }
-  const converted = convertUpstream(upstreamFiles.map((f) => f.migration));
-  // Everything is checked before anything is written.
+  refuseBeforeHistory(upstreamFiles, names, migrationsDir);
   const existing = new Set(names);
+  // One transaction under upstream's lock: a running upstream apply is waited for, and a refusal records nothing.
+  return await database.db.transaction().execute(async (tx) => {
+    await lockUpstreamHistory(tx, options);
+    const history = await readUpstreamHistory(tx);
+    const upstreamIds = new Set(upstreamFiles.map((f) => f.migration.id));
+    const applied = history.filter(isUpstreamRow);
+    const importedBefore = applied.filter((row) => existing.has(`${kyrageIdOf(row.name)}.json`));
+    if (upstreamFiles.length === 0 && importedBefore.length === 0) {
+      throw new KyrageError(
+        `${migrationsDir} holds no migration file of @izumisy/kyrage (\`{ "version": "1", "id", "diff": ... }\`), ` +
+          `nor a kyrage file imported from one that public.kysely_migration on ${database.label} lists; nothing to ` +
+          "import.",
+      );
+    }
+    const recordedAlready = await readHistory(tx);
+    const recordedIds = new Set(recordedAlready.map((a) => a.id));
+    const rows = applied.filter((row) => !recordedIds.has(kyrageIdOf(row.name)));
+    const missing = rows.filter((row) => !upstreamIds.has(row.name) && !importedBefore.includes(row));
+    if (missing.length > 0) throw missingFiles(missing, migrationsDir, database.label);
+
+    const converted = convertUpstream(upstreamFiles, new Set(applied.map((row) => row.name)));
+    const toWrite = await newFiles(converted, existing, migrationsDir);
+    const known = new Set([...upstreamIds, ...applied.map((r) => r.name)].map(kyrageIdOf));
+    const foreign = recordedAlready.filter((a) => !known.has(a.id));
+    if (rows.length > 0 && foreign.length > 0) {
+      throw new KyrageError(
+        `kyrage's history on ${database.label} already starts with ${foreign[0].id}, which is not an import of ` +
+          "@izumisy/kyrage's files (a baseline, or kyrage's own migration); recording upstream's applied files " +
+          "before it would start the history twice, and replaying it would create the same tables again. The " +
+          `history already holds upstream's schema: move upstream's files out of ${migrationsDir}. Nothing was ` +
+          "imported.",
+      );
+    }
+
+    const written: string[] = [];
+    for (const file of toWrite) written.push(await writeMigration(migrationsDir, file));
+    if (rows.length > 0) await ensureHistoryTable(tx);
+    const recorded: string[] = [];
+    for (const row of rows) {
+      const stored = await readMigration(`${migrationsDir}/${kyrageIdOf(row.name)}.json`);
+      await sql`insert into ${sql.table(HISTORY_QUALIFIED)} (id, checksum, applied_at)
+        values (${stored.id}, ${stored.checksum}, ${appliedAtOf(row)}::timestamptz)`.execute(tx);
+      recorded.push(stored.id);
+    }
+    const unknownHistory = history.filter((row) => !isUpstreamRow(row)).map((row) => row.name);
+    return { upstreamFiles, written, recorded, unknownHistory };
+  });
+}
+
+/** Upstream files older than kyrage's first file would go before the start of its history. */
+function refuseBeforeHistory(upstreamFiles: readonly UpstreamFile[], names: readonly string[], dir: string): void {
+  const early = beforeHistory(upstreamFiles, names);
+  if (early.length === 0) return;
+  throw new KyrageError(
+    `${early.map((f) => f.path).join(", ")} of @izumisy/kyrage ${
+      early.length === 1 ? "is" : "are"
+    } older than kyrage's first migration in ${dir}: kyrage's history started after upstream's (a baseline ` +
+      "holds the schema they built), and importing them would start it a second time. kyrage ignores them; move " +
+      "them out of the migrations directory. Nothing was imported.",
+  );
+}
+
+/** A file upstream applied that is gone: without it the history lacks its changes. */
+function missingFiles(rows: readonly UpstreamHistoryRow[], dir: string, label: string): KyrageError {
+  const paths = rows.map((row) => `${dir}/${row.name}.json`);
+  return new KyrageError(
+    `public.kysely_migration on ${label} lists ${rows.map((r) => r.name).join(", ")} as applied by ` +
+      `@izumisy/kyrage, but ${paths.join(", ")} ${rows.length === 1 ? "is" : "are"} missing (and no kyrage file ` +
+      "was imported from it). Restore it from version control (or from the machine that generated it) and run " +
+      "`kyrage import-upstream` again: without it, kyrage's history would lack its changes. Nothing was imported.",
+  );
+}
+
+/** The converted files not written yet; one that differs from its conversion stops everything. */
+async function newFiles(converted: readonly MigrationFile[], existing: Set<string>, dir: string) {
   const toWrite: MigrationFile[] = [];
   for (const file of converted) {
     const name = `${file.id}.json`;
@@ -65,39 +132,15 @@ export async function importUpstream(database: Database, migrationsDir: string):
       toWrite.push(file);
       continue;
     }
-    const present = await Deno.readTextFile(`${migrationsDir}/${name}`);
+    const present = await Deno.readTextFile(`${dir}/${name}`);
     if (present !== serializeMigration(file)) {
       throw new KyrageError(
-        `${migrationsDir}/${name} already exists and is not the import of upstream's migration ` +
+        `${dir}/${name} already exists and is not the import of upstream's migration ` +
           `${file.createdAt}; move it away first. Nothing was imported.`,
       );
     }
   }
-  const history = await readUpstreamHistory(database);
-  const byUpstreamId = new Map(upstreamFiles.map((f, i) => [f.migration.id, converted[i]]));
-  const unknownHistory = history.filter((row) => !byUpstreamId.has(row.name)).map((row) => row.name);
-
-  const written: string[] = [];
-  for (const file of toWrite) written.push(await writeMigration(migrationsDir, file));
-
-  const recordedAlready = new Set((await readHistory(database.db)).map((a) => a.id));
-  const toRecord: { id: string; checksum: string; appliedAt: string }[] = [];
-  for (const row of history) {
-    const file = byUpstreamId.get(row.name);
-    if (!file || recordedAlready.has(file.id)) continue;
-    const stored = await readMigration(`${migrationsDir}/${file.id}.json`);
-    toRecord.push({ id: stored.id, checksum: stored.checksum, appliedAt: appliedAtOf(row) });
-  }
-  if (toRecord.length > 0) {
-    await database.db.transaction().execute(async (tx) => {
-      await ensureHistoryTable(tx);
-      for (const r of toRecord) {
-        await sql`insert into ${sql.table(HISTORY_QUALIFIED)} (id, checksum, applied_at)
-          values (${r.id}, ${r.checksum}, ${r.appliedAt}::timestamptz)`.execute(tx);
-      }
-    });
-  }
-  return { upstreamFiles, written, recorded: toRecord.map((r) => r.id), unknownHistory };
+  return toWrite;
 }
 
 /** Upstream's `timestamp` column is an ISO string; keep it when it is one. */
