@@ -86,15 +86,22 @@ export function createTestDatabase(backend: BackendName): Promise<TestDatabase> 
   return backend === "postgres" ? createServerDatabase() : createPgliteDatabase();
 }
 
+/** A test of a defect not fixed yet: it stays, shown as ignored, with why (the closing note lists it). */
+export interface TestOptions {
+  readonly knownDefect?: string;
+}
+
 /** Register `fn` once per backend, each with a fresh database. */
 export function backendTest(
   name: string,
   fn: (db: TestDatabase) => Promise<void>,
   backends: readonly BackendName[] = BACKENDS,
+  options: TestOptions = {},
 ): void {
   for (const backend of backends) {
     Deno.test({
       name: `${name} [${backend}]`,
+      ignore: options.knownDefect !== undefined,
       // PGlite keeps a WASM instance alive; tests close what they open.
       sanitizeResources: false,
       sanitizeOps: false,
@@ -115,6 +122,7 @@ export function databaseTest(
   name: string,
   fn: (database: Database, dir: string, target: TestDatabase) => Promise<void>,
   backends: readonly BackendName[] = BACKENDS,
+  options: TestOptions = {},
 ): void {
   backendTest(name, async (target) => {
     const dir = await Deno.makeTempDir();
@@ -125,13 +133,14 @@ export function databaseTest(
       await database.close();
       await Deno.remove(dir, { recursive: true });
     }
-  }, backends);
+  }, backends, options);
 }
 
 /** `databaseTest` on the PostgreSQL server only: another session takes part (PGlite has one). */
 export function serverTest(
   name: string,
   fn: (database: Database, dir: string, target: TestDatabase) => Promise<void>,
+  options: TestOptions = {},
 ): void {
-  databaseTest(name, fn, ["postgres"]);
+  databaseTest(name, fn, ["postgres"], options);
 }
