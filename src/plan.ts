@@ -221,18 +221,31 @@ export interface TableSize {
   readonly bytes: number;
 }
 
-/** Size estimates of the existing tables the operations touch, keyed `schema.table`, in one query. */
+/**
+ * Size estimates of the existing tables the operations touch, keyed `schema.table`, in one query. A table another
+ * session locks (or waits to lock) is left out: measuring it would wait behind that lock, for a mere annotation.
+ */
 export async function tableSizes(database: Database, ops: readonly Operation[]): Promise<Map<string, TableSize>> {
   const keys = new Map(ops.flatMap((op) => ("table" in op ? [[`${op.schema}.${op.table}`, op] as const] : [])));
   if (keys.size === 0) return new Map();
   const schemas = [...keys.values()].map((op) => op.schema);
   const names = [...keys.values()].map((op) => (op as { table: string }).table);
-  const rows = await sql<{ name: string; rows: number; bytes: string }>`
+  // pg_total_relation_size locks the table, its indexes and its TOAST table.
+  const rows = await sql<{ name: string; rows: number; bytes: string | null }>`
     select n.nspname || '.' || c.relname as name, c.reltuples::float8 as rows,
-           pg_total_relation_size(c.oid)::text as bytes
+           case when exists (
+             select from pg_locks l
+             where l.mode = 'AccessExclusiveLock' and l.pid <> pg_backend_pid()
+               and (l.relation in (c.oid, c.reltoastrelid)
+                    or l.relation in (select i.indexrelid from pg_index i where i.indrelid = c.oid))
+           ) then null else pg_total_relation_size(c.oid)::text end as bytes
     from unnest(${schemas}::text[], ${names}::text[]) t(schema, name)
     join pg_namespace n on n.nspname = t.schema
     join pg_class c on c.relnamespace = n.oid and c.relname = t.name
     where c.relkind in ('r', 'p')`.execute(database.db);
-  return new Map(rows.rows.map((r) => [r.name, { ...(r.rows >= 0 ? { rows: r.rows } : {}), bytes: Number(r.bytes) }]));
+  return new Map(
+    rows.rows.flatMap((r) =>
+      r.bytes === null ? [] : [[r.name, { ...(r.rows >= 0 ? { rows: r.rows } : {}), bytes: Number(r.bytes) }]]
+    ),
+  );
 }
