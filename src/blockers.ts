@@ -70,8 +70,8 @@ export async function planBlockers(
       ];
     });
   } catch (error) {
-    if ((error as { code?: string }).code !== "55P03") throw error;
-    throw await lockError(database, [...nulls, ...labels].map((c) => c.table), error);
+    if (!lockTimedOut(error)) throw error;
+    throw await lockError(database, { tables: [...nulls, ...labels].map((c) => c.table) }, error);
   }
 }
 
@@ -378,21 +378,34 @@ function dependentBlocker(d: Dependent): Blocker {
   return { object: d.object, reason: `depends on ${d.on}, ${d.change}, so PostgreSQL would refuse it: ${advice}` };
 }
 
-/** A planning query gave up on a lock: name the sessions that hold the tables it reads. */
-async function lockError(database: Database, tables: readonly string[], error: unknown): Promise<KyrageError> {
+/** Where a planning read waited: the tables it reads rows of, or (reading the catalogs) the managed schemas. */
+export type LockScope = { readonly tables: readonly string[] } | { readonly schemas: readonly string[] };
+
+/** Whether a statement gave up on a lock (`lock_timeout`). */
+export function lockTimedOut(error: unknown): boolean {
+  return (error as { code?: string })?.code === "55P03";
+}
+
+/** A planning read gave up on a lock: name the sessions that hold the tables it reads. */
+export async function lockError(database: Database, scope: LockScope, error: unknown): Promise<KyrageError> {
+  const tables = "tables" in scope ? [...scope.tables] : [];
+  const schemas = "schemas" in scope ? [...scope.schemas] : [];
   const holders = await sql<{ rel: string; pid: number; state: string; query: string }>`
     select n.nspname || '.' || c.relname as rel, a.pid, coalesce(a.state, '') as state,
            left(coalesce(a.query, ''), 200) as query
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
     join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
     where l.granted and l.mode = 'AccessExclusiveLock' and l.pid <> pg_backend_pid()
-      and l.relation in (select to_regclass(t) from unnest(${[...tables]}::text[]) t)`.execute(database.db).then(
+      and (l.relation in (select to_regclass(t) from unnest(${tables}::text[]) t) or n.nspname = any(${schemas}::text[]))
+    order by rel, a.pid`.execute(database.db).then(
     (r) => r.rows,
     () => [],
   );
   const who = holders.length > 0
     ? holders.map((h) => `${h.rel} is locked by session ${h.pid} (${h.state}: ${h.query})`).join("; ")
-    : `another session holds a lock on one of ${tables.join(", ")}`;
+    : `another session holds a lock on ${
+      tables.length > 0 ? `one of ${tables.join(", ")}` : `something in schema ${schemas.join(", ")}`
+    }`;
   return new KyrageError(
     `Planning waited ${PLANNING_LOCK_TIMEOUT} for a table lock on ${database.label} and gave up (${
       messageOf(error)

@@ -221,7 +221,10 @@ export interface TableSize {
   readonly bytes: number;
 }
 
-/** Size estimates of the existing tables the operations touch, keyed `schema.table`, in one query. */
+/**
+ * Size estimates of the existing tables the operations touch, keyed `schema.table`, in one query. A table another
+ * session locks (or waits to lock) is left out: measuring it would wait behind that lock, for a mere annotation.
+ */
 export async function tableSizes(database: Database, ops: readonly Operation[]): Promise<Map<string, TableSize>> {
   const tables = new Map<string, readonly [string, string]>();
   for (const op of ops) {
@@ -235,14 +238,26 @@ export async function tableSizes(database: Database, ops: readonly Operation[]):
   if (tables.size === 0) return new Map();
   const [schemas, names] = [[...tables.values()].map(([s]) => s), [...tables.values()].map(([, n]) => n)];
   // A partitioned table holds nothing itself: its partitions (the whole tree) hold its rows.
-  const rows = await sql<{ name: string; rows: number; bytes: string }>`
+  // pg_total_relation_size locks each table, its indexes and its TOAST table.
+  const rows = await sql<{ name: string; rows: number; bytes: string | null }>`
     select n.nspname || '.' || c.relname as name, c.reltuples::float8 as rows,
-           case when c.relkind = 'p'
-                then (select coalesce(sum(pg_total_relation_size(t.relid)), 0) from pg_partition_tree(c.oid) t)
-                else pg_total_relation_size(c.oid) end::text as bytes
+           case when exists (
+             select from pg_locks l
+             where l.mode = 'AccessExclusiveLock' and l.pid <> pg_backend_pid()
+               and (l.relation = any(m.oids) or l.relation = any(m.toasts)
+                    or l.relation in (select i.indexrelid from pg_index i where i.indrelid = any(m.oids)))
+           ) then null else (select sum(pg_total_relation_size(o)) from unnest(m.oids) o)::text end as bytes
     from unnest(${schemas}::text[], ${names}::text[]) t(schema, name)
     join pg_namespace n on n.nspname = t.schema
     join pg_class c on c.relnamespace = n.oid and c.relname = t.name
+    cross join lateral (
+      select array_agg(p.oid) as oids, array_agg(p.reltoastrelid) as toasts from pg_class p
+      where p.oid = c.oid or (c.relkind = 'p' and p.oid in (select relid from pg_partition_tree(c.oid)))
+    ) m
     where c.relkind in ('r', 'p')`.execute(database.db);
-  return new Map(rows.rows.map((r) => [r.name, { ...(r.rows >= 0 ? { rows: r.rows } : {}), bytes: Number(r.bytes) }]));
+  return new Map(
+    rows.rows.flatMap((r) =>
+      r.bytes === null ? [] : [[r.name, { ...(r.rows >= 0 ? { rows: r.rows } : {}), bytes: Number(r.bytes) }]]
+    ),
+  );
 }

@@ -3,12 +3,13 @@ import { describeOperation } from "../diff/describe.ts";
 import { KyrageError } from "../errors.ts";
 import { checkHistory } from "../migrations/generate.ts";
 import { loadConfig } from "../config/load.ts";
-import { configPathOf } from "./context.ts";
+import { configPathOf, registerConfigSecrets } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
 
 export async function checkCommand(options: { config: string }, out: Output): Promise<number> {
   const config = await loadConfig(configPathOf(options));
+  registerConfigSecrets(out, config);
   const ops = await checkHistory(config);
   if (ops.length > 0) {
     throw new KyrageError(

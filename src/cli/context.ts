@@ -1,6 +1,7 @@
 /** What every command starts from: the loaded config and an open database. */
 import { resolve } from "node:path";
 import { type ConfigReads, loadConfig, type LoadedConfig, type ResolvedTarget, resolveTarget } from "../config/load.ts";
+import { lockError, lockTimedOut, PLANNING_LOCK_TIMEOUT } from "../blockers.ts";
 import { secretsOf } from "../dialect/connection_string.ts";
 import { type Database, openDatabase } from "../dialect/database.ts";
 import { openDevDatabase } from "../migrations/dev.ts";
@@ -38,9 +39,15 @@ export function registerSecrets(out: Output, options: { databaseUrl?: string }):
   out.addSecrets(secretsOf(Deno.env.get("DATABASE_URL") ?? ""));
 }
 
-/** `resolveTarget`, once the config's own password is registered too (its errors must not show it either). */
-export function targetOf(config: LoadedConfig, options: { databaseUrl?: string }, out: Output): ResolvedTarget {
+/** The config's own passwords, its database's and its dev server's, so no output line can show one either. */
+export function registerConfigSecrets(out: Output, config: LoadedConfig): void {
   if (config.database?.dialect === "postgres") out.addSecrets(secretsOf(config.database.connectionString ?? ""));
+  out.addSecrets(secretsOf(config.dev?.connectionString ?? ""));
+}
+
+/** `resolveTarget`, once the config's own passwords are registered too (its errors must not show them either). */
+export function targetOf(config: LoadedConfig, options: { databaseUrl?: string }, out: Output): ResolvedTarget {
+  registerConfigSecrets(out, config);
   const resolved = resolveTarget(config, options.databaseUrl);
   if (resolved.notice) out.error(resolved.notice);
   return resolved;
@@ -50,6 +57,11 @@ export function targetOf(config: LoadedConfig, options: { databaseUrl?: string }
 export interface ProjectNeeds {
   readonly reads?: ConfigReads;
   readonly embeddedWaitMs?: number;
+  /**
+   * The command only reads the target (plan, status, generate): no statement waits for a lock another session
+   * holds longer than PLANNING_LOCK_TIMEOUT, and the error names that session. apply has its own timeouts.
+   */
+  readonly planning?: boolean;
 }
 
 /** Load the config, open its target (or the dev) database, and run `body`; always closes. */
@@ -61,10 +73,15 @@ export async function withProject<T>(
 ): Promise<T> {
   registerSecrets(out, options);
   const loaded = await loadConfig(configPathOf(options), needs.reads);
+  registerConfigSecrets(out, loaded);
   const config = options.online === false ? { ...loaded, online: false } : loaded;
-  const database = options.dev ? await openDev(config) : await openTarget(config, options, out, needs.embeddedWaitMs);
+  const database = options.dev ? await openDev(config) : await openTarget(config, options, out, needs);
   try {
     return await body({ config, database });
+  } catch (error) {
+    if (!needs.planning || !lockTimedOut(error)) throw error;
+    // A catalog read (a column default, a table's size) waited on a lock taken on a managed table.
+    throw await lockError(database, { schemas: config.desired.schemas }, error);
   } finally {
     await database.close();
   }
@@ -85,13 +102,15 @@ export async function openDevFor(config: LoadedConfig, files: readonly StoredMig
     await openDevDatabase(files, config.dev, extensionNames(config.desired.objects));
 }
 
-function openTarget(config: LoadedConfig, options: CommonOptions, out: Output, waitMs?: number): Promise<Database> {
+function openTarget(config: LoadedConfig, options: CommonOptions, out: Output, needs: ProjectNeeds): Promise<Database> {
   const { target, source } = targetOf(config, options, out);
   if (source === "default" && target.dialect === "pglite") {
     out.error(`Using the embedded PGlite database in ${target.dataDir} (no database configured).`);
   }
+  const waitMs = needs.embeddedWaitMs;
   return openDatabase(target, {
     onCreate: (dataDir) => out.error(`Creating the embedded database in ${dataDir}.`),
     ...(waitMs !== undefined ? { wait: { ms: waitMs, onWaiting: (message: string) => out.error(message) } } : {}),
+    ...(needs.planning ? { lockTimeout: PLANNING_LOCK_TIMEOUT } : {}),
   });
 }

@@ -76,5 +76,5 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
       out.line(`Applied ${result.paths.length === 1 ? "it" : "them"} to ${database.label}.`);
     }
     return 0;
-  });
+  }, { planning: true });
 }

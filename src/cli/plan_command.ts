@@ -54,5 +54,5 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     }
     if (unmanaged.length > 0) out.line(sqlComment(notManaged(unmanaged)));
     return changed;
-  });
+  }, { planning: true });
 }

@@ -88,5 +88,5 @@ export async function statusCommand(options: StatusOptions, out: Output): Promis
     }
     const behind = report.pending.length > 0 || (drift !== undefined && drift.length > 0);
     return options.exitCode && behind ? 2 : 0;
-  });
+  }, { planning: true });
 }

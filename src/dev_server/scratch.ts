@@ -10,15 +10,15 @@ import { openDatabase } from "../dialect/database.ts";
 import type { Database } from "../dialect/types.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 
-/** The same server and credentials, another database. */
-export function withDatabase(connectionString: string, database: string): string {
-  if (/^(postgres(ql)?|psql):\/\//i.test(connectionString)) {
-    const url = new URL(connectionString);
-    url.pathname = `/${database}`;
-    return url.toString();
-  }
+/**
+ * The same server and credentials, another database: a later `dbname` overrides the first, in a URL's query too
+ * (`new URL` refuses a multi-host URL, and its error quotes the whole string, password included).
+ */
+function withDatabase(connectionString: string, database: string): string {
   // key=value settings: a later keyword overrides an earlier one.
-  return `${connectionString} dbname=${database}`;
+  if (!/^(postgres(ql)?|psql):\/\//i.test(connectionString)) return `${connectionString} dbname=${database}`;
+  // The parser refuses a `?` anywhere else (a password must percent-encode it): one there starts the query.
+  return `${connectionString}${connectionString.includes("?") ? "&" : "?"}dbname=${encodeURIComponent(database)}`;
 }
 
 /** A scratch database this old that no one is connected to was left by a killed kyrage. */

@@ -17,7 +17,7 @@ export async function openRunningDevServer(
   if (!running) return undefined;
   // One connection: the served PGlite is a single session, which concurrent connections would share.
   const { openPostgres } = await import("../dialect/postgres/connect.ts");
-  const opened = await openPostgres(running.url, "the running `kyrage dev start` server", 1);
+  const opened = await openPostgres(running.url, "the running `kyrage dev start` server", { maxConnections: 1 });
   const database = { ...opened, label: `the dev database served by \`kyrage dev start\` (${running.url})` };
   try {
     await applyToDevServer(database, files);

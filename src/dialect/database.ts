@@ -8,12 +8,14 @@ export interface OpenOptions {
   readonly onCreate?: (dataDir: string) => void;
   /** Without it, an embedded database another process has open is refused at once. */
   readonly wait?: EmbeddedWait;
+  /** On a server, how long any statement waits for a lock another session holds (PGlite has no other sessions). */
+  readonly lockTimeout?: string;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   if (target.dialect === "postgres") {
     const { openPostgres } = await import("./postgres/connect.ts");
-    return openPostgres(target.connectionString, target.origin);
+    return openPostgres(target.connectionString, target.origin, { lockTimeout: options.lockTimeout });
   }
   const { openPglite } = await import("./pglite/connect.ts");
   return openPglite(target.dataDir, options, target.extensions);

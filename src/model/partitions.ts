@@ -4,6 +4,7 @@
  * checks PostgreSQL would otherwise make halfway through a migration.
  */
 import type { ValidPartitionBound, ValidPartitionBy, ValidTable } from "../config/schema.ts";
+import { literal } from "../dialect/postgres/quote.ts";
 import { ConfigIssue } from "./checks.ts";
 import { collationName } from "./names.ts";
 import type { PartitionBy, PartitionKey, Table } from "./types.ts";
@@ -77,16 +78,16 @@ export function desiredPartitionBy(input: ValidPartitionBy, table: ValidTable, p
   return { strategy: input.strategy, keys };
 }
 
-const literal = (value: string | number | boolean | null) =>
-  value === null ? "NULL" : typeof value === "string" ? `'${value.replaceAll("'", "''")}'` : String(value);
+const boundValue = (v: string | number | boolean | null) =>
+  v === null ? "NULL" : typeof v === "string" ? literal(v) : String(v);
 
 /** A bound as SQL text: `FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`, `DEFAULT`. */
 export function boundText(bound: ValidPartitionBound, path: string): string {
   if (typeof bound !== "string") {
     if ("from" in bound) {
-      return `FOR VALUES FROM (${bound.from.map(literal).join(", ")}) TO (${bound.to.map(literal).join(", ")})`;
+      return `FOR VALUES FROM (${bound.from.map(boundValue).join(", ")}) TO (${bound.to.map(boundValue).join(", ")})`;
     }
-    if ("in" in bound) return `FOR VALUES IN (${bound.in.map(literal).join(", ")})`;
+    if ("in" in bound) return `FOR VALUES IN (${bound.in.map(boundValue).join(", ")})`;
     if (bound.remainder >= bound.modulus) {
       throw new ConfigIssue(
         path,

@@ -124,16 +124,21 @@ export function databaseTest(
   backends: readonly BackendName[] = BACKENDS,
   options: TestOptions = {},
 ): void {
-  backendTest(name, async (target) => {
-    const dir = await Deno.makeTempDir();
-    const database = await target.open();
-    try {
-      await fn(database, dir, target);
-    } finally {
-      await database.close();
-      await Deno.remove(dir, { recursive: true });
-    }
-  }, backends, options);
+  backendTest(
+    name,
+    async (target) => {
+      const dir = await Deno.makeTempDir();
+      const database = await target.open();
+      try {
+        await fn(database, dir, target);
+      } finally {
+        await database.close();
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+    backends,
+    options,
+  );
 }
 
 /** `databaseTest` on the PostgreSQL server only: another session takes part (PGlite has one). */

@@ -15,8 +15,7 @@ import { simpleWithoutParameters } from "./simple_queries.ts";
 export async function openPostgres(
   connectionString: string,
   origin?: string,
-  /** At most this many connections (a PGlite served over the wire is one session: 1). */
-  maxConnections = 4,
+  options: PostgresOptions = {},
 ): Promise<Database> {
   const secrets = secretsOf(connectionString);
   const parsed = parseConnectionString(connectionString);
@@ -28,7 +27,7 @@ export async function openPostgres(
   try {
     // A session the server ends must reject queries, not crash the process (see lost_connection.ts).
     client = guardReservedConnections(
-      simpleWithoutParameters(postgres({ ...clientOptions(settings), max: maxConnections })),
+      simpleWithoutParameters(postgres(clientOptions(settings, options))),
     );
     db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
     await sql`select 1`.execute(db);
@@ -51,10 +50,21 @@ export async function openPostgres(
   return { db, label, dialect: "postgres", close };
 }
 
-function clientOptions(s: ConnectionSettings): postgres.Options<Record<string, never>> {
+export interface PostgresOptions {
+  /** At most this many connections (a PGlite served over the wire is one session: 1); 4 by default. */
+  readonly maxConnections?: number;
+  /**
+   * `lock_timeout` of every connection in the pool, set when each one starts (a `SET` would reach only one of
+   * them): how long any statement waits for a lock another session holds.
+   */
+  readonly lockTimeout?: string;
+}
+
+function clientOptions(s: ConnectionSettings, options: PostgresOptions): postgres.Options<Record<string, never>> {
   const ports = s.hosts.map((_, i) => s.ports[i] ?? s.ports[0] ?? 5432);
   const connection = Object.fromEntries(
-    Object.entries({ application_name: s.applicationName, options: s.options }).filter(([, v]) => v !== undefined),
+    Object.entries({ application_name: s.applicationName, options: s.options, lock_timeout: options.lockTimeout })
+      .filter(([, v]) => v !== undefined),
   );
   return {
     // Hosts and ports go as arrays, as postgres.js's own URL parser makes them (its types say string and number):
@@ -71,7 +81,7 @@ function clientOptions(s: ConnectionSettings): postgres.Options<Record<string, n
     ...(s.sslmode !== undefined ? { ssl: sslOption(s.sslmode) } : {}),
     ...(s.targetSessionAttrs !== undefined ? { target_session_attrs: s.targetSessionAttrs } : {}),
     ...(Object.keys(connection).length > 0 ? { connection } : {}),
-    max: 4,
+    max: options.maxConnections ?? 4,
     connect_timeout: s.connectTimeout ?? 10,
     onnotice: () => {},
     // Every query runs once per process: named prepared statements would only pile up

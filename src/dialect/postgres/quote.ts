@@ -8,8 +8,14 @@ export function qualified(schema: string, name: string): string {
   return `${ident(schema)}.${ident(name)}`;
 }
 
+/**
+ * A string literal that means the same whatever `standard_conforming_strings` says, as `quote_literal` writes it:
+ * with that setting off a backslash in '...' escapes the quote after it, so a value holding one is written E'...'
+ * with backslashes doubled.
+ */
 export function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+  const quoted = `'${value.replaceAll("'", "''")}'`;
+  return value.includes("\\") ? `E${quoted.replaceAll("\\", "\\\\")}` : quoted;
 }
 
 export function identList(names: readonly string[]): string {
