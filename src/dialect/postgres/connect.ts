@@ -22,6 +22,22 @@ export async function openPostgres(
   const from = origin ? ` from ${origin}` : "";
   if (!parsed.ok) throw new KyrageError(`The PostgreSQL connection string${from} ${parsed.problem}`);
   const { label, settings } = parsed;
+  try {
+    return await connect(label, settings, secrets, from, options);
+  } catch (error) {
+    // A pooler such as PgBouncer refuses startup parameters it does not track: plan without the timeout there.
+    if (options.lockTimeout === undefined || !/unsupported startup parameter/i.test(messageOf(error))) throw error;
+    return await connect(label, settings, secrets, from, { ...options, lockTimeout: undefined });
+  }
+}
+
+async function connect(
+  label: string,
+  settings: ConnectionSettings,
+  secrets: readonly string[],
+  from: string,
+  options: PostgresOptions,
+): Promise<Database> {
   let db: Kysely<unknown> | undefined;
   let client: postgres.Sql | undefined;
   try {

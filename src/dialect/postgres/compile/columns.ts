@@ -134,7 +134,8 @@ export function alterColumn(op: OperationOf<"alter_column">): string[] {
   const identityAdded = c.identity?.to !== undefined && c.identity.from === undefined;
   if (c.identityOptions && !identityAdded) {
     const changes = sequenceChanges(c.identityOptions.from, c.identityOptions.to);
-    const statement = `ALTER TABLE ${table} ${changes.map((change) => `ALTER COLUMN ${col} ${change}`).join(", ")}`;
+    // One ALTER COLUMN: PostgreSQL checks the options together (a new MINVALUE with its new START).
+    const statement = `ALTER TABLE ${table} ALTER COLUMN ${col} ${changes.join(" ")}`;
     // Bounds that do not fit a smaller type must go before the type changes, larger ones after.
     if (c.type && narrowsInteger(c.type.from, c.type.to)) before.push(statement);
     else after.push(statement);
