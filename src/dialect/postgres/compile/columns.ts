@@ -60,6 +60,24 @@ export function sequenceChanges(from: SequenceOptions, to: SequenceOptions): str
   ];
 }
 
+/**
+ * A bound moved past the sequence's current value on its start side (a
+ * higher MINVALUE counting up, a lower MAXVALUE counting down): PostgreSQL
+ * refuses the new bound until the value is there, so it is moved first,
+ * still within the old bounds.
+ */
+function intoNewStart(table: string, column: string, from: SequenceOptions, to: SequenceOptions): string[] {
+  const up = BigInt(to.increment ?? "1") > 0n;
+  if (up !== BigInt(from.increment ?? "1") > 0n) return []; // a flip restarts (sequenceChanges)
+  const bound = up ? to.minValue : to.maxValue;
+  const before = up ? from.minValue ?? "1" : from.maxValue ?? "-1";
+  if (bound === undefined || (up ? BigInt(bound) <= BigInt(before) : BigInt(bound) >= BigInt(before))) return [];
+  return [
+    `SELECT setval(s, ${bound}, false) FROM pg_get_serial_sequence(${literal(table)}, ${literal(column)}) s ` +
+    `WHERE coalesce(pg_sequence_last_value(s::regclass), ${before}) ${up ? "<" : ">"} ${bound}`,
+  ];
+}
+
 const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
 
 /** Whether a type change makes an integer column smaller (its sequence bounds must shrink first). */
@@ -135,10 +153,13 @@ export function alterColumn(op: OperationOf<"alter_column">): string[] {
   if (c.identityOptions && !identityAdded) {
     const changes = sequenceChanges(c.identityOptions.from, c.identityOptions.to);
     // One ALTER COLUMN: PostgreSQL checks the options together (a new MINVALUE with its new START).
-    const statement = `ALTER TABLE ${table} ALTER COLUMN ${col} ${changes.join(" ")}`;
+    const statements = [
+      ...intoNewStart(table, op.column, c.identityOptions.from, c.identityOptions.to),
+      `ALTER TABLE ${table} ALTER COLUMN ${col} ${changes.join(" ")}`,
+    ];
     // Bounds that do not fit a smaller type must go before the type changes, larger ones after.
-    if (c.type && narrowsInteger(c.type.from, c.type.to)) before.push(statement);
-    else after.push(statement);
+    if (c.type && narrowsInteger(c.type.from, c.type.to)) before.push(...statements);
+    else after.push(...statements);
   }
   if (c.storage) {
     after.push(
