@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { backendTest, type TestDatabase } from "../support/backends.ts";
+import { BACKENDS, backendTest, type TestDatabase } from "../support/backends.ts";
 import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
 
 /** A project whose config is `defineConfig({ database, ...cfg })`, `cfg` exported by schema.ts. */
@@ -180,9 +180,11 @@ export default { tables: [amounts] };
 // partition whose range holds rows already stored in the DEFAULT partition is planned as a plain CREATE TABLE ...
 // PARTITION OF, unmarked: `apply` fails ("updated partition constraint for default partition "events_rest" would be
 // violated by some row"). kyrage neither moves the rows nor refuses.
-backendTest("a new partition over rows held by the DEFAULT partition is not written to fail", async (target) => {
-  const schema = (with2025: boolean) =>
-    `import { column, definePartition, defineTable } from "kyrage";
+backendTest(
+  "a new partition over rows held by the DEFAULT partition is not written to fail",
+  async (target) => {
+    const schema = (with2025: boolean) =>
+      `import { column, definePartition, defineTable } from "kyrage";
 const events = defineTable("events", { id: column("bigint"), at: column("date", { notNull: true }) },
   (t) => [t.primaryKey(["id", "at"])], { partitionBy: { strategy: "range", keys: ["at"] } });
 const y2024 = definePartition("events_2024", events, { from: ["2024-01-01"], to: ["2025-01-01"] });
@@ -190,26 +192,31 @@ const rest = definePartition("events_rest", events, "DEFAULT");
 ${with2025 ? `const y2025 = definePartition("events_2025", events, { from: ["2025-01-01"], to: ["2026-01-01"] });` : ""}
 export default { tables: [events, y2024, rest${with2025 ? ", y2025" : ""}] };
 `;
-  const dir = await project(target, schema(false));
-  await converge(dir, "initial");
-  await query(target, "insert into events values (1, '2024-03-01'), (2, '2025-03-01')");
-  await writeSchema(dir, schema(true));
-  if (!await refusedOrApplied(dir, "events_2025", /events_rest/)) return;
-  const rows = await query<{ id: string; part: string }>(
-    target,
-    "select id::text as id, tableoid::regclass::text as part from events order by id",
-  );
-  assert.deepEqual(rows, [{ id: "1", part: "events_2024" }, { id: "2", part: "events_2025" }]);
-});
+    const dir = await project(target, schema(false));
+    await converge(dir, "initial");
+    await query(target, "insert into events values (1, '2024-03-01'), (2, '2025-03-01')");
+    await writeSchema(dir, schema(true));
+    if (!await refusedOrApplied(dir, "events_2025", /events_rest/)) return;
+    const rows = await query<{ id: string; part: string }>(
+      target,
+      "select id::text as id, tableoid::regclass::text as part from events order by id",
+    );
+    assert.deepEqual(rows, [{ id: "1", part: "events_2024" }, { id: "2", part: "events_2025" }]);
+  },
+  BACKENDS,
+  { knownDefect: "a blocker needs each bound's partition constraint as SQL; not written yet" },
+);
 
 // README (Comments, schemas, renames), lines 553-554: "Renames: ... `defineTable(name, cols, cb, { renamedFrom: "old"
 // })` rename instead of dropping; harmless once applied." and (Safety): "`plan` and `status` list what the owned
 // schemas hold that kyrage does not manage (`NOT MANAGED (left as they are): ...`)". After a table rename the
 // sequences of its serial and identity columns keep the old table's name, and every later `plan` lists kyrage's own
 // column sequences as "NOT MANAGED (left as they are)".
-backendTest("a renamed table's serial and identity sequences are not reported unmanaged", async (target) => {
-  const schema = (name: string, hint: string) =>
-    `import { column, defineTable } from "kyrage";
+backendTest(
+  "a renamed table's serial and identity sequences are not reported unmanaged",
+  async (target) => {
+    const schema = (name: string, hint: string) =>
+      `import { column, defineTable } from "kyrage";
 const orders = defineTable("${name}", {
   id: column("serial", { primaryKey: true }),
   number: column("bigint", { identity: "by default" }),
@@ -217,24 +224,30 @@ const orders = defineTable("${name}", {
 }, undefined, { ${hint} });
 export default { tables: [orders] };
 `;
-  const dir = await project(target, schema("orders", ""));
-  await converge(dir, "initial");
-  await query(target, "insert into orders (email) values ('a'), ('b')");
-  await writeSchema(dir, schema("purchases", `renamedFrom: "orders"`));
-  const planned = await cli(dir, "plan");
-  assert.match(planned.stdout, /RENAME TO "purchases"/, planned.output);
-  await converge(dir, "rename");
-  assert.deepEqual(await query(target, "select id, email from purchases order by id"), [
-    { id: 1, email: "a" },
-    { id: 2, email: "b" },
-  ]);
-  const replanned = await cli(dir, "plan", "--exit-code");
-  assert.doesNotMatch(
-    replanned.output,
-    /NOT MANAGED/,
-    `the renamed table's own column sequences are managed:\n${replanned.output}`,
-  );
-});
+    const dir = await project(target, schema("orders", ""));
+    await converge(dir, "initial");
+    await query(target, "insert into orders (email) values ('a'), ('b')");
+    await writeSchema(dir, schema("purchases", `renamedFrom: "orders"`));
+    const planned = await cli(dir, "plan");
+    assert.match(planned.stdout, /RENAME TO "purchases"/, planned.output);
+    await converge(dir, "rename");
+    assert.deepEqual(await query(target, "select id, email from purchases order by id"), [
+      { id: 1, email: "a" },
+      { id: 2, email: "b" },
+    ]);
+    const replanned = await cli(dir, "plan", "--exit-code");
+    assert.doesNotMatch(
+      replanned.output,
+      /NOT MANAGED/,
+      `the renamed table's own column sequences are managed:\n${replanned.output}`,
+    );
+  },
+  BACKENDS,
+  {
+    knownDefect:
+      "a rename would have to rename the sequences and NOT NULL constraints PostgreSQL named after the old name",
+  },
+);
 
 // README (Constraints and indexes), lines 530-531: "Default names follow PostgreSQL's own conventions, truncated at 63
 // bytes exactly as PostgreSQL truncates them, so a database built by hand or by another tool shows no spurious
@@ -358,26 +371,31 @@ export default { tables: [orders] };
 // table in use stays readable and writable". Making a foreign key deferrable is `ALTER CONSTRAINT ... DEFERRABLE` in
 // PostgreSQL (no scan); kyrage drops the foreign key, adds it NOT VALID and validates it again: a needless rebuild
 // with a window in which the child is unchecked.
-backendTest("a foreign key made deferrable is altered in place, not rebuilt", async (target) => {
-  const schema = (options: string) =>
-    `import { column, defineTable } from "kyrage";
+backendTest(
+  "a foreign key made deferrable is altered in place, not rebuilt",
+  async (target) => {
+    const schema = (options: string) =>
+      `import { column, defineTable } from "kyrage";
 const parent = defineTable("parent", { id: column("int", { primaryKey: true }) });
 const child = defineTable("child", { id: column("int", { primaryKey: true }), parent_id: column("int") },
   (t) => [t.reference("parent_id", "parent", "id", { name: "child_parent_fkey"${options} })]);
 export default { tables: [parent, child] };
 `;
-  const dir = await project(target, schema(""));
-  await converge(dir, "initial");
-  await query(target, "insert into parent values (1); insert into child values (1, 1)");
-  const oid = "select oid::int from pg_constraint where conname = 'child_parent_fkey'";
-  const before = await query<{ oid: number }>(target, oid);
-  await writeSchema(dir, schema(`, deferrable: "deferred"`));
-  const planned = await cli(dir, "plan");
-  assert.equal(planned.code, 0, planned.output);
-  assert.doesNotMatch(planned.stdout, /DROP CONSTRAINT/, `no rebuild of child_parent_fkey:\n${planned.stdout}`);
-  await converge(dir, "deferrable");
-  assert.deepEqual(await query(target, oid), before, "the same constraint, altered");
-});
+    const dir = await project(target, schema(""));
+    await converge(dir, "initial");
+    await query(target, "insert into parent values (1); insert into child values (1, 1)");
+    const oid = "select oid::int from pg_constraint where conname = 'child_parent_fkey'";
+    const before = await query<{ oid: number }>(target, oid);
+    await writeSchema(dir, schema(`, deferrable: "deferred"`));
+    const planned = await cli(dir, "plan");
+    assert.equal(planned.code, 0, planned.output);
+    assert.doesNotMatch(planned.stdout, /DROP CONSTRAINT/, `no rebuild of child_parent_fkey:\n${planned.stdout}`);
+    await converge(dir, "deferrable");
+    assert.deepEqual(await query(target, oid), before, "the same constraint, altered");
+  },
+  BACKENDS,
+  { knownDefect: "needs an ALTER CONSTRAINT operation; the rebuild is NOT VALID then VALIDATE, online" },
+);
 
 // README (Tables and columns), lines 285 and 306: "`column(type, { primaryKey?, unique?, notNull?, defaultSql?,
 // identity?, generatedAs?, ... })`", "Table options: ... `unlogged: true`" with (Safety): "**No migration that can
@@ -477,6 +495,10 @@ export default { tables: [t] };
 `,
     );
     assert.deepEqual(failures, [], failures.join("\n"));
+  },
+  BACKENDS,
+  {
+    knownDefect: "these options are checked by PostgreSQL only at apply; a planning check for each is not written yet",
   },
 );
 
