@@ -7,7 +7,7 @@
  * hold (tablespaces, INHERITS, OF type, FORCE ROW LEVEL SECURITY alone,
  * privileges (of functions too), access methods, CLUSTER ON, column statistics targets and
  * options, a column sequence's own name or a serial's options, NOT ENFORCED,
- * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, keys' INCLUDE columns, comments
+ * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, keys' INCLUDE columns, invalid indexes, comments
  * on indexes, constraints and types).
  * One query, one round trip: it runs on every plan.
  */
@@ -195,6 +195,13 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'comment on index ' || n.nspname || '.' || c.relname
       from pg_description d join pg_class c on c.oid = d.objoid join pg_namespace n on n.oid = c.relnamespace
       where d.classoid = 'pg_class'::regclass and c.relkind in ('i', 'I') and ${inSchemas}
+    union all
+    -- Not in the model (introspect/indexes.ts): a declared one is built again, any other is left.
+    select 'invalid index ' || ic.relname || ' on ' || n.nspname || '.' || c.relname ||
+           ' (a failed or running concurrent build)'
+      from pg_index x join pg_class ic on ic.oid = x.indexrelid join pg_class c on c.oid = x.indrelid
+      join pg_namespace n on n.oid = c.relnamespace
+      where not x.indisvalid and ${inSchemas}
     union all
     -- A key's INCLUDE columns: the model holds them on indexes only.
     select 'INCLUDE columns of constraint ' || con.conname || ' on ' || n.nspname || '.' || c.relname

@@ -278,6 +278,8 @@ backendTest(
       2,
       `with events_code_idx INVALID, plan --exit-code must report a difference from the config:\n${planned.output}`,
     );
+    assert.match(planned.stdout, /CREATE UNIQUE INDEX CONCURRENTLY "events_code_idx"/, planned.output);
+    assert.match(planned.stdout, /NOT MANAGED[^\n]*invalid index events_code_idx on public\.events/, planned.output);
   },
   serverOnly,
 );
