@@ -1075,3 +1075,93 @@ export default {
   }
   assert.deepEqual(ungated, []);
 }, ["postgres"]);
+
+// README (Functions, procedures and triggers): a trigger "is dropped and created again around a change to a column it
+// reads", and "A change PostgreSQL accepts in place (body, attributes, settings, a new default) is `CREATE OR
+// REPLACE`" (so grants on the function, which kyrage does not manage, stay). A trigger whose WHEN alone reads the
+// retyped column; a function body changed under a grant.
+backendTest("a trigger's WHEN column retyped, and a function body changed under a grant", async (target) => {
+  const schema = (type: string, body: string) =>
+    `import { column, defineFunction, defineTable, defineTrigger } from "kyrage";
+const t = defineTable("stock", { id: column("int", { primaryKey: true }), qty: column("${type}") });
+const f = defineFunction("check qty", { returns: "trigger", language: "plpgsql", body: ${JSON.stringify(body)} });
+export default {
+  tables: [t],
+  functions: [f],
+  triggers: [defineTrigger("qty seen", { table: t, timing: "before", events: ["insert"], forEach: "row", when: "new.qty > 0", function: f })],
+};
+`;
+  const dir = await project(target, schema("int", "begin return new; end"));
+  await converge(dir, "initial");
+  await query(target, `revoke execute on function "check qty"() from public`);
+  await writeSchema(dir, schema("int", "begin new.id := new.id; return new; end"));
+  await converge(dir, "body");
+  assert.deepEqual(
+    await query(target, `select has_function_privilege('public', '"check qty"()', 'execute') as granted`),
+    [{ granted: false }],
+    "the revoke stays",
+  );
+  await query(target, "insert into stock values (1, 5)");
+  await writeSchema(dir, schema("bigint", "begin new.id := new.id; return new; end"));
+  await converge(dir, "retyped");
+  assert.deepEqual(await query(target, "select count(*)::int as n from pg_trigger where tgname = 'qty seen'"), [{
+    n: 1,
+  }]);
+  assert.deepEqual(await query(target, "select id, qty::int as qty from stock"), [{ id: 1, qty: 5 }]);
+}, ["postgres"]);
+
+// README (Views and materialized views): "A column type change under a view drops the view, alters the column and
+// creates the view again in the same migration." Under a materialized view with an index and a view reading it.
+backendTest("a column type change under a materialized view rebuilds it, its index and its reader", async (target) => {
+  const schema = (type: string) =>
+    `import { column, defineMaterializedView, defineTable, defineView } from "kyrage";
+const orders = defineTable("orders", { id: column("int", { primaryKey: true }), amount: column("${type}") });
+const sums = defineMaterializedView("order sums", "select id, amount * 2 as doubled from orders", (m) => [m.index(["id"], { unique: true })]);
+export default { tables: [orders], views: [sums, defineView("big sums", 'select id from "order sums" where doubled > 10')] };
+`;
+  const dir = await project(target, schema("int"));
+  await converge(dir, "initial");
+  await query(target, "insert into orders values (1, 7)");
+  await writeSchema(dir, schema("bigint"));
+  await converge(dir, "retyped");
+  assert.deepEqual(await query(target, 'select id from "big sums"'), [{ id: 1 }], "rebuilt with data");
+  assert.deepEqual(
+    await query(target, `select count(*)::int as n from pg_index where indrelid = '"order sums"'::regclass`),
+    [{ n: 1 }],
+  );
+}, ["postgres"]);
+
+// README (Functions, procedures and triggers): "a new argument list or result type drops the function and creates
+// it again [...] with the defaults, checks and indexes of tables that call it: they are taken off before the old
+// function is dropped and put back once the new one exists". A domain check calling the function, with a column
+// using the domain: seen refused with "domain public.positive would have to be dropped and created again (base type
+// integer → integer)", which names neither the function nor a real change of the domain.
+backendTest(
+  "a function a domain check calls changes signature: the check is taken off and put back",
+  async (target) => {
+    const schema = (args: string) =>
+      `import { column, defineDomain, defineFunction, defineTable } from "kyrage";
+const isPos = defineFunction("is pos", { args: [${args}], returns: "boolean", language: "sql", body: "select v > 0" });
+const positive = defineDomain("positive", { type: "int", checks: [{ name: "pos", expression: 'VALUE > 0 and "is pos"(VALUE)' }] });
+const t = defineTable("t", { id: column("int", { primaryKey: true }), n: column(positive) });
+export default { tables: [t], functions: [isPos], domains: [positive] };
+`;
+    const dir = await project(target, schema(`{ name: "v", type: "int" }`));
+    await converge(dir, "initial");
+    await query(target, "insert into t values (1, 5)");
+    await writeSchema(dir, schema(`{ name: "v", type: "int" }, { name: "unused", type: "int", default: "0" }`));
+    const generated = await cli(dir, "generate", "--allow-destructive");
+    if (generated.code !== 0) {
+      // A refusal must say what is in the way: the function the check calls, not a base type that did not change.
+      assert.match(generated.output, /is pos/, generated.output);
+      assert.doesNotMatch(generated.output, /base type integer → integer/, generated.output);
+      return;
+    }
+    const applied = await cli(dir, "apply");
+    assert.equal(applied.code, 0, applied.output);
+    assert.equal((await cli(dir, "plan", "--exit-code")).code, 0);
+    assert.deepEqual(await query(target, "select n from t"), [{ n: 5 }]);
+    await assert.rejects(() => query(target, "insert into t values (2, -1)"), /pos/);
+  },
+  ["postgres"],
+);
