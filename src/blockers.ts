@@ -19,6 +19,7 @@ import { KyrageError, messageOf } from "./errors.ts";
 import { describeObject } from "./model/objects.ts";
 import { defaultMultirangeName } from "./model/type_names.ts";
 import { typeBlockers, typeChecks } from "./type_blockers.ts";
+import { sequenceBlockers, sequenceChecks } from "./sequence_blockers.ts";
 
 export interface Blocker {
   /** What the migration would fail on: `public.people.email`. */
@@ -51,8 +52,8 @@ export async function planBlockers(
     ...ops.flatMap((op) => (op.kind === "drop_object" ? [describeObject(op.object)] : [])),
     ...takenOff(ops),
   ]);
-  const types = typeChecks(ops);
-  if (nulls.length + labels.length + names.length + changed.length + types.length === 0) return [];
+  const [types, sequences] = [typeChecks(ops), sequenceChecks(ops)];
+  if (nulls.length + labels.length + names.length + changed.length + types.length + sequences.length === 0) return [];
   try {
     return await database.db.transaction().execute(async (tx) => {
       await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
@@ -64,6 +65,7 @@ export async function planBlockers(
           .filter((d) => !rebuilt.has(d.object))
           .map(dependentBlocker),
         ...await typeBlockers(tx, ops, types),
+        ...await sequenceBlockers(tx, sequences),
       ];
     });
   } catch (error) {

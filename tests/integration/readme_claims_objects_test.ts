@@ -313,9 +313,8 @@ backendTest("a function's, a procedure's and a trigger's attributes changed by h
   assert.deepEqual(missed, []);
 }, ["postgres"]);
 
-// README (Functions, procedures and triggers), the example as printed:
-// `events: ["insert", { update: ["name"] }], forEach: "row", when: "old.* is distinct from new.*"`. PostgreSQL
-// refuses a WHEN reading OLD on an INSERT trigger, so the README's own trigger cannot be created.
+// README (Functions, procedures and triggers), the example as printed (kept in step with it): it once listed
+// "insert" with `when: "old.* is distinct from new.*"`, which PostgreSQL refuses (no OLD on an INSERT trigger).
 backendTest("the README's users_touch trigger example converges", async (target) => {
   const dir = await project(
     target,
@@ -333,9 +332,9 @@ const touch = defineFunction("touch_updated_at", {
 const usersTouch = defineTrigger("users_touch", {
   table: users,
   timing: "before", // "after" | "instead of"
-  events: ["insert", { update: ["name"] }], // "delete", "truncate"
+  events: [{ update: ["name"] }], // "insert", "delete", "truncate"
   forEach: "row",
-  when: "old.* is distinct from new.*",
+  when: "old.* is distinct from new.*", // OLD exists for update and delete only
   function: touch, // or "audit.log_change"
 });
 export default { tables: [users], functions: [touch], triggers: [usersTouch] };
