@@ -226,6 +226,23 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'NOT VALID check ' || con.conname || ' on domain ' || n.nspname || '.' || t.typname
       from pg_constraint con join pg_type t on t.oid = con.contypid join pg_namespace n on n.oid = t.typnamespace
       where con.contype = 'c' and not con.convalidated and ${inSchemas}
+    union all
+    -- View, materialized view and sequence attributes the model does not hold (nor grants on them).
+    select a.what
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join lateral unnest(array[
+        case when c.relacl is not null and c.relacl <> acldefault(case c.relkind when 'S' then 's' else 'r' end::"char",
+                                                                  c.relowner)
+             then 'privileges on ' || case c.relkind when 'v' then 'view ' when 'm' then 'materialized view '
+                                      else 'sequence ' end || n.nspname || '.' || c.relname end,
+        case when c.relkind = 'm' and c.reloptions is not null
+             then 'storage parameters of materialized view ' || n.nspname || '.' || c.relname end
+      ] || array(select 'default of column ' || at.attname || ' of view ' || n.nspname || '.' || c.relname
+                   from pg_attrdef ad join pg_attribute at on at.attrelid = ad.adrelid and at.attnum = ad.adnum
+                   where ad.adrelid = c.oid and c.relkind = 'v')) a(what)
+      where a.what is not null and c.relkind in ('v', 'm', 'S') and ${inSchemas}
+        and not exists (select 1 from pg_depend d
+                        where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
     order by 1`.execute(db);
   return rows.rows.map((r) => r.what);
 }
