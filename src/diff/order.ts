@@ -167,15 +167,40 @@ function sortKey(op: Operation): string {
   return parts.join("\u0000");
 }
 
+/**
+ * The create phase of a routine reading, through objects created with it (a view, another routine), a table:
+ * it waits as one reading the table itself does, or dependency order pulls the view ahead of its table.
+ */
+function readingThroughPhase(ops: readonly Operation[]): (op: Operation) => number | undefined {
+  const created = new Map<string, DbObject>();
+  for (const op of ops) {
+    if (op.kind === "create_object") created.set(objectId(op.object), op.object);
+    if (op.kind === "alter_object") created.set(objectId(op.to), op.to);
+  }
+  const reads = (id: string, seen: Set<string>): boolean => {
+    const o = created.get(id);
+    if (!o || seen.has(id)) return false;
+    seen.add(id);
+    return (o.dependsOn ?? []).some((d) => d.startsWith("table:") || reads(d, seen));
+  };
+  return (op) => {
+    if (op.kind !== "create_object" && op.kind !== "alter_object") return undefined;
+    const o = op.kind === "create_object" ? op.object : op.to;
+    const phases = OBJECT_PHASES[o.kind].readingTable;
+    return phases && reads(objectId(o), new Set()) ? phases.create : undefined;
+  };
+}
+
 export function orderOperations(ops: readonly Operation[]): Operation[] {
   // Enum labels keep their declared order, so add_enum_value keeps its input order.
   const depths = partitionDepths(ops);
   const followers = attachmentFollowers(ops);
+  const readingThrough = readingThroughPhase(ops);
   const sorted = ops
     .map((op, index) => ({
       op,
       index,
-      phase: phaseOf(op, followers, ops),
+      phase: readingThrough(op) ?? phaseOf(op, followers, ops),
       depth: depths.get(op) ?? 0,
       key: sortKey(op),
     }))

@@ -21,6 +21,7 @@ import {
 import { objectName } from "../dialect/postgres/introspect/object_name.ts";
 import { MANAGED_TABLE, scopeOf } from "../dialect/postgres/introspect/scope.ts";
 import { scopeIsEmpty } from "../dialect/postgres/introspect/empty.ts";
+import { serialSequence } from "../dialect/postgres/introspect/sequences.ts";
 
 /** The name PostgreSQL gives the sequence of `c`'s serial or identity column `a`. */
 const SEQUENCE_NAME = objectName(sql`'seq'`);
@@ -154,7 +155,8 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       where a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
     union all
     -- A column's own sequence (serial or identity) named otherwise than kyrage creates it, or a serial's
-    -- sequence with options (the model holds an identity's options, not a serial's).
+    -- sequence with options (the model holds an identity's options, not a serial's). One with both a name and
+    -- options of its own is a sequence (introspect/sequences.ts).
     select 'sequence ' || sn.nspname || '.' || s.relname || ' of column ' || a.attname || ' of ' ||
            n.nspname || '.' || c.relname || case when d.deptype = 'a' then ' (serial)' else ' (identity)' end
       from pg_depend d join pg_class s on s.oid = d.objid join pg_namespace sn on sn.oid = s.relnamespace
@@ -167,7 +169,7 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
         and (d.deptype = 'i' or exists (
           select 1 from pg_attrdef ad join pg_depend dd on dd.classid = 'pg_attrdef'::regclass and dd.objid = ad.oid
           where ad.adrelid = c.oid and ad.adnum = a.attnum and dd.refclassid = 'pg_class'::regclass
-            and dd.refobjid = s.oid))
+            and dd.refobjid = s.oid) and ${sql.raw(serialSequence("q", "a.atttypid", "c.relname", "a.attname"))})
         and (s.relname <> (${SEQUENCE_NAME}) or sn.oid <> n.oid
              or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
                or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)
@@ -217,6 +219,28 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'comment on type ' || n.nspname || '.' || t.typname
       from pg_description d join pg_type t on t.oid = d.objoid join pg_namespace n on n.oid = t.typnamespace
       where d.classoid = 'pg_type'::regclass and t.typtype in ('e', 'c', 'r') and ${inSchemas}
+    union all
+    -- A domain check made NOT VALID (values stored before it were never checked): the model holds checks as valid.
+    select 'NOT VALID check ' || con.conname || ' on domain ' || n.nspname || '.' || t.typname
+      from pg_constraint con join pg_type t on t.oid = con.contypid join pg_namespace n on n.oid = t.typnamespace
+      where con.contype = 'c' and not con.convalidated and ${inSchemas}
+    union all
+    -- View, materialized view and sequence attributes the model does not hold (nor grants on them).
+    select a.what
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join lateral unnest(array[
+        case when c.relacl is not null and c.relacl <> acldefault(case c.relkind when 'S' then 's' else 'r' end::"char",
+                                                                  c.relowner)
+             then 'privileges on ' || case c.relkind when 'v' then 'view ' when 'm' then 'materialized view '
+                                      else 'sequence ' end || n.nspname || '.' || c.relname end,
+        case when c.relkind = 'm' and c.reloptions is not null
+             then 'storage parameters of materialized view ' || n.nspname || '.' || c.relname end
+      ] || array(select 'default of column ' || at.attname || ' of view ' || n.nspname || '.' || c.relname
+                   from pg_attrdef ad join pg_attribute at on at.attrelid = ad.adrelid and at.attnum = ad.adnum
+                   where ad.adrelid = c.oid and c.relkind = 'v')) a(what)
+      where a.what is not null and c.relkind in ('v', 'm', 'S') and ${inSchemas}
+        and not exists (select 1 from pg_depend d
+                        where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
     order by 1`.execute(db);
   return rows.rows.map((r) => r.what);
 }

@@ -47,11 +47,28 @@ export function domainRebuildConflicts(actual: SchemaModel, ops: readonly Operat
     const wanted = ops.find((o) => o.kind === "create_object" && objectId(o.object) === objectId(domain));
     const to = wanted?.kind === "create_object" && wanted.object.kind === "domain" ? wanted.object : undefined;
     const use = uses.length > 1 ? "use" : "uses";
+    const why = to && to.type === domain.type && to.collation === domain.collation
+      ? rebuiltRoutines(domain.dependsOn ?? [], ops)
+      : `base type ${domain.type}${domain.collation ? ` collate ${domain.collation}` : ""} → ${to?.type ?? "?"}` +
+        `${to?.collation ? ` collate ${to.collation}` : ""}`;
     return [
-      `domain ${domain.schema}.${domain.name} would have to be dropped and created again ` +
-      `(base type ${domain.type}${domain.collation ? ` collate ${domain.collation}` : ""} → ${to?.type ?? "?"}` +
-      `${to?.collation ? ` collate ${to.collation}` : ""}), but ${uses.join(", ")} ${use} it; ` +
-      "declare a new domain and move them to it instead",
+      `domain ${domain.schema}.${domain.name} would have to be dropped and created again (${why}), ` +
+      `but ${uses.join(", ")} ${use} it; ` +
+      (why.startsWith("base type")
+        ? "declare a new domain and move them to it instead"
+        : "declare the new function under another name, point the check at it, then drop the old one"),
     ];
   });
+}
+
+/** Why a domain whose type stays is rebuilt: its checks call routines the plan drops and creates again. */
+function rebuiltRoutines(dependsOn: readonly string[], ops: readonly Operation[]): string {
+  const dropped = ops.flatMap((op) =>
+    op.kind === "drop_object" && (op.object.kind === "function" || op.object.kind === "procedure") &&
+      dependsOn.includes(objectId(op.object))
+      ? [`${op.object.kind} ${objectId(op.object).replace(/^[a-z_]+:/, "")}`]
+      : []
+  );
+  return `its check calls ${dropped.join(", ") || "a routine"}, which the plan drops and creates again: ` +
+    "PostgreSQL cannot drop it under the check";
 }

@@ -44,8 +44,11 @@ export function sequenceOptions(o: SequenceOptions): string[] {
 
 /** `SET ...` clauses taking an identity sequence from one option set to another; absent means default. */
 export function sequenceChanges(from: SequenceOptions, to: SequenceOptions): string[] {
-  const changed = (key: keyof SequenceOptions) => from[key] !== to[key];
   const ascending = BigInt(to.increment ?? "1") > 0n;
+  // A default bound is the direction's: PostgreSQL keeps the old one when only the increment's sign flips.
+  const flips = ascending !== BigInt(from.increment ?? "1") > 0n;
+  const changed = (key: keyof SequenceOptions) =>
+    from[key] !== to[key] || (flips && (key === "minValue" || key === "maxValue"));
   return [
     ...(changed("increment") ? [`SET INCREMENT BY ${to.increment ?? "1"}`] : []),
     ...(changed("minValue") ? [to.minValue !== undefined ? `SET MINVALUE ${to.minValue}` : "SET NO MINVALUE"] : []),
@@ -57,6 +60,8 @@ export function sequenceChanges(from: SequenceOptions, to: SequenceOptions): str
       : []),
     ...(changed("cache") ? [`SET CACHE ${to.cache ?? "1"}`] : []),
     ...(changed("cycle") ? [to.cycle ? "SET CYCLE" : "SET NO CYCLE"] : []),
+    // The current value lies on the old side of the start: counting the other way begins again from the start.
+    ...(flips ? ["RESTART"] : []),
   ];
 }
 

@@ -1,13 +1,26 @@
 /**
  * Sequences of their own: not an extension's, not a column's identity, and
- * not a serial's (owned by a column whose default calls it). Options from
- * `pg_sequence`, in the normal form identity options use.
+ * not a serial's (owned by a column whose default calls it, with the options
+ * or the name a serial gets). Options from `pg_sequence`, in the normal form identity
+ * options use.
  */
 import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
 import type { SequenceType } from "../../../model/objects/sequence.ts";
 import { normalSequenceOptions } from "../../../model/sequences.ts";
 import type { Db, Scope } from "./scope.ts";
+
+/**
+ * SQL text: the `pg_sequence` row `seq` is what `serial` gives column `column` (of type `typid`) of table
+ * `table`: its options, or its name. One declared under another name with options of its own (the README's
+ * invoice_number, `start: 1000`) stays a sequence though the column's default calls it.
+ */
+export const serialSequence = (seq: string, typid: string, table: string, column: string): string =>
+  `(${seq}.seqtypid = ${typid} and ${seq}.seqstart = 1 and ${seq}.seqincrement = 1 and ${seq}.seqmin = 1
+    and ${seq}.seqmax = case ${seq}.seqtypid when 'int2'::regtype then 32767 when 'int4'::regtype then 2147483647
+                         else 9223372036854775807 end
+    and ${seq}.seqcache = 1 and not ${seq}.seqcycle and obj_description(${seq}.seqrelid, 'pg_class') is null
+    or (select sc.relname from pg_class sc where sc.oid = ${seq}.seqrelid) = ${table} || '_' || ${column} || '_seq')`;
 
 interface SequenceRow {
   schema: string;
@@ -44,7 +57,9 @@ export async function introspectSequences(db: Db, scope: Scope): Promise<DbObjec
       and not exists (select 1 from pg_attrdef ad
                       join pg_depend dd on dd.classid = 'pg_attrdef'::regclass and dd.objid = ad.oid
                         and dd.refclassid = 'pg_class'::regclass and dd.refobjid = c.oid
-                      where ad.adrelid = o.refobjid and ad.adnum = o.refobjsubid)
+                      join pg_attribute sa on sa.attrelid = ad.adrelid and sa.attnum = ad.adnum
+                      where ad.adrelid = o.refobjid and ad.adnum = o.refobjsubid
+                        and ${sql.raw(serialSequence("s", "sa.atttypid", "oc.relname", "sa.attname"))})
     order by n.nspname, c.relname`.execute(db);
   return rows.rows.map((row): DbObject => ({
     kind: "sequence",

@@ -5,6 +5,7 @@ import { normalSequenceOptions } from "../../../model/sequences.ts";
 import type { Column, ColumnStorage, ReplicaIdentity, Serial, StorageParameters, Table } from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
 import { allQueries, type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
+import { serialSequence } from "./sequences.ts";
 import { isUserType } from "./type_spelling.ts";
 
 interface TableRow {
@@ -66,7 +67,9 @@ export async function introspectTables(db: Db, scope: Scope): Promise<Map<string
              pg_get_expr(ad.adbin, ad.adrelid) as default,
              a.attidentity::text as identity, a.attgenerated::text as generated,
              col_description(c.oid, a.attnum) as comment,
-             seq.deptype = 'a' as owns_sequence,
+             seq.deptype = 'a' and ${
+      sql.raw(serialSequence("seq", "a.atttypid", "c.relname", "a.attname"))
+    } as owns_sequence,
              case when seq.deptype = 'i' then json_build_object(
                'start', seq.seqstart::text, 'increment', seq.seqincrement::text, 'min', seq.seqmin::text,
                'max', seq.seqmax::text, 'cache', seq.seqcache::text, 'cycle', seq.seqcycle) end as identity_options,
