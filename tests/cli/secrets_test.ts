@@ -240,5 +240,9 @@ Deno.test("the CLI registers every password it may meet before anything can prin
     out.line(`a line with ${secret}`);
     out.error(`an error with ${encodeURIComponent(secret)}`);
   }
-  assert.deepEqual(printed, Array(3).fill(["a line with ***", "an error with ***"]).flat());
+  // DATABASE_URL over the config's database is said first (resolveTarget's notice), with neither password.
+  const [notice, ...lines] = printed;
+  assert.match(notice, /^Using DATABASE_URL .*not the database the config names/);
+  for (const secret of [fromFlag, fromEnv, fromConfig]) assert.ok(!notice.includes(secret), notice);
+  assert.deepEqual(lines, Array(3).fill(["a line with ***", "an error with ***"]).flat());
 });
