@@ -268,7 +268,12 @@ export function lockTimedOut(error: unknown): boolean {
 }
 
 /** A planning read gave up on a lock: name the sessions that hold the tables it reads. */
-export async function lockError(database: Database, scope: LockScope, error: unknown): Promise<KyrageError> {
+export async function lockError(
+  database: Database,
+  scope: LockScope,
+  error: unknown,
+  reader = "Planning",
+): Promise<KyrageError> {
   const tables = "tables" in scope ? [...scope.tables] : [];
   const schemas = "schemas" in scope ? [...scope.schemas] : [];
   const holders = await sql<{ rel: string; pid: number; state: string; query: string }>`
@@ -288,7 +293,7 @@ export async function lockError(database: Database, scope: LockScope, error: unk
       tables.length > 0 ? `one of ${tables.join(", ")}` : `something in schema ${schemas.join(", ")}`
     }`;
   return new KyrageError(
-    `Planning waited ${PLANNING_LOCK_TIMEOUT} for a table lock on ${database.label} and gave up (${
+    `${reader} waited ${PLANNING_LOCK_TIMEOUT} for a table lock on ${database.label} and gave up (${
       messageOf(error)
     }): ${who}. Nothing was planned or written; retry once that session ends.`,
     { cause: error },

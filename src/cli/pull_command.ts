@@ -6,6 +6,7 @@ import { openDatabase } from "../dialect/database.ts";
 import { KyrageError } from "../errors.ts";
 import { checkBaseline, pullDatabase, type Pulled, writeBaseline } from "../pull/pull.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
+import { lockError, lockTimedOut, PLANNING_LOCK_TIMEOUT } from "../blockers.ts";
 import { configPathOf, registerSecrets, targetOf, userDirectory } from "./context.ts";
 import type { Output } from "./output.ts";
 import { plural } from "./render.ts";
@@ -36,7 +37,8 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
     const config = await configFor(configPath, cwd, options);
     const { target } = targetOf(config, options, out);
     const schemas = options.schema ? options.schema.split(",").map((s) => s.trim()) : config.desired.schemas;
-    const database = await openDatabase(target);
+    // Reading a column default locks its table: behind another session's lock, give up rather than wait.
+    const database = await openDatabase(target, { lockTimeout: PLANNING_LOCK_TIMEOUT });
     try {
       // Checked before anything is written, as the directory's one writer: a baseline starts a history, it never
       // joins one.
@@ -59,6 +61,9 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
           "then `kyrage plan` should show no changes.",
       );
       return 0;
+    } catch (error) {
+      if (!lockTimedOut(error)) throw error;
+      throw await lockError(database, { schemas }, error, "pull");
     } finally {
       await database.close();
     }

@@ -6,6 +6,7 @@
  * meanwhile. An applied file is never touched again: the session lets it go
  * and plans again, on a base that includes it.
  */
+import { lockError, lockTimedOut } from "../blockers.ts";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/load.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
@@ -47,6 +48,8 @@ export async function syncOwned(
       online: config.online,
       normalized: target.normalized,
       introspected: target.introspected,
+    }).catch(async (error) => {
+      throw lockTimedOut(error) ? await lockError(base, { schemas: config.desired.schemas }, error) : error;
     });
     const groups = migrationBoundaries(operations);
     // The owned files are planned on top of every other file, so they must

@@ -8,6 +8,7 @@ import { type Kysely, sql } from "kysely";
 import { parseConnectionString } from "../dialect/connection_string.ts";
 import { type Database, type DatabaseTarget, openDatabase } from "../dialect/database.ts";
 import { LOCK_KEY } from "../migrations/runner.ts";
+import { PLANNING_LOCK_TIMEOUT } from "../blockers.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { KyrageError, messageOf } from "../errors.ts";
 import { readHistory } from "../migrations/history.ts";
@@ -82,7 +83,8 @@ export type OpenDev = (files: readonly StoredMigration[]) => Promise<Database>;
 export function liveTarget(target: DatabaseTarget, options: TargetOptions, openDev: OpenDev): WatchTarget {
   const label = labelOf(target);
   let database: Database | undefined;
-  const open = async () => database ??= await openDatabase(target);
+  // Planning reads give up on another session's table lock (owned.ts names it) instead of stalling every save.
+  const open = async () => database ??= await openDatabase(target, { lockTimeout: PLANNING_LOCK_TIMEOUT });
   const replay = replays(openDev);
   return {
     label,
