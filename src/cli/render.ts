@@ -72,6 +72,8 @@ export function hazardLabels(h: OperationHazards, sizes: ReadonlyMap<string, Tab
     const size = table ? sizes.get(table) : undefined;
     return table ? ` on ${table}${size ? ` (${describeSize(size)})` : ""}` : "";
   };
+  // A sequence's hazard locks no table.
+  if (h.lock === "none") return [h.hazards.join(", ")];
   return [
     `LOCK ${h.lock}${on(h.table)}${h.hazards.length > 0 ? `: ${h.hazards.join(", ")}` : ""}`,
     ...(h.others ?? []).map((table) => `LOCK ${h.lock}${on(table)}: referenced by ${h.table}`),

@@ -6,6 +6,7 @@
  */
 import { isNarrowing } from "./destructive.ts";
 import type { Operation } from "./operations.ts";
+import { flipsDirection } from "../model/sequences.ts";
 
 /** Table lock levels, weakest first (the ones DDL takes). */
 export const LOCKS = ["none", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "ACCESS EXCLUSIVE"] as const;
@@ -16,7 +17,8 @@ export type Hazard =
   | "scans table"
   | "builds index"
   | "deletes data"
-  | "may fail on existing rows";
+  | "may fail on existing rows"
+  | "restarts sequence";
 
 export interface OperationHazards {
   /** The table the lock is on, `schema.table`; undefined for objects that are not tables. */
@@ -117,6 +119,9 @@ export function hazardsOf(op: Operation): OperationHazards {
       if (c.collation && !hazards.includes("rewrites table")) hazards.push("builds index");
       if (c.notNull?.to) hazards.push("scans table", "may fail on existing rows");
       if (c.identity?.to && !c.identity.from) hazards.push("scans table");
+      if (c.identityOptions && flipsDirection(c.identityOptions.from, c.identityOptions.to)) {
+        hazards.push("restarts sequence");
+      }
       const metadataOnly = hazards.length === 0 && !c.type && !c.notNull && !c.default && !c.identity &&
         !c.generated && !c.serial && !c.compression;
       return at(metadataOnly ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", ...hazards);
@@ -187,8 +192,12 @@ export function hazardsOf(op: Operation): OperationHazards {
     // A view's lock is its own; its readers wait only while it is replaced.
     case "create_object":
     case "drop_object":
-    case "alter_object":
       return quiet("none");
+    case "alter_object":
+      return op.from.kind === "sequence" && op.to.kind === "sequence" &&
+          flipsDirection(op.from.options, op.to.options)
+        ? { lock: "none", hazards: ["restarts sequence"] }
+        : quiet("none");
     case "sql":
       // Opaque: renderPlan says so instead of guessing.
       return quiet("none");

@@ -20,6 +20,11 @@ export function sequenceDefaults(type: string, increment = "1"): Required<Sequen
   return { start: ascending ? minValue : maxValue, increment, minValue, maxValue, cache: "1", cycle: false };
 }
 
+/** Whether a change of options makes the sequence count the other way: PostgreSQL's value is then restarted. */
+export function flipsDirection(from: SequenceOptions, to: SequenceOptions): boolean {
+  return BigInt(from.increment ?? "1") > 0n !== BigInt(to.increment ?? "1") > 0n;
+}
+
 /** Only the options that differ from the defaults, numbers as canonical decimal text. */
 export function normalSequenceOptions(type: string, options: SequenceOptions): SequenceOptions {
   const canonical = (v: string | undefined) => (v === undefined ? undefined : BigInt(v).toString());

@@ -18,6 +18,7 @@ import { backendTest, createTestDatabase, databaseTest } from "../support/backen
 import { converge, generateAndApply, loaded, plan } from "../support/pipeline.ts";
 import { dumpDiff, pgDump } from "../support/pg_dump.ts";
 import { kinds } from "../support/objects.ts";
+import { renderPlan } from "../../src/cli/render.ts";
 
 const invoices = defineTable("invoices", {
   id: column("int", { primaryKey: true }),
@@ -53,6 +54,26 @@ databaseTest("a changed start or increment alters the sequence in place and neve
   // Owned by another column than the one whose default calls it (that would be a serial).
   const owned = config({ start: 5000, increment: 10, as: "integer", cache: 5, ownedBy: "invoices.id" });
   assert.deepEqual(kinds(await converge(d, dir, owned)), ["alter_object invoice_number"]);
+});
+
+// A sequence (or identity) made to count down restarts from its new start: the plan must say so next to the SQL, as
+// it labels every other hazard (README "Online DDL").
+databaseTest("a sequence or identity made to count the other way is labeled as restarting", async (d, dir) => {
+  const counter = (increment: number) =>
+    defineTable("counters", {
+      id: column("bigint", { primaryKey: true, identity: { generated: "by default", increment } }),
+    });
+  await converge(d, dir, config({ start: 1000 }, { tables: [invoices, counter(1)] }));
+  await sql`insert into counters default values`.execute(d.db);
+  const flipped = await plan(d, loaded(config({ increment: -1 }, { tables: [invoices, counter(-1)] }), dir));
+  const rendered = renderPlan(flipped).join("\n");
+  assert.equal(rendered.match(/RESTART/g)?.length, 2, rendered);
+  assert.equal(rendered.match(/restarts sequence/g)?.length, 2, `each restart is labeled:\n${rendered}`);
+  const unflipped = await plan(
+    d,
+    loaded(config({ start: 1000, increment: 5 }, { tables: [invoices, counter(2)] }), dir),
+  );
+  assert.doesNotMatch(renderPlan(unflipped).join("\n"), /restarts sequence/);
 });
 
 databaseTest("a new owned sequence is created before the tables and given its owner after them", async (d, dir) => {

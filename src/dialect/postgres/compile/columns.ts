@@ -2,6 +2,7 @@
 import type { OperationOf } from "../../../diff/operations.ts";
 import { makeObjectName } from "../../../model/names.ts";
 import type { Column, SequenceOptions } from "../../../model/types.ts";
+import { flipsDirection } from "../../../model/sequences.ts";
 import { doBlock, ident, literal, qualified } from "../quote.ts";
 import { columnComment } from "./common.ts";
 
@@ -46,7 +47,7 @@ export function sequenceOptions(o: SequenceOptions): string[] {
 export function sequenceChanges(from: SequenceOptions, to: SequenceOptions): string[] {
   const ascending = BigInt(to.increment ?? "1") > 0n;
   // A default bound is the direction's: PostgreSQL keeps the old one when only the increment's sign flips.
-  const flips = ascending !== BigInt(from.increment ?? "1") > 0n;
+  const flips = flipsDirection(from, to);
   const changed = (key: keyof SequenceOptions) =>
     from[key] !== to[key] || (flips && (key === "minValue" || key === "maxValue"));
   return [
@@ -73,7 +74,7 @@ export function sequenceChanges(from: SequenceOptions, to: SequenceOptions): str
  */
 function intoNewStart(table: string, column: string, from: SequenceOptions, to: SequenceOptions): string[] {
   const up = BigInt(to.increment ?? "1") > 0n;
-  if (up !== BigInt(from.increment ?? "1") > 0n) return []; // a flip restarts (sequenceChanges)
+  if (flipsDirection(from, to)) return []; // a flip restarts (sequenceChanges)
   const bound = up ? to.minValue : to.maxValue;
   const before = up ? from.minValue ?? "1" : from.maxValue ?? "-1";
   if (bound === undefined || (up ? BigInt(bound) <= BigInt(before) : BigInt(bound) >= BigInt(before))) return [];

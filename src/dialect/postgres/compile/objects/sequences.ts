@@ -1,4 +1,7 @@
-/** Sequences: created, dropped, and changed in place (never restarted: their current value is kept). */
+/**
+ * Sequences: created, dropped, and changed in place, their current value kept; only one made to count the other way
+ * restarts (hazards.ts labels it).
+ */
 import type { SequenceObject } from "../../../../model/objects/sequence.ts";
 import { ident, literal, qualified } from "../../quote.ts";
 import { sequenceChanges, sequenceOptions } from "../columns.ts";
