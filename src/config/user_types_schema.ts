@@ -23,7 +23,9 @@ export const domainDefinition = z.strictObject({
   default: z.string().min(1).optional(),
   notNull: z.boolean().optional(),
   collation: name.optional(),
-  checks: z.array(z.strictObject({ name: name.optional(), expression: z.string().min(1) })).optional(),
+  checks: z.array(
+    z.strictObject({ name: name.optional(), expression: z.string().min(1), notValid: z.boolean().optional() }),
+  ).optional(),
   comment: z.string().optional(),
 });
 

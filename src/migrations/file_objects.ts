@@ -42,7 +42,7 @@ export const dbObject = z.discriminatedUnion("kind", [
     default: z.string().min(1).optional(),
     notNull: z.boolean(),
     collation: qualifiedName.optional(),
-    checks: z.array(z.strictObject({ name, expression: z.string().min(1) })),
+    checks: z.array(z.strictObject({ name, expression: z.string().min(1), notValid: z.literal(true).optional() })),
   }),
   z.strictObject({
     kind: z.literal("materialized_view"),

@@ -14,7 +14,11 @@ export function pullDomains(objects: readonly DbObject[]): DomainDefinition[] {
       // A name is left out only when the loader gives back exactly this one.
       const omitted = c.name === defaultDomainCheckName(d.name, unnamed);
       if (omitted) unnamed++;
-      return { ...(omitted ? {} : { name: c.name }), expression: c.expression };
+      return {
+        ...(omitted ? {} : { name: c.name }),
+        expression: c.expression,
+        ...(c.notValid ? { notValid: true } : {}),
+      };
     });
     return [{
       kind: "domain",

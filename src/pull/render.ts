@@ -137,10 +137,11 @@ function viewDoc(v: ViewDefinition | MaterializedViewDefinition): Doc {
 function domainDoc(d: DomainDefinition): Doc {
   const { kind: _k, name, checks, ...options } = d;
   const check = (c: NonNullable<DomainDefinition["checks"]>[number]) =>
-    object([...(c.name !== undefined ? [["name", str(c.name)] as [string, Doc]] : []), [
-      "expression",
-      sqlText(c.expression),
-    ]]);
+    object([
+      ...(c.name !== undefined ? [["name", str(c.name)] as [string, Doc]] : []),
+      ["expression", sqlText(c.expression)],
+      ...(c.notValid ? [["notValid", value(true)] as [string, Doc]] : []),
+    ]);
   const entries: [string, Doc][] = [
     ...Object.entries(options).map(([k, v]): [string, Doc] => [k, value(v)]),
     ...(checks ? [["checks", array(checks.map(check))] as [string, Doc]] : []),

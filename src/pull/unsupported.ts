@@ -220,11 +220,6 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       from pg_description d join pg_type t on t.oid = d.objoid join pg_namespace n on n.oid = t.typnamespace
       where d.classoid = 'pg_type'::regclass and t.typtype in ('e', 'c', 'r') and ${inSchemas}
     union all
-    -- A domain check made NOT VALID (values stored before it were never checked): the model holds checks as valid.
-    select 'NOT VALID check ' || con.conname || ' on domain ' || n.nspname || '.' || t.typname
-      from pg_constraint con join pg_type t on t.oid = con.contypid join pg_namespace n on n.oid = t.typnamespace
-      where con.contype = 'c' and not con.convalidated and ${inSchemas}
-    union all
     -- View, materialized view and sequence attributes the model does not hold (nor grants on them).
     select a.what
       from pg_class c join pg_namespace n on n.oid = c.relnamespace

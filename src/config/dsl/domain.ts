@@ -6,6 +6,11 @@ export interface DomainCheck {
   name?: string;
   /** `"VALUE ~ '^[^@]+@[^@]+$'"`; compared as PostgreSQL prints it. */
   expression: string;
+  /**
+   * `NOT VALID`: added without checking the values already stored, and kept as it is when the database holds it so;
+   * without it, a NOT VALID check is validated in place.
+   */
+  notValid?: boolean;
 }
 
 /** Options of {@link defineDomain}. */

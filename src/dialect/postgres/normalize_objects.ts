@@ -12,6 +12,7 @@ import { describeOperation } from "../../diff/describe.ts";
 import type { Operation } from "../../diff/operations.ts";
 import { KyrageError, messageOf } from "../../errors.ts";
 import { EMPTY_MODEL, type SchemaModel } from "../../model/schema_model.ts";
+import { type DbObject, objectId } from "../../model/objects.ts";
 import { compileOperation } from "./compile.ts";
 import { moveTo } from "./declared_objects.ts";
 import { introspectCatalogs } from "./introspect.ts";
@@ -109,9 +110,25 @@ export async function normalizeObjects(db: Db, desired: SchemaModel): Promise<Sc
       const built = await introspectCatalogs(conn, { schemas: desired.schemas });
       // Extensions compare as declared: the version only when the config pins one.
       const extensions = desired.objects.filter((o) => o.kind === "extension");
-      return { ...desired, objects: [...built.objects.filter((o) => o.kind !== "extension"), ...extensions] };
+      const objects = notValidAsDeclared(built.objects.filter((o) => o.kind !== "extension"), desired);
+      return { ...desired, objects: [...objects, ...extensions] };
     } finally {
       await run("rollback");
     }
+  });
+}
+
+/** A domain built from nothing holds every check valid: the config's `notValid` goes back on its checks. */
+function notValidAsDeclared(built: readonly DbObject[], desired: SchemaModel): DbObject[] {
+  const skipped = new Map(desired.objects.flatMap((o) => {
+    const names = o.kind === "domain" ? o.checks.filter((c) => c.notValid).map((c) => c.name) : [];
+    return names.length > 0 ? [[objectId(o), new Set(names)] as const] : [];
+  }));
+  if (skipped.size === 0) return [...built];
+  return built.map((o) => {
+    const names = o.kind === "domain" ? skipped.get(objectId(o)) : undefined;
+    return o.kind === "domain" && names
+      ? { ...o, checks: o.checks.map((c) => (names.has(c.name) ? { ...c, notValid: true as const } : c)) }
+      : o;
   });
 }

@@ -15,6 +15,8 @@ export interface DomainCheck {
   readonly name: string;
   /** Without `CHECK (...)`, as `pg_get_expr` prints it (the desired one after a scratch build). */
   readonly expression: string;
+  /** NOT VALID: values stored before it were never checked (desired: add it so, and keep it so). */
+  readonly notValid?: true;
 }
 
 export interface DomainObject extends ObjectBase {
@@ -64,7 +66,7 @@ export function desiredDomains(
     const checks = (d.checks ?? []).map((c, j) => {
       const checkName = c.name ?? defaultDomainCheckName(name, unnamed++);
       checkIdentifier(`${path}.checks[${j}].name`, checkName);
-      return { name: checkName, expression: c.expression.trim() };
+      return { name: checkName, expression: c.expression.trim(), ...(c.notValid ? { notValid: true as const } : {}) };
     });
     return {
       kind: "domain",

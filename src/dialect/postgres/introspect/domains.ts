@@ -15,7 +15,7 @@ interface DomainRow extends SpelledType {
   default: string | null;
   not_null: boolean;
   collation: string | null;
-  checks: DomainCheck[];
+  checks: { name: string; expression: string; valid: boolean }[];
   comment: string | null;
   depends: string[];
 }
@@ -27,7 +27,8 @@ export async function introspectDomains(db: Db, scope: Scope): Promise<DbObject[
            t.typdefault as default, t.typnotnull as not_null,
            case when t.typcollation <> b.typcollation then ${sql.raw(collationSpelling("t.typcollation"))} end
              as collation,
-           coalesce((select json_agg(json_build_object('name', c.conname::text, 'expression', pg_get_expr(c.conbin, 0))
+           coalesce((select json_agg(json_build_object('name', c.conname::text, 'expression', pg_get_expr(c.conbin, 0),
+                                                       'valid', c.convalidated)
                                      order by c.conname)
                      from pg_constraint c where c.contypid = t.oid and c.contype = 'c'), '[]'::json) as checks,
            obj_description(t.oid, 'pg_type') as comment,
@@ -59,7 +60,11 @@ export async function introspectDomains(db: Db, scope: Scope): Promise<DbObject[
       ...(row.default !== null ? { default: row.default } : {}),
       notNull: row.not_null,
       ...(row.collation !== null ? { collation: row.collation } : {}),
-      checks: [...row.checks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      checks: row.checks.map(({ name, expression, valid }): DomainCheck => ({
+        name,
+        expression,
+        ...(valid ? {} : { notValid: true as const }),
+      })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       ...(row.comment !== null ? { comment: row.comment } : {}),
       ...(depends.length > 0 ? { dependsOn: depends } : {}),
     };

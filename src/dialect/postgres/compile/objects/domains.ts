@@ -38,6 +38,7 @@ export const domainCompiler: ObjectCompiler<DomainObject> = {
   alter: (from, to) => {
     const name = `ALTER DOMAIN ${qualified(to.schema, to.name)}`;
     const same = (a: DomainCheck, b: DomainCheck) => a.name === b.name && a.expression === b.expression;
+    const validated = to.checks.filter((c) => !c.notValid && from.checks.some((d) => d.notValid && same(c, d)));
     return [
       ...(from.default !== to.default
         ? [to.default !== undefined ? `${name} SET DEFAULT ${to.default}` : `${name} DROP DEFAULT`]
@@ -46,8 +47,11 @@ export const domainCompiler: ObjectCompiler<DomainObject> = {
       ...from.checks.filter((c) => !to.checks.some((d) => same(c, d))).map((c) =>
         `${name} DROP CONSTRAINT ${ident(c.name)}`
       ),
-      // Checked against every stored value of every column of the domain, in the migration's transaction.
-      ...to.checks.filter((c) => !from.checks.some((d) => same(c, d))).map((c) => `${name} ADD ${check(c)}`),
+      // Checked against every stored value of every column of the domain (unless NOT VALID), in the transaction.
+      ...to.checks.filter((c) => !from.checks.some((d) => same(c, d))).map((c) =>
+        `${name} ADD ${check(c)}${c.notValid ? " NOT VALID" : ""}`
+      ),
+      ...validated.map((c) => `${name} VALIDATE CONSTRAINT ${ident(c.name)}`),
       ...(from.comment !== to.comment ? [comment(to)] : []),
     ];
   },
