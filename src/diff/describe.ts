@@ -76,6 +76,12 @@ export function describeOperation(op: Operation): string {
       return `- check ${op.check.name} on ${t(op.table)}`;
     case "rename_constraint":
       return `~ constraint ${op.from} on ${t(op.table)} renamed to ${op.to}`;
+    case "alter_constraint": {
+      const mode = (d: typeof op.deferrable.to) => (d ? `deferrable initially ${d}` : "not deferrable");
+      return `~ foreign key ${op.name} on ${t(op.table)}: ${mode(op.deferrable.from)} → ${
+        mode(op.deferrable.to)
+      } (altered in place)`;
+    }
     case "create_index":
       return `+ index ${op.index.name} on ${t(op.table)}`;
     case "drop_index":

@@ -151,6 +151,9 @@ export function hazardsOf(op: Operation): OperationHazards {
         : at("ACCESS EXCLUSIVE", "scans table", "may fail on existing rows");
     case "validate_constraint":
       return at("SHARE UPDATE EXCLUSIVE", "scans table", "may fail on existing rows");
+    case "alter_constraint":
+      // Catalog rows only (the constraint and its triggers): no scan, and the referenced table is not locked.
+      return at("ACCESS EXCLUSIVE");
     case "set_not_null":
       return at("ACCESS EXCLUSIVE");
     case "drop_primary_key":

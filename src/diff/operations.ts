@@ -8,6 +8,7 @@ import type {
   Column,
   ColumnStorage,
   CompositeAttribute,
+  Deferrable,
   ForeignKey,
   Identity,
   Index,
@@ -141,6 +142,16 @@ export type Operation =
   | (OnTable & { readonly kind: "add_check"; readonly check: CheckConstraint })
   | (OnTable & { readonly kind: "drop_check"; readonly check: CheckConstraint })
   | (OnTable & { readonly kind: "rename_constraint"; readonly from: string; readonly to: string })
+  /**
+   * A foreign key made deferrable or not, initially deferred or immediate, and
+   * nothing else: `ALTER CONSTRAINT`, no scan. Absent sides are NOT DEFERRABLE.
+   * PostgreSQL alters no other kind of constraint so (a unique key is rebuilt).
+   */
+  | (OnTable & {
+    readonly kind: "alter_constraint";
+    readonly name: string;
+    readonly deferrable: { readonly from?: Deferrable; readonly to?: Deferrable };
+  })
   | (OnTable & { readonly kind: "create_index"; readonly index: Index })
   | (OnTable & { readonly kind: "drop_index"; readonly index: Index; readonly concurrently?: boolean })
   | (OnTable & { readonly kind: "rename_index"; readonly from: string; readonly to: string })

@@ -54,6 +54,7 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
   // permanent table's may only point at a table that is logged by then).
   alter_table: 20,
   add_foreign_key: 21,
+  alter_constraint: 21,
   validate_constraint: 22,
   set_not_null: 23,
   // An identity added to a column this plan sets NOT NULL follows it at 23.05.

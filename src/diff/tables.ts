@@ -4,8 +4,8 @@
  */
 import { mentionsColumn } from "../model/normalize.ts";
 import type { Index, ReplicaIdentity, Table } from "../model/types.ts";
-import { qualifiedName } from "../model/types.ts";
 import { diffColumns } from "./columns.ts";
+import { alterDeferrability, rebuildDependentForeignKeys } from "./foreign_keys.ts";
 import {
   checkSignature,
   diffNamed,
@@ -211,13 +211,16 @@ function diffTable(actual: Table, desired: Table, types: TableContext): Operatio
     if (pkAfter) ops.push({ kind: "add_primary_key", ...on, primaryKey: pkAfter });
   }
 
+  const deferrability = alterDeferrability(on, kept.foreignKeys, desired.foreignKeys);
+  const foreignKeys = deferrability.actual;
   ops.push(
     ...diffNamed(kept.uniques, desired.uniques, uniqueSignature, {
       add: (unique) => ({ kind: "add_unique", ...on, unique }),
       drop: (unique) => ({ kind: "drop_unique", ...on, unique }),
       rename: (from, to) => ({ kind: "rename_constraint", ...on, from, to }),
     }),
-    ...diffNamed(kept.foreignKeys, desired.foreignKeys, foreignKeySignature, {
+    ...deferrability.ops,
+    ...diffNamed(foreignKeys, desired.foreignKeys, foreignKeySignature, {
       add: (foreignKey) => ({ kind: "add_foreign_key", ...on, foreignKey }),
       drop: (foreignKey) => ({ kind: "drop_foreign_key", ...on, foreignKey }),
       rename: (from, to) => ({ kind: "rename_constraint", ...on, from, to }),
@@ -233,7 +236,7 @@ function diffTable(actual: Table, desired: Table, types: TableContext): Operatio
       rename: (from, to) => ({ kind: "rename_index", ...on, from, to }),
     }),
   );
-  ops.push(...validations(on, kept.foreignKeys, desired.foreignKeys, foreignKeySignature));
+  ops.push(...validations(on, foreignKeys, desired.foreignKeys, foreignKeySignature));
   ops.push(...validations(on, kept.checks, desired.checks, checkSignature));
   const droppedIndexes = new Set(ops.flatMap((op) => (op.kind === "drop_index" ? [op.index.name] : [])));
   const changes = tableChanges(actual, desired, droppedIndexes);
@@ -247,44 +250,6 @@ function diffTable(actual: Table, desired: Table, types: TableContext): Operatio
   }
   ops.push(...diffPartitionOf(actual, desired));
   return ops;
-}
-
-/**
- * PostgreSQL refuses to drop a primary key or unique constraint that a
- * foreign key depends on: drop such foreign keys first and add them back.
- */
-function rebuildDependentForeignKeys(ops: Operation[], actual: readonly Table[]): Operation[] {
-  // The dropped keys' sorted columns, by table: looked up per foreign key, never scanned.
-  const droppedKeys = new Map<string, string[]>();
-  for (const op of ops) {
-    if (op.kind !== "drop_primary_key" && op.kind !== "drop_unique") continue;
-    const columns = op.kind === "drop_primary_key" ? op.primaryKey.columns : op.unique.columns;
-    const key = qualifiedName(op.schema, op.table);
-    droppedKeys.set(key, [...(droppedKeys.get(key) ?? []), JSON.stringify([...columns].sort())]);
-  }
-  if (droppedKeys.size === 0) return ops;
-  const fkKey = (schema: string, table: string, name: string) => `${qualifiedName(schema, table)}.${name}`;
-  const droppedFks = new Set(
-    ops.flatMap((op) => op.kind === "drop_foreign_key" ? [fkKey(op.schema, op.table, op.foreignKey.name)] : []),
-  );
-  // Renames run first, so these operations use the tables' new names.
-  const renamedTables = new Map(
-    ops.flatMap((op) => op.kind === "rename_table" ? [[qualifiedName(op.schema, op.from), op.to]] : []),
-  );
-  const extra: Operation[] = [];
-  for (const table of actual) {
-    for (const foreignKey of table.foreignKeys) {
-      const depends = droppedKeys.get(qualifiedName(foreignKey.refSchema, foreignKey.refTable))
-        ?.includes(JSON.stringify([...foreignKey.refColumns].sort())) ?? false;
-      const name = renamedTables.get(qualifiedName(table.schema, table.name)) ?? table.name;
-      // Foreign keys already dropped (changed, or on dropped tables) need nothing.
-      if (!depends || droppedFks.has(fkKey(table.schema, name, foreignKey.name))) continue;
-      const on = { schema: table.schema, table: name };
-      extra.push({ kind: "drop_foreign_key", ...on, foreignKey });
-      extra.push({ kind: "add_foreign_key", ...on, foreignKey });
-    }
-  }
-  return [...ops, ...extra];
 }
 
 /** NOT VALID constraints the config wants valid (same name, same definition) are validated in place. */

@@ -394,7 +394,6 @@ export default { tables: [parent, child] };
     assert.deepEqual(await query(target, oid), before, "the same constraint, altered");
   },
   BACKENDS,
-  { knownDefect: "needs an ALTER CONSTRAINT operation; the rebuild is NOT VALID then VALIDATE, online" },
 );
 
 // README (Tables and columns), lines 285 and 306: "`column(type, { primaryKey?, unique?, notNull?, defaultSql?,

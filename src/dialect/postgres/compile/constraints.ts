@@ -15,6 +15,7 @@ type ConstraintKind = Extract<
   | "add_check"
   | "drop_check"
   | "rename_constraint"
+  | "alter_constraint"
   | "validate_constraint"
   | "set_not_null"
 >;
@@ -54,6 +55,9 @@ export const constraintCompilers: Compilers<ConstraintKind> = {
   ],
   drop_check: (op) => [dropConstraint(op, op.check.name)],
   rename_constraint: (op) => [`${alterTable(op)} RENAME CONSTRAINT ${ident(op.from)} TO ${ident(op.to)}`],
+  alter_constraint: (op) => [
+    `${alterTable(op)} ALTER CONSTRAINT ${ident(op.name)}${deferrable(op.deferrable.to) || " NOT DEFERRABLE"}`,
+  ],
   validate_constraint: (op) => [`${alterTable(op)} VALIDATE CONSTRAINT ${ident(op.name)}`],
   set_not_null: (op) => [
     `${alterTable(op)} ALTER COLUMN ${ident(op.column)} SET NOT NULL`,
