@@ -204,7 +204,6 @@ export default { tables: [events, y2024, rest${with2025 ? ", y2025" : ""}] };
     assert.deepEqual(rows, [{ id: "1", part: "events_2024" }, { id: "2", part: "events_2025" }]);
   },
   BACKENDS,
-  { knownDefect: "a blocker needs each bound's partition constraint as SQL; not written yet" },
 );
 
 // README (Comments, schemas, renames), lines 553-554: "Renames: ... `defineTable(name, cols, cb, { renamedFrom: "old"
