@@ -12,7 +12,8 @@ import type { SchemaModel } from "./model/schema_model.ts";
 import { qualifiedName, type Table } from "./model/types.ts";
 import type { RowCheck } from "./row_blockers.ts";
 
-const atMost = (count: number) => (count === 1000 ? "1000+ rows" : `${count} row${count === 1 ? "" : "s"}`);
+const rowsThat = (count: number) =>
+  count === 1000 ? "1000+ rows that belong" : count === 1 ? "1 row that belongs" : `${count} rows that belong`;
 
 /**
  * Partitions the operations create or attach under a parent whose DEFAULT
@@ -61,7 +62,7 @@ export function defaultPartitionChecks(ops: readonly Operation[], desired: Pick<
       describe: (count: number) => ({
         object: partition,
         reason: `is a partition of ${parentName} ${bounded.bound}, but its DEFAULT partition ${restName} holds ` +
-          `${atMost(count)} that belong in it, so ${adding} it would fail; move those rows out of ${restName} first ` +
+          `${rowsThat(count)} in it, so ${adding} it would fail; move them out of ${restName} first ` +
           `(copy them aside and DELETE them from it), apply, then INSERT them into ${parentName} again, where ` +
           `they land in ${partition}`,
       }),

@@ -19,7 +19,7 @@ async function blockedRows(database: Database, dir: string, config: Config): Pro
   const desired = loaded(config, dir);
   const blockers = await planBlockers(database, await plan(database, desired), desired.desired);
   return Object.fromEntries(blockers.map((b) => {
-    const count = b.reason.match(/ holds (\d+) rows? that belong in it/);
+    const count = b.reason.match(/ holds (\d+) rows? that belongs? in it/);
     assert.ok(count, `a count in: ${b.object} ${b.reason}`);
     return [b.object, Number(count[1])];
   }));
@@ -118,8 +118,8 @@ databaseTest(
     assert.deepEqual(await planBlockers(database, await plan(database, widened), widened.desired), [{
       object: "public.grid_high",
       reason: "is a partition of public.grid FOR VALUES FROM (25, MINVALUE) TO (MAXVALUE, MAXVALUE), but its DEFAULT " +
-        "partition public.grid_rest holds 2 rows that belong in it, so attaching it would fail; move those rows " +
-        "out of public.grid_rest first (copy them aside and DELETE them from it), apply, then INSERT them into " +
+        "partition public.grid_rest holds 2 rows that belong in it, so attaching it would fail; move them out " +
+        "of public.grid_rest first (copy them aside and DELETE them from it), apply, then INSERT them into " +
         "public.grid again, where they land in public.grid_high",
     }]);
     await moveThrough(database, dir, grid("widened"), "grid", [9, 11], {
