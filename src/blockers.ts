@@ -1,7 +1,8 @@
 /**
  * Blockers: what makes planned operations fail on this particular database,
  * found before anything is written — NOT NULL on a column that holds NULLs,
- * enum labels removed while rows use them, a new relation whose name is
+ * enum labels removed while rows use them, a partition over rows its
+ * parent's DEFAULT partition holds, a new relation whose name is
  * taken by something kyrage does not manage, an unmanaged view or function
  * depending on what the plan drops or retypes. `generate` refuses a plan with
  * blockers; `plan` marks them `WILL FAIL`. Queries that read user tables
@@ -19,6 +20,7 @@ import { defaultMultirangeName } from "./model/type_names.ts";
 import { typeBlockers, typeChecks } from "./type_blockers.ts";
 import { sequenceBlockers, sequenceChecks } from "./sequence_blockers.ts";
 import { conversionChecks, countRows, labelChecks, nullChecks } from "./row_blockers.ts";
+import { defaultPartitionChecks } from "./partition_blockers.ts";
 
 export interface Blocker {
   /** What the migration would fail on: `public.people.email`. */
@@ -44,6 +46,7 @@ export async function planBlockers(
 ): Promise<Blocker[]> {
   const nulls = nullChecks(ops);
   const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
+  const partitions = defaultPartitionChecks(ops, desired);
   const names = newNames(ops);
   const changed = changedObjects(ops);
   // Objects the plan itself drops (and creates again) are in its hands, as are the callers it takes off a routine.
@@ -53,7 +56,8 @@ export async function planBlockers(
   ]);
   const [types, sequences] = [typeChecks(ops), sequenceChecks(ops)];
   const retypes = retypeBlockers(ops, desired);
-  const asked = nulls.length + labels.length + names.length + changed.length + types.length + sequences.length;
+  const asked = nulls.length + labels.length + partitions.length + names.length + changed.length + types.length +
+    sequences.length;
   if (asked === 0) return retypes;
   try {
     return await database.db.transaction().execute(async (tx) => {
@@ -62,6 +66,7 @@ export async function planBlockers(
         ...retypes,
         ...await countRows(tx, nulls),
         ...await countRows(tx, labels),
+        ...await countRows(tx, partitions),
         ...await takenNames(tx, names),
         ...(await unmanagedDependents(tx, changed, desired.schemas))
           .filter((d) => !rebuilt.has(d.object))
@@ -72,7 +77,7 @@ export async function planBlockers(
     });
   } catch (error) {
     if (!lockTimedOut(error)) throw error;
-    throw await lockError(database, { tables: [...nulls, ...labels].map((c) => c.table) }, error);
+    throw await lockError(database, { tables: [...nulls, ...labels, ...partitions].map((c) => c.table) }, error);
   }
 }
 
