@@ -8,16 +8,9 @@ import { openPglite } from "../../src/dialect/pglite/connect.ts";
 import { spellingsOf } from "../../src/dialect/connection_string.ts";
 import { backendTest, createTestDatabase } from "../support/backends.ts";
 import { projectFor, runCli, spawnCli, tempProject, watchUntilError } from "../support/cli.ts";
+import { migrationNames } from "../support/claims.ts";
 
 const TABLES = `defineTable("items", { id: column("int", { primaryKey: true }), note: column("text") })`;
-
-function migrationNames(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(`${dir}/migrations`)].map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
-}
 
 // README "Safety": "Secrets: a password is never printed, whatever the connection string's shape (URL, libpq
 // `key=value`, or one that does not parse); every line kyrage prints is scrubbed of it, as is or percent-encoded."

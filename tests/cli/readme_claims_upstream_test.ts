@@ -6,11 +6,10 @@
  * and the SQL is what upstream's reconciler and Kysely ran for them. Each test quotes the claim it holds the code to.
  */
 import assert from "node:assert/strict";
-import { sql } from "kysely";
-import type { Database } from "../../src/dialect/database.ts";
 import postgres from "postgres";
 import { createTestDatabase, serverTest, type TestDatabase } from "../support/backends.ts";
 import { databaseBlock, runCli, spawnCli, tempProject } from "../support/cli.ts";
+import { query, runStatements } from "../support/claims.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Upstream's files and what upstream ran for them.
@@ -39,25 +38,8 @@ const kyselyRow = (id: string) =>
     new Date(Number(id) + 60_000).toISOString()
   }')`;
 
-async function runSql(target: TestDatabase, statements: string[]): Promise<void> {
-  const db = await target.open();
-  try {
-    await db.db.transaction().execute(async (tx) => {
-      for (const statement of statements) await sql.raw(statement).execute(tx);
-    });
-  } finally {
-    await db.close();
-  }
-}
-
-async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
-  const db: Database = await target.open();
-  try {
-    return (await sql.raw<T>(text).execute(db.db)).rows;
-  } finally {
-    await db.close();
-  }
-}
+/** Statements run as Kysely's Migrator runs a file's: in one transaction. */
+const runSql = (target: TestDatabase, statements: string[]) => runStatements(target, statements, { transaction: true });
 
 const history = (target: TestDatabase) =>
   query<{ id: string }>(target, `select id from kyrage_migrations order by id`).then((rows) => rows.map((r) => r.id));

@@ -8,24 +8,9 @@ import assert from "node:assert/strict";
 import { basename } from "node:path";
 import { sql } from "kysely";
 import { createTestDatabase, type TestDatabase } from "../support/backends.ts";
-import { databaseBlock, runCli, spawnCli, tempProject } from "../support/cli.ts";
-import { exitStatus, Transcript } from "../support/transcript.ts";
-
-interface Watch {
-  readonly child: Deno.ChildProcess;
-  readonly out: Transcript;
-  readonly err: Transcript;
-}
-
-function watch(dir: string, ...args: string[]): Watch {
-  const child = spawnCli(["watch", ...args], { cwd: dir });
-  return { child, out: new Transcript(child.stdout), err: new Transcript(child.stderr) };
-}
-
-async function stop(w: Watch): Promise<void> {
-  w.child.kill("SIGINT");
-  assert.equal((await exitStatus(w.child)).code, 0, w.err.text);
-}
+import { databaseBlock, tempProject } from "../support/cli.ts";
+import { cli, ok } from "../support/claims.ts";
+import { exitStatus, stop, watch } from "../support/transcript.ts";
 
 const config = (database?: string, imports = "./schema.ts") =>
   `import { defineConfig } from "kyrage";
@@ -44,17 +29,6 @@ async function operationsOf(path: string): Promise<string[]> {
   return file.operations.map((op: { kind: string; column?: { name: string } }) =>
     `${op.kind}${op.column?.name ? ` ${op.column.name}` : ""}`
   );
-}
-
-async function cli(dir: string, ...args: string[]) {
-  const result = await runCli(args, { cwd: dir });
-  return { ...result, output: `${result.stdout}\n${result.stderr}` };
-}
-
-async function ok(dir: string, ...args: string[]): Promise<string> {
-  const result = await cli(dir, ...args);
-  assert.equal(result.code, 0, `kyrage ${args.join(" ")}:\n${result.output}`);
-  return result.output;
 }
 
 async function withServer(fn: (db: TestDatabase) => Promise<void>): Promise<void> {

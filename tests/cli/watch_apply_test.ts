@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { openDatabase } from "../../src/dialect/database.ts";
 import { createTestDatabase } from "../support/backends.ts";
 import { databaseBlock, runCli, spawnCli, tempProject } from "../support/cli.ts";
-import { exitStatus, Transcript } from "../support/transcript.ts";
+import { exitStatus, stop, type Watch, watch } from "../support/transcript.ts";
 
 const config = (database?: string) =>
   `import { defineConfig } from "kyrage";
@@ -21,22 +21,6 @@ export default defineConfig({ ${database ? `database: ${database}, ` : ""}tables
 const schema = (columns: string, more = "") =>
   `import { column, defineTable } from "kyrage";
 export const tables = [defineTable("users", { id: column("int", { primaryKey: true }), ${columns} })${more}];`;
-
-interface Watch {
-  readonly child: Deno.ChildProcess;
-  readonly out: Transcript;
-  readonly err: Transcript;
-}
-
-function watch(dir: string, ...args: string[]): Watch {
-  const child = spawnCli(["watch", ...args], { cwd: dir });
-  return { child, out: new Transcript(child.stdout), err: new Transcript(child.stderr) };
-}
-
-async function stop(w: Watch): Promise<void> {
-  w.child.kill("SIGINT");
-  assert.equal((await exitStatus(w.child)).code, 0, w.err.text);
-}
 
 /** The owned file named by the first cycle header matching `header` after `mark`. */
 async function owned(w: Watch, header: RegExp, mark: number): Promise<string> {

@@ -4,28 +4,9 @@
  * a real database). Each test quotes the claim it holds kyrage to.
  */
 import assert from "node:assert/strict";
-import { sql } from "kysely";
-import { backendTest, createTestDatabase, type TestDatabase } from "../support/backends.ts";
+import { backendTest, createTestDatabase } from "../support/backends.ts";
 import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
-
-async function run(target: TestDatabase, statements: string[]): Promise<void> {
-  const database = await target.open();
-  try {
-    for (const statement of statements) await sql.raw(statement).execute(database.db);
-  } finally {
-    await database.close();
-  }
-}
-
-/** A project whose config imports every array `schema.ts` (not written yet) will export. */
-function adoptionProject(target: TestDatabase, keys: string[]): Promise<string> {
-  return tempProject({
-    "kyrage.config.ts": `import { defineConfig } from "kyrage";
-import { ${keys.join(", ")} } from "./schema.ts";
-export default defineConfig({ database: ${databaseBlock(target)}, ${keys.join(", ")} });
-`,
-  });
-}
+import { pullProject as adoptionProject, runStatements as run } from "../support/claims.ts";
 
 // README, "Adopting an existing database: `pull`": "The round trip is exact: for a database D within kyrage's
 // coverage, applying the pulled schema to an empty database E gives the same catalog as D [...] and `plan` of the

@@ -7,49 +7,15 @@
  * code to.
  */
 import assert from "node:assert/strict";
-import { sql } from "kysely";
 import postgres from "postgres";
 import { backendTest, type TestDatabase } from "../support/backends.ts";
-import { databaseBlock, runCli, spawnCli, tempProject } from "../support/cli.ts";
+import { spawnCli } from "../support/cli.ts";
+import { cli, ok, project, query, writeSchema } from "../support/claims.ts";
 import { outputOf, waitFor } from "../support/sessions.ts";
 
 const ROWS = 50_000;
 
 const serverOnly = ["postgres"] as const;
-
-/** A project whose config is `defineConfig({ database, ...cfg })`, `cfg` exported by schema.ts. */
-function project(target: TestDatabase, schema: string): Promise<string> {
-  return tempProject({
-    "kyrage.config.ts": `import { defineConfig } from "kyrage";
-import cfg from "./schema.ts";
-export default defineConfig({ database: ${databaseBlock(target)}, ...cfg });
-`,
-    "schema.ts": schema,
-  });
-}
-
-const writeSchema = (dir: string, schema: string) => Deno.writeTextFile(`${dir}/schema.ts`, schema);
-
-async function cli(dir: string, ...args: string[]) {
-  const result = await runCli(args, { cwd: dir });
-  return { ...result, output: `${result.stdout}\n${result.stderr}` };
-}
-
-async function ok(dir: string, ...args: string[]): Promise<string> {
-  const result = await cli(dir, ...args);
-  assert.equal(result.code, 0, `kyrage ${args.join(" ")}:\n${result.output}`);
-  return result.output;
-}
-
-/** Run SQL on the test database from a session of the test's own. */
-async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
-  const database = await target.open();
-  try {
-    return (await sql.raw<T>(text).execute(database.db)).rows;
-  } finally {
-    await database.close();
-  }
-}
 
 /** A session of the test's own, kept open: begin, lock, hold. */
 const OBSERVER = "kyrage_test_observer";

@@ -4,49 +4,10 @@
  * holds the code to.
  */
 import assert from "node:assert/strict";
-import { sql } from "kysely";
-import { backendTest, serverTest, type TestDatabase } from "../support/backends.ts";
-import { databaseBlock, runCli, spawnCli, tempProject } from "../support/cli.ts";
+import { backendTest, serverTest } from "../support/backends.ts";
+import { databaseBlock, spawnCli, tempProject } from "../support/cli.ts";
+import { cli, generateAndApply, inlineProject as project, migrationNames, query } from "../support/claims.ts";
 import { holdLock } from "../support/sessions.ts";
-
-/** A project whose config declares `body` (the object literal given to `defineConfig`, without `database`). */
-function project(target: { databaseUrl?: string; dataDir?: string }, body: string): Promise<string> {
-  return tempProject({
-    "kyrage.config.ts": `import { column, defineConfig, defineSequence, defineTable } from "kyrage";
-export default defineConfig({ database: ${databaseBlock(target)}, ${body} });
-`,
-  });
-}
-
-async function cli(dir: string, ...args: string[]) {
-  const result = await runCli(args, { cwd: dir });
-  return { ...result, output: `${result.stdout}\n${result.stderr}` };
-}
-
-async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
-  const database = await target.open();
-  try {
-    return (await sql.raw<T>(text).execute(database.db)).rows;
-  } finally {
-    await database.close();
-  }
-}
-
-function migrationNames(dir: string): string[] {
-  try {
-    return [...Deno.readDirSync(`${dir}/migrations`)].map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
-}
-
-/** generate + apply, both must succeed. */
-async function generateAndApply(dir: string): Promise<void> {
-  const generated = await cli(dir, "generate");
-  assert.equal(generated.code, 0, generated.output);
-  const applied = await cli(dir, "apply");
-  assert.equal(applied.code, 0, applied.output);
-}
 
 /** Run the CLI for at most `ms`; kill it (SIGKILL) if it is still running then. */
 async function runFor(dir: string, args: string[], ms: number): Promise<{ finished: boolean; output: string }> {

@@ -6,38 +6,8 @@
  * tables. Every test quotes the claim it holds the code to.
  */
 import assert from "node:assert/strict";
-import { sql } from "kysely";
-import { BACKENDS, backendTest, type TestDatabase } from "../support/backends.ts";
-import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
-
-/** A project whose config is `defineConfig({ database, ...cfg })`, `cfg` exported by schema.ts. */
-async function project(target: TestDatabase, schema: string): Promise<string> {
-  return await tempProject({
-    "kyrage.config.ts": `import { defineConfig } from "kyrage";
-import cfg from "./schema.ts";
-export default defineConfig({ database: ${databaseBlock(target)}, ...cfg });
-`,
-    "schema.ts": schema,
-  });
-}
-
-const writeSchema = (dir: string, schema: string) => Deno.writeTextFile(`${dir}/schema.ts`, schema);
-
-async function cli(dir: string, ...args: string[]) {
-  const result = await runCli(args, { cwd: dir });
-  return { ...result, output: `${result.stdout}\n${result.stderr}` };
-}
-
-/** `generate`, `apply`, then `plan --exit-code` must be empty. */
-async function converge(dir: string, label: string, ...flags: string[]): Promise<string> {
-  const generated = await cli(dir, "generate", ...flags);
-  assert.equal(generated.code, 0, `${label}: generate failed:\n${generated.output}`);
-  const applied = await cli(dir, "apply");
-  assert.equal(applied.code, 0, `${label}: apply failed:\n${applied.output}`);
-  const replanned = await cli(dir, "plan", "--exit-code");
-  assert.equal(replanned.code, 0, `${label}: re-plan not empty:\n${replanned.output}`);
-  return generated.output;
-}
+import { BACKENDS, backendTest } from "../support/backends.ts";
+import { cli, converge, project, query, writeSchema } from "../support/claims.ts";
 
 /**
  * A change kyrage accepts must apply: `generate` either refuses it (naming
@@ -60,15 +30,6 @@ async function refusedOrApplied(dir: string, label: string, refusal: RegExp, ...
   const replanned = await cli(dir, "plan", "--exit-code");
   assert.equal(replanned.code, 0, `${label}: re-plan not empty:\n${replanned.output}`);
   return true;
-}
-
-async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
-  const database = await target.open();
-  try {
-    return (await sql.raw<T>(text).execute(database.db)).rows;
-  } finally {
-    await database.close();
-  }
 }
 
 // README (Tables and columns), lines 299-300: "`identity: "always" | "by default"`, or `{ generated, start?,

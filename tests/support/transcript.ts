@@ -1,4 +1,6 @@
 /** Following a long-running CLI process (`kyrage watch`) from a test. */
+import assert from "node:assert/strict";
+import { spawnCli } from "./cli.ts";
 
 /** Collects a stream's text and waits until it matches. */
 export class Transcript {
@@ -40,4 +42,23 @@ export async function exitStatus(child: Deno.ChildProcess, graceMs = 60_000): Pr
   child.kill("SIGKILL");
   await child.status;
   throw new Error(`the process was still running ${graceMs / 1000} s after it was asked to stop`);
+}
+
+/** A running `kyrage watch`, its stdout and stderr followed as they come. */
+export interface Watch {
+  readonly child: Deno.ChildProcess;
+  readonly out: Transcript;
+  readonly err: Transcript;
+}
+
+/** Start `kyrage watch <args>` in the project `dir`. */
+export function watch(dir: string, ...args: string[]): Watch {
+  const child = spawnCli(["watch", ...args], { cwd: dir });
+  return { child, out: new Transcript(child.stdout), err: new Transcript(child.stderr) };
+}
+
+/** Stop a watch as Ctrl-C does; it must exit 0. */
+export async function stop(w: Watch): Promise<void> {
+  w.child.kill("SIGINT");
+  assert.equal((await exitStatus(w.child)).code, 0, w.err.text);
 }
