@@ -3,6 +3,7 @@
  * migration files and its applied history (see src/upstream/import.ts).
  */
 import { basename } from "node:path";
+import { extensionNames } from "../model/objects/extension.ts";
 import { importUpstream } from "../upstream/import.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
@@ -15,6 +16,7 @@ export async function importUpstreamCommand(options: CommonOptions, out: Output)
   return await withProject(options, out, async ({ config, database }) => {
     const result = await importUpstream(database, config.migrationsDir, {
       lockWaitMs: UPSTREAM_LOCK_WAIT_MS,
+      extensions: extensionNames(config.desired.objects),
       onWaiting: () => out.error("Waiting for an apply of @izumisy/kyrage on this database to finish..."),
     });
     const count = result.upstreamFiles.length;
@@ -24,7 +26,16 @@ export async function importUpstreamCommand(options: CommonOptions, out: Output)
           plural(result.recorded.length, "migration")
         } recorded as applied on ${database.label} (nothing was run).`,
     );
-    for (const path of result.written) out.line(`  wrote ${basename(path)}`);
+    for (const path of result.written) {
+      out.line(
+        `  wrote ${basename(path)}${
+          path === result.baseline
+            ? ` (baseline: what upstream found on ${database.label} and never created, the tables its files change ` +
+              "and the extensions, as they are now; recorded as applied)"
+            : ""
+        }`,
+      );
+    }
     if (result.unknownHistory.length > 0) {
       out.error(
         `warning: public.kysely_migration also lists ${result.unknownHistory.join(", ")}, which ` +

@@ -20,7 +20,7 @@ import { kyrageIdOf, type UpstreamAttributes, type UpstreamOperation } from "./f
 const SCHEMA = "public";
 
 /** The order upstream's reconciler runs a file's operations in, whatever order the file lists them. */
-const UPSTREAM_PRIORITY: Record<UpstreamOperation["type"], number> = {
+export const UPSTREAM_PRIORITY: Record<UpstreamOperation["type"], number> = {
   drop_foreign_key_constraint: 0,
   drop_unique_constraint: 1,
   drop_primary_key_constraint: 2,
@@ -47,13 +47,21 @@ interface TableState {
 
 /**
  * Convert upstream's files, in id order, to kyrage migration files;
- * `applied` holds the ids of those upstream applied on the database.
+ * `applied` holds the ids of those upstream applied on the database, and
+ * `baseline` the operations of the baseline (baseline.ts) that creates the
+ * tables upstream found: applied files' operations on those are left out,
+ * as the baseline holds them as they are now.
  */
-export function convertUpstream(files: readonly UpstreamFile[], applied: ReadonlySet<string>): MigrationFile[] {
-  const state = new Map<string, TableState>();
+export function convertUpstream(
+  files: readonly UpstreamFile[],
+  applied: ReadonlySet<string>,
+  baseline: readonly Operation[] = [],
+): MigrationFile[] {
+  const state = stateOf(baseline);
+  const found = new Set(state.keys());
   return [...files].sort((a, b) => Number(a.migration.id) - Number(b.migration.id)).map((file) => {
     const m = file.migration;
-    const operations = orderOperations(convertFile(file, state, applied.has(m.id)));
+    const operations = orderOperations(convertFile(file, state, applied.has(m.id), found));
     return {
       format: FORMAT_VERSION,
       id: kyrageIdOf(m.id),
@@ -65,8 +73,13 @@ export function convertUpstream(files: readonly UpstreamFile[], applied: Readonl
   });
 }
 
-function convertFile({ path, migration }: UpstreamFile, state: Map<string, TableState>, applied: boolean): Operation[] {
-  const ops = migration.diff.operations;
+function convertFile(
+  { path, migration }: UpstreamFile,
+  state: Map<string, TableState>,
+  applied: boolean,
+  found: ReadonlySet<string>,
+): Operation[] {
+  const ops = migration.diff.operations.filter((op) => !(applied && found.has(op.table)));
   const dropped = new Set(ops.filter((op) => op.type === "drop_table").map((op) => op.table));
   const droppedConstraints = new Set(
     ops.filter((op) => op.type === "drop_unique_constraint" || op.type === "drop_primary_key_constraint")
@@ -91,9 +104,10 @@ function convertFile({ path, migration }: UpstreamFile, state: Map<string, Table
     const table = state.get(op.table);
     if (!table) {
       throw new KyrageError(
-        `${at(op)}: no earlier upstream migration creates that table, so kyrage cannot tell what it holds. ` +
-          "If the table predates @izumisy/kyrage, move upstream's files out of the migrations directory and adopt " +
-          "the database as it is with `kyrage pull --baseline`. Nothing was imported.",
+        `${at(op)}: no earlier upstream migration creates that table, and the database lacks it, so kyrage ` +
+          "cannot tell what it held. Run `kyrage import-upstream` on a database upstream migrated (it records the " +
+          "tables upstream found there), or move upstream's files out of the migrations directory and adopt the " +
+          "database as it is with `kyrage pull --baseline`. Nothing was imported.",
       );
     }
     return table;
@@ -275,4 +289,53 @@ function unknownDefinition(at: string, op: UpstreamOperation & { name: string })
       "was made by hand, move upstream's files out of the migrations directory and adopt the database as it is " +
       "with `kyrage pull --baseline`. Nothing was imported.",
   );
+}
+
+/**
+ * The tables upstream found rather than created: an operation of `files`
+ * on a table no earlier file (nor the same one) creates, or an unapplied
+ * drop of one (an applied drop left nothing to record).
+ */
+export function foundTables(files: readonly UpstreamFile[], applied: ReadonlySet<string>): string[] {
+  const made = new Set<string>();
+  const found = new Set<string>();
+  for (const { migration } of [...files].sort((a, b) => Number(a.migration.id) - Number(b.migration.id))) {
+    const ops = migration.diff.operations;
+    const dropped = new Set(ops.filter((op) => op.type === "drop_table").map((op) => op.table));
+    const kept = ops.filter((op) => op.type === "drop_table" || !dropped.has(op.table))
+      .sort((a, b) => UPSTREAM_PRIORITY[a.type] - UPSTREAM_PRIORITY[b.type]);
+    for (const op of kept) {
+      if (op.type === "create_table" || op.type === "create_table_with_constraints") made.add(op.table);
+      else if (op.type === "drop_table") {
+        if (!made.has(op.table) && !applied.has(migration.id)) found.add(op.table);
+        made.delete(op.table);
+      } else if (!made.has(op.table)) {
+        found.add(op.table);
+        made.add(op.table);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+/** The tables a baseline's operations create, as the conversion tracks them. */
+function stateOf(baseline: readonly Operation[]): Map<string, TableState> {
+  const state = new Map<string, TableState>();
+  for (const op of baseline) {
+    if (op.kind === "create_table") {
+      state.set(op.table, {
+        columns: new Map(op.columns.map((c) => [c.name, c])),
+        ...(op.primaryKey ? { primaryKey: op.primaryKey } : {}),
+        uniques: new Map(),
+        foreignKeys: new Map(),
+        indexes: new Map(),
+      });
+    }
+    const table = "table" in op ? state.get(op.table as string) : undefined;
+    if (!table) continue;
+    if (op.kind === "create_index") table.indexes.set(op.index.name, op.index);
+    if (op.kind === "add_unique") table.uniques.set(op.unique.name, op.unique);
+    if (op.kind === "add_foreign_key") table.foreignKeys.set(op.foreignKey.name, op.foreignKey);
+  }
+  return state;
 }

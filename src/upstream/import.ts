@@ -3,7 +3,8 @@
  * `migrations/<epoch-ms>.json` files are converted to kyrage files with the
  * same instant as id (order and time order kept); the ones upstream applied
  * (rows of `public.kysely_migration`) are recorded in kyrage's history with
- * their checksums, at upstream's apply time, without running anything. Once
+ * their checksums, at upstream's apply time, without running anything;
+ * before them, a baseline of what upstream found (baseline.ts). Once
  * imported, upstream's files may be deleted: another database upstream
  * migrated is taken over from the kyrage files. The history is recorded
  * whole or not at all. Upstream's files and tables are left as they are.
@@ -16,6 +17,7 @@ import { type MigrationFile, serializeMigration } from "../migrations/file.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED, readHistory } from "../migrations/history.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { readMigration, writeMigration } from "../migrations/store.ts";
+import { baselineIdOf, takeBaseline } from "./baseline.ts";
 import { convertUpstream } from "./convert.ts";
 import { beforeHistory, readUpstreamFiles, type UpstreamFile } from "./files.ts";
 import { kyrageIdOf } from "./format.ts";
@@ -35,12 +37,19 @@ export interface ImportResult {
   readonly recorded: readonly string[];
   /** Rows of kysely_migration that are not upstream's files (hand-written Kysely migrations). */
   readonly unknownHistory: readonly string[];
+  /** The baseline (baseline.ts) written now, if one was. */
+  readonly baseline?: string;
+}
+
+export interface ImportOptions extends UpstreamLockOptions {
+  /** The extensions the config declares, looked for in every schema for the baseline. */
+  readonly extensions: readonly string[];
 }
 
 export async function importUpstream(
   database: Database,
   migrationsDir: string,
-  options: UpstreamLockOptions,
+  options: ImportOptions,
 ): Promise<ImportResult> {
   using _lock = await lockMigrationsDir(migrationsDir, "import-upstream");
   const names = await Array.fromAsync(Deno.readDir(migrationsDir)).then(
@@ -70,9 +79,25 @@ export async function importUpstream(
     const missing = rows.filter((row) => !upstreamIds.has(row.name) && !importedBefore.includes(row));
     if (missing.length > 0) throw missingFiles(missing, migrationsDir, database.label);
 
-    const converted = convertUpstream(upstreamFiles, new Set(applied.map((row) => row.name)));
+    const appliedIds = new Set(applied.map((row) => row.name));
+    const firstId = [...upstreamIds, ...appliedIds].sort((a, b) => Number(a) - Number(b))[0];
+    const baselinePath = `${migrationsDir}/${baselineIdOf(firstId)}.json`;
+    // An earlier import's baseline is kept as it is: its files were converted against it. A first import takes it.
+    const firstImport = importedBefore.length === 0 &&
+      upstreamFiles.every((f) => !existing.has(`${kyrageIdOf(f.migration.id)}.json`));
+    const earlier = existing.has(`${baselineIdOf(firstId)}.json`) ? await readMigration(baselinePath) : undefined;
+    const taken = !earlier && firstImport
+      ? await takeBaseline(tx, upstreamFiles, appliedIds, {
+        firstUpstreamId: firstId,
+        extensions: options.extensions,
+        label: database.label,
+      })
+      : undefined;
+    const baseline = earlier?.file ?? taken;
+    const converted = convertUpstream(upstreamFiles, appliedIds, baseline?.operations);
     const toWrite = await newFiles(converted, existing, migrationsDir);
-    const known = new Set([...upstreamIds, ...applied.map((r) => r.name)].map(kyrageIdOf));
+    const known = new Set([...upstreamIds, ...appliedIds].map(kyrageIdOf));
+    if (baseline) known.add(baseline.id);
     const foreign = recordedAlready.filter((a) => !known.has(a.id));
     if (rows.length > 0 && foreign.length > 0) {
       throw new KyrageError(
@@ -85,17 +110,23 @@ export async function importUpstream(
     }
 
     const written: string[] = [];
+    if (taken) written.push(await writeMigration(migrationsDir, taken));
     for (const file of toWrite) written.push(await writeMigration(migrationsDir, file));
-    if (rows.length > 0) await ensureHistoryTable(tx);
+    // Taken from this database, or this database went through upstream from the same start: it holds the baseline.
+    const recordBaseline = taken !== undefined ||
+      (earlier !== undefined && rows.length > 0 && !recordedIds.has(earlier.id));
+    if (rows.length > 0 || recordBaseline) await ensureHistoryTable(tx);
     const recorded: string[] = [];
-    for (const row of rows) {
-      const stored = await readMigration(`${migrationsDir}/${kyrageIdOf(row.name)}.json`);
+    const record = async (path: string, appliedAt: string) => {
+      const stored = await readMigration(path);
       await sql`insert into ${sql.table(HISTORY_QUALIFIED)} (id, checksum, applied_at)
-        values (${stored.id}, ${stored.checksum}, ${appliedAtOf(row)}::timestamptz)`.execute(tx);
+        values (${stored.id}, ${stored.checksum}, ${appliedAt}::timestamptz)`.execute(tx);
       recorded.push(stored.id);
-    }
+    };
+    if (recordBaseline) await record(baselinePath, new Date().toISOString());
+    for (const row of rows) await record(`${migrationsDir}/${kyrageIdOf(row.name)}.json`, appliedAtOf(row));
     const unknownHistory = history.filter((row) => !isUpstreamRow(row)).map((row) => row.name);
-    return { upstreamFiles, written, recorded, unknownHistory };
+    return { upstreamFiles, written, recorded, unknownHistory, ...(taken ? { baseline: baselinePath } : {}) };
   });
 }
 

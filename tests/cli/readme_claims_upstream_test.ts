@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { createTestDatabase, serverTest, type TestDatabase } from "../support/backends.ts";
+import { backendTest, createTestDatabase, serverTest, type TestDatabase } from "../support/backends.ts";
 import { databaseBlock, runCli, spawnCli, tempProject } from "../support/cli.ts";
 import { query, runStatements } from "../support/claims.ts";
 
@@ -410,12 +410,13 @@ serverTest(
 );
 
 // README: "Run `kyrage import-upstream` once: it converts `migrations/<epoch-ms>.json` into kyrage files [...] and
-// records those upstream applied". A team that adopted upstream on a database it already had (upstream's config
-// lists the existing table; upstream's first file changes it, replacing PostgreSQL's key name by upstream's) cannot
-// import: every file that touches that table is refused.
-serverTest(
+// records those upstream applied" and "a baseline migration of what upstream found". A team that adopted upstream on a database
+// it already had (upstream's config lists the existing table; upstream's first file changes it, replacing
+// PostgreSQL's key name by upstream's) imports: the table as it is goes in a baseline before upstream's file, so
+// plan, status and check pass, and importing again changes nothing.
+backendTest(
   "upstream adopted on an existing table: its files import, and the plan after is empty",
-  async (_db, _dir, target) => {
+  async (target) => {
     await runSql(target, [
       `create table customers (id integer primary key, name text)`,
       `insert into customers values (1, 'acme')`,
@@ -443,12 +444,22 @@ export default defineConfig({ naming: "kyrage-v1", database: ${databaseBlock(tar
     });
     const imported = await runCli(["import-upstream"], { cwd: dir });
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);
-    const plan = await runCli(["plan", "--exit-code"], { cwd: dir });
+    assert.match(imported.stdout, /2 kyrage files written, 2 migrations recorded/);
+    assert.match(imported.stdout, /wrote 20251009085319999\.json \(baseline/);
+    assert.deepEqual(await history(target), ["20251009085319999", "20251009085320000"]);
+    const cli = (...args: string[]) => runCli(args, { cwd: dir });
+    const plan = await cli("plan", "--exit-code");
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
-  },
-  {
-    knownDefect:
-      "rebuilding a table's state from before upstream needs a design; the refusal names the file and says to pull --baseline",
+    const status = await cli("status");
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+    assert.doesNotMatch(status.stdout, /drift/i);
+    const check = await cli("check");
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    const again = await cli("import-upstream");
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /0 kyrage files written, 0 migrations recorded/);
+    const rows = await query<{ n: number }>(target, `select count(*)::int as n from customers`);
+    assert.equal(rows[0].n, 1, "nothing was run");
   },
 );
 
@@ -898,14 +909,13 @@ export default defineConfig({ database: { dialect: "pglite", dataDir: "db" }, ta
 });
 
 // README: "Run `kyrage import-upstream` once [...] records those upstream applied [...]. Nothing is run." and
-// "`--dev` replays on an embedded PostgreSQL". Upstream cannot create extensions, so its users install one by hand
-// (`uuid-ossp` for `defaultSql: "uuid_generate_v4()"`). After the import, with the extension in the config as the
-// plan asks ("keep it in the config"), `plan` is empty, but the imported history never creates the extension, so
-// every replay fails for good: `status`, `check` (and every `--dev`) exit 1 with "function uuid_generate_v4() does
-// not exist".
-serverTest(
+// "every installed extension (upstream cannot create one; `uuid-ossp` for `uuid_generate_v4()`)". Its users install
+// one by hand; with the extension in the config, `plan` is empty, and the imported history must create it before
+// upstream's first file, or every replay fails for good: `status`, `check` (and every `--dev`) exit 1 with "function
+// uuid_generate_v4() does not exist".
+backendTest(
   "an upstream table whose default needs a hand-installed extension: after import, status and check pass",
-  async (_db, _dir, target) => {
+  async (target) => {
     const file = upstreamFile("1760000000000", [
       {
         type: "create_table",
@@ -935,15 +945,13 @@ export default defineConfig({
     });
     const cli = (...args: string[]) => runCli(args, { cwd: dir });
     assert.equal((await cli("import-upstream")).code, 0);
+    assert.deepEqual(await history(target), ["20251009085319999", "20251009085320000"], "the baseline holds it");
     const plan = await cli("plan", "--exit-code");
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
     const status = await cli("status");
     assert.equal(status.code, 0, status.stdout + status.stderr);
     const check = await cli("check");
     assert.equal(check.code, 0, check.stdout + check.stderr);
-  },
-  {
-    knownDefect: "the imported history has no place to create the extension upstream never managed, so replays lack it",
   },
 );
 

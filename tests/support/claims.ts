@@ -4,6 +4,7 @@
  * database from a session of the test's own. A file's own variant is a parameter here, not a copy.
  */
 import assert from "node:assert/strict";
+import { openDatabase } from "../../src/dialect/database.ts";
 import { sql } from "kysely";
 import type { TestDatabase } from "./backends.ts";
 import { type CliResult, databaseBlock, runCli, tempProject } from "./cli.ts";
@@ -120,7 +121,11 @@ export async function runStatements(
   statements: readonly string[],
   { transaction = false }: { transaction?: boolean } = {},
 ): Promise<void> {
-  const database = await target.open();
+  // PGlite loads an extension's bundle only when asked to at start.
+  const extensions = statements.flatMap((s) => /create extension (?:if not exists )?"?([\w-]+)"?/i.exec(s)?.[1] ?? []);
+  const database = target.target.dialect === "pglite" && extensions.length > 0
+    ? await openDatabase({ ...target.target, extensions })
+    : await target.open();
   try {
     if (!transaction) {
       for (const statement of statements) await sql.raw(statement).execute(database.db);
