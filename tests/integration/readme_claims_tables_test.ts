@@ -440,9 +440,9 @@ export default { tables: [p, c] };`,
 // nullsNotDistinct, with, concurrently })` ... `using` is any access method: `btree` (default), `hash`, `gin`,
 // `gist`, `brin`, ...", "`t.check("price > 0", { name, noInherit, notValid })`", (Tables and columns) "`storage:
 // "plain" | "external" | "extended" | "main"`", "`replicaIdentity: ... { index: "name" }`", with (Safety) "**No migration that can only fail**" and "**Types
-// checked first** ... so a typo never fails a migration halfway". Index and column options PostgreSQL rejects pass the
-// config check and the plan (only expressions, predicates and defaults are tried on PostgreSQL first), and `generate`
-// writes a migration that `apply` cannot run.
+// checked first** ... so a typo never fails a migration halfway". Index and column options PostgreSQL rejects used to pass
+// the config check and the plan, and `generate` wrote a migration `apply` could not run; each is now refused, naming
+// the table and the option, with no migration written.
 backendTest(
   "index, check and storage options PostgreSQL rejects are refused before a migration is written",
   async (target) => {
