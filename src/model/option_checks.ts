@@ -148,7 +148,10 @@ export function checkTableOptions(table: Table, path: string, enums: ReadonlySet
     );
   }
   const identity = table.replicaIdentity;
-  if (typeof identity === "object") checkReplicaIdentity(table, identity.index, `${path}.replicaIdentity`, on);
+  // A partition's columns and indexes are mostly its parent's, which the model does not repeat.
+  if (typeof identity === "object" && !table.partitionOf) {
+    checkReplicaIdentity(table, identity.index, `${path}.replicaIdentity`, on);
+  }
 }
 
 /** PostgreSQL takes as replica identity a unique, immediate, non-partial index on NOT NULL columns only. */
