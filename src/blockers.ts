@@ -4,7 +4,8 @@
  * enum labels removed while rows use them, a partition over rows its
  * parent's DEFAULT partition holds, a new relation whose name is
  * taken by something kyrage does not manage, an unmanaged view or function
- * depending on what the plan drops or retypes. `generate` refuses a plan with
+ * depending on what the plan drops or retypes, an operator class that does
+ * not fit its column. `generate` refuses a plan with
  * blockers; `plan` marks them `WILL FAIL`. Queries that read user tables
  * wait for locks only `PLANNING_LOCK_TIMEOUT`, then name who holds them.
  */
@@ -19,6 +20,7 @@ import { retypeBlockers } from "./retype_blockers.ts";
 import { defaultMultirangeName } from "./model/type_names.ts";
 import { typeBlockers, typeChecks } from "./type_blockers.ts";
 import { sequenceBlockers, sequenceChecks } from "./sequence_blockers.ts";
+import { optionBlockers, optionCheckCount, optionChecks } from "./option_blockers.ts";
 import { conversionChecks, countRows, labelChecks, nullChecks } from "./row_blockers.ts";
 import { defaultPartitionChecks } from "./partition_blockers.ts";
 
@@ -56,8 +58,9 @@ export async function planBlockers(
   ]);
   const [types, sequences] = [typeChecks(ops), sequenceChecks(ops)];
   const retypes = retypeBlockers(ops, desired);
+  const options = optionChecks(ops, desired.tables);
   const asked = nulls.length + labels.length + partitions.length + names.length + changed.length + types.length +
-    sequences.length;
+    sequences.length + optionCheckCount(options);
   if (asked === 0) return retypes;
   try {
     return await database.db.transaction().execute(async (tx) => {
@@ -73,6 +76,7 @@ export async function planBlockers(
           .map(dependentBlocker),
         ...await typeBlockers(tx, ops, types),
         ...await sequenceBlockers(tx, sequences),
+        ...await optionBlockers(tx, options),
       ];
     });
   } catch (error) {

@@ -17,6 +17,7 @@ import { desiredIndex } from "./desired_index.ts";
 import { desiredObjects } from "./objects_from_config.ts";
 import { desiredUserTypes } from "./user_types.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
+import { checkIndexOptions, checkTableOptions } from "./option_checks.ts";
 import { managedSchemas } from "./schemas.ts";
 import { checkIdentifier, splitQualified, userTypeName } from "./qualified.ts";
 import { boundText, checkPartitions, desiredPartitionBy, inheritParentColumns } from "./partitions.ts";
@@ -30,6 +31,8 @@ export function desiredModel(config: ValidConfig): SchemaModel {
   const naming = namingOf(config.naming);
   const sources = inheritParentColumns(config.tables, (n, path) => qualifiedName(...splitQualified(n, path)));
   const tables = sources.map((table, i) => desiredTable(table, `tables[${i}]`, naming));
+  const enumNames = new Set(enums.map((e) => userTypeName(e.schema, e.name)));
+  tables.forEach((t, i) => checkTableOptions(t, `tables[${i}]`, enumNames));
   checkUnique(tables.map((t) => qualifiedName(t.schema, t.name)), "tables", "table");
   const byName = new Map(tables.map((t) => [qualifiedName(t.schema, t.name), t]));
   config.tables.forEach((table, i) => {
@@ -154,9 +157,12 @@ function desiredTable(table: ValidTable, path: string, naming: Naming): Table {
           ...(c.deferrable ? { deferrable: c.deferrable } : {}),
         });
         break;
-      case "index":
-        indexes.push(desiredIndex(name, c, (column) => table.columns[column]?.collation, naming));
+      case "index": {
+        const index = desiredIndex(name, c, (column) => table.columns[column]?.collation, naming);
+        checkIndexOptions(index, `table ${schema}.${name}`, at);
+        indexes.push(index);
         break;
+      }
       case "check": {
         const taken = new Set(checks.map((k) => k.name));
         checks.push({

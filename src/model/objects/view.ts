@@ -1,6 +1,7 @@
 /** Views and materialized views, compared on PostgreSQL's own `pg_get_viewdef`. */
 import type { ValidView } from "../../config/schema.ts";
 import { desiredIndex } from "../desired_index.ts";
+import { checkIndexOptions } from "../option_checks.ts";
 import type { ObjectBase } from "../object_base.ts";
 import { checkIdentifier, splitQualified } from "../qualified.ts";
 import type { Index } from "../types.ts";
@@ -66,7 +67,11 @@ export function desiredViews(views: readonly ValidView[], path = "views"): (View
       kind: "materialized_view",
       ...base,
       withData: v.withData ?? true,
-      indexes: v.indexes.map((index) => desiredIndex(name, index, () => undefined)),
+      indexes: v.indexes.map((index, j) => {
+        const desired = desiredIndex(name, index, () => undefined);
+        checkIndexOptions(desired, `materialized view ${schema}.${name}`, `${path}[${i}].indexes[${j}]`);
+        return desired;
+      }),
     };
   });
 }
