@@ -25,7 +25,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
     values.set(name, args[i + 1]);
   }
   const count = (name: string, fallback: number) => {
-    const value = Number(values.get(name)?.split(",")[0] ?? fallback);
+    const value = Number(values.get(name) ?? fallback);
     if (!Number.isInteger(value) || value < 1) {
       throw new Error(`deno task bench: --${name} takes a whole number of at least 1, not "${values.get(name)}".`);
     }

@@ -17,6 +17,8 @@ Deno.test("bench flags: a misspelt item, size or run count is refused, not a run
   assert.throws(() => parseBenchArgs(["--only", "aply"]), /--only: unknown item "aply".*apply, plan/);
   assert.throws(() => parseBenchArgs(["--only"]), /--only needs a value/);
   assert.throws(() => parseBenchArgs(["--sizes", "ten"]), /--sizes/);
+  // One size: a second one was silently dropped.
+  assert.throws(() => parseBenchArgs(["--sizes", "10,100"]), /--sizes takes a whole number/);
   assert.throws(() => parseBenchArgs(["--runs", "0"]), /--runs/);
   assert.throws(() => parseBenchArgs(["--run", "7"]), /unknown flag "--run"/);
 });
