@@ -36,4 +36,5 @@ export function item(fields: Omit<Item, "ratio" | "met">): Item {
 export interface Missing {
   readonly title: string;
   readonly reason: string;
+  readonly target: string;
 }

@@ -60,7 +60,10 @@ export async function measured(
   }
 }
 
-/** The kyrage CLI from this checkout, as `deno task kyrage` runs it (exit code 2 is plan --exit-code's "changes"). */
+/**
+ * The kyrage CLI from this checkout: `deno run -A` of src/main.ts, the process `deno task kyrage` starts (without the
+ * task runner's own process). Exit code 2 is plan --exit-code's "changes".
+ */
 export async function kyrage(cwd: string, args: string[], env: Record<string, string> = {}): Promise<ProcessRun> {
   const run = await measured([Deno.execPath(), "run", "-A", "--config", DENO_CONFIG, MAIN, ...args], {
     cwd,
