@@ -4,6 +4,7 @@
  * database with every migration applied on a local port (state and data in
  * `.kyrage/dev-server/`); while it runs, `--dev` commands use it.
  */
+import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config/load.ts";
 import { devServerDir, logFile, runningServer, serverHolds, stateFile } from "../dev_server/state.ts";
 import { KyrageError, messageOf } from "../errors.ts";
@@ -102,8 +103,9 @@ function selfArgs(): string[] {
     "--allow-env",
     "--allow-sys=userInfo",
     "--config",
-    new URL("../deno.json", Deno.mainModule).pathname,
-    new URL(Deno.mainModule).pathname,
+    // Paths, not URL pathnames: a checkout under a path with spaces is percent-encoded in its URL.
+    fileURLToPath(new URL("../deno.json", Deno.mainModule)),
+    fileURLToPath(Deno.mainModule),
   ];
 }
 
