@@ -40,7 +40,12 @@ export async function devCommand(action: DevAction, options: { config: string; p
       await Deno.remove(logFile(dir)).catch(() => {});
       // Left by a server that was killed: it must not be read as the new one's.
       if (!(await serverHolds(dir))) await Deno.remove(stateFile(dir)).catch(() => {});
-      const port = options.port ? Number(options.port) : freePort();
+      const port = options.port !== undefined ? Number(options.port) : freePort();
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new KyrageError(
+          `--port takes a port number from 1 to 65535, not "${options.port}". Nothing was started.`,
+        );
+      }
       const child = new Deno.Command(Deno.execPath(), {
         args: [...selfArgs(), "dev", "serve", "--config", config.path, "--port", String(port)],
         stdin: "null",

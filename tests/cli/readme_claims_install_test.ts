@@ -208,6 +208,32 @@ Deno.test({
 });
 
 Deno.test({
+  // README: "`dev start | status | get-url | clean [--port n]`". Instead, `--port abc` or `--port 99999` started a
+  // server process that died at once and dev start said "stopped before it was ready: options.port should be
+  // >= 0 and < 65536. Received NaN." (a Node API's words, not naming --port).
+  name: "README: `dev start --port n` refuses a value that is not a port, naming --port",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await tempProject(await exampleFiles());
+    try {
+      for (const port of ["abc", "99999", "0"]) {
+        const result = await runCli(["dev", "start", "--port", port], { cwd: dir });
+        assert.equal(result.code, 1, port);
+        assert.equal(
+          result.stderr,
+          `error: --port takes a port number from 1 to 65535, not "${port}". Nothing was started.\n`,
+        );
+      }
+      const status = await runCli(["dev", "status"], { cwd: dir });
+      assert.equal(status.stdout, "The dev database is not running.\n");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   // README (Install): kyrage reads and writes "the project, `migrations/`, `.kyrage/`"; exit code 1 on an error,
   // which names what it is about. Instead, a project where `.kyrage` cannot be made a directory (read-only, or
   // a file in its place) gave "kyrage: unexpected error (please report it)" and a stack trace, for plan,
