@@ -234,6 +234,31 @@ Deno.test({
 });
 
 Deno.test({
+  // README: "Every command takes `--config <path>` (default `kyrage.config.ts`)" and the binary goes on the PATH,
+  // so a project script may run `cd db && kyrage plan`. npm and deno task set INIT_CWD to where the script was
+  // started; kyrage read it as the user's directory wherever it ran, so it looked for <INIT_CWD>/kyrage.config.ts
+  // and said "Config file not found" (INIT_CWD means that only for this checkout's own `deno task kyrage`).
+  name: "README: the default --config is in the directory kyrage runs in, whatever INIT_CWD an npm script set",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const root = await tempProject({ "package.json": `{ "scripts": { "plan": "cd db && kyrage plan --dev" } }` });
+    const dir = `${root}/db`;
+    try {
+      for (const [name, text] of Object.entries(await exampleFiles())) {
+        await Deno.mkdir(dir, { recursive: true });
+        await Deno.writeTextFile(`${dir}/${name}`, text);
+      }
+      const result = await runCli(["plan", "--dev"], { cwd: dir, env: { INIT_CWD: root } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, new RegExp(`to ${dir}/kyrage\\.config\\.ts:`));
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   // README (Install): kyrage reads and writes "the project, `migrations/`, `.kyrage/`"; exit code 1 on an error,
   // which names what it is about. Instead, a project where `.kyrage` cannot be made a directory (read-only, or
   // a file in its place) gave "kyrage: unexpected error (please report it)" and a stack trace, for plan,
