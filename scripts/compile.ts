@@ -4,6 +4,7 @@
  * into dist/. `deno compile` needs its `denort` base binary for each target:
  * it downloads it from the Deno release host, or uses DENORT_BIN when set.
  */
+import { fileURLToPath } from "node:url";
 import { RUNTIME_PERMISSIONS } from "./permissions.ts";
 
 const TARGETS = [
@@ -14,7 +15,8 @@ const TARGETS = [
   "x86_64-pc-windows-msvc",
 ];
 
-const root = new URL("../", import.meta.url).pathname;
+// A path, not a URL pathname: a checkout under a path with spaces is percent-encoded in its URL.
+const root = fileURLToPath(new URL("../", import.meta.url));
 const all = Deno.args.includes("--all");
 const builds = all
   ? TARGETS.map((target) => ({ target, output: `dist/kyrage-${target}${target.includes("windows") ? ".exe" : ""}` }))

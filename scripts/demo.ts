@@ -4,7 +4,9 @@
  * real CLI — plan, generate, apply, then a plan that must be empty. No
  * server needed: the example has no `database`, so kyrage uses PGlite.
  */
-const root = new URL("../", import.meta.url).pathname;
+import { fileURLToPath } from "node:url";
+// A path, not a URL pathname: a checkout under a path with spaces is percent-encoded in its URL.
+const root = fileURLToPath(new URL("../", import.meta.url));
 const demo = `${root}.kyrage/demo`;
 
 await Deno.remove(demo, { recursive: true }).catch(() => {});

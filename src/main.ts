@@ -150,6 +150,11 @@ async function reportError(error: unknown): Promise<number> {
   const { KyrageError } = await import("./errors.ts");
   if (error instanceof KyrageError) {
     out.error(`error: ${error.message}`);
+  } else if (error instanceof Error && /\(os error \d+\): \w+ '/.test(error.message)) {
+    // The OS refused a path (a read-only project, a file where a directory belongs): the user's to fix, not a bug.
+    out.error(
+      `error: ${error.message}. kyrage keeps migrations/ and .kyrage/ beside the config: they must be writable directories.`,
+    );
   } else {
     out.error(`kyrage: unexpected error (please report it): ${error instanceof Error ? error.stack : String(error)}`);
   }

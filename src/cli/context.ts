@@ -1,5 +1,6 @@
 /** What every command starts from: the loaded config and an open database. */
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type ConfigReads, loadConfig, type LoadedConfig, type ResolvedTarget, resolveTarget } from "../config/load.ts";
 import { lockError, lockTimedOut, PLANNING_LOCK_TIMEOUT } from "../blockers.ts";
 import { secretsOf } from "../dialect/connection_string.ts";
@@ -23,9 +24,13 @@ export interface Project {
   readonly database: Database;
 }
 
-/** Where the user ran kyrage: `deno task kyrage` runs in the checkout, and INIT_CWD is where the user was. */
+/**
+ * Where the user ran kyrage: `deno task kyrage` runs in the checkout, and INIT_CWD is where the user was.
+ * Anywhere else INIT_CWD is some npm or deno task's starting point (a script may `cd db && kyrage apply`).
+ */
 export function userDirectory(): string {
-  return Deno.env.get("INIT_CWD") ?? Deno.cwd();
+  const inCheckout = resolve(Deno.cwd()) === resolve(fileURLToPath(new URL("../../", import.meta.url)));
+  return (inCheckout ? Deno.env.get("INIT_CWD") : undefined) ?? Deno.cwd();
 }
 
 /** The config path as the user meant it, relative to where they ran kyrage. */

@@ -4,6 +4,7 @@
  * database with every migration applied on a local port (state and data in
  * `.kyrage/dev-server/`); while it runs, `--dev` commands use it.
  */
+import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config/load.ts";
 import { devServerDir, logFile, runningServer, serverHolds, stateFile } from "../dev_server/state.ts";
 import { KyrageError, messageOf } from "../errors.ts";
@@ -39,7 +40,12 @@ export async function devCommand(action: DevAction, options: { config: string; p
       await Deno.remove(logFile(dir)).catch(() => {});
       // Left by a server that was killed: it must not be read as the new one's.
       if (!(await serverHolds(dir))) await Deno.remove(stateFile(dir)).catch(() => {});
-      const port = options.port ? Number(options.port) : freePort();
+      const port = options.port !== undefined ? Number(options.port) : freePort();
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new KyrageError(
+          `--port takes a port number from 1 to 65535, not "${options.port}". Nothing was started.`,
+        );
+      }
       const child = new Deno.Command(Deno.execPath(), {
         args: [...selfArgs(), "dev", "serve", "--config", config.path, "--port", String(port)],
         stdin: "null",
@@ -102,8 +108,9 @@ function selfArgs(): string[] {
     "--allow-env",
     "--allow-sys=userInfo",
     "--config",
-    new URL("../deno.json", Deno.mainModule).pathname,
-    new URL(Deno.mainModule).pathname,
+    // Paths, not URL pathnames: a checkout under a path with spaces is percent-encoded in its URL.
+    fileURLToPath(new URL("../deno.json", Deno.mainModule)),
+    fileURLToPath(Deno.mainModule),
   ];
 }
 

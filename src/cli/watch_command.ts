@@ -1,5 +1,6 @@
 /** `kyrage watch`: re-plan on every save and print the dry-run SQL. */
 import { KyrageError, messageOf } from "../errors.ts";
+import { requireConfigFile } from "../config/load.ts";
 import { devTarget, liveTarget } from "../watch/target.ts";
 import { extensionNames } from "../model/objects/extension.ts";
 import { startWatch } from "../watch/watch.ts";
@@ -17,6 +18,7 @@ const clock = () => new Date().toTimeString().slice(0, 8);
 export async function watchCommand(options: WatchCommandOptions, out: Output): Promise<number> {
   registerSecrets(out, options);
   const configPath = configPathOf(options);
+  await requireConfigFile(configPath);
   // Listening before anything is printed: a signal sent once "Watching" shows always stops the session cleanly.
   // Windows delivers only SIGINT (and SIGBREAK) to listeners.
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];

@@ -43,11 +43,7 @@ export interface DevServer {
 export async function loadConfig(path: string, reads: ConfigReads = "model"): Promise<LoadedConfig> {
   const absolute = resolve(path);
   let module: { default?: unknown };
-  try {
-    await Deno.stat(absolute);
-  } catch {
-    throw new KyrageError(`Config file not found: ${absolute}. Create one, or point to it with --config <path>.`);
-  }
+  await requireConfigFile(absolute);
   try {
     module = await import(pathToFileURL(await Deno.realPath(absolute)).href);
   } catch (error) {
@@ -56,12 +52,23 @@ export async function loadConfig(path: string, reads: ConfigReads = "model"): Pr
   return validateConfig(module.default, absolute, reads);
 }
 
+/** Every command, watch included, refuses a config path that names no file. */
+export async function requireConfigFile(absolute: string): Promise<void> {
+  try {
+    await Deno.stat(absolute);
+  } catch {
+    throw new KyrageError(`Config file not found: ${absolute}. Create one, or point to it with --config <path>.`);
+  }
+}
+
 /**
  * An error raised while importing the config: its message, and where in the
  * user's files it was thrown (a syntax error's message already says where).
  */
 export function describeLoadError(error: unknown): string {
-  const message = withoutSourceExcerpt(messageOf(error));
+  // Deno colours a module-not-found location even when output is a file or a pipe.
+  // deno-lint-ignore no-control-regex
+  const message = withoutSourceExcerpt(messageOf(error).replace(/\x1b\[[0-9;]*m/g, ""));
   const upstream = leftoverUpstreamImport(message);
   if (upstream) return upstream;
   const stack = error instanceof Error ? error.stack ?? "" : "";
