@@ -331,10 +331,6 @@ backendTest(
     }
   },
   ["pglite"],
-  {
-    knownDefect: "postgres.js reconnects forever when what answers is not PostgreSQL; the fix belongs in " +
-      "src/dialect/postgres/connect.ts, which this helper may not edit: plan hangs silently",
-  },
 );
 
 serverTest(

@@ -46,8 +46,10 @@ async function connect(
       simpleWithoutParameters(postgres(clientOptions(settings, options))),
     );
     db = new Kysely({ dialect: new PostgresJSDialect({ postgres: client }) });
-    await sql`select 1`.execute(db);
+    await withinConnectTimeout(sql`select 1`.execute(db), settings.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT);
   } catch (error) {
+    // The first query may never settle (see withinConnectTimeout): end without waiting for it.
+    await client?.end({ timeout: 0 }).catch(() => {});
     await db?.destroy().catch(() => {});
     // The server's and the driver's words may still hold the password (a user or host spelled like it).
     throw new KyrageError(
@@ -64,6 +66,33 @@ async function connect(
     await db.destroy();
   };
   return { db, label, dialect: "postgres", close };
+}
+
+const DEFAULT_CONNECT_TIMEOUT = 10;
+
+/**
+ * libpq's `connect_timeout` bounds the whole connection; postgres.js's only its TCP connect. When what answers is not
+ * PostgreSQL (a web server on the port, a transparent proxy), postgres.js connects again and again, for good.
+ */
+async function withinConnectTimeout<T>(first: Promise<T>, seconds: number): Promise<T> {
+  if (!(seconds > 0)) return await first; // 0: wait for good, as libpq does
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `no PostgreSQL server answered within ${seconds} s (connect_timeout); something else may be listening there`,
+          ),
+        ),
+      seconds * 1000,
+    );
+  });
+  try {
+    return await Promise.race([first, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface PostgresOptions {
@@ -98,7 +127,7 @@ function clientOptions(s: ConnectionSettings, options: PostgresOptions): postgre
     ...(s.targetSessionAttrs !== undefined ? { target_session_attrs: s.targetSessionAttrs } : {}),
     ...(Object.keys(connection).length > 0 ? { connection } : {}),
     max: options.maxConnections ?? 4,
-    connect_timeout: s.connectTimeout ?? 10,
+    connect_timeout: s.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
     onnotice: () => {},
     // Every query runs once per process: named prepared statements would only pile up
     // (applying 5,000 tables was 5x slower than psql with them).
