@@ -243,10 +243,6 @@ export default { tables: [orders] };
     );
   },
   BACKENDS,
-  {
-    knownDefect:
-      "a rename would have to rename the sequences and NOT NULL constraints PostgreSQL named after the old name",
-  },
 );
 
 // README (Constraints and indexes), lines 530-531: "Default names follow PostgreSQL's own conventions, truncated at 63
