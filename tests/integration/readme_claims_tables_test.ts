@@ -235,6 +235,11 @@ export default { tables: [orders] };
       { id: 1, email: "a" },
       { id: 2, email: "b" },
     ]);
+    const sequences = await query<{ relname: string }>(
+      target,
+      "select relname from pg_class where relkind = 'S' and relnamespace = 'public'::regnamespace order by 1",
+    );
+    assert.deepEqual(sequences.map((s) => s.relname), ["purchases_id_seq", "purchases_number_seq"]);
     const replanned = await cli(dir, "plan", "--exit-code");
     assert.doesNotMatch(
       replanned.output,
