@@ -1,5 +1,6 @@
 /** The differ renames what PostgreSQL named after a renamed table or column (diff/derived_names.ts). */
 import assert from "node:assert/strict";
+import { compileOperation } from "../../src/dialect/postgres/compile.ts";
 import { diffSchemas } from "../../src/diff/diff.ts";
 import type { Operation } from "../../src/diff/operations.ts";
 import { column, defineSequence, defineTable } from "../../src/mod.ts";
@@ -82,4 +83,24 @@ Deno.test("derived names: sequence names truncate as PostgreSQL's makeObjectName
   assert.ok(!isSequenceNameOf(`${"t".repeat(56)}_id_seq1`, long, "id"));
   assert.ok(!isSequenceNameOf("orders_id_seq01", "orders", "id"));
   assert.ok(isSequenceNameOf("orders_id_seq12", "orders", "id"));
+});
+
+Deno.test("derived names: compiled SQL quotes every name; the NOT NULL rename only where the server has one", () => {
+  const on = { schema: 'S"1', table: 'Pur"chases' };
+  assert.deepEqual(
+    compileOperation({ kind: "rename_sequence", ...on, from: 'Or"ders_id_seq', to: 'Pur"chases_id_seq' }),
+    [
+      `ALTER SEQUENCE "S""1"."Or""ders_id_seq" RENAME TO "Pur""chases_id_seq"`,
+    ],
+  );
+  const [block] = compileOperation({
+    kind: "rename_not_null",
+    ...on,
+    column: "id",
+    from: "o'id_not_null",
+    to: "p'id_not_null",
+  });
+  assert.match(block, /conrelid = '"S""1"\."Pur""chases"'::regclass AND contype = 'n' AND conname = 'o''id_not_null'/);
+  assert.match(block, /connamespace = '"S""1"'::regnamespace AND conname = 'p''id_not_null'/);
+  assert.match(block, /ALTER TABLE "S""1"\."Pur""chases" RENAME CONSTRAINT "o'id_not_null" TO "p'id_not_null"; END IF/);
 });
