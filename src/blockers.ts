@@ -174,6 +174,10 @@ function newNames(ops: readonly Operation[]): NewName[] {
         on("index", op.to);
         freed.add(key(op.schema, op.from));
         break;
+      case "rename_sequence":
+        on("sequence", op.to);
+        freed.add(key(op.schema, op.from));
+        break;
       case "drop_table":
         freed.add(key(op.schema, op.table));
         break;

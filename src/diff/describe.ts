@@ -86,6 +86,10 @@ export function describeOperation(op: Operation): string {
       return `+ index ${op.index.name} on ${t(op.table)}`;
     case "drop_index":
       return `- index ${op.index.name} on ${t(op.table)}`;
+    case "rename_sequence":
+      return `~ sequence ${op.from} of ${t(op.table)} renamed to ${op.to}`;
+    case "rename_not_null":
+      return `~ NOT NULL constraint ${op.from} on ${t(op.table)} renamed to ${op.to} (PostgreSQL 18 and later)`;
     case "rename_index":
       return `~ index ${op.from} renamed to ${op.to}`;
     case "set_table_comment":

@@ -24,6 +24,9 @@ export interface DiffOptions {
   readonly callers?: readonly RoutineCaller[];
 }
 
+/** Object kinds that are relations, whose names a table's sequence cannot take. */
+const RELATIONS = new Set(["sequence", "view", "materialized_view"]);
+
 export function diffSchemas(actual: SchemaModel, desired: SchemaModel, options: DiffOptions = {}): Operation[] {
   const ops: Operation[] = [];
   const existingSchemas = new Set(actual.schemas);
@@ -37,6 +40,7 @@ export function diffSchemas(actual: SchemaModel, desired: SchemaModel, options: 
     regenerated: new Set(
       (options.callers ?? []).flatMap((c) => (c.kind === "generated" ? [`${c.schema}.${c.table}.${c.name}`] : [])),
     ),
+    relations: [...actual.objects, ...desired.objects].filter((o) => RELATIONS.has(o.kind)),
   });
   ops.push(...diffEnums(actual.enums, desired.enums, enumColumns(actual.tables, desired.tables, tableOps)));
   ops.push(...tableOps);

@@ -129,6 +129,9 @@ export function hazardsOf(op: Operation): OperationHazards {
     case "rename_table":
     case "rename_column":
     case "rename_constraint":
+    case "rename_not_null":
+    // On the sequence: inserts drawing from it wait, for an instant.
+    case "rename_sequence":
     case "drop_default":
       return at("ACCESS EXCLUSIVE");
     case "rename_index":

@@ -155,6 +155,18 @@ export type Operation =
   | (OnTable & { readonly kind: "create_index"; readonly index: Index })
   | (OnTable & { readonly kind: "drop_index"; readonly index: Index; readonly concurrently?: boolean })
   | (OnTable & { readonly kind: "rename_index"; readonly from: string; readonly to: string })
+  /** A serial or identity column's own sequence, renamed after its table or column. */
+  | (OnTable & { readonly kind: "rename_sequence"; readonly from: string; readonly to: string })
+  /**
+   * A NOT NULL constraint (PostgreSQL 18 names them) renamed after its table or column: where the
+   * server has one of that name, and the new name is free; a migration may be applied on any version.
+   */
+  | (OnTable & {
+    readonly kind: "rename_not_null";
+    readonly column: string;
+    readonly from: string;
+    readonly to: string;
+  })
   | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string })
   | (OnTable & { readonly kind: "alter_table"; readonly changes: TableChanges })
   /** A table becomes a partition; with `detachFrom`, it leaves that parent (or bound) first. Rows are kept. */

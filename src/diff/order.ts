@@ -20,6 +20,9 @@ const PHASES: Record<Exclude<OperationKind, ObjectOperation["kind"]>, number> = 
   rename_column: 2,
   rename_constraint: 3,
   rename_index: 3,
+  // After the table and column renames (the NOT NULL rename names the table by its new name).
+  rename_sequence: 3,
+  rename_not_null: 3,
   drop_foreign_key: 4,
   drop_index: 5,
   drop_unique: 5,

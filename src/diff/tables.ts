@@ -4,6 +4,8 @@
  */
 import { mentionsColumn } from "../model/normalize.ts";
 import type { Index, ReplicaIdentity, Table } from "../model/types.ts";
+import { qualifiedName } from "../model/types.ts";
+import { renameDerivedNames, type TakenNames, takenNames } from "./derived_names.ts";
 import { diffColumns } from "./columns.ts";
 import { alterDeferrability, rebuildDependentForeignKeys } from "./foreign_keys.ts";
 import {
@@ -25,6 +27,8 @@ export interface TableContext {
   readonly enums: ReadonlySet<string>;
   /** Generated columns (`schema.table.column`) calling a routine the plan drops: rebuilt like a new expression. */
   readonly regenerated?: ReadonlySet<string>;
+  /** Sequences, views and materialized views of both sides: names a renamed column sequence must not take. */
+  readonly relations?: readonly { readonly schema: string; readonly name: string }[];
 }
 
 /**
@@ -44,12 +48,16 @@ export function diffTables(
   const current = new TableMap(followParentRenames(followed, desired));
   // A table identical to its desired self has no changes, unless the plan rebuilds types or routines under it.
   const plain = types.rebuilt.size === 0 && (types.regenerated?.size ?? 0) === 0;
+  let taken: TakenNames | undefined;
+  const names = () => taken ??= takenNames(actual, desired, types.relations);
   for (const table of desired) {
     let existing = current.take(table.schema, table.name);
+    if (existing) ops.push(...renameDerivedNames(existing, table, names));
     if (!existing && table.renamedFrom) {
       const old = current.take(table.schema, table.renamedFrom);
       if (old) {
         ops.push({ kind: "rename_table", schema: table.schema, from: old.name, to: table.name });
+        ops.push(...renameDerivedNames(old, table, names));
         existing = { ...old, name: table.name };
       }
     }

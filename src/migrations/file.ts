@@ -118,6 +118,8 @@ const operation = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("create_index"), ...onTable, index }),
   z.strictObject({ kind: z.literal("drop_index"), ...onTable, index, concurrently: z.boolean().optional() }),
   z.strictObject({ kind: z.literal("rename_index"), ...onTable, from: name, to: name }),
+  z.strictObject({ kind: z.literal("rename_sequence"), ...onTable, from: name, to: name }),
+  z.strictObject({ kind: z.literal("rename_not_null"), ...onTable, column: name, from: name, to: name }),
   z.strictObject({ kind: z.literal("set_table_comment"), ...onTable, comment: z.string().optional() }),
   z.strictObject({
     kind: z.literal("alter_table"),

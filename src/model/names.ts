@@ -114,6 +114,20 @@ export function checkName(table: string, column: string | undefined, taken: Read
   return name;
 }
 
+/**
+ * The name PostgreSQL gives a serial or identity column's sequence (`ChooseRelationName`): `t_col_seq`,
+ * then `t_col_seq1`, ... while the name is taken.
+ */
+export function sequenceName(table: string, column: string, pass = 0): string {
+  return makeObjectName(table, column, pass === 0 ? "seq" : `seq${pass}`);
+}
+
+/** Whether `name` is one PostgreSQL could have given the sequence of `table.column`, with or without a number. */
+export function isSequenceNameOf(name: string, table: string, column: string): boolean {
+  const pass = /seq([1-9][0-9]*)$/.exec(name)?.[1];
+  return name === sequenceName(table, column) || (pass !== undefined && name === sequenceName(table, column, +pass));
+}
+
 /** An identifier as PostgreSQL's `quote_ident` and `format_type` print it: quoted only when needed. */
 export function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) && !QUOTED_KEYWORDS.has(name) ? name : `"${name.replaceAll('"', '""')}"`;

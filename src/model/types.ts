@@ -75,6 +75,12 @@ export interface Table {
    * NULL constraint, a WITHOUT OVERLAPS primary key); their nullability is left as it is.
    */
   readonly unmanagedNotNull?: readonly string[];
+  /**
+   * Actual side only: the serial and identity columns whose own sequence is not named
+   * `makeObjectName(table, column, "seq")` (a rename of the table or column, PostgreSQL's `seq1` on a
+   * collision, a name given by hand).
+   */
+  readonly columnSequences?: readonly ColumnSequence[];
   /** A partitioned table: `PARTITION BY ...`. */
   readonly partitionBy?: PartitionBy;
   /** A partition: `PARTITION OF parent FOR VALUES ...`. */
@@ -161,6 +167,13 @@ export interface Column {
   readonly renamedFrom?: string;
   /** Desired side only: the USING expression for a type change. */
   readonly using?: string;
+}
+
+/** The sequence a serial or identity column owns, where its name is not the default. */
+export interface ColumnSequence {
+  readonly column: string;
+  readonly schema: string;
+  readonly name: string;
 }
 
 export interface PrimaryKey {

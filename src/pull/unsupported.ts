@@ -6,7 +6,7 @@
  * parent's columns), and the attributes of managed tables the model does not
  * hold (tablespaces, INHERITS, OF type, FORCE ROW LEVEL SECURITY alone,
  * privileges (of functions too), access methods, CLUSTER ON, column statistics targets and
- * options, a column sequence's own name or a serial's options, NOT ENFORCED,
+ * options, a column sequence in another schema or a serial's options, NOT ENFORCED,
  * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, keys' INCLUDE columns, invalid indexes, comments
  * on indexes, constraints and types).
  * One query, one round trip: it runs on every plan.
@@ -18,13 +18,9 @@ import {
   PERIOD,
   UNMANAGED_NOT_NULL,
 } from "../dialect/postgres/introspect/constraints.ts";
-import { objectName } from "../dialect/postgres/introspect/object_name.ts";
 import { MANAGED_TABLE, scopeOf } from "../dialect/postgres/introspect/scope.ts";
 import { scopeIsEmpty } from "../dialect/postgres/introspect/empty.ts";
 import { serialSequence } from "../dialect/postgres/introspect/sequences.ts";
-
-/** The name PostgreSQL gives the sequence of `c`'s serial or identity column `a`. */
-const SEQUENCE_NAME = objectName(sql`'seq'`);
 
 // deno-lint-ignore no-explicit-any
 export async function unsupportedObjects(db: Kysely<any>, schemas: readonly string[]): Promise<string[]> {
@@ -154,9 +150,10 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
       ]) a(what)
       where a.what is not null and ${inSchemas} and ${MANAGED_TABLE}
     union all
-    -- A column's own sequence (serial or identity) named otherwise than kyrage creates it, or a serial's
-    -- sequence with options (the model holds an identity's options, not a serial's). One with both a name and
-    -- options of its own is a sequence (introspect/sequences.ts).
+    -- A column's own sequence (serial or identity) in another schema than its table, or a serial's sequence
+    -- with options (the model holds an identity's options, not a serial's). One named otherwise in the table's
+    -- schema is renamed by the plan (diff/derived_names.ts); one with both a name and options of its own is a
+    -- sequence (introspect/sequences.ts).
     select 'sequence ' || sn.nspname || '.' || s.relname || ' of column ' || a.attname || ' of ' ||
            n.nspname || '.' || c.relname || case when d.deptype = 'a' then ' (serial)' else ' (identity)' end
       from pg_depend d join pg_class s on s.oid = d.objid join pg_namespace sn on sn.oid = s.relnamespace
@@ -170,7 +167,7 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
           select 1 from pg_attrdef ad join pg_depend dd on dd.classid = 'pg_attrdef'::regclass and dd.objid = ad.oid
           where ad.adrelid = c.oid and ad.adnum = a.attnum and dd.refclassid = 'pg_class'::regclass
             and dd.refobjid = s.oid) and ${sql.raw(serialSequence("q", "a.atttypid", "c.relname", "a.attname"))})
-        and (s.relname <> (${SEQUENCE_NAME}) or sn.oid <> n.oid
+        and (sn.oid <> n.oid
              or d.deptype = 'a' and (q.seqstart <> 1 or q.seqincrement <> 1 or q.seqmin <> 1 or q.seqcache <> 1
                or q.seqcycle or q.seqmax <> case format_type(q.seqtypid, null)
                  when 'smallint' then 32767 when 'integer' then 2147483647 else 9223372036854775807 end))

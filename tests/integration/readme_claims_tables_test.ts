@@ -204,6 +204,11 @@ export default { tables: [orders] };
       { id: 1, email: "a" },
       { id: 2, email: "b" },
     ]);
+    const sequences = await query<{ relname: string }>(
+      target,
+      "select relname from pg_class where relkind = 'S' and relnamespace = 'public'::regnamespace order by 1",
+    );
+    assert.deepEqual(sequences.map((s) => s.relname), ["purchases_id_seq", "purchases_number_seq"]);
     const replanned = await cli(dir, "plan", "--exit-code");
     assert.doesNotMatch(
       replanned.output,
@@ -212,10 +217,6 @@ export default { tables: [orders] };
     );
   },
   BACKENDS,
-  {
-    knownDefect:
-      "a rename would have to rename the sequences and NOT NULL constraints PostgreSQL named after the old name",
-  },
 );
 
 // README (Constraints and indexes), lines 530-531: "Default names follow PostgreSQL's own conventions, truncated at 63

@@ -34,13 +34,11 @@ const INVARIANTS = "tests/integration/invariants_test.ts";
 export const CATALOG_ATTRIBUTES: Record<CatalogName, Record<string, Attribute>> = {
   pg_class: {
     oid: derived("oid"),
-    relname: modeled("Table.name, Index.name", [PULL], {
-      probes: [{
-        name: "identity sequence with its own name",
-        sql: "create table t (id int generated always as identity (sequence name t_numbers) primary key)",
-        reported: "public.t",
-      }],
-    }),
+    // A column sequence named otherwise is renamed by the plan (Table.columnSequences).
+    relname: modeled("Table.name, Index.name, Table.columnSequences", [
+      PULL,
+      "tests/integration/derived_names_test.ts",
+    ]),
     relnamespace: modeled("Table.schema", [PULL], { render: "x.relnamespace::regnamespace::text" }),
     reltype: derived("rowtype"),
     reloftype: unmanaged("typed table (CREATE TABLE ... OF type)", [{

@@ -160,7 +160,12 @@ const CASES: Case[] = [
     desired: {
       tables: [defineTable("users", { id: column("int", { primaryKey: true }) }, undefined, { renamedFrom: "people" })],
     },
-    expected: ["rename_table public people->users", "rename_constraint public users people_pkey->users_pkey"],
+    // The NOT NULL constraint PostgreSQL 18 names after the table follows it (where there is one).
+    expected: [
+      "rename_table public people->users",
+      "rename_not_null public users people_id_not_null->users_id_not_null",
+      "rename_constraint public users people_pkey->users_pkey",
+    ],
   },
   {
     name: "rename hints are harmless once applied",
@@ -220,7 +225,12 @@ const CASES: Case[] = [
         ),
       ],
     },
-    expected: ["rename_table public people->users", "rename_constraint public users people_pkey->users_pkey"],
+    // The NOT NULL constraint PostgreSQL 18 names after the table follows it (where there is one).
+    expected: [
+      "rename_table public people->users",
+      "rename_not_null public users people_id_not_null->users_id_not_null",
+      "rename_constraint public users people_pkey->users_pkey",
+    ],
   },
   {
     name: "a foreign key without actions equals the database's NO ACTION",

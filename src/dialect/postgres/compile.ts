@@ -10,6 +10,7 @@ import { compositeTypeCompilers } from "./compile/composite_types.ts";
 import { constraintCompilers } from "./compile/constraints.ts";
 import { enumCompilers } from "./compile/enums.ts";
 import { indexCompilers } from "./compile/indexes.ts";
+import { derivedNameCompilers } from "./compile/derived_names.ts";
 import { rangeTypeCompilers } from "./compile/range_types.ts";
 import { objectCompilers } from "./compile/objects.ts";
 import { partitionCompilers } from "./compile/partitions.ts";
@@ -22,6 +23,7 @@ const COMPILERS: { [K in OperationKind]: Compile<K> } = {
   ...enumCompilers,
   ...constraintCompilers,
   ...indexCompilers,
+  ...derivedNameCompilers,
   ...partitionCompilers,
   ...objectCompilers,
   ...compositeTypeCompilers,

@@ -2,7 +2,16 @@
 import { sql } from "kysely";
 import { userTypeName } from "../../../model/from_config.ts";
 import { normalSequenceOptions } from "../../../model/sequences.ts";
-import type { Column, ColumnStorage, ReplicaIdentity, Serial, StorageParameters, Table } from "../../../model/types.ts";
+import { sequenceName } from "../../../model/names.ts";
+import type {
+  Column,
+  ColumnSequence,
+  ColumnStorage,
+  ReplicaIdentity,
+  Serial,
+  StorageParameters,
+  Table,
+} from "../../../model/types.ts";
 import { qualifiedName } from "../../../model/types.ts";
 import { allQueries, type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
 import { serialSequence } from "./sequences.ts";
@@ -35,6 +44,8 @@ interface ColumnRow {
   generated: string;
   comment: string | null;
   owns_sequence: boolean;
+  sequence_schema: string | null;
+  sequence_name: string | null;
   identity_options:
     | { start: string; increment: string; min: string; max: string; cache: string; cycle: boolean }
     | null;
@@ -70,6 +81,7 @@ export async function introspectTables(db: Db, scope: Scope): Promise<Map<string
              seq.deptype = 'a' and ${
       sql.raw(serialSequence("seq", "a.atttypid", "c.relname", "a.attname"))
     } as owns_sequence,
+             seq.seq_schema as sequence_schema, seq.seq_name as sequence_name,
              case when seq.deptype = 'i' then json_build_object(
                'start', seq.seqstart::text, 'increment', seq.seqincrement::text, 'min', seq.seqmin::text,
                'max', seq.seqmax::text, 'cache', seq.seqcache::text, 'cycle', seq.seqcycle) end as identity_options,
@@ -89,8 +101,10 @@ export async function introspectTables(db: Db, scope: Scope): Promise<Map<string
       left join pg_attrdef ad on ad.adrelid = c.oid and ad.adnum = a.attnum
       left join (
         -- Sequences a column owns: 'a' for serial, 'i' for identity.
-        select d.refobjid, d.refobjsubid, d.deptype, s.* from pg_depend d
+        select d.refobjid, d.refobjsubid, d.deptype, s.*,
+               sn.nspname::text as seq_schema, sc.relname::text as seq_name from pg_depend d
         join pg_sequence s on s.seqrelid = d.objid
+        join pg_class sc on sc.oid = d.objid join pg_namespace sn on sn.oid = sc.relnamespace
         where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
           and d.deptype in ('a', 'i')
       ) seq on seq.refobjid = c.oid and seq.refobjsubid = a.attnum
@@ -112,7 +126,12 @@ export async function introspectTables(db: Db, scope: Scope): Promise<Map<string
     });
   }
   for (const row of columnRows.rows) {
-    tables.get(qualifiedName(row.schema, row.table))?.columns.push(toColumn(row));
+    const table = tables.get(qualifiedName(row.schema, row.table));
+    if (!table) continue;
+    const column = toColumn(row);
+    table.columns.push(column);
+    const sequence = ownSequence(row, column);
+    if (sequence) table.columnSequences = [...table.columnSequences ?? [], sequence];
   }
   return tables;
 }
@@ -148,6 +167,13 @@ export function storageParameters(
     ...(toastOptions ?? []).map((o) => ["toast." + o.split("=")[0], ...o.split("=").slice(1)]),
   ].map(([name, ...value]) => [name, value.join("=")] as const);
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+/** The column's serial or identity sequence, when it is not named as PostgreSQL names it for this table and column. */
+function ownSequence(row: ColumnRow, column: Column): ColumnSequence | undefined {
+  if (!(column.serial || column.identity) || row.sequence_name === null || row.sequence_schema === null) return;
+  if (row.sequence_schema === row.schema && row.sequence_name === sequenceName(row.table, row.name)) return;
+  return { column: row.name, schema: row.sequence_schema, name: row.sequence_name };
 }
 
 const STORAGE: Record<string, ColumnStorage> = { p: "plain", e: "external", x: "extended", m: "main" };
