@@ -19,6 +19,7 @@ import {
   converged,
   holdTable,
   invalidIndexes,
+  killIfRunning,
   killProject,
   statusTellsTruth,
   withDb,
@@ -147,8 +148,8 @@ hardTest(
   "apply reads the migration files before it takes the advisory lock: a file watch rewrote meanwhile is applied stale",
 );
 
-/** Milliseconds after apply's session appears (server) or after the process starts (PGlite). */
-const SERVER_KILLS = [0, 30, 80, 150, 250, 400, 600, 900, 1300, 1800];
+/** Milliseconds after apply's session appears or its first file is applied (server), or it starts (PGlite). */
+const SERVER_KILLS = [0, 40, 120, 0, 10, 30, 60, 100, 200, 350];
 const PGLITE_KILLS = [2000, 3500, 5000];
 
 /**
@@ -166,15 +167,20 @@ hardTest(
     const database = await observe(target);
     const db = withDb(target, database);
     const progress: string[] = [];
+    let kills = 0;
     try {
       for (const [round, delay] of SERVER_KILLS.entries()) {
         const child = spawnCli(["apply"], { cwd: dir });
-        const output = outputOf(child);
-        await waitFor("apply's session", async () => (await otherSessions(database)).length > 0)
-          .catch(() => {});
+        const output = watchOutput(child);
+        // The first rounds count from apply's first statement, the others from its first finished file,
+        // so that every file, concurrent builds included, has kills land in it.
+        const from = round < 3
+          ? waitFor("apply's session", async () => (await otherSessions(database)).length > 0)
+          : output.printed(/^Applied \d+ \(/m);
+        await Promise.race([from, child.status]).catch(() => {});
         await new Promise((r) => setTimeout(r, delay));
-        child.kill("SIGKILL");
-        const { code } = await output;
+        if (killIfRunning(child)) kills++;
+        const { code } = await output.finished();
         // The server ends the dead client's session (a concurrent build's session ends when its build does).
         await waitFor("the killed sessions to end", async () => (await otherSessions(database)).length === 0);
         const history = await afterKill(dir, db, rows, step, `kill ${round} at ${delay} ms`);
@@ -182,6 +188,7 @@ hardTest(
       }
       // deno-lint-ignore no-console -- how far each killed apply got
       console.log(`  migrations applied after each kill: ${progress.join(" ")}`);
+      assert.ok(kills > 0, "at least one apply was killed mid-way");
       await converged(dir, db, rows, step, pending);
     } finally {
       await database.close();
@@ -201,11 +208,12 @@ hardTest(
     const rows = 10_000;
     const { pending, step } = await killProject(target, dir, rows);
     const progress: string[] = [];
+    let kills = 0;
     for (const [round, delay] of PGLITE_KILLS.entries()) {
       const child = spawnCli(["apply"], { cwd: dir });
       const output = outputOf(child);
       await new Promise((r) => setTimeout(r, delay));
-      child.kill("SIGKILL");
+      if (killIfRunning(child)) kills++;
       const { code, text } = await output;
       assert.doesNotMatch(text, /corrupt|invalid page|PANIC/i);
       const history = await afterKill(dir, withDb(target), rows, step, `kill ${round} at ${delay} ms`);
@@ -213,6 +221,7 @@ hardTest(
     }
     // deno-lint-ignore no-console -- how far each killed apply got
     console.log(`  migrations applied after each kill: ${progress.join(" ")}`);
+    assert.ok(kills > 0, "at least one apply was killed mid-way");
     await converged(dir, withDb(target), rows, step, pending);
   },
 );

@@ -169,3 +169,14 @@ export async function holdTable(url: string, schema: string, table: string) {
     },
   };
 }
+
+/** SIGKILL `child` unless it has finished already; returns whether it was killed. */
+export function killIfRunning(child: Deno.ChildProcess): boolean {
+  try {
+    child.kill("SIGKILL");
+    return true;
+  } catch (error) {
+    if (error instanceof TypeError && /already terminated/.test(error.message)) return false;
+    throw error;
+  }
+}
