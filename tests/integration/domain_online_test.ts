@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { sql } from "kysely";
 import { planBlockers } from "../../src/blockers.ts";
 import { column, type Config, defineDomain, defineTable } from "../../src/config/dsl.ts";
+import { defineCompositeType } from "../../src/config/dsl/types.ts";
 import { backendTest, databaseTest } from "../support/backends.ts";
 import { cli, converge, project, query, writeSchema } from "../support/claims.ts";
 import { converge as convergeModel, loaded, plan } from "../support/pipeline.ts";
@@ -126,4 +127,23 @@ databaseTest("a column storing an array of the domain is WILL FAIL: PostgreSQL r
   assert.equal(blockers[0].object, "public.users.address");
   assert.match(blockers[0].reason, /inside an array, composite or range type, so PostgreSQL refuses a check/);
   await assert.rejects(sql`alter domain email add constraint has_at check (VALUE like '%@%')`.execute(d.db));
+});
+
+databaseTest("a column storing a composite with an attribute of the domain is WILL FAIL too", async (d, dir) => {
+  const composite = (domain: Partial<Parameters<typeof defineDomain>[1]>): Config => {
+    const email = defineDomain("email", { type: "text", ...domain });
+    return {
+      domains: [email],
+      tables: [
+        defineTable("users", {
+          id: column("int", { primaryKey: true }),
+          reach: column(defineCompositeType("contact", { mail: email })),
+        }),
+      ],
+    };
+  };
+  await convergeModel(d, dir, composite({}));
+  const { blockers } = await blockersOf(d, dir, composite({ notNull: true }));
+  assert.deepEqual(blockers.map((b) => b.object), ["public.users.reach"]);
+  assert.match(blockers[0].reason, /so PostgreSQL refuses SET NOT NULL on the domain/);
 });
