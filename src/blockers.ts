@@ -2,7 +2,8 @@
  * Blockers: what makes planned operations fail on this particular database,
  * found before anything is written — NOT NULL on a column that holds NULLs,
  * enum labels removed while rows use them, a partition over rows its
- * parent's DEFAULT partition holds, a new relation whose name is
+ * parent's DEFAULT partition holds, a domain check or NOT NULL over values
+ * its columns hold, a new relation whose name is
  * taken by something kyrage does not manage, an unmanaged view or function
  * depending on what the plan drops or retypes, an operator class that does
  * not fit its column. `generate` refuses a plan with
@@ -23,6 +24,7 @@ import { sequenceBlockers, sequenceChecks } from "./sequence_blockers.ts";
 import { optionBlockers, optionCheckCount, optionChecks } from "./option_blockers.ts";
 import { conversionChecks, countRows, labelChecks, nullChecks } from "./row_blockers.ts";
 import { defaultPartitionChecks } from "./partition_blockers.ts";
+import { domainContainerBlockers, domainRows, domainRowTables } from "./domain_blockers.ts";
 
 export interface Blocker {
   /** What the migration would fail on: `public.people.email`. */
@@ -42,6 +44,41 @@ type Tx = Transaction<any>;
  * `desired.schemas`: what depends on the plan's changes outside them is not kyrage's to change.
  */
 export async function planBlockers(
+  database: Database,
+  ops: readonly Operation[],
+  desired: Pick<SchemaModel, "enums" | "schemas" | "tables">,
+): Promise<Blocker[]> {
+  return [
+    ...await tableBlockers(database, ops, desired),
+    ...domainContainerBlockers(ops),
+    ...await domainRowBlockers(database, ops),
+  ];
+}
+
+class RolledBack extends Error {}
+
+/**
+ * Domain checks evaluated on stored values (domain_blockers.ts), in a transaction rolled back; one that cannot
+ * be evaluated before the migration runs is left to PostgreSQL.
+ */
+async function domainRowBlockers(database: Database, ops: readonly Operation[]): Promise<Blocker[]> {
+  const tables = domainRowTables(ops);
+  if (tables.length === 0) return [];
+  let found: Blocker[] = [];
+  try {
+    await database.db.transaction().execute(async (tx) => {
+      await sql`select set_config('lock_timeout', ${PLANNING_LOCK_TIMEOUT}, true)`.execute(tx);
+      found = await domainRows(tx, ops);
+      throw new RolledBack();
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return found;
+    if (lockTimedOut(error)) throw await lockError(database, { tables }, error);
+  }
+  return [];
+}
+
+async function tableBlockers(
   database: Database,
   ops: readonly Operation[],
   desired: Pick<SchemaModel, "enums" | "schemas" | "tables">,

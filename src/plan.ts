@@ -230,6 +230,9 @@ export async function tableSizes(database: Database, ops: readonly Operation[]):
   for (const op of ops) {
     if ("table" in op) tables.set(`${op.schema}.${op.table}`, [op.schema, op.table]);
     // Its lock is labeled too (hazards.ts).
+    for (const c of op.kind === "alter_object" ? op.columns ?? [] : []) {
+      tables.set(`${c.schema}.${c.table}`, [c.schema, c.table]);
+    }
     if (op.kind === "add_foreign_key") {
       const { refSchema, refTable } = op.foreignKey;
       tables.set(`${refSchema}.${refTable}`, [refSchema, refTable]);

@@ -13,7 +13,7 @@ import type { EnumType } from "./model/types.ts";
 type Tx = Transaction<any>;
 
 /** Same shape as blockers.ts's `Blocker`. */
-interface Found {
+export interface Found {
   readonly object: string;
   readonly reason: string;
 }
@@ -26,7 +26,7 @@ export interface RowCheck {
   readonly describe: (count: number, labels: string) => Found;
 }
 
-const atMost = (count: number) => (count === 1000 ? "1000+" : String(count));
+export const atMost = (count: number) => (count === 1000 ? "1000+" : String(count));
 
 /**
  * Columns the operations make NOT NULL. Columns of tables or columns renamed

@@ -64,7 +64,7 @@ function terminated(statement: string): string {
 /**
  * `LOCK ACCESS EXCLUSIVE on public.events (≈48M rows, 31 GB): rewrites table`,
  * then one line per other table the statement locks (a foreign key's
- * referenced table, whose writers wait too).
+ * referenced table, whose writers wait too); an ALTER DOMAIN, one per table it scans.
  */
 export function hazardLabels(h: OperationHazards, sizes: ReadonlyMap<string, TableSize>): string[] {
   if (h.lock === "none" && h.hazards.length === 0) return [];
@@ -74,8 +74,10 @@ export function hazardLabels(h: OperationHazards, sizes: ReadonlyMap<string, Tab
   };
   // A sequence's hazard locks no table.
   if (h.lock === "none") return [h.hazards.join(", ")];
+  const hazards = h.hazards.length > 0 ? `: ${h.hazards.join(", ")}` : "";
+  if (h.tables) return h.tables.map((table) => `LOCK ${h.lock}${on(table)}${hazards}`);
   return [
-    `LOCK ${h.lock}${on(h.table)}${h.hazards.length > 0 ? `: ${h.hazards.join(", ")}` : ""}`,
+    `LOCK ${h.lock}${on(h.table)}${hazards}`,
     ...(h.others ?? []).map((table) => `LOCK ${h.lock}${on(table)}: referenced by ${h.table}`),
   ];
 }

@@ -25,6 +25,8 @@ export interface OperationHazards {
   readonly table?: string;
   /** Other tables the statement locks the same way: a foreign key's referenced table (its writers wait too). */
   readonly others?: readonly string[];
+  /** The tables a statement on another object locks and works on, each the same way (an ALTER DOMAIN's scans). */
+  readonly tables?: readonly string[];
   readonly lock: Lock;
   readonly hazards: readonly Hazard[];
 }
@@ -200,6 +202,11 @@ export function hazardsOf(op: Operation): OperationHazards {
     case "drop_object":
       return quiet("none");
     case "alter_object":
+      // An ALTER DOMAIN checking stored values holds SHARE on each table with a column of it while it scans.
+      if (op.columns) {
+        const tables = [...new Set(op.columns.map((c) => `${c.schema}.${c.table}`))];
+        return { tables, lock: "SHARE", hazards: ["scans table", "may fail on existing rows"] };
+      }
       return op.from.kind === "sequence" && op.to.kind === "sequence" &&
           flipsDirection(op.from.options, op.to.options)
         ? { lock: "none", hazards: ["restarts sequence"] }

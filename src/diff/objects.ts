@@ -8,6 +8,7 @@ import { type DbObject, objectId, type ObjectKind, tableId } from "../model/obje
 import type { SchemaModel } from "../model/schema_model.ts";
 import type { Operation } from "./operations.ts";
 import { domainChange } from "./objects/domain.ts";
+import { domainUses, scansValues } from "./objects/domain_uses.ts";
 import { policyChange } from "./objects/policy.ts";
 import { extensionChange } from "./objects/extension.ts";
 import { createSequence, sequenceChange } from "./objects/sequence.ts";
@@ -108,7 +109,19 @@ export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps:
     ops.push({ kind: "drop_object", object: existing.get(id)!, recreated: true });
     ops.push({ kind: "create_object", object: wanted.get(id)! });
   }
-  for (const [from, to] of altered) if (!rebuilt.has(objectId(from))) ops.push({ kind: "alter_object", from, to });
+  for (const [from, to] of altered) {
+    if (rebuilt.has(objectId(from))) continue;
+    const uses = from.kind === "domain" && to.kind === "domain" && scansValues(from, to)
+      ? domainUses(actual, tableOps, from)
+      : undefined;
+    ops.push({
+      kind: "alter_object",
+      from,
+      to,
+      ...(uses && uses.columns.length > 0 ? { columns: uses.columns } : {}),
+      ...(uses && uses.containers.length > 0 ? { containers: uses.containers } : {}),
+    });
+  }
   for (const [id, o] of wanted) {
     if (!existing.has(id)) {
       ops.push(...(o.kind === "sequence" ? createSequence(o) : [{ kind: "create_object", object: o } as const]));

@@ -29,6 +29,13 @@ interface OnTable {
 }
 
 /** A column using an enum that is rebuilt. */
+/** A column of an existing table whose values an ALTER DOMAIN checks. */
+export interface DomainColumn {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+}
+
 export interface EnumColumn {
   readonly schema: string;
   readonly table: string;
@@ -204,7 +211,15 @@ export type ObjectOperation =
     /** Dropped to be created again (it changed, or something it reads did): nothing is lost for good. */
     readonly recreated?: boolean;
   }
-  | { readonly kind: "alter_object"; readonly from: DbObject; readonly to: DbObject };
+  | {
+    readonly kind: "alter_object";
+    readonly from: DbObject;
+    readonly to: DbObject;
+    /** A domain change that checks stored values (diff/objects/domain_uses.ts): the columns it reads. */
+    readonly columns?: readonly DomainColumn[];
+    /** ...and the columns storing the domain inside an array, composite or range, for which PostgreSQL refuses it. */
+    readonly containers?: readonly string[];
+  };
 
 interface OnType {
   readonly schema: string;

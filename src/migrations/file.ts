@@ -40,7 +40,13 @@ export const FORMAT_VERSION = 1;
 const operation = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("create_object"), object: dbObject }),
   z.strictObject({ kind: z.literal("drop_object"), object: dbObject, recreated: z.boolean().optional() }),
-  z.strictObject({ kind: z.literal("alter_object"), from: dbObject, to: dbObject }),
+  z.strictObject({
+    kind: z.literal("alter_object"),
+    from: dbObject,
+    to: dbObject,
+    columns: z.array(z.strictObject({ schema: name, table: name, column: name })).optional(),
+    containers: z.array(z.string()).optional(),
+  }),
   z.strictObject({ kind: z.literal("create_schema"), schema: name }),
   z.strictObject({ kind: z.literal("create_enum"), schema: name, name, values: z.array(z.string()).min(1) }),
   z.strictObject({ kind: z.literal("drop_enum"), schema: name, name, values: z.array(z.string()) }),
