@@ -42,7 +42,7 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
   }
   return await withProject(options, out, async ({ config, database }) => {
     const result: GenerateResult & { removed?: readonly string[] } = options.squash
-      ? await squashPending(database, config, options)
+      ? await squashPending(database, config, { ...options, onWaiting: (message) => out.error(message) })
       : await generateMigration(database, config, options);
     for (const path of result.removed ?? []) out.line(`Removed pending ${path}`);
     if (result.paths.length === 0) {

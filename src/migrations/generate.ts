@@ -1,5 +1,6 @@
 /** Generate: plan against a database and store the result as a migration file. */
 import type { LoadedConfig } from "../config/load.ts";
+import type { Kysely } from "kysely";
 import type { Database } from "../dialect/database.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
@@ -10,6 +11,7 @@ import type { SchemaModel } from "../model/schema_model.ts";
 import { KyrageError } from "../errors.ts";
 import { planChanges } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
+import { APPLY_WAIT_MS, underApplyLock } from "./apply_lock.ts";
 import { migrationBoundaries } from "./boundaries.ts";
 import { FORMAT_VERSION } from "./file.ts";
 import { openDevDatabase } from "./dev.ts";
@@ -114,19 +116,51 @@ export interface SquashResult extends GenerateResult {
   readonly removed: readonly string[];
 }
 
+export interface SquashOptions extends GenerateOptions {
+  /** Told once when a running apply holds the target and squash waits for it. */
+  readonly onWaiting?: (message: string) => void;
+}
+
 /**
  * Replace every pending migration (not applied on `target`) with one file
  * planned against the dev database state of the applied ones. The new file
  * is written before the old ones are removed, so a failure leaves the old
- * files in place; applied files are never touched.
+ * files in place; applied files are never touched: on a server, apply's lock
+ * is held from reading the history to the last file removed, so no apply
+ * runs a file squash is replacing.
  */
 export async function squashPending(
   target: Database,
   config: LoadedConfig,
-  options: GenerateOptions = {},
+  options: SquashOptions = {},
+): Promise<SquashResult> {
+  // An embedded target stays open in this process alone (its data-directory lock) until the command ends.
+  if (target.dialect !== "postgres") return await squash(target, target.db, config, options);
+  return await underApplyLock(target, {
+    onWaiting: () =>
+      options.onWaiting?.(
+        `Waiting for the kyrage apply running on ${target.label} to finish (up to ${APPLY_WAIT_MS / 1000} s), ` +
+          "to squash only the migrations it leaves pending...",
+      ),
+    gaveUp: () =>
+      new KyrageError(
+        `${target.label} stayed in use by a kyrage apply for over ${APPLY_WAIT_MS / 1000} s, so generate --squash ` +
+          `cannot tell which migrations in ${config.migrationsDir} will still be pending; nothing was changed. ` +
+          "Run it again once that apply is done.",
+      ),
+  }, (conn) => squash(target, conn, config, options));
+}
+
+/** The squash itself; `history` is the connection holding apply's lock, when there is one. */
+async function squash(
+  target: Database,
+  // deno-lint-ignore no-explicit-any
+  history: Kysely<any>,
+  config: LoadedConfig,
+  options: GenerateOptions,
 ): Promise<SquashResult> {
   const files = await readMigrations(config.migrationsDir);
-  const { pending } = migrationState(files, await readHistory(target.db));
+  const { pending } = migrationState(files, await readHistory(history));
   refuseSquashingSteps(pending);
   const pendingIds = new Set(pending.map((m) => m.id));
   const extensions = extensionNames(config.desired.objects);

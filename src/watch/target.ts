@@ -4,10 +4,10 @@
  * that an applied file is never rewritten or removed.
  */
 import { dirname, join } from "node:path";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { parseConnectionString } from "../dialect/connection_string.ts";
 import { type Database, type DatabaseTarget, openDatabase } from "../dialect/database.ts";
-import { LOCK_KEY } from "../migrations/runner.ts";
+import { APPLY_WAIT_MS, underApplyLock } from "../migrations/apply_lock.ts";
 import { PLANNING_LOCK_TIMEOUT } from "../blockers.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { KyrageError, messageOf } from "../errors.ts";
@@ -41,12 +41,6 @@ export interface TargetOptions {
   /** Told once per wait for an apply. */
   readonly onWaiting: (message: string) => void;
 }
-
-/** How long a cycle waits for an apply that holds the target before it gives up. */
-const APPLY_WAIT_MS = 10_000;
-
-/** The runner's session advisory lock, held by every apply. */
-const APPLY_LOCK_KEY = LOCK_KEY.toString();
 
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
@@ -100,7 +94,7 @@ export function liveTarget(target: DatabaseTarget, options: TargetOptions, openD
       const db = await open();
       // An embedded database held open by this session cannot be applied to by anyone else.
       return db.dialect === "postgres"
-        ? await underApplyLock(db, ids, path, write, options)
+        ? await ifNotAppliedLocked(db, ids, path, write, options)
         : await ifNotApplied(db.db, ids, write);
     },
     async close() {
@@ -157,7 +151,7 @@ export function devTarget(target: DatabaseTarget, options: TargetOptions, openDe
             { cause: error },
           );
         }
-        return await underApplyLock(server, ids, path, write, options);
+        return await ifNotAppliedLocked(server, ids, path, write, options);
       }
       // Nothing outside this process can reach an in-memory database.
       if (target.dataDir === MEMORY_DIR) {
@@ -174,33 +168,21 @@ export function devTarget(target: DatabaseTarget, options: TargetOptions, openDe
 }
 
 /** On a server: wait out a running apply (its advisory lock), then check and write while holding that lock. */
-async function underApplyLock(
+async function ifNotAppliedLocked(
   database: Database,
   ids: readonly string[],
   path: string,
   write: () => Promise<void>,
   options: TargetOptions,
 ): Promise<string[]> {
-  return await database.db.connection().execute(async (conn) => {
-    const deadline = Date.now() + APPLY_WAIT_MS;
-    for (let told = false;; told = true) {
-      const { rows } = await sql<{ locked: boolean }>`
-        select pg_try_advisory_lock(${APPLY_LOCK_KEY}::bigint) as locked`.execute(conn);
-      if (rows[0].locked) break;
-      if (Date.now() >= deadline) throw stillBusy(database.label, path);
-      if (!told) {
-        options.onWaiting(
-          `waiting for the kyrage apply running on ${database.label} to finish, to tell whether ${path} was applied`,
-        );
-      }
-      await pause(200, options.signal);
-    }
-    try {
-      return await ifNotApplied(conn, ids, write);
-    } finally {
-      await sql`select pg_advisory_unlock(${APPLY_LOCK_KEY}::bigint)`.execute(conn).catch(() => {});
-    }
-  });
+  return await underApplyLock(database, {
+    onWaiting: () =>
+      options.onWaiting(
+        `waiting for the kyrage apply running on ${database.label} to finish, to tell whether ${path} was applied`,
+      ),
+    gaveUp: () => stillBusy(database.label, path),
+    signal: options.signal,
+  }, (conn) => ifNotApplied(conn, ids, write));
 }
 
 /**
