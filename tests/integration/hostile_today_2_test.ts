@@ -9,7 +9,8 @@ import { sql } from "kysely";
 import { planBlockers } from "../../src/blockers.ts";
 import type { Database } from "../../src/dialect/database.ts";
 import { column, type Config, defineDomain, definePartition, defineTable } from "../../src/mod.ts";
-import { databaseTest } from "../support/backends.ts";
+import { backendTest, databaseTest } from "../support/backends.ts";
+import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
 import { converge, loaded, plan } from "../support/pipeline.ts";
 
 async function blockersOf(database: Database, dir: string, config: Config) {
@@ -185,4 +186,60 @@ databaseTest("a domain check is evaluated under the base type's collation, not t
   assert.match(blockers[0].reason, /^has 1 values that break check after_a/);
   await sql`delete from words where id = 1`.execute(d.db);
   await converge(d, dir, wanted);
+}, ["postgres"]);
+
+const UPSTREAM_F1 = {
+  version: "1",
+  id: "1700000000000",
+  diff: {
+    operations: [{
+      type: "add_column",
+      table: "customers",
+      column: "tier",
+      attributes: { type: "text", primaryKey: false, notNull: false, unique: false },
+    }],
+  },
+};
+
+// Should: the baseline holds what the found table needs (its columns' domains, and the enum
+// under one of them), so
+// `check` replays the migrations and `status` shows no drift. Did: the baseline created the table
+// without its domain, so the replay failed (type "email" does not exist).
+backendTest("import-upstream's baseline carries a domain a found table's column uses", async (target) => {
+  const db = await target.open();
+  try {
+    for (
+      const statement of [
+        `create domain email as text check (value like '%@%')`,
+        `create type level as enum ('lo', 'hi')`,
+        `create domain grade as level`,
+        `create table customers (id integer constraint customers_id_primary_key primary key, contact email, g grade)`,
+        `insert into customers values (1, 'a@b', 'hi')`,
+        `create table kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`,
+        `create table kysely_migration_lock (id varchar(255) not null primary key, is_locked integer default 0 not null)`,
+        `alter table customers add column tier text`,
+        `insert into kysely_migration values ('${UPSTREAM_F1.id}', '2023-11-14T22:14:00.000Z')`,
+      ]
+    ) await sql.raw(statement).execute(db.db);
+  } finally {
+    await db.close();
+  }
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { column as c, defineConfig, defineDomain, defineEnum, defineTable as t } from "kyrage";
+const level = defineEnum("level", ["lo", "hi"]);
+const grade = defineDomain("grade", { type: "level" });
+const email = defineDomain("email", { type: "text", checks: [{ name: "email_check", expression: "VALUE ~~ '%@%'::text" }] });
+const customers = t("customers", { id: c("integer", { primaryKey: true }), contact: c(email), g: c(grade), tier: c("text") });
+export default defineConfig({ naming: "kyrage-v1", database: ${
+      databaseBlock(target)
+    }, enums: [level], domains: [email, grade], tables: [customers] });`,
+    [`migrations/${UPSTREAM_F1.id}.json`]: JSON.stringify(UPSTREAM_F1),
+  });
+  const imported = await runCli(["import-upstream"], { cwd: dir });
+  assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+  for (const args of [["plan", "--exit-code"], ["check"], ["status"]]) {
+    const result = await runCli(args, { cwd: dir });
+    assert.equal(result.code, 0, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
+    assert.doesNotMatch(result.stdout, /drift/i);
+  }
 }, ["postgres"]);
