@@ -243,3 +243,52 @@ export default defineConfig({ naming: "kyrage-v1", database: ${
     assert.doesNotMatch(result.stdout, /drift/i);
   }
 }, ["postgres"]);
+
+function exprBound(added: boolean): Config {
+  const parent = defineTable("codes", { id: column("int", { notNull: true }), code: column("text") }, undefined, {
+    partitionBy: { strategy: "list", keys: ["code"] },
+  });
+  return {
+    tables: [
+      parent,
+      definePartition("codes_rest", parent, "DEFAULT"),
+      ...(added ? [definePartition("codes_b", parent, "FOR VALUES IN (upper('b'))")] : []),
+    ],
+  };
+}
+
+// Should: a bound given as an expression (PostgreSQL 12+ evaluates it) over a DEFAULT row in it is WILL FAIL
+// like a literal one, and once the row is gone the plan applies and re-plans empty.
+databaseTest("a list bound given with an expression counts the DEFAULT partition's rows in it", async (d, dir) => {
+  await converge(d, dir, exprBound(false));
+  await sql`insert into codes values (1, 'B'), (2, 'b')`.execute(d.db);
+  const blockers = await blockersOf(d, dir, exprBound(true));
+  assert.equal(blockers.length, 1, JSON.stringify(blockers));
+  assert.match(blockers[0].reason, / holds 1 row that belongs in it/);
+  await sql`delete from codes where id = 1`.execute(d.db);
+  await converge(d, dir, exprBound(true));
+});
+
+function collatedRange(added: boolean): Config {
+  const parent = defineTable("names", { id: column("int", { notNull: true }), n: column("text") }, undefined, {
+    partitionBy: { strategy: "range", keys: [{ column: "n", collation: '"und-x-icu"' }] },
+  });
+  return {
+    tables: [
+      parent,
+      definePartition("names_rest", parent, "DEFAULT"),
+      ...(added ? [definePartition("names_a", parent, { from: ["a"], to: ["b"] })] : []),
+    ],
+  };
+}
+
+// Should: a text range under the key's ICU collation ('A' and 'a' both sort in [a, b)); under C only 'a' would.
+databaseTest("a text range bound is read under the partition key's collation", async (d, dir) => {
+  await converge(d, dir, collatedRange(false));
+  await sql`insert into names values (1, 'a'), (2, 'A'), (3, 'B'), (4, 'b')`.execute(d.db);
+  const blockers = await blockersOf(d, dir, collatedRange(true));
+  assert.equal(blockers.length, 1, JSON.stringify(blockers));
+  assert.match(blockers[0].reason, / holds 2 rows that belong in it/);
+  await sql`delete from names where id in (1, 2)`.execute(d.db);
+  await converge(d, dir, collatedRange(true));
+}, ["postgres"]);
