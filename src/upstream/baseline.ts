@@ -66,6 +66,8 @@ export async function takeBaseline(
   const uses = (type: { schema: string; name: string }) => [...types].some((t) => usesType(t, type));
   const operations = diffSchemas(EMPTY_MODEL, {
     ...EMPTY_MODEL,
+    // An extension installed in a schema of its own needs that schema first.
+    schemas: [...new Set([...EMPTY_MODEL.schemas, ...extensions.map((e) => e.schema)])],
     enums: live.enums.filter(uses),
     composites: live.composites.filter(uses),
     ranges: live.ranges.filter(uses),
