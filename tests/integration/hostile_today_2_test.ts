@@ -336,8 +336,9 @@ backendTest("import-upstream's baseline replays an extension installed in anothe
 }, ["postgres"]);
 
 // Should: `status` right after import-upstream shows no drift. Did: "Schema drift ... ~ extension
-// citext: changed in place" (in public too): the baseline records the extension without its
-// version, which the replayed model then differs from the live one by.
+// citext: changed in place" (in public too). Cause not yet traced: the baseline records the
+// extension without its version, and diff/objects/extension.ts ignores a missing desired version,
+// so the comparison status makes likely has the two sides the other way round.
 backendTest(
   "status after import-upstream shows no drift for a baseline extension",
   async (target) => {
