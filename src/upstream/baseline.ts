@@ -4,7 +4,8 @@
  * existing database) and the extensions (upstream cannot create one, so
  * they were installed by hand). `import-upstream` records them, as the live
  * database holds them, in a baseline migration one millisecond before
- * upstream's first file: replays (dev database, `check`, drift in `status`)
+ * upstream's first file, with the enums, composites, ranges and domains
+ * their columns use: replays (dev database, `check`, drift in `status`)
  * then start where upstream started.
  */
 import type { Kysely } from "kysely";
@@ -61,15 +62,17 @@ export async function takeBaseline(
     refuseOutsideReference(files, table, wanted);
     return table;
   });
-  const uses = (type: { schema: string; name: string }) =>
-    tables.some((t) => t.columns.some((c) => usesType(c.type, type)));
+  const types = usedTypes(tables, live.objects);
+  const uses = (type: { schema: string; name: string }) => [...types].some((t) => usesType(t, type));
   const operations = diffSchemas(EMPTY_MODEL, {
     ...EMPTY_MODEL,
+    // An extension installed in a schema of its own needs that schema first.
+    schemas: [...new Set([...EMPTY_MODEL.schemas, ...extensions.map((e) => e.schema)])],
     enums: live.enums.filter(uses),
     composites: live.composites.filter(uses),
     ranges: live.ranges.filter(uses),
     tables,
-    objects: extensions,
+    objects: [...extensions, ...live.objects.filter((o) => o.kind === "domain" && uses(o))],
   });
   return {
     format: FORMAT_VERSION,
@@ -78,6 +81,20 @@ export async function takeBaseline(
     allowDestructive: false,
     operations,
   };
+}
+
+/** The types the tables' columns name, with the base types of the domains among them, and theirs. */
+function usedTypes(tables: readonly Table[], objects: readonly DbObject[]): Set<string> {
+  const types = new Set(tables.flatMap((t) => t.columns.map((c) => c.type)));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const o of objects) {
+      if (o.kind !== "domain" || types.has(o.type) || ![...types].some((t) => usesType(t, o))) continue;
+      types.add(o.type);
+      grew = true;
+    }
+  }
+  return types;
 }
 
 /** A column type naming a user type, bare or qualified, quoted or not, as an array or not. */
