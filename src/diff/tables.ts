@@ -4,7 +4,6 @@
  */
 import { mentionsColumn } from "../model/normalize.ts";
 import type { Index, ReplicaIdentity, Table } from "../model/types.ts";
-import { qualifiedName } from "../model/types.ts";
 import { renameDerivedNames, type TakenNames, takenNames } from "./derived_names.ts";
 import { diffColumns } from "./columns.ts";
 import { alterDeferrability, rebuildDependentForeignKeys } from "./foreign_keys.ts";
