@@ -26,7 +26,7 @@ export async function tableLockHolders(
   if (tables.length === 0) return undefined;
   const { rows } = await sql<{ rel: string; pid: number; mode: string; state: string; query: string }>`
     select distinct format('%I.%I', n.nspname, c.relname) as rel, a.pid, l.mode, coalesce(a.state, '') as state,
-           left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 200) as query
+           left(regexp_replace(coalesce(a.query, ''), '[[:space:]]+', ' ', 'g'), 200) as query
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
     join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
     join unnest(${tables.map((t) => t.schema)}::text[], ${tables.map((t) => t.table)}::text[]) w(schema, name)
