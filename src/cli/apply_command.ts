@@ -51,7 +51,8 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
       }
       return 0;
     }
-    const result = await applyMigrations(database.db, files, {
+    // Read again under the lock: a file rewritten while this apply waited (by watch) is applied as it is then.
+    const result = await applyMigrations(database.db, () => readMigrations(config.migrationsDir), {
       lockWaitMs,
       statementLockTimeout,
       onWaiting: (holder) =>

@@ -9,6 +9,7 @@ import { isConnectionLost } from "../dialect/postgres/lost_connection.ts";
 import { doBlock, literal } from "../dialect/postgres/quote.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
 import { KyrageError } from "../errors.ts";
+import { pause } from "../file_lock.ts";
 import { applyConcurrently } from "./concurrent_index.ts";
 import { describeError, lostBetween, lostDuring } from "./failure.ts";
 import { readLiveColumns } from "./live_columns.ts";
@@ -16,6 +17,7 @@ import { describeViolations } from "./violations.ts";
 import { ensureHistoryTable, HISTORY_QUALIFIED, migrationState, readHistory, recordApplied } from "./history.ts";
 import type { StoredMigration } from "./store.ts";
 import { stepScript } from "./script.ts";
+import { tableLockHolders } from "./table_locks.ts";
 
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
@@ -84,25 +86,29 @@ export interface ApplyOptions {
   readonly onApplied?: (migration: StoredMigration, ms: number) => void;
 }
 
+/**
+ * The migration files, or how to read them: read once the lock is held, so
+ * a file rewritten while apply waited (by watch, which writes under the same
+ * lock) is checked and applied as it is then, never a stale copy.
+ */
+export type MigrationSource = readonly StoredMigration[] | (() => Promise<readonly StoredMigration[]>);
+
 export interface ApplyResult {
   readonly applied: readonly StoredMigration[];
 }
 
 /**
  * Apply every pending migration. Holds one connection for the whole run:
- * session advisory locks belong to a connection. That connection never sits
- * idle between statements (waits happen on the server), so a session the
- * server ends always shows as a failed statement.
+ * session advisory locks belong to a connection. Once the lock is held that
+ * connection never sits idle between statements (waits happen on the
+ * server), so a session the server ends always shows as a failed statement.
  */
-export async function applyMigrations(
-  db: Db,
-  files: readonly StoredMigration[],
-  options: ApplyOptions,
-): Promise<ApplyResult> {
+export async function applyMigrations(db: Db, source: MigrationSource, options: ApplyOptions): Promise<ApplyResult> {
   try {
     return await db.connection().execute(async (conn) => {
       await acquireLock(conn, options);
       try {
+        const files = typeof source === "function" ? await source() : source;
         await ensureHistoryTable(conn);
         const { pending } = migrationState(files, await readHistory(conn));
         const losses = await checkRunnable(conn, pending);
@@ -150,36 +156,42 @@ async function lockHolder(conn: Db): Promise<string | undefined> {
     : `session ${row.pid}, ${row.state ?? "state unknown"}`;
 }
 
+/** How often a waiting process tries the advisory lock again. */
+const LOCK_RETRY_MS = 100;
+
 /**
- * Take the advisory lock, waiting on the server up to `lockWaitMs` (as
- * lock_timeout) when another session holds it.
+ * Take kyrage's session advisory lock on `conn` (a connection outside any
+ * transaction), trying again every LOCK_RETRY_MS for up to `waitMs`;
+ * `onWaiting` is told once, with the holder, before the first pause. Returns
+ * whether it was taken. Never one long `pg_advisory_lock`: its snapshot would
+ * stay open, and a CREATE INDEX CONCURRENTLY run under the lock waits for
+ * every older snapshot while that statement waits for the lock (deadlock).
  */
-async function acquireLock(conn: Db, options: ApplyOptions): Promise<void> {
-  const key = LOCK_KEY.toString();
-  const tried = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}::bigint) as locked`.execute(conn);
-  if (tried.rows[0].locked) return;
-  const holder = await lockHolder(conn);
-  const gaveUp = async () => {
-    const now = await lockHolder(conn).catch(() => undefined);
-    return new KyrageError(
-      `Another kyrage apply has held the migration lock for over ${Math.round(options.lockWaitMs / 1000)} s; ` +
-        `gave up waiting (--lock-timeout).${now ? ` The lock is held by ${now}.` : ""} kyrage never ends another ` +
-        "session: a session whose kyrage process was interrupted releases the lock when its statement ends.",
-    );
-  };
-  if (options.lockWaitMs <= 0) throw await gaveUp();
-  options.onWaiting?.(holder);
-  await sql`select set_config('lock_timeout', ${`${Math.min(options.lockWaitMs, 2_147_483_647)}ms`}, false)`.execute(
-    conn,
-  );
-  try {
-    await sql`select pg_advisory_lock(${key}::bigint)`.execute(conn);
-  } catch (error) {
-    if ((error as { code?: unknown }).code === "55P03") throw await gaveUp();
-    throw error;
-  } finally {
-    await conn.executeQuery(CompiledQuery.raw("RESET lock_timeout")).catch(() => {});
+export async function takeAdvisoryLock(
+  conn: Db,
+  waitMs: number,
+  onWaiting?: (holder: string | undefined) => void,
+): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (let told = false;; told = true) {
+    const tried = await sql<{ locked: boolean }>`
+      select pg_try_advisory_lock(${LOCK_KEY.toString()}::bigint) as locked`.execute(conn);
+    if (tried.rows[0].locked) return true;
+    if (Date.now() >= deadline) return false;
+    if (!told) onWaiting?.(await lockHolder(conn));
+    await pause(Math.min(LOCK_RETRY_MS, Math.max(deadline - Date.now(), 1)));
   }
+}
+
+/** Take the advisory lock, waiting up to `lockWaitMs` when another session holds it. */
+async function acquireLock(conn: Db, options: ApplyOptions): Promise<void> {
+  if (await takeAdvisoryLock(conn, options.lockWaitMs, options.onWaiting)) return;
+  const now = await lockHolder(conn).catch(() => undefined);
+  throw new KyrageError(
+    `Another kyrage apply has held the migration lock for over ${Math.round(options.lockWaitMs / 1000)} s; ` +
+      `gave up waiting (--lock-timeout).${now ? ` The lock is held by ${now}.` : ""} kyrage never ends another ` +
+      "session: a session whose kyrage process was interrupted releases the lock when its statement ends.",
+  );
 }
 
 async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOptions): Promise<void> {
@@ -218,9 +230,12 @@ async function applyOne(conn: Db, migration: StoredMigration, options: ApplyOpti
         `one of the migration's ${steps.length} statements (PostgreSQL did not say which)`;
     }
     const rows = await violationsOf(conn, migration, statement, error);
+    const held = await heldBy(conn, migration, statement, error);
     throw new KyrageError(
       `Migration ${migration.id} (${migration.path}) failed and was rolled back; migrations before it stay applied.\n` +
-        `  statement: ${statement.replaceAll("\n", "\n  ")}\n${describeError(error)}${rows ? `\n  rows: ${rows}` : ""}`,
+        `  statement: ${statement.replaceAll("\n", "\n  ")}\n${describeError(error)}${
+          rows ? `\n  rows: ${rows}` : ""
+        }${held}`,
       { cause: error },
     );
   } finally {
@@ -252,6 +267,13 @@ async function violationsOf(
   return await describeViolations(conn, op.schema, op.table, name).catch(() => undefined);
 }
 
+/** For a statement that ran out of lock_timeout: a `lock:` line naming the sessions holding its tables. */
+async function heldBy(conn: Db, migration: StoredMigration, statement: string, error: unknown): Promise<string> {
+  if ((error as { code?: unknown })?.code !== "55P03") return "";
+  const held = await tableLockHolders(conn, migration, statement);
+  return held ? `\n  lock: ${held}` : "";
+}
+
 /** Several statements as one anonymous block. */
 function batch(statements: readonly string[]): string {
   return doBlock(`BEGIN ${statements.map((s) => `EXECUTE ${literal(s)};`).join(" ")} END`);
@@ -272,6 +294,7 @@ async function outsideTransaction(
     await recordApplied(conn, migration);
   } catch (error) {
     const which = `Migration ${migration.id} (${migration.path})`;
+    const held = await heldBy(conn, migration, statement, error);
     // kyrage's own statements here are safe to repeat; what a hand-written one left behind, kyrage cannot know.
     const rerun = migration.file.operations.some((o) => o.kind === "sql")
       ? "its hand-written step ran without a transaction, so what it did before it stopped stays (e.g. an invalid " +
@@ -280,7 +303,7 @@ async function outsideTransaction(
     throw new KyrageError(
       isConnectionLost(error)
         ? `The connection to PostgreSQL was lost while ${which} ran outside a transaction; ${rerun}`
-        : `${which} failed outside a transaction; ${rerun}\n  statement: ${statement}\n${describeError(error)}`,
+        : `${which} failed outside a transaction; ${rerun}\n  statement: ${statement}\n${describeError(error)}${held}`,
       { cause: error },
     );
   } finally {
