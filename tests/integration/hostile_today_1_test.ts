@@ -308,3 +308,54 @@ export default { tables: [t], domains: [label, short] };
   const planned = await converge(dir, "indexes");
   assert.doesNotMatch(planned, /WILL FAIL/, planned);
 }, BACKENDS);
+
+// Should: a replica identity index over columns that are NOT NULL without
+// notNull written (serial, identity, members of a composite primary key) is
+// accepted at config load, as PostgreSQL accepts it.
+backendTest("replica identity over serial, identity and composite primary key columns", async (target) => {
+  const dir = await project(
+    target,
+    `const t = defineTable("t", {
+  a: column("int"),
+  b: column("int"),
+  s: column("serial"),
+  i: column("int", { identity: "always" }),
+}, (t) => [t.primaryKey(["a", "b"]), t.index(["a", "s", "i"], { name: "t_ident", unique: true, include: ["b"] })],
+  { replicaIdentity: { index: "t_ident" } });
+export default { tables: [t] };
+`,
+  );
+  await converge(dir, "replica identity");
+}, BACKENDS);
+
+// Should: a foreign key with quotes, a dot and unicode in its name is altered
+// in place through deferred, immediate and not deferrable, keeping its oid,
+// each step re-planning empty.
+backendTest("a hostile-named foreign key altered in place step by step", async (target) => {
+  const schema = (deferrable: string) =>
+    `const p = defineTable("p", { id: column("int", { primaryKey: true }) });
+const c = defineTable("c", { id: column("int", { primaryKey: true }), p_id: column("int") },
+  (t) => [t.reference("p_id", "p", "id", { name: 'fk "ø".x'${deferrable} })]);
+export default { tables: [p, c] };
+`;
+  const dir = await project(target, schema(""));
+  await converge(dir, "initial");
+  const oid = async () =>
+    await query<{ oid: number; d: boolean; i: boolean }>(
+      target,
+      `select oid::int, condeferrable as d, condeferred as i from pg_constraint where conname = 'fk "ø".x'`,
+    );
+  const [first] = await oid();
+  for (
+    const [deferrable, d, i] of [
+      [`, deferrable: "deferred"`, true, true],
+      [`, deferrable: "immediate"`, true, false],
+      ["", false, false],
+    ] as const
+  ) {
+    await writeSchema(dir, schema(deferrable));
+    const planned = await converge(dir, deferrable);
+    assert.match(planned, /ALTER CONSTRAINT "fk ""ø""\.x"/, planned);
+    assert.deepEqual(await oid(), [{ oid: first.oid, d, i }]);
+  }
+}, BACKENDS);
