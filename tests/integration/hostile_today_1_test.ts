@@ -359,3 +359,27 @@ export default { tables: [p, c] };
     assert.deepEqual(await oid(), [{ oid: first.oid, d, i }]);
   }
 }, BACKENDS);
+
+// Should: apply --dry-run of a migration renaming a table prints the
+// sequence (and PostgreSQL 18 NOT NULL) renames and changes nothing.
+backendTest("apply --dry-run of a table rename prints its derived renames", async (target) => {
+  const schema = (name: string, hint: string) =>
+    `const t = defineTable("${name}", { id: column("serial", { primaryKey: true }), v: column("text", { notNull: true }) },
+  undefined, { ${hint} });
+export default { tables: [t] };
+`;
+  const dir = await project(target, schema("orders", ""));
+  await converge(dir, "initial");
+  await writeSchema(dir, schema("purchases", `renamedFrom: "orders"`));
+  const generated = await cli(dir, "generate");
+  assert.equal(generated.code, 0, generated.output);
+  const dry = await cli(dir, "apply", "--dry-run");
+  assert.equal(dry.code, 0, dry.output);
+  assert.match(dry.stdout, /ALTER SEQUENCE "public"\."orders_id_seq" RENAME TO "purchases_id_seq"/, dry.output);
+  const left = await query<{ n: string }>(target, "select relname::text as n from pg_class where relkind = 'S'");
+  assert.deepEqual(left, [{ n: "orders_id_seq" }]);
+  const applied = await cli(dir, "apply");
+  assert.equal(applied.code, 0, applied.output);
+  const replanned = await cli(dir, "plan", "--exit-code");
+  assert.equal(replanned.code, 0, replanned.output);
+}, BACKENDS);
