@@ -98,7 +98,13 @@ async function keyBlockers(tx: Transaction<any>, checks: OptionChecks): Promise<
   // PostgreSQL's IsBinaryCoercible: the same type (a domain's base), a polymorphic one it fits, or a binary cast.
   const rows = await sql<{ i: number; named: boolean | null; accepts: boolean | null; fallback: boolean | null }>`
     with k as (
-      select k.i, k.opclass, a.oid as am, coalesce(nullif(ty.typbasetype, 0), ty.oid) as src
+      -- A domain may be over another domain: the operator class takes the last base type.
+      select k.i, k.opclass, a.oid as am, (
+        with recursive d(oid, base) as (
+          select ty.oid, ty.typbasetype
+          union all select p.oid, p.typbasetype from pg_type p join d on p.oid = d.base
+        ) select d.oid from d where d.base = 0
+      ) as src
       from unnest(${sql.val(keys.map((_, i) => i))}::int[], ${sql.val(keys.map((k) => k.method))}::text[],
                   ${sql.val(keys.map((k) => k.opclass ?? null))}::text[], ${sql.val(keys.map((k) => k.type))}::text[])
            as k(i, method, opclass, type)
