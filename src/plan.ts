@@ -19,6 +19,7 @@ import { droppedRoutines } from "./diff/routine_callers.ts";
 import { routineCallers } from "./dialect/postgres/introspect/routine_callers.ts";
 import { partitioningConflicts } from "./diff/partitions.ts";
 import { domainRebuildConflicts } from "./diff/objects/domain.ts";
+import { withUnpinnedVersions } from "./diff/objects/extension.ts";
 import type { Operation } from "./diff/operations.ts";
 import { HISTORY_TABLES } from "./migrations/history.ts";
 import type { SchemaModel } from "./model/schema_model.ts";
@@ -207,7 +208,10 @@ export async function detectDrift(
 ): Promise<Operation[]> {
   const dev = await openDevDatabase(applied, devServer, extensionNames(desired.objects));
   try {
-    const expected = await normalizeOn(target, dev.db, await introspectFor(dev, desired));
+    const expected = withUnpinnedVersions(
+      await normalizeOn(target, dev.db, await introspectFor(dev, desired)),
+      applied.flatMap((m) => m.file.operations),
+    );
     return diffSchemas(await introspectFor(target, desired), expected);
   } finally {
     await dev.close();
