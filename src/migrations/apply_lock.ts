@@ -6,8 +6,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../dialect/database.ts";
 import type { KyrageError } from "../errors.ts";
-import { pause } from "../file_lock.ts";
-import { LOCK_KEY } from "./runner.ts";
+import { LOCK_KEY, takeAdvisoryLock } from "./runner.ts";
 
 // deno-lint-ignore no-explicit-any
 type Db = Kysely<any>;
@@ -26,31 +25,19 @@ export interface ApplyLockWait {
 
 /**
  * Run `body` on one connection of a server while it holds apply's session
- * lock. The lock is polled with pg_try_advisory_lock: a blocking
- * pg_advisory_lock keeps a snapshot open, which an apply's concurrent index
- * build would wait for.
+ * lock, polled as apply polls it (takeAdvisoryLock), for up to APPLY_WAIT_MS.
  */
 export async function underApplyLock<T>(
   database: Database,
   wait: ApplyLockWait,
   body: (conn: Db) => Promise<T>,
 ): Promise<T> {
-  const key = LOCK_KEY.toString();
   return await database.db.connection().execute(async (conn) => {
-    const deadline = Date.now() + APPLY_WAIT_MS;
-    for (let told = false;; told = true) {
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}::bigint) as locked`.execute(
-        conn,
-      );
-      if (rows[0].locked) break;
-      if (Date.now() >= deadline) throw wait.gaveUp();
-      if (!told) wait.onWaiting();
-      await pause(200, wait.signal);
-    }
+    if (!await takeAdvisoryLock(conn, APPLY_WAIT_MS, () => wait.onWaiting(), wait.signal)) throw wait.gaveUp();
     try {
       return await body(conn);
     } finally {
-      await sql`select pg_advisory_unlock(${key}::bigint)`.execute(conn).catch(() => {});
+      await sql`select pg_advisory_unlock(${LOCK_KEY.toString()}::bigint)`.execute(conn).catch(() => {});
     }
   });
 }

@@ -162,8 +162,8 @@ const LOCK_RETRY_MS = 100;
 /**
  * Take kyrage's session advisory lock on `conn` (a connection outside any
  * transaction), trying again every LOCK_RETRY_MS for up to `waitMs`;
- * `onWaiting` is told once, with the holder, before the first pause. Returns
- * whether it was taken. Never one long `pg_advisory_lock`: its snapshot would
+ * `onWaiting` is told once, with the holder, before the first pause; aborting
+ * `signal` ends the wait. Returns whether it was taken. Never one long `pg_advisory_lock`: its snapshot would
  * stay open, and a CREATE INDEX CONCURRENTLY run under the lock waits for
  * every older snapshot while that statement waits for the lock (deadlock).
  */
@@ -171,6 +171,7 @@ export async function takeAdvisoryLock(
   conn: Db,
   waitMs: number,
   onWaiting?: (holder: string | undefined) => void,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const deadline = Date.now() + waitMs;
   for (let told = false;; told = true) {
@@ -179,7 +180,7 @@ export async function takeAdvisoryLock(
     if (tried.rows[0].locked) return true;
     if (Date.now() >= deadline) return false;
     if (!told) onWaiting?.(await lockHolder(conn));
-    await pause(Math.min(LOCK_RETRY_MS, Math.max(deadline - Date.now(), 1)));
+    await pause(Math.min(LOCK_RETRY_MS, Math.max(deadline - Date.now(), 1)), signal);
   }
 }
 
