@@ -185,3 +185,51 @@ databaseTest(
     );
   },
 );
+
+const intList = defineDomain("int_list", { type: "int[]", checks: [{ expression: "cardinality(VALUE) < 5" }] });
+const shortList = defineDomain("short_list", { type: "int_list" });
+const email = defineDomain("email", { type: "text", checks: [{ expression: "VALUE LIKE '%@%'" }] });
+const listsConfig: Config = {
+  domains: [intList, shortList, email],
+  tables: [defineTable("lists", {
+    id: column("int", { primaryKey: true }),
+    ints: column("int_list"),
+    short: column("short_list", { notNull: true, defaultSql: "'{}'" }),
+    mails: column("email[]"),
+    nested: column("int_list[]"),
+  })],
+};
+
+// Should: columns of a domain over an array, of a domain over that domain, and of arrays of
+// domains are introspected under their own names, so the plan converges and the pull plans
+// empty. Did: a domain over an array shares the array's category but has no element type, so
+// its columns were dropped from introspection and every plan added them again.
+databaseTest("columns of domains over arrays and of arrays of domains converge and pull back", async (db, dir) => {
+  await converge(db, dir, listsConfig);
+  await sql`insert into lists values (1, '{1,2}', '{3}', '{a@b}', array['{4}'::int_list])`.execute(db.db);
+  await assert.rejects(
+    () => sql`insert into lists values (2, '{1,2,3,4,5}', '{}', null, null)`.execute(db.db),
+    /int_list_check/,
+  );
+  await assert.rejects(
+    () => sql`insert into lists values (3, null, '{1,2,3,4,5}', null, null)`.execute(db.db),
+    /int_list_check/,
+  );
+  await assert.rejects(
+    () => sql`insert into lists values (4, null, '{}', '{nope}', null)`.execute(db.db),
+    /email_check/,
+  );
+  const types = await sql<{ name: string; type: string }>`
+    select attname::text as name, atttypid::regtype::text as type from pg_attribute
+    where attrelid = 'lists'::regclass and attnum > 0 order by attnum`.execute(db.db);
+  assert.deepEqual(types.rows.map((r) => `${r.name} ${r.type}`), [
+    "id integer",
+    "ints int_list",
+    "short short_list",
+    "mails email[]",
+    "nested int_list[]",
+  ]);
+  const pulled = await pullDatabase(db, ["public"]);
+  assert.deepEqual(pulled.unsupported, []);
+  assert.deepEqual(await plan(db, await pulledProject(dir, pulled)), [], "the pull plans empty against its source");
+});

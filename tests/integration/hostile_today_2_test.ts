@@ -120,9 +120,9 @@ function arrays(checks: { name: string; expression: string }[]): Config {
 
 // Should: a check added to a domain over an array counts bad values in the column of a
 // domain over it (hostile column name), and not in the empty table using the domain itself.
-// Did: the first apply never converges: columns whose type is a domain over an array are not
-// introspected (introspect/tables.ts joins pg_type on typelem, which is 0 for a domain), so
-// every plan adds them again.
+// Did: the first apply never converges: columns whose type is a domain over an array were not
+// introspected (introspect/tables.ts joined pg_type on typelem, which is 0 for a domain), so
+// every plan added them again.
 databaseTest(
   "a check on a domain over an array is counted through a domain over it",
   async (d, dir) => {
@@ -134,11 +134,6 @@ databaseTest(
     assert.match(blockers[0].reason, /^has 1 values that break check short of domain public\.int_list/);
     await sql`delete from lists where id = 2`.execute(d.db);
     await converge(d, dir, wanted);
-  },
-  undefined,
-  {
-    knownDefect: "a column whose type is a domain over an array is not introspected (introspect/tables.ts: " +
-      "typelem is 0 for a domain), so it re-plans as add_column forever",
   },
 );
 

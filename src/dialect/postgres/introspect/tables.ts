@@ -15,7 +15,7 @@ import type {
 import { qualifiedName } from "../../../model/types.ts";
 import { allQueries, type Db, MANAGED_TABLE, type MutableTable, type Scope } from "./scope.ts";
 import { serialSequence } from "./sequences.ts";
-import { isUserType } from "./type_spelling.ts";
+import { elementType, isArrayType, isUserType } from "./type_spelling.ts";
 
 interface TableRow {
   schema: string;
@@ -73,7 +73,7 @@ export async function introspectTables(db: Db, scope: Scope): Promise<Map<string
              format_type(a.atttypid, a.atttypmod) as type,
              case when ${isUserType("et", "etn")} then etn.nspname::text end as enum_schema,
              case when ${isUserType("et", "etn")} then et.typname::text end as enum_name,
-             t.typcategory = 'A' as is_array,
+             ${isArrayType("t")} as is_array,
              a.attnotnull as not_null,
              pg_get_expr(ad.adbin, ad.adrelid) as default,
              a.attidentity::text as identity, a.attgenerated::text as generated,
@@ -96,7 +96,7 @@ export async function introspectTables(db: Db, scope: Scope): Promise<Map<string
       join pg_class c on c.oid = a.attrelid
       join pg_namespace n on n.oid = c.relnamespace
       join pg_type t on t.oid = a.atttypid
-      join pg_type et on et.oid = case when t.typcategory = 'A' then t.typelem else t.oid end
+      join pg_type et on et.oid = ${elementType("t")}
       join pg_namespace etn on etn.oid = et.typnamespace
       left join pg_attrdef ad on ad.adrelid = c.oid and ad.adnum = a.attnum
       left join (

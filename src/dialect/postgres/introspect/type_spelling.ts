@@ -18,6 +18,26 @@ function userTypeTest(t: string, n: string): string {
 export const isUserType = (t: string, n: string): RawBuilder<unknown> => sql.raw(userTypeTest(t, n));
 
 /**
+ * Whether type `t` is an array: SQL text. A domain over an array shares the
+ * array's category 'A' but has no element type (typelem 0); it is spelled by
+ * its own name, so it must not be taken for an array.
+ */
+function arrayTest(t: string): string {
+  return `(${t}.typcategory = 'A' and ${t}.typelem <> 0)`;
+}
+
+/** SQL text: the type `t` itself, or its element type when `t` is an array. */
+function elementOf(t: string): string {
+  return `case when ${arrayTest(t)} then ${t}.typelem else ${t}.oid end`;
+}
+
+/** {@link arrayTest} as a query fragment. */
+export const isArrayType = (t: string): RawBuilder<unknown> => sql.raw(arrayTest(t));
+
+/** {@link elementOf} as a query fragment. */
+export const elementType = (t: string): RawBuilder<unknown> => sql.raw(elementOf(t));
+
+/**
  * A lateral join giving `alias.user_schema`, `alias.user_name` (null unless
  * the type `typeOid`, or its element type, is a user type) and `alias.is_array`.
  */
@@ -26,9 +46,9 @@ export function userTypeJoin(alias: string, typeOid: string): RawBuilder<unknown
   return sql.raw(`left join lateral (
     select case when ${user} then etn.nspname::text end as user_schema,
            case when ${user} then et.typname::text end as user_name,
-           t0.typcategory = 'A' as is_array
+           ${arrayTest("t0")} as is_array
     from pg_type t0
-    join pg_type et on et.oid = case when t0.typcategory = 'A' then t0.typelem else t0.oid end
+    join pg_type et on et.oid = ${elementOf("t0")}
     join pg_namespace etn on etn.oid = et.typnamespace
     where t0.oid = ${typeOid}) ${alias} on true`);
 }
