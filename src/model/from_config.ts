@@ -17,6 +17,7 @@ import { desiredIndex } from "./desired_index.ts";
 import { desiredObjects } from "./objects_from_config.ts";
 import { desiredUserTypes } from "./user_types.ts";
 import { checkRelationNames, ConfigIssue, isReferenceableKey } from "./checks.ts";
+import { checkRenameCycles } from "./rename_cycles.ts";
 import { checkIndexOptions, checkTableOptions } from "./option_checks.ts";
 import { managedSchemas } from "./schemas.ts";
 import { checkIdentifier, splitQualified, userTypeName } from "./qualified.ts";
@@ -71,6 +72,7 @@ export function desiredModel(config: ValidConfig): SchemaModel {
   const domains = objects.flatMap((o) => (o.kind === "domain" ? [{ ...o, what: `domain ${o.schema}.${o.name}` }] : []));
   checkRelationNames(tables, enums, [...types.names, ...domains]);
   checkPartitions(tables);
+  checkRenameCycles(tables);
   const schemas = managedSchemas(config.schemas, tables, [
     ...enums,
     ...types.composites,

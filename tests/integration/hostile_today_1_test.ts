@@ -82,38 +82,44 @@ export default { schemas: ["public", "app"], tables: [parent, child] };
   assert.deepEqual(next, [{ id: 2 }]);
 }, BACKENDS);
 
-// Should: two tables swapping names keep their rows and their sequences
-// count on; the plan applies and re-plans empty.
-backendTest(
-  "two tables with serial ids swap names",
-  async (target) => {
-    const schema = (a: string, b: string, hints: boolean) =>
-      `const a = defineTable("${a}", { id: column("serial", { primaryKey: true }), x: column("text", { notNull: true }) },
-  undefined, { ${hints ? `renamedFrom: "${b}"` : ""} });
-const b = defineTable("${b}", { id: column("serial", { primaryKey: true }), y: column("text", { notNull: true }) },
-  undefined, { ${hints ? `renamedFrom: "${a}"` : ""} });
-export default { tables: [a, b] };
-`;
-    const dir = await project(target, schema("left", "right", false));
-    await converge(dir, "initial");
-    await query(target, `insert into "left" (x) values ('l'); insert into "right" (y) values ('r'), ('r')`);
-    await writeSchema(dir, schema("right", "left", true));
-    await converge(dir, "swap");
-    const next = await query<{ l: number; r: number }>(
-      target,
-      `with l as (insert into "left" (y) values ('n') returning id), r as (insert into "right" (x) values ('n') returning id)
+/** `plan` refuses the config on disk by name, exit non-zero, naming every `names` and the steps. */
+async function refusesSwap(dir: string, names: readonly string[]): Promise<void> {
+  const planned = await cli(dir, "plan");
+  assert.notEqual(planned.code, 0, `a swap must be refused:\n${planned.output}`);
+  assert.match(planned.output, /renamedFrom hints swap the names of/, planned.output);
+  for (const name of names) assert.match(planned.output, new RegExp(`\\b${name}\\b`), planned.output);
+  assert.match(planned.output, /in separate plans/, planned.output);
+}
+
+// Should: two tables swapping names by renamedFrom hints (each naming the
+// other) are refused by name — a swap applied reads the same as one not yet
+// made — and the steps the message gives keep the rows and sequences.
+backendTest("two tables with serial ids swap names", async (target) => {
+  const table = (name: string, column: string, hint?: string) =>
+    `defineTable("${name}", { id: column("serial", { primaryKey: true }), ${column}: column("text", { notNull: true }) },
+  undefined, { ${hint ? `renamedFrom: "${hint}"` : ""} })`;
+  const tables = (...defs: string[]) => `export default { tables: [${defs.join(", ")}] };\n`;
+  const dir = await project(target, tables(table("left", "x"), table("right", "y")));
+  await converge(dir, "initial");
+  await query(target, `insert into "left" (x) values ('l'); insert into "right" (y) values ('r'), ('r')`);
+  await writeSchema(dir, tables(table("right", "x", "left"), table("left", "y", "right")));
+  await refusesSwap(dir, ["public.left", "public.right"]);
+  // The steps the message names: right → right_old, left → right, right_old → left.
+  await writeSchema(dir, tables(table("left", "x"), table("right_old", "y", "right")));
+  await converge(dir, "step 1");
+  await writeSchema(dir, tables(table("right", "x", "left"), table("right_old", "y")));
+  await converge(dir, "step 2");
+  await writeSchema(dir, tables(table("right", "x", "left"), table("left", "y", "right_old")));
+  await converge(dir, "step 3");
+  assert.deepEqual(await query(target, `select x from "right"`), [{ x: "l" }]);
+  assert.deepEqual(await query(target, `select y from "left"`), [{ y: "r" }, { y: "r" }]);
+  const next = await query<{ l: number; r: number }>(
+    target,
+    `with l as (insert into "left" (y) values ('n') returning id), r as (insert into "right" (x) values ('n') returning id)
      select (select id from l) as l, (select id from r) as r`,
-    );
-    assert.deepEqual(next, [{ l: 3, r: 2 }]);
-  },
-  BACKENDS,
-  {
-    // Does: renamedFrom naming a table the config still declares is ignored
-    // (src/diff/renames.ts), so generate refuses "left.y is a new NOT NULL
-    // column" instead of swapping (or refusing the swap by name).
-    knownDefect: "a swap of two table names ignores both renamedFrom hints (src/diff/renames.ts)",
-  },
-);
+  );
+  assert.deepEqual(next, [{ l: 3, r: 2 }]);
+}, BACKENDS);
 
 // Should: a partitioned table with an identity key renamed, with its
 // partitions, renames the parent's sequence (and PG18 NOT NULL names) and
@@ -208,35 +214,61 @@ export default { tables: [t], extensions: [defineExtension("pg_trgm")] };
   await converge(dir, "pg_trgm");
 }, ["postgres"]);
 
-// Should: two serial columns of one table swapping names keep counting and
-// the plan applies; on PostgreSQL 18 (PGlite) the NOT NULL constraints swap
-// names too, which needs a free name in between.
-backendTest(
-  "two serial columns of one table swap names",
-  async (target) => {
-    const schema = (a: string, b: string, hints: boolean) =>
-      `const t = defineTable("t", {
-  ${a}: column("serial"${hints ? `, { renamedFrom: "${b}" }` : ""}),
-  ${b}: column("serial"${hints ? `, { renamedFrom: "${a}" }` : ""}),
-});
+/** Table t with serial columns, each `name` or `name<-old` (renamedFrom old). */
+const serialColumns = (...columns: string[]) =>
+  `const t = defineTable("t", {
+${
+    columns.map((c) => {
+      const [name, from] = c.split("<-");
+      return `  ${name}: column("serial"${from ? `, { renamedFrom: "${from}" }` : ""}),\n`;
+    }).join("")
+  }});
 export default { tables: [t] };
 `;
-    const dir = await project(target, schema("x", "y", false));
-    await converge(dir, "initial");
-    await query(target, "insert into t default values; select setval('t_y_seq', 10)");
-    await writeSchema(dir, schema("y", "x", true));
-    await converge(dir, "swap");
-    const next = await query<{ x: number; y: number }>(target, "insert into t default values returning x, y");
-    assert.deepEqual(next, [{ x: 11, y: 2 }]);
-  },
-  BACKENDS,
-  {
-    // Does: renamedFrom naming a column the config still declares is ignored
-    // (src/diff/renames.ts): the plan is empty, so y keeps counting x's old
-    // values and x y's, silently — the opposite of what the config says.
-    knownDefect: "a swap of two column names plans nothing: both renamedFrom hints are ignored (src/diff/renames.ts)",
-  },
-);
+
+// Should: two serial columns of one table swapping names (each renamedFrom
+// the other) are refused by name, never an empty plan; the steps the message
+// gives move the data and the sequences (and PG18 NOT NULL names).
+backendTest("two serial columns of one table swap names", async (target) => {
+  const dir = await project(target, serialColumns("x", "y"));
+  await converge(dir, "initial");
+  await query(target, "insert into t default values; insert into t values (100, 200); select setval('t_y_seq', 10)");
+  await writeSchema(dir, serialColumns("y<-x", "x<-y"));
+  await refusesSwap(dir, ["x", "y", "public.t"]);
+  // The steps the message names: y → y_old, x → y, y_old → x.
+  await writeSchema(dir, serialColumns("x", "y_old<-y"));
+  await converge(dir, "step 1");
+  await writeSchema(dir, serialColumns("y<-x", "y_old"));
+  await converge(dir, "step 2");
+  await writeSchema(dir, serialColumns("y<-x", "x<-y_old"));
+  await converge(dir, "step 3");
+  assert.deepEqual(await query(target, "select x, y from t order by y"), [{ x: 1, y: 1 }, { x: 200, y: 100 }]);
+  const next = await query<{ x: number; y: number }>(target, "insert into t default values returning x, y");
+  assert.deepEqual(next, [{ x: 11, y: 2 }]);
+}, BACKENDS);
+
+// Should: three columns rotating names (a ← b, b ← c, c ← a) are refused the
+// same way, and the three-rename steps the message gives rotate the data.
+backendTest("three serial columns of one table rotate names", async (target) => {
+  const dir = await project(target, serialColumns("a", "b", "c"));
+  await converge(dir, "initial");
+  await query(target, "insert into t values (1, 2, 3)");
+  await writeSchema(dir, serialColumns("a<-b", "b<-c", "c<-a"));
+  await refusesSwap(dir, ["a", "b", "c", "public.t"]);
+  const message = (await cli(dir, "plan")).output;
+  assert.match(message, /rename column a to a free name \(say a_old\)/, message);
+  assert.match(message, /rename b to a and apply, then rename c to b and apply, then rename a_old to c/, message);
+  // The steps the message names: a → a_old, b → a, c → b, a_old → c.
+  await writeSchema(dir, serialColumns("a_old<-a", "b", "c"));
+  await converge(dir, "step 1");
+  await writeSchema(dir, serialColumns("a_old", "a<-b", "c"));
+  await converge(dir, "step 2");
+  await writeSchema(dir, serialColumns("a_old", "a<-b", "b<-c"));
+  await converge(dir, "step 3");
+  await writeSchema(dir, serialColumns("c<-a_old", "a<-b", "b<-c"));
+  await converge(dir, "step 4");
+  assert.deepEqual(await query(target, "select a, b, c from t"), [{ a: 2, b: 3, c: 1 }]);
+}, BACKENDS);
 
 // Should: a column renamed on a table whose 63-byte name truncates the
 // derived names renames its sequence and (PostgreSQL 18) NOT NULL name to
