@@ -2,8 +2,7 @@
  * kyrage's safety invariants proven "the hard way": real processes killed
  * with SIGKILL at many moments of a multi-file apply on populated tables,
  * several writers at once, a lock that never comes, hostile names in every
- * object kind. Each test quotes the README claim it checks. Tests of claims
- * the code breaks are marked `knownDefect`, with what happens instead.
+ * object kind. Each test quotes the README claim it checks.
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
@@ -11,12 +10,15 @@ import postgres from "postgres";
 import { readHistory } from "../../src/migrations/history.ts";
 import { LOCK_KEY } from "../../src/migrations/runner.ts";
 import { readMigrations, writeMigration } from "../../src/migrations/store.ts";
-import { createTestDatabase, type TestDatabase } from "../support/backends.ts";
-import { runCli, spawnCli, tempProject } from "../support/cli.ts";
+import type { TestDatabase } from "../support/backends.ts";
+import { runCli, spawnCli } from "../support/cli.ts";
 import {
   afterKill,
+  BLOCKER,
+  BLOCKER_AND_MORE,
   cli,
   converged,
+  hardTest,
   holdTable,
   invalidIndexes,
   killIfRunning,
@@ -26,37 +28,6 @@ import {
   writeConfig,
 } from "../support/hard_way.ts";
 import { blockedOn, holdLock, observe, otherSessions, outputOf, waitFor, watchOutput } from "../support/sessions.ts";
-
-/** A test on a fresh database of `backend` and an empty project directory; both removed after. */
-function hardTest(
-  name: string,
-  backend: "postgres" | "pglite",
-  fn: (target: TestDatabase, dir: string) => Promise<void>,
-  knownDefect?: string,
-) {
-  Deno.test({
-    name: `${name} [${backend}]`,
-    ignore: knownDefect !== undefined,
-    sanitizeResources: false,
-    sanitizeOps: false,
-    async fn() {
-      const target = await createTestDatabase(backend);
-      const dir = await tempProject({});
-      try {
-        await fn(target, dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-        await target.dispose();
-      }
-    },
-  });
-}
-
-const BLOCKER = `tables: [defineTable("blocker", { id: column("int") })]`;
-const BLOCKER_AND_MORE = `tables: [
-  defineTable("blocker", { id: column("int"), x: column("text") }),
-  defineTable("fresh", { id: column("int") }),
-]`;
 
 /**
  * README (Commands, Dev database): "`generate --squash` replaces all migrations not yet applied on the target

@@ -8,38 +8,18 @@
  */
 import assert from "node:assert/strict";
 import { readMigrations } from "../../src/migrations/store.ts";
-import { createTestDatabase, type TestDatabase } from "../support/backends.ts";
-import { spawnCli, tempProject } from "../support/cli.ts";
-import { cli, statusTellsTruth, withDb, writeConfig } from "../support/hard_way.ts";
+import type { TestDatabase } from "../support/backends.ts";
+import { spawnCli } from "../support/cli.ts";
+import {
+  BLOCKER,
+  BLOCKER_AND_MORE,
+  cli,
+  hardTest,
+  statusTellsTruth,
+  withDb,
+  writeConfig,
+} from "../support/hard_way.ts";
 import { blockedOn, holdLock, observe, outputOf, waitFor, watchOutput } from "../support/sessions.ts";
-
-function squashTest(
-  name: string,
-  backend: "postgres" | "pglite",
-  fn: (target: TestDatabase, dir: string) => Promise<void>,
-) {
-  Deno.test({
-    name: `${name} [${backend}]`,
-    sanitizeResources: false,
-    sanitizeOps: false,
-    async fn() {
-      const target = await createTestDatabase(backend);
-      const dir = await tempProject({});
-      try {
-        await fn(target, dir);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-        await target.dispose();
-      }
-    },
-  });
-}
-
-const BLOCKER = `tables: [defineTable("blocker", { id: column("int") })]`;
-const BLOCKER_AND_MORE = `tables: [
-  defineTable("blocker", { id: column("int"), x: column("text") }),
-  defineTable("fresh", { id: column("int") }),
-]`;
 
 /** One applied migration and one pending; returns the migration files' ids. */
 async function onePending(target: TestDatabase, dir: string): Promise<string[]> {
@@ -51,7 +31,7 @@ async function onePending(target: TestDatabase, dir: string): Promise<string[]> 
   return (await readMigrations(`${dir}/migrations`)).map((m) => m.id);
 }
 
-squashTest(
+hardTest(
   "generate --squash waits for a running apply, then squashes only what it left pending: nothing",
   "postgres",
   async (target, dir) => {
@@ -82,7 +62,7 @@ squashTest(
   },
 );
 
-squashTest(
+hardTest(
   "generate --squash while another kyrage process holds the embedded database leaves every file as it was",
   "pglite",
   async (target, dir) => {

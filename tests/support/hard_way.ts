@@ -8,9 +8,9 @@ import { sql } from "kysely";
 import type { Database } from "../../src/dialect/database.ts";
 import { readHistory } from "../../src/migrations/history.ts";
 import { readMigrations } from "../../src/migrations/store.ts";
-import type { TestDatabase } from "./backends.ts";
+import { createTestDatabase, type TestDatabase } from "./backends.ts";
 import postgres from "postgres";
-import { databaseBlock, runCli } from "./cli.ts";
+import { databaseBlock, runCli, tempProject } from "./cli.ts";
 import { observe } from "./sessions.ts";
 
 /** Write `kyrage.config.ts` with these DSL imports and this body (the object given to defineConfig, minus database). */
@@ -180,3 +180,33 @@ export function killIfRunning(child: Deno.ChildProcess): boolean {
     throw error;
   }
 }
+
+/** A test on a fresh database of `backend` and an empty project directory; both removed after. */
+export function hardTest(
+  name: string,
+  backend: "postgres" | "pglite",
+  fn: (target: TestDatabase, dir: string) => Promise<void>,
+) {
+  Deno.test({
+    name: `${name} [${backend}]`,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    async fn() {
+      const target = await createTestDatabase(backend);
+      const dir = await tempProject({});
+      try {
+        await fn(target, dir);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+        await target.dispose();
+      }
+    },
+  });
+}
+
+/** A config body with one table, and the same with a column and a table more. */
+export const BLOCKER = `tables: [defineTable("blocker", { id: column("int") })]`;
+export const BLOCKER_AND_MORE = `tables: [
+  defineTable("blocker", { id: column("int"), x: column("text") }),
+  defineTable("fresh", { id: column("int") }),
+]`;
