@@ -23,7 +23,7 @@ import { typeBlockers, typeChecks } from "./type_blockers.ts";
 import { sequenceBlockers, sequenceChecks } from "./sequence_blockers.ts";
 import { optionBlockers, optionCheckCount, optionChecks } from "./option_blockers.ts";
 import { conversionChecks, countRows, labelChecks, nullChecks } from "./row_blockers.ts";
-import { defaultPartitionChecks } from "./partition_blockers.ts";
+import { partitionChecks } from "./partition_blockers.ts";
 import { domainContainerBlockers, domainRows, domainRowTables } from "./domain_blockers.ts";
 
 export interface Blocker {
@@ -85,7 +85,7 @@ async function tableBlockers(
 ): Promise<Blocker[]> {
   const nulls = nullChecks(ops);
   const labels = [...labelChecks(ops), ...conversionChecks(ops, desired.enums)];
-  const partitions = defaultPartitionChecks(ops, desired);
+  const partitions = partitionChecks(ops, desired);
   const names = newNames(ops);
   const changed = changedObjects(ops);
   // Objects the plan itself drops (and creates again) are in its hands, as are the callers it takes off a routine.

@@ -2,6 +2,7 @@
 import { applyMigrations, checkRunnable } from "../migrations/runner.ts";
 import { migrationState, readHistory } from "../migrations/history.ts";
 import { readMigrations } from "../migrations/store.ts";
+import { defaultPartitions } from "../diff/hazards.ts";
 import { KyrageError } from "../errors.ts";
 import { refuseUnrecordedUpstream } from "../upstream/history.ts";
 import { type CommonOptions, withProject } from "./context.ts";
@@ -40,12 +41,13 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
         out.line(sqlComment(`Nothing to apply: ${database.label} is up to date.`));
         return 0;
       }
+      const defaults = defaultPartitions(config.desired.tables);
       out.line(sqlComment(
         `Dry run: ${plural(pending.length, "migration")} would be applied to ${database.label}; nothing was changed.`,
       ));
       for (const migration of pending) {
         out.line(sqlComment(`migration ${migration.id} (${migration.path})`));
-        for (const line of renderPlan(migration.file.operations)) {
+        for (const line of renderPlan(migration.file.operations, new Map(), defaults)) {
           out.line(options.pretty && !line.startsWith("--") ? prettySql(line) : line);
         }
       }

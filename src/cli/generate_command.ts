@@ -15,7 +15,7 @@ import { readMigrations } from "../migrations/store.ts";
 import { type CommonOptions, configPathOf, registerSecrets, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
 import { hazardLabels, plural } from "./render.ts";
-import { planHazards } from "../diff/hazards.ts";
+import { defaultPartitions, planHazards } from "../diff/hazards.ts";
 import { tableSizes } from "../plan.ts";
 
 export interface GenerateCommandOptions extends CommonOptions, GenerateOptions {
@@ -50,7 +50,7 @@ export async function generateCommand(options: GenerateCommandOptions, out: Outp
       return 0;
     }
     const sizes = await tableSizes(database, result.operations);
-    const hazards = planHazards(result.operations);
+    const hazards = planHazards(result.operations, defaultPartitions(config.desired.tables));
     for (const [i, op] of result.operations.entries()) {
       const labels = hazardLabels(hazards[i], sizes);
       out.line(describeOperation(op) + (labels.length > 0 ? `  (${labels.join("; ")})` : ""));

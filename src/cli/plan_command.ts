@@ -1,7 +1,7 @@
 /** `kyrage plan`: print the SQL the current diff would produce. */
 import { compileOperation } from "../dialect/postgres/compile.ts";
 import { destructiveChanges } from "../diff/destructive.ts";
-import { planHazards } from "../diff/hazards.ts";
+import { defaultPartitions, planHazards } from "../diff/hazards.ts";
 import { planChanges, tableSizes, unmanagedObjects } from "../plan.ts";
 import { planBlockers } from "../blockers.ts";
 import { refuseUnimportedUpstream } from "../migrations/store.ts";
@@ -22,6 +22,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     const sizes = await tableSizes(database, ops);
     const unmanaged = await unmanagedObjects(database, config.desired);
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
+    const defaults = defaultPartitions(config.desired.tables);
     if (options.json) {
       out.line(JSON.stringify(
         {
@@ -30,7 +31,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
           operations: ops,
           statements: ops.flatMap(compileOperation),
           // Per operation, in order: the lock it takes, its hazards, and the table's size when it exists.
-          hazards: planHazards(ops).map((h) => ({
+          hazards: planHazards(ops, defaults).map((h) => ({
             ...h,
             ...(h.table && sizes.has(h.table) ? { size: sizes.get(h.table) } : {}),
           })),
@@ -47,7 +48,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
       out.line(sqlComment(`No changes: ${database.label} matches ${config.path}.`));
     } else {
       out.line(sqlComment(`${plural(ops.length, "operation")} to bring ${database.label} to ${config.path}:`));
-      for (const line of renderPlan(ops, sizes)) out.line(line);
+      for (const line of renderPlan(ops, sizes, defaults)) out.line(line);
       for (const b of blockers) {
         out.line(sqlComment(`WILL FAIL: ${b.object} ${b.reason}`));
       }

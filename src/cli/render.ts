@@ -27,11 +27,16 @@ function escapeControl(c: string): string {
 /**
  * SQL with a comment line per operation: what it does, the lock it takes
  * and its hazards (with the table's size when known), and destructive ones
- * marked.
+ * marked. `defaults`: the DEFAULT partitions the desired schema keeps
+ * (`defaultPartitions`), which new bounds scan.
  */
-export function renderPlan(ops: readonly Operation[], sizes: ReadonlyMap<string, TableSize> = new Map()): string[] {
+export function renderPlan(
+  ops: readonly Operation[],
+  sizes: ReadonlyMap<string, TableSize> = new Map(),
+  defaults: ReadonlyMap<string, string> = new Map(),
+): string[] {
   const destructive = new Map(destructiveChanges(ops).map((d) => [d.operation, d.loses]));
-  const hazards = planHazards(ops);
+  const hazards = planHazards(ops, defaults);
   const lines: string[] = [];
   for (const [i, op] of ops.entries()) {
     lines.push(sqlComment(describeOperation(op)));
@@ -64,22 +69,20 @@ function terminated(statement: string): string {
 /**
  * `LOCK ACCESS EXCLUSIVE on public.events (≈48M rows, 31 GB): rewrites table`,
  * then one line per other table the statement locks (a foreign key's
- * referenced table, whose writers wait too); an ALTER DOMAIN, one per table it scans.
+ * referenced table, whose writers wait too; a partition's parent and DEFAULT
+ * partition); an ALTER DOMAIN, one per table it scans.
  */
 export function hazardLabels(h: OperationHazards, sizes: ReadonlyMap<string, TableSize>): string[] {
-  if (h.lock === "none" && h.hazards.length === 0) return [];
   const on = (table: string | undefined) => {
     const size = table ? sizes.get(table) : undefined;
     return table ? ` on ${table}${size ? ` (${describeSize(size)})` : ""}` : "";
   };
-  // A sequence's hazard locks no table.
-  if (h.lock === "none") return [h.hazards.join(", ")];
+  const others = (h.others ?? []).map((o) => `LOCK ${o.lock}${on(o.table)}: ${[...o.hazards, o.why].join(", ")}`);
+  // A new table's lock is nobody's concern; a sequence's hazard locks no table.
+  if (h.lock === "none") return [...(h.hazards.length > 0 ? [h.hazards.join(", ")] : []), ...others];
   const hazards = h.hazards.length > 0 ? `: ${h.hazards.join(", ")}` : "";
   if (h.tables) return h.tables.map((table) => `LOCK ${h.lock}${on(table)}${hazards}`);
-  return [
-    `LOCK ${h.lock}${on(h.table)}${hazards}`,
-    ...(h.others ?? []).map((table) => `LOCK ${h.lock}${on(table)}: referenced by ${h.table}`),
-  ];
+  return [`LOCK ${h.lock}${on(h.table)}${hazards}`, ...others];
 }
 
 function describeSize(size: TableSize): string {

@@ -63,7 +63,7 @@ export async function watchCommand(options: WatchCommandOptions, out: Output): P
         return;
       }
       out.line(sqlComment(`${header} → ${result.paths.join(", ")}`));
-      for (const line of renderPlan(result.operations)) out.line(line);
+      for (const line of renderPlan(result.operations, new Map(), result.defaults)) out.line(line);
       if (result.destructive.length > 0 && !options.allowDestructive) {
         out.line(
           "-- apply will refuse this file's destructive changes; rerun watch with --allow-destructive to accept them",

@@ -110,8 +110,11 @@ export function describeOperation(op: Operation): string {
     case "detach_partition":
       return `~ partition ${t(op.table)}: detached from ${op.partitionOf.schema}.${op.partitionOf.table} (rows kept)`;
     case "attach_partition":
-      return `~ partition ${t(op.table)}: attached to ${op.partitionOf.schema}.${op.partitionOf.table} ` +
-        `${op.partitionOf.bound} (its rows are checked against the bound)`;
+      return `~ partition ${t(op.table)}: ${op.detachFrom ? "detached and " : ""}attached to ` +
+        `${op.partitionOf.schema}.${op.partitionOf.table} ${op.partitionOf.bound} ` +
+        (op.check
+          ? `(rows kept; the bound is proved by the validated check ${op.check}, then dropped)`
+          : `(${op.detachFrom ? "rows kept; " : ""}its rows are checked against the bound)`);
     case "validate_constraint":
       return `~ constraint ${op.name} on ${t(op.table)}: validated against existing rows`;
     case "create_composite_type":

@@ -48,8 +48,10 @@ export function diffSchemas(actual: SchemaModel, desired: SchemaModel, options: 
   ops.push(...diffRangeTypes(actual.ranges, desired.ranges));
   ops.push(...diffObjects(actual, desired, tableOps));
   if (options.callers) ops.push(...callerRebuilds(ops, options.callers, actual.tables, desired.tables));
-  const partitioned = new Set(
-    [...actual.tables, ...desired.tables].filter((t) => t.partitionBy).map((t) => qualifiedName(t.schema, t.name)),
+  const partitioned = new Map(
+    [...actual.tables, ...desired.tables].flatMap((t) =>
+      t.partitionBy ? [[qualifiedName(t.schema, t.name), t.partitionBy] as const] : []
+    ),
   );
   return orderOperations(options.online ? onlineOperations(ops, partitioned) : ops);
 }

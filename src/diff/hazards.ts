@@ -1,11 +1,13 @@
 /**
  * What each operation costs the application while it runs, from its type
- * and data only: the strongest table lock it takes, and its hazards. The
+ * and data (and the desired schema's DEFAULT partitions, which a new bound
+ * scans): the strongest table lock it takes, and its hazards. The
  * lock matters for as long as the statement's costly part lasts (a scan, a
  * rewrite, an index build); metadata-only changes hold theirs for an instant.
  */
 import { isNarrowing } from "./destructive.ts";
-import type { Operation } from "./operations.ts";
+import type { Operation, OperationOf } from "./operations.ts";
+import type { Table } from "../model/types.ts";
 import { flipsDirection } from "../model/sequences.ts";
 
 /** Table lock levels, weakest first (the ones DDL takes). */
@@ -20,11 +22,19 @@ export type Hazard =
   | "may fail on existing rows"
   | "restarts sequence";
 
+/** Another table a statement locks, `schema.table`, and why: a foreign key's referenced table, a partition's parent. */
+export interface OtherLock {
+  readonly table: string;
+  readonly lock: Lock;
+  readonly hazards: readonly Hazard[];
+  readonly why: string;
+}
+
 export interface OperationHazards {
   /** The table the lock is on, `schema.table`; undefined for objects that are not tables. */
   readonly table?: string;
-  /** Other tables the statement locks the same way: a foreign key's referenced table (its writers wait too). */
-  readonly others?: readonly string[];
+  /** Other tables the statement locks, held as long as the table's own lock. */
+  readonly others?: readonly OtherLock[];
   /** The tables a statement on another object locks and works on, each the same way (an ALTER DOMAIN's scans). */
   readonly tables?: readonly string[];
   readonly lock: Lock;
@@ -83,14 +93,60 @@ export function callsVolatile(expression: string): boolean {
 
 const quiet = (lock: Lock, table?: string): OperationHazards => ({ lock, hazards: [], ...(table ? { table } : {}) });
 
-export function hazardsOf(op: Operation): OperationHazards {
+/**
+ * A partitioned table's DEFAULT partition by the parent's `schema.table`
+ * (from the desired schema): PostgreSQL scans it, under ACCESS EXCLUSIVE,
+ * when a partition is added or re-bounded beside it.
+ */
+export function defaultPartitions(tables: readonly Table[]): ReadonlyMap<string, string> {
+  return new Map(
+    tables.flatMap((t) =>
+      t.partitionOf?.bound === "DEFAULT"
+        ? [[`${t.partitionOf.schema}.${t.partitionOf.table}`, `${t.schema}.${t.name}`]]
+        : []
+    ),
+  );
+}
+
+/**
+ * The parent's lock of a partition created, attached or detached (ACCESS
+ * EXCLUSIVE but for a plain ATTACH), and the scan of a DEFAULT partition
+ * beside a new bound.
+ */
+function partitionLocks(
+  op: OperationOf<"create_table" | "attach_partition" | "detach_partition">,
+  defaults: ReadonlyMap<string, string>,
+): OtherLock[] {
+  const of = op.partitionOf;
+  if (!of) return [];
+  const [parent, partition] = [`${of.schema}.${of.table}`, `${op.schema}.${op.table}`];
+  const lock = op.kind === "attach_partition" && !op.detachFrom ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE";
+  const rest = op.kind !== "detach_partition" && of.bound !== "DEFAULT" ? defaults.get(parent) : undefined;
+  return [
+    { table: parent, lock, hazards: [], why: `parent of ${partition}` },
+    ...(rest
+      ? [{
+        table: rest,
+        lock: "ACCESS EXCLUSIVE" as const,
+        hazards: ["scans table" as const, "may fail on existing rows" as const],
+        why: `DEFAULT partition of ${parent}, checked for rows in the bound of ${partition}`,
+      }]
+      : []),
+  ];
+}
+
+export function hazardsOf(op: Operation, defaults: ReadonlyMap<string, string> = new Map()): OperationHazards {
   const table = "table" in op ? `${op.schema}.${op.table}` : undefined;
   const at = (lock: Lock, ...hazards: Hazard[]): OperationHazards => ({ lock, hazards, ...(table ? { table } : {}) });
   switch (op.kind) {
+    case "create_table": {
+      // A new table is empty; a new partition locks its parent.
+      const others = partitionLocks(op, defaults);
+      return others.length > 0 ? { lock: "none", hazards: [], others } : quiet("none");
+    }
     case "create_schema":
     case "create_enum":
     case "add_enum_value":
-    case "create_table":
       return quiet("none");
     case "drop_enum":
       return quiet("none");
@@ -148,7 +204,9 @@ export function hazardsOf(op: Operation): OperationHazards {
       const h = op.foreignKey.notValid
         ? at("SHARE ROW EXCLUSIVE")
         : at("SHARE ROW EXCLUSIVE", "scans table", "may fail on existing rows");
-      return referenced === table ? h : { ...h, others: [referenced] };
+      return referenced === table
+        ? h
+        : { ...h, others: [{ table: referenced, lock: h.lock, hazards: [], why: `referenced by ${table}` }] };
     }
     case "add_check":
       return op.check.notValid
@@ -184,10 +242,14 @@ export function hazardsOf(op: Operation): OperationHazards {
     case "set_table_comment":
       return at("SHARE UPDATE EXCLUSIVE");
     case "detach_partition":
-      return at("ACCESS EXCLUSIVE");
-    case "attach_partition":
-      // Its rows are checked against the bound; the parent takes SHARE UPDATE EXCLUSIVE.
-      return at("ACCESS EXCLUSIVE", "scans table", "may fail on existing rows");
+      return { ...at("ACCESS EXCLUSIVE"), others: partitionLocks(op, defaults) };
+    case "attach_partition": {
+      // Its rows are checked against the bound, unless a validated check proves it.
+      const checked = op.check
+        ? at("ACCESS EXCLUSIVE")
+        : at("ACCESS EXCLUSIVE", "scans table", "may fail on existing rows");
+      return { ...checked, others: partitionLocks(op, defaults) };
+    }
     // Types lock no table: a type is changed or rebuilt only while no column stores it.
     case "create_composite_type":
     case "drop_composite_type":
@@ -222,7 +284,10 @@ export function hazardsOf(op: Operation): OperationHazards {
  * added while one of its columns is still nullable (set NOT NULL later in the
  * plan) makes PostgreSQL set NOT NULL itself, scanning under its lock.
  */
-export function planHazards(ops: readonly Operation[]): OperationHazards[] {
+export function planHazards(
+  ops: readonly Operation[],
+  defaults: ReadonlyMap<string, string> = new Map(),
+): OperationHazards[] {
   const column = (schema: string, table: string, name: string) => `${schema}\u0000${table}\u0000${name}`;
   const madeNotNullAt = new Map<string, number>();
   ops.forEach((op, i) => {
@@ -230,8 +295,14 @@ export function planHazards(ops: readonly Operation[]): OperationHazards[] {
       madeNotNullAt.set(column(op.schema, op.table, op.column), i);
     }
   });
+  // A DEFAULT partition created by the plan is empty when it is scanned.
+  const created = new Set(ops.flatMap((op) => (op.kind === "create_table" ? [`${op.schema}.${op.table}`] : [])));
+  const kept = new Map([...defaults].filter(([, rest]) => !created.has(rest)));
+  const detached = new Set(ops.flatMap((op) => (op.kind === "detach_partition" ? [`${op.schema}.${op.table}`] : [])));
   return ops.map((op, i) => {
-    const h = hazardsOf(op);
+    // Attached again after its DETACH in the same transaction: the parent stays locked as the DETACH took it.
+    const rebound = op.kind === "attach_partition" && detached.has(`${op.schema}.${op.table}`);
+    const h = hazardsOf(rebound ? { ...op, detachFrom: op.detachFrom ?? op.partitionOf } : op, kept);
     if (op.kind !== "add_primary_key") return h;
     const nullable = op.primaryKey.columns.some((c) => (madeNotNullAt.get(column(op.schema, op.table, c)) ?? -1) > i);
     if (!nullable) return h;
@@ -245,6 +316,10 @@ export function planHazards(ops: readonly Operation[]): OperationHazards[] {
  * index build), `none` when it does none: what `--max-lock` limits.
  */
 export function heldLock(h: OperationHazards): Lock {
-  const costly = h.hazards.some((x) => x === "rewrites table" || x === "scans table" || x === "builds index");
-  return costly ? h.lock : "none";
+  const others = h.others ?? [];
+  const costly = [h.hazards, ...others.map((o) => o.hazards)].flat()
+    .some((x) => x === "rewrites table" || x === "scans table" || x === "builds index");
+  if (!costly) return "none";
+  // Every lock the statement takes is held while any part of it works.
+  return [h.lock, ...others.map((o) => o.lock)].reduce((a, b) => (LOCKS.indexOf(b) > LOCKS.indexOf(a) ? b : a));
 }

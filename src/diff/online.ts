@@ -17,20 +17,45 @@
  * Partitioned tables get plain DDL but for checks and SET NOT NULL:
  * PostgreSQL builds no index concurrently on them, attaches no constraint to
  * an index built apart, and (up to 17) takes no NOT VALID foreign key there.
+ * A partition's new bound is proved the same way, by a validated check, so
+ * the ATTACH that follows its DETACH does not scan it while the parent is
+ * locked.
  */
+import { boundPredicate } from "../dialect/postgres/partition_predicate.ts";
 import { makeObjectName } from "../model/names.ts";
-import { type Index, qualifiedName } from "../model/types.ts";
-import type { Operation } from "./operations.ts";
+import { type Index, type PartitionBy, qualifiedName } from "../model/types.ts";
+import type { Operation, OperationOf } from "./operations.ts";
 
 /**
- * `partitioned`: qualified names of partitioned tables, whose indexes, keys
+ * `partitioned`: partitioned tables by qualified name, whose indexes, keys
  * and foreign keys change with plain DDL; their partitions are changed online.
  */
-export function onlineOperations(ops: readonly Operation[], partitioned: ReadonlySet<string>): Operation[] {
+export function onlineOperations(
+  ops: readonly Operation[],
+  partitioned: ReadonlyMap<string, PartitionBy>,
+): Operation[] {
   const key = (schema: string, table: string) => `${schema}\u0000${table}`;
   const created = new Set(ops.flatMap((op) => (op.kind === "create_table" ? [key(op.schema, op.table)] : [])));
   const dropped = new Set(ops.flatMap((op) => (op.kind === "drop_table" ? [key(op.schema, op.table)] : [])));
+  const rebound = new Map(
+    ops.flatMap((op) => (op.kind === "detach_partition" ? [[key(op.schema, op.table), op] as const] : [])),
+  );
+  // One partition re-bounded alone under its parent: another one created or attached may take part of its old
+  // bound (the plain pair frees it first), and a renamed key column would not be in the check yet.
+  const added = new Map<string, number>();
+  for (const op of ops) {
+    const to = op.kind === "create_table" || op.kind === "attach_partition" ? op.partitionOf : undefined;
+    if (to) added.set(key(to.schema, to.table), (added.get(key(to.schema, to.table)) ?? 0) + 1);
+    if (op.kind === "rename_column") added.set(key(op.schema, op.table), Infinity);
+  }
+  const proved = new Map<Operation, Operation[]>(ops.flatMap((op): [Operation, Operation[]][] => {
+    if (op.kind !== "attach_partition" || added.get(key(op.partitionOf.schema, op.partitionOf.table)) !== 1) return [];
+    const detach = rebound.get(key(op.schema, op.table));
+    const steps = detach && provedAttach(detach, op, partitioned);
+    return steps ? [[detach, []], [op, steps]] : [];
+  }));
   return ops.flatMap((op): Operation[] => {
+    if (proved.has(op)) return proved.get(op)!;
     if (!("table" in op) || created.has(key(op.schema, op.table))) return [op];
     if (partitioned.has(qualifiedName(op.schema, op.table)) && !checkedOnline(op)) return [op];
     const on = { schema: op.schema, table: op.table };
@@ -81,6 +106,33 @@ export function onlineOperations(ops: readonly Operation[], partitioned: Readonl
         return [op];
     }
   });
+}
+
+/**
+ * A partition detached and attached again with a new bound: the bound added
+ * as a check NOT VALID and validated while the partition stays attached
+ * (SHARE UPDATE EXCLUSIVE), then detached and attached in one statement
+ * list that drops the check. Undefined when the bound has no predicate
+ * PostgreSQL can use (hash, several keys, an operator class of its own):
+ * the plain pair stays.
+ */
+function provedAttach(
+  detach: OperationOf<"detach_partition">,
+  attach: OperationOf<"attach_partition">,
+  partitioned: ReadonlyMap<string, PartitionBy>,
+): Operation[] | undefined {
+  const to = attach.partitionOf;
+  const by = partitioned.get(qualifiedName(to.schema, to.table));
+  // Several keys compare as rows, which PostgreSQL does not see as implying its partition constraint.
+  const predicate = by?.keys.length === 1 && to.bound !== "DEFAULT" ? boundPredicate(by, to.bound) : undefined;
+  if (predicate === undefined || partitioned.has(qualifiedName(attach.schema, attach.table))) return undefined;
+  const on = { schema: attach.schema, table: attach.table };
+  const check = makeObjectName(attach.table, undefined, "bound_check");
+  return [
+    { kind: "add_check", ...on, check: { name: check, expression: predicate, notValid: true } },
+    { kind: "validate_constraint", ...on, name: check },
+    { ...attach, detachFrom: detach.partitionOf, check },
+  ];
 }
 
 /** A check, or SET NOT NULL through one: online on a partitioned table too (VALIDATE recurses to its partitions). */

@@ -176,11 +176,16 @@ export type Operation =
   })
   | (OnTable & { readonly kind: "set_table_comment"; readonly comment?: string })
   | (OnTable & { readonly kind: "alter_table"; readonly changes: TableChanges })
-  /** A table becomes a partition; with `detachFrom`, it leaves that parent (or bound) first. Rows are kept. */
+  /**
+   * A table becomes a partition; with `detachFrom`, it leaves that bound
+   * first, and with `check`, the validated check proving the new bound (no
+   * scan) is dropped after. Rows are kept.
+   */
   | (OnTable & {
     readonly kind: "attach_partition";
     readonly partitionOf: PartitionOf;
     readonly detachFrom?: PartitionOf;
+    readonly check?: string;
   })
   /** A partition becomes a table of its own, keeping its rows. */
   | (OnTable & { readonly kind: "detach_partition"; readonly partitionOf: PartitionOf })

@@ -119,6 +119,8 @@ function createPhase(to: DbObject, from?: DbObject): number {
 
 function phaseOf(op: Operation, followers: ReadonlySet<Operation>, ops: readonly Operation[]): number {
   if (awaitsNotNull(op, ops)) return 23.05;
+  // A partition's new bound proved by a validated check, like SET NOT NULL (online.ts).
+  if (op.kind === "attach_partition" && op.check) return PHASES.set_not_null;
   if (attachesIndex(op) || usesIndexBuilt(op, ops)) return 23.1;
   if (followers.has(op)) return op.kind === "add_foreign_key" ? 23.2 : 23.3;
   switch (op.kind) {

@@ -9,7 +9,8 @@
  * 4. each CREATE INDEX CONCURRENTLY alone;
  * 5. validations of constraints added NOT VALID: a transaction of their own,
  *    so the exclusive lock of the ADD is not held while rows are scanned;
- * 6. SET NOT NULL proved by a validated check, then an identity added to its column;
+ * 6. SET NOT NULL proved by a validated check, then an identity added to its
+ *    column, and partitions attached with a new bound proved by one;
  * 7. constraints attached to the indexes of 4 (`USING INDEX`) and a replica
  *    identity using one, after the SET NOT NULL of their columns, and, when
  *    there are any, the foreign keys (which may point at them);
@@ -32,7 +33,10 @@ export function migrationBoundaries(operations: readonly Operation[]): Operation
     attachesIndex(op) || usesIndexBuilt(op, operations) || (op.kind === "add_foreign_key" && followers.has(op))
   );
   const validations = group((op) => op.kind === "validate_constraint" && !followers.has(op));
-  const finish = group((op) => op.kind === "set_not_null" || awaitsNotNull(op, operations));
+  const finish = group((op) =>
+    op.kind === "set_not_null" || (op.kind === "attach_partition" && op.check !== undefined) ||
+    awaitsNotNull(op, operations)
+  );
   const followingValidations = group((op) => op.kind === "validate_constraint" && followers.has(op));
   const later = new Set<Operation>([...labels, ...attach, ...validations, ...finish, ...followingValidations]);
   const main = group((op) => !later.has(op));

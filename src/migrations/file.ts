@@ -164,7 +164,13 @@ const operation = z.discriminatedUnion("kind", [
     from: rangeDefinition,
     to: rangeDefinition,
   }),
-  z.strictObject({ kind: z.literal("attach_partition"), ...onTable, partitionOf }),
+  z.strictObject({
+    kind: z.literal("attach_partition"),
+    ...onTable,
+    partitionOf,
+    detachFrom: partitionOf.optional(),
+    check: name.optional(),
+  }),
   z.strictObject({ kind: z.literal("detach_partition"), ...onTable, partitionOf }),
 ]);
 

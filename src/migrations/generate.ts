@@ -5,7 +5,7 @@ import type { Database } from "../dialect/database.ts";
 import { type DestructiveChange, destructiveChanges } from "../diff/destructive.ts";
 import { describePossibleRename, possibleRenames } from "../diff/hints.ts";
 import { describeOperation } from "../diff/describe.ts";
-import { heldLock, type Lock, LOCKS, planHazards } from "../diff/hazards.ts";
+import { defaultPartitions, heldLock, type Lock, LOCKS, type OperationHazards, planHazards } from "../diff/hazards.ts";
 import type { Operation } from "../diff/operations.ts";
 import type { SchemaModel } from "../model/schema_model.ts";
 import { KyrageError } from "../errors.ts";
@@ -53,7 +53,7 @@ export async function generateMigration(
   }
   const operations = await planChanges(database, config.desired, { online: config.online });
   await refuseBlockers(database, operations, config.desired);
-  refuseLocks(operations, options.maxLock);
+  refuseLocks(operations, options.maxLock, defaultPartitions(config.desired.tables));
   const same = new Set(operations.map((op) => JSON.stringify(op)));
   const repeats = pending.filter((m) => m.file.operations.some((op) => same.has(JSON.stringify(op)))).map((m) => m.id);
   return {
@@ -172,7 +172,7 @@ async function squash(
     await dev.close();
   }
   await refuseBlockers(target, operations, config.desired);
-  refuseLocks(operations, options.maxLock);
+  refuseLocks(operations, options.maxLock, defaultPartitions(config.desired.tables));
   const written = await store(config, operations, files, options);
   for (const m of pending) await Deno.remove(m.path);
   return { ...written, operations, removed: pending.map((m) => m.path) };
@@ -213,17 +213,24 @@ const ALLOWED: Record<MaxLock, Lock> = {
   none: "SHARE UPDATE EXCLUSIVE",
 };
 
-function refuseLocks(operations: readonly Operation[], maxLock: MaxLock | undefined): void {
+/** What a statement does under its locks, on its table and the others it locks. */
+const workOf = (h: OperationHazards) => [...new Set([h.hazards, ...(h.others ?? []).map((o) => o.hazards)].flat())];
+
+function refuseLocks(
+  operations: readonly Operation[],
+  maxLock: MaxLock | undefined,
+  defaults: ReadonlyMap<string, string>,
+): void {
   if (maxLock === undefined) return;
   const limit = LOCKS.indexOf(ALLOWED[maxLock]);
   // In the order the migrations run them: a key's hazards depend on what ran before it.
   const ordered = migrationBoundaries(operations).flat();
-  const hazards = planHazards(ordered);
+  const hazards = planHazards(ordered, defaults);
   const over = ordered.flatMap((op, i) => {
     const h = hazards[i];
     const held = heldLock(h);
     return LOCKS.indexOf(held) > limit
-      ? [`${describeOperation(op)} (holds ${held} while it ${h.hazards.join(", ")})`]
+      ? [`${describeOperation(op)} (holds ${held} while it ${workOf(h).join(", ")})`]
       : [];
   });
   if (over.length === 0) return;

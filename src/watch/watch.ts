@@ -12,6 +12,7 @@ import type { LoadedConfig } from "../config/load.ts";
 import { KyrageError } from "../errors.ts";
 import { HeldByWatch, lockMigrationsDir, type MigrationsLock } from "../migrations/lock.ts";
 import { localImports } from "./imports.ts";
+import { defaultPartitions } from "../diff/hazards.ts";
 import { listen } from "./listen.ts";
 import { type Synced, syncOwned } from "./owned.ts";
 import { configLoader, configTimeoutMs } from "./reload.ts";
@@ -23,6 +24,8 @@ export interface CycleResult extends Omit<Synced, "ownedIds"> {
   /** The database `kyrage apply` targets (where `released` was applied). */
   readonly appliedTo: string;
   readonly ms: number;
+  /** The config's DEFAULT partitions, for the plan's lock labels (`defaultPartitions`). */
+  readonly defaults: ReadonlyMap<string, string>;
 }
 
 export interface WatchOptions {
@@ -104,7 +107,13 @@ export async function startWatch(options: WatchOptions): Promise<WatchSession> {
         options.allowDestructive === true,
       );
       ownedIds = ids;
-      options.onCycle({ ...synced, trigger, appliedTo: current.label, ms: performance.now() - started });
+      options.onCycle({
+        ...synced,
+        trigger,
+        appliedTo: current.label,
+        ms: performance.now() - started,
+        defaults: defaultPartitions(config.desired.tables),
+      });
     } catch (error) {
       if (signal.aborted) return; // stopping: nothing to report
       if (error instanceof HeldByWatch) fail(error);

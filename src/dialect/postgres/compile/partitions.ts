@@ -5,9 +5,13 @@ import type { Compilers } from "./common.ts";
 
 export const partitionCompilers: Compilers<"attach_partition" | "detach_partition"> = {
   attach_partition: (op) => [
+    ...(op.detachFrom
+      ? [`ALTER TABLE ${parentOf(op.detachFrom)} DETACH PARTITION ${qualified(op.schema, op.table)}`]
+      : []),
     `ALTER TABLE ${parentOf(op.partitionOf)} ATTACH PARTITION ${
       qualified(op.schema, op.table)
     } ${op.partitionOf.bound}`,
+    ...(op.check ? [`ALTER TABLE ${qualified(op.schema, op.table)} DROP CONSTRAINT ${ident(op.check)}`] : []),
   ],
   detach_partition: (op) => [
     `ALTER TABLE ${parentOf(op.partitionOf)} DETACH PARTITION ${qualified(op.schema, op.table)}`,
