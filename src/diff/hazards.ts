@@ -111,7 +111,7 @@ export function defaultPartitions(tables: readonly Table[]): ReadonlyMap<string,
 /**
  * The parent's lock of a partition created, attached or detached (ACCESS
  * EXCLUSIVE but for a plain ATTACH), and the scan of a DEFAULT partition
- * beside a new bound.
+ * beside a new bound. (A dropped partition's is `withParent`.)
  */
 function partitionLocks(
   op: OperationOf<"create_table" | "attach_partition" | "detach_partition">,
@@ -135,6 +135,14 @@ function partitionLocks(
   ];
 }
 
+/** A dropped partition's parent, locked while the partition goes. */
+function withParent(op: OperationOf<"drop_table">): Pick<OperationHazards, "others"> {
+  const of = op.partitionOf;
+  if (!of) return {};
+  const why = `parent of ${op.schema}.${op.table}`;
+  return { others: [{ table: `${of.schema}.${of.table}`, lock: "ACCESS EXCLUSIVE", hazards: [], why }] };
+}
+
 export function hazardsOf(op: Operation, defaults: ReadonlyMap<string, string> = new Map()): OperationHazards {
   const table = "table" in op ? `${op.schema}.${op.table}` : undefined;
   const at = (lock: Lock, ...hazards: Hazard[]): OperationHazards => ({ lock, hazards, ...(table ? { table } : {}) });
@@ -153,7 +161,7 @@ export function hazardsOf(op: Operation, defaults: ReadonlyMap<string, string> =
     case "recreate_enum":
       return { lock: "ACCESS EXCLUSIVE", hazards: op.columns.length > 0 ? ["rewrites table"] : [] };
     case "drop_table":
-      return at("ACCESS EXCLUSIVE", "deletes data");
+      return { ...at("ACCESS EXCLUSIVE", "deletes data"), ...withParent(op) };
     case "drop_column":
       return at("ACCESS EXCLUSIVE", ...(op.column.generated === undefined ? ["deletes data" as const] : []));
     case "add_column": {

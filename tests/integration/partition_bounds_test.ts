@@ -186,6 +186,9 @@ databaseTest(
     });
     assert.match(alone, /LOCK ACCESS EXCLUSIVE on public\.events: parent of public\.events_2030/);
     assert.doesNotMatch(alone, /scans table/);
+    // A partition dropped locks its parent too.
+    const dropped = await labels({ tables: shop().tables.filter((t) => t.name !== "events_2024") });
+    assert.match(dropped, /LOCK ACCESS EXCLUSIVE on public\.events: parent of public\.events_2024/);
     // --max-lock share refuses it: the DEFAULT partition is scanned while the parent is locked.
     await assert.rejects(
       generateMigration(database, loaded(more, dir), { maxLock: "share" }),
