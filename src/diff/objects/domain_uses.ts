@@ -5,17 +5,11 @@
  * under a SHARE lock on each such table; and PostgreSQL refuses them outright
  * while any column stores the domain inside an array, a composite or a range.
  */
-import type { DomainCheck, DomainObject } from "../../model/objects/domain.ts";
+import type { DomainObject } from "../../model/objects/domain.ts";
 import { userTypeName } from "../../model/qualified.ts";
 import type { SchemaModel } from "../../model/schema_model.ts";
 import type { DomainColumn, Operation } from "../operations.ts";
-
-/** The checks whose stored values the change checks: new ones without NOT VALID, and NOT VALID ones validated. */
-export function checkedChecks(from: DomainObject, to: DomainObject): DomainCheck[] {
-  return to.checks.filter((c) =>
-    !c.notValid && !from.checks.some((d) => !d.notValid && d.name === c.name && d.expression === c.expression)
-  );
-}
+import { checkedChecks } from "./domain_checks.ts";
 
 /** Whether the change reads every stored value of the domain. */
 export function scansValues(from: DomainObject, to: DomainObject): boolean {
