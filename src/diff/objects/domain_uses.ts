@@ -43,6 +43,27 @@ export function domainUses(actual: SchemaModel, tableOps: readonly Operation[], 
       ...actual.ranges.filter((r) => holds(r.definition.subtype)),
     ].map((t) => userTypeName(t.schema, t.name));
   });
+  const skipped = skippedBy(tableOps);
+  const uses: DomainUses = { columns: [], containers: [] };
+  for (const t of actual.tables) {
+    if (skipped.has(`${t.schema}.${t.name}`)) continue;
+    for (const c of t.columns) {
+      const id = `${t.schema}.${t.name}.${c.name}`;
+      if (skipped.has(id)) continue;
+      if (direct.has(c.type)) uses.columns.push({ schema: t.schema, table: t.name, column: c.name });
+      else if (direct.has(element(c.type)) || contained.has(element(c.type))) uses.containers.push(id);
+    }
+  }
+  return uses;
+}
+
+// One plan asks for the uses of each domain it alters, always with the same table operations: one set for them all.
+const skippedSets = new WeakMap<readonly Operation[], ReadonlySet<string>>();
+
+/** Tables and columns (`schema.table[.column]`) the table operations drop, rename or retype. */
+function skippedBy(tableOps: readonly Operation[]): ReadonlySet<string> {
+  const known = skippedSets.get(tableOps);
+  if (known) return known;
   const skipped = new Set(tableOps.flatMap((op) => {
     switch (op.kind) {
       case "drop_table":
@@ -59,17 +80,8 @@ export function domainUses(actual: SchemaModel, tableOps: readonly Operation[], 
         return [];
     }
   }));
-  const uses: DomainUses = { columns: [], containers: [] };
-  for (const t of actual.tables) {
-    if (skipped.has(`${t.schema}.${t.name}`)) continue;
-    for (const c of t.columns) {
-      const id = `${t.schema}.${t.name}.${c.name}`;
-      if (skipped.has(id)) continue;
-      if (direct.has(c.type)) uses.columns.push({ schema: t.schema, table: t.name, column: c.name });
-      else if (direct.has(element(c.type)) || contained.has(element(c.type))) uses.containers.push(id);
-    }
-  }
-  return uses;
+  skippedSets.set(tableOps, skipped);
+  return skipped;
 }
 
 /** `start` and what `next` finds from it, until nothing new is found. */
