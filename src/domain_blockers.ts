@@ -17,7 +17,7 @@
  */
 import { sql, type Transaction } from "kysely";
 import { ident, literal, qualified } from "./dialect/postgres/quote.ts";
-import { checkedChecks } from "./diff/objects/domain_uses.ts";
+import { checkedChecks } from "./diff/objects/domain_checks.ts";
 import type { Operation, OperationOf } from "./diff/operations.ts";
 import type { DomainObject } from "./model/objects/domain.ts";
 import { atMost, countRows, type Found, type RowCheck } from "./row_blockers.ts";
@@ -78,14 +78,14 @@ function rowChecks(
         });
       }
     }
-    for (const check of checkedChecks(op.from, op.to)) {
+    for (const { check, fate } of checkedChecks(op.from, op.to)) {
       const fn = `pg_temp.kyrage_domain_check_${setup.length}`;
       setup.push(
         `create function ${fn}(value ${op.to.type}) returns boolean language sql as ${
           literal(`select (${check.expression})`)
         }`,
       );
-      const validates = op.from.checks.some((c) => c.name === check.name && c.expression === check.expression);
+      const statement = fate === "validated" ? "VALIDATE CONSTRAINT" : "ADD CONSTRAINT";
       for (const c of columns) {
         checks.push({
           table: c.table,
@@ -93,7 +93,7 @@ function rowChecks(
           describe: (count) => ({
             object: c.object,
             reason: `has ${atMost(count)} values that break check ${check.name} of domain ${domain}, so ` +
-              `${validates ? "VALIDATE CONSTRAINT" : "ADD CONSTRAINT"} would fail; fix those rows first, or ` +
+              `${statement} would fail; fix those rows first, or ` +
               "declare the check with notValid: true (stored values stay unchecked)",
           }),
         });

@@ -150,8 +150,7 @@ async function reportError(error: unknown): Promise<number> {
   const { KyrageError } = await import("./errors.ts");
   if (error instanceof KyrageError) {
     out.error(`error: ${error.message}`);
-  } else if (error instanceof Error && /\(os error \d+\): \w+ '/.test(error.message)) {
-    // The OS refused a path (a read-only project, a file where a directory belongs): the user's to fix, not a bug.
+  } else if (error instanceof Error && refusedPath(error)) {
     out.error(
       `error: ${error.message}. kyrage keeps migrations/ and .kyrage/ beside the config: they must be writable directories.`,
     );
@@ -159,4 +158,13 @@ async function reportError(error: unknown): Promise<number> {
     out.error(`kyrage: unexpected error (please report it): ${error instanceof Error ? error.stack : String(error)}`);
   }
   return 1;
+}
+
+/** The OS refused a path (a read-only project, a file where a directory belongs): the user's to fix, not a bug. */
+function refusedPath(error: Error): boolean {
+  const { PermissionDenied, NotFound, AlreadyExists, IsADirectory, NotADirectory, FilesystemLoop } = Deno.errors;
+  const classes = [PermissionDenied, NotFound, AlreadyExists, IsADirectory, NotADirectory, FilesystemLoop];
+  if (classes.some((type) => error instanceof type)) return true;
+  // Errnos Deno has no class for (EROFS, ENOSPC, ENAMETOOLONG) come as a plain Error naming the errno and the path.
+  return error.constructor === Error && /\(os error \d+\): \w+ '/.test(error.message);
 }

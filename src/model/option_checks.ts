@@ -172,7 +172,8 @@ function checkReplicaIdentity(table: Table, name: string, path: string, on: stri
   if (index?.keys.some((k) => k.expression)) refuse("which indexes an expression");
   if (constraint?.deferrable) refuse("which is deferrable");
   const columns = index ? index.keys.map((k) => k.column) : constraint!.columns;
-  const nullable = columns.filter((c) => !table.columns.find((col) => col.name === c)?.notNull);
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  const nullable = columns.filter((c) => !byName.get(c)?.notNull);
   if (nullable.length > 0) refuse(`whose column ${nullable.join(", ")} may be NULL`);
 }
 

@@ -3,30 +3,20 @@
  * DOMAIN; a new base type or collation only by dropping and creating it
  * again, which PostgreSQL refuses while a column or a type uses it (said out loud).
  */
-import type { DomainCheck, DomainObject } from "../../model/objects/domain.ts";
+import type { DomainObject } from "../../model/objects/domain.ts";
 import { objectId } from "../../model/objects.ts";
 import { userTypeName } from "../../model/qualified.ts";
 import type { SchemaModel } from "../../model/schema_model.ts";
 import type { ObjectChange } from "../object_change.ts";
 import type { Operation } from "../operations.ts";
+import { domainCheckChanges } from "./domain_checks.ts";
 
 export function domainChange(from: DomainObject, to: DomainObject): ObjectChange {
   if (from.type !== to.type || from.collation !== to.collation) return "recreate";
+  const checks = domainCheckChanges(from, to);
   const same = from.default === to.default && from.notNull === to.notNull && from.comment === to.comment &&
-    JSON.stringify(from.checks) === JSON.stringify(wantedChecks(from, to));
+    checks.dropped.length === 0 && checks.wanted.every((w) => w.fate === "kept");
   return same ? "same" : "alter";
-}
-
-/**
- * The checks `to` asks for, as `from` may already hold them: `notValid` asks only that stored values are not
- * checked, so a valid check with the same definition satisfies it.
- */
-export function wantedChecks(from: DomainObject, to: DomainObject): DomainCheck[] {
-  return to.checks.map((check) => {
-    if (!check.notValid) return check;
-    const held = from.checks.find((c) => c.name === check.name && c.expression === check.expression);
-    return held && !held.notValid ? { name: check.name, expression: check.expression } : check;
-  });
 }
 
 /** What uses the type `name` (arrays of it too): columns of existing tables, composite attributes, range subtypes. */

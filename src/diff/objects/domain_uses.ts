@@ -5,17 +5,11 @@
  * under a SHARE lock on each such table; and PostgreSQL refuses them outright
  * while any column stores the domain inside an array, a composite or a range.
  */
-import type { DomainCheck, DomainObject } from "../../model/objects/domain.ts";
+import type { DomainObject } from "../../model/objects/domain.ts";
 import { userTypeName } from "../../model/qualified.ts";
 import type { SchemaModel } from "../../model/schema_model.ts";
 import type { DomainColumn, Operation } from "../operations.ts";
-
-/** The checks whose stored values the change checks: new ones without NOT VALID, and NOT VALID ones validated. */
-export function checkedChecks(from: DomainObject, to: DomainObject): DomainCheck[] {
-  return to.checks.filter((c) =>
-    !c.notValid && !from.checks.some((d) => !d.notValid && d.name === c.name && d.expression === c.expression)
-  );
-}
+import { checkedChecks } from "./domain_checks.ts";
 
 /** Whether the change reads every stored value of the domain. */
 export function scansValues(from: DomainObject, to: DomainObject): boolean {
@@ -49,6 +43,27 @@ export function domainUses(actual: SchemaModel, tableOps: readonly Operation[], 
       ...actual.ranges.filter((r) => holds(r.definition.subtype)),
     ].map((t) => userTypeName(t.schema, t.name));
   });
+  const skipped = skippedBy(tableOps);
+  const uses: DomainUses = { columns: [], containers: [] };
+  for (const t of actual.tables) {
+    if (skipped.has(`${t.schema}.${t.name}`)) continue;
+    for (const c of t.columns) {
+      const id = `${t.schema}.${t.name}.${c.name}`;
+      if (skipped.has(id)) continue;
+      if (direct.has(c.type)) uses.columns.push({ schema: t.schema, table: t.name, column: c.name });
+      else if (direct.has(element(c.type)) || contained.has(element(c.type))) uses.containers.push(id);
+    }
+  }
+  return uses;
+}
+
+// One plan asks for the uses of each domain it alters, always with the same table operations: one set for them all.
+const skippedSets = new WeakMap<readonly Operation[], ReadonlySet<string>>();
+
+/** Tables and columns (`schema.table[.column]`) the table operations drop, rename or retype. */
+function skippedBy(tableOps: readonly Operation[]): ReadonlySet<string> {
+  const known = skippedSets.get(tableOps);
+  if (known) return known;
   const skipped = new Set(tableOps.flatMap((op) => {
     switch (op.kind) {
       case "drop_table":
@@ -65,17 +80,8 @@ export function domainUses(actual: SchemaModel, tableOps: readonly Operation[], 
         return [];
     }
   }));
-  const uses: DomainUses = { columns: [], containers: [] };
-  for (const t of actual.tables) {
-    if (skipped.has(`${t.schema}.${t.name}`)) continue;
-    for (const c of t.columns) {
-      const id = `${t.schema}.${t.name}.${c.name}`;
-      if (skipped.has(id)) continue;
-      if (direct.has(c.type)) uses.columns.push({ schema: t.schema, table: t.name, column: c.name });
-      else if (direct.has(element(c.type)) || contained.has(element(c.type))) uses.containers.push(id);
-    }
-  }
-  return uses;
+  skippedSets.set(tableOps, skipped);
+  return skipped;
 }
 
 /** `start` and what `next` finds from it, until nothing new is found. */

@@ -1,6 +1,7 @@
 /** Domains: CREATE DOMAIN, DROP DOMAIN, and ALTER DOMAIN for what changes in place. */
 import type { DbObject } from "../../../../model/objects.ts";
 import type { DomainCheck, DomainObject } from "../../../../model/objects/domain.ts";
+import { domainCheckChanges } from "../../../../diff/objects/domain_checks.ts";
 import { ident, literal, qualified } from "../../quote.ts";
 import type { ObjectCompiler } from "../object_compiler.ts";
 
@@ -37,21 +38,20 @@ export const domainCompiler: ObjectCompiler<DomainObject> = {
   drop: (d) => [`DROP DOMAIN ${qualified(d.schema, d.name)}`],
   alter: (from, to) => {
     const name = `ALTER DOMAIN ${qualified(to.schema, to.name)}`;
-    const same = (a: DomainCheck, b: DomainCheck) => a.name === b.name && a.expression === b.expression;
-    const validated = to.checks.filter((c) => !c.notValid && from.checks.some((d) => d.notValid && same(c, d)));
+    const { dropped, wanted } = domainCheckChanges(from, to);
     return [
       ...(from.default !== to.default
         ? [to.default !== undefined ? `${name} SET DEFAULT ${to.default}` : `${name} DROP DEFAULT`]
         : []),
       ...(from.notNull !== to.notNull ? [`${name} ${to.notNull ? "SET" : "DROP"} NOT NULL`] : []),
-      ...from.checks.filter((c) => !to.checks.some((d) => same(c, d))).map((c) =>
-        `${name} DROP CONSTRAINT ${ident(c.name)}`
-      ),
+      ...dropped.map((c) => `${name} DROP CONSTRAINT ${ident(c.name)}`),
       // Checked against every stored value of every column of the domain (unless NOT VALID), in the transaction.
-      ...to.checks.filter((c) => !from.checks.some((d) => same(c, d))).map((c) =>
+      ...wanted.filter((w) => w.fate === "added").map(({ check: c }) =>
         `${name} ADD ${check(c)}${c.notValid ? " NOT VALID" : ""}`
       ),
-      ...validated.map((c) => `${name} VALIDATE CONSTRAINT ${ident(c.name)}`),
+      ...wanted.filter((w) => w.fate === "validated").map(({ check: c }) =>
+        `${name} VALIDATE CONSTRAINT ${ident(c.name)}`
+      ),
       ...(from.comment !== to.comment ? [comment(to)] : []),
     ];
   },
