@@ -36,6 +36,7 @@ export async function statusCommand(options: StatusOptions, out: Output): Promis
       // README "Machine-readable output" documents these fields: keep them stable.
       out.json({
         database: database.label,
+        migrationsDir: config.migrationsDir,
         applied: report.applied.map((a) => ({ id: a.id, appliedAt: a.appliedAt.toISOString() })),
         pending: report.pending.map((p) => p.id),
         outOfOrder: report.outOfOrder.map((p) => p.id),

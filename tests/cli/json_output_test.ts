@@ -207,6 +207,7 @@ export default defineConfig({ database: ${databaseBlock(target)},
     assert.equal(both.code, 2, both.stderr);
     const status = parse(both.stdout, "status --json");
     assert.equal(status.pending.length, 1);
+    assert.equal(status.migrationsDir, `${dir}/migrations`);
     assert.equal(status.drift.drifted, true);
     assert.deepEqual(status.drift.changes, ["- column public.items.by_hand"]);
 
