@@ -6,9 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { sql } from "kysely";
-import { backendTest } from "../support/backends.ts";
+import { backendTest, serverTest } from "../support/backends.ts";
 import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
 import { assertPasswordsChecked, createScramDatabase } from "../support/scram.ts";
+import { holdLock } from "../support/sessions.ts";
 import { spellingsOf } from "../../src/dialect/connection_string.ts";
 
 /** Quotes, a backslash, unicode and a newline: all must come back from JSON.parse as they were declared. */
@@ -116,7 +117,7 @@ backendTest(
     // `plan | psql` ran it as SQL. It belongs on stderr.
     const logs = `console.log("[dotenv@17.2.0] injecting env (1) from .env");\nconsole.info("info from the config");`;
     const dir = await tempProject({ "kyrage.config.ts": config(databaseBlock(target), logs) });
-    for (const args of [["plan", "--json"], ["status", "--json"]]) {
+    for (const args of [["plan", "--json"], ["plan", "--json", "--dev"], ["status", "--json"]]) {
       const run = await runCli(args, { cwd: dir });
       assert.equal(run.code, 0, run.stderr);
       parse(run.stdout, args.join(" "));
@@ -223,3 +224,27 @@ export default defineConfig({ database: ${databaseBlock(target)},
   },
   ["postgres"],
 );
+
+serverTest("a lock timeout with --json --exit-code: exit 1 (not 0 or 2), nothing on stdout, one paragraph", async (
+  _database,
+  _dir,
+  target,
+) => {
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { column, defineConfig, defineTable } from "kyrage";
+export default defineConfig({ database: ${databaseBlock(target)},
+  tables: [defineTable("items", { id: column("int", { primaryKey: true }), note: column("text", { defaultSql: "'x'" }) })] });
+`,
+  });
+  for (const args of [["generate"], ["apply"]]) assert.equal((await runCli(args, { cwd: dir })).code, 0);
+  const release = await holdLock(target.databaseUrl!, "items");
+  try {
+    const run = await runCli(["plan", "--json", "--exit-code"], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /^error: Planning waited 5s for a table lock .*public\.items is locked by session \d+/);
+    assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+  } finally {
+    await release();
+  }
+});
