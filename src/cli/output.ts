@@ -14,9 +14,11 @@ export interface Printer {
 
 const encoder = new TextEncoder();
 
+// The CLI's one printer, taken before divertConsole() reroutes console.log.
+const log = console.log.bind(console);
+
 const CONSOLE: Printer = {
-  // deno-lint-ignore no-console -- the CLI's one printer
-  stdout: (text) => console.log(text),
+  stdout: (text) => log(text),
   // deno-lint-ignore no-console -- the CLI's one printer
   stderr: (text) => console.error(text),
   rewriteStderr: Deno.stderr.isTerminal()
@@ -24,16 +26,45 @@ const CONSOLE: Printer = {
     : undefined,
 };
 
+/**
+ * stdout is kyrage's output alone (`plan | psql`, `--json | jq`): what a config or a library prints with
+ * console.log, info or debug (dotenv's "injecting env" line) goes to stderr instead.
+ */
+function divertConsole(): void {
+  const toStderr = console.error.bind(console);
+  for (const name of ["log", "info", "debug", "dir", "dirxml"] as const) {
+    // deno-lint-ignore no-console -- rerouting, not printing
+    console[name] = toStderr;
+  }
+}
+
+/** Every string in a JSON value, scrubbed before it is encoded: after, `"` reads `\"` and a secret would slip by. */
+function scrubValues(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === "string") return scrub(value);
+  if (Array.isArray(value)) return value.map((v) => scrubValues(v, scrub));
+  if (value && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValues(v, scrub)]));
+  }
+  return value;
+}
+
 const PROGRESS_TICK_MS = 100;
 
 export class Output {
   private readonly secrets = new Set<string>();
 
-  constructor(private readonly printer: Printer = CONSOLE) {}
+  constructor(private readonly printer: Printer = CONSOLE) {
+    if (printer === CONSOLE) divertConsole();
+  }
 
   /** Never print these strings (passwords). */
   addSecrets(secrets: Iterable<string>): void {
-    for (const secret of secrets) if (secret) this.secrets.add(secret);
+    for (const secret of secrets) {
+      if (!secret) continue;
+      this.secrets.add(secret);
+      // As a SQL literal spells it: a plan's statement may quote one (a comment, a dblink call in a view).
+      this.secrets.add(secret.replaceAll("'", "''"));
+    }
   }
 
   scrub(text: string): string {
@@ -42,6 +73,14 @@ export class Output {
 
   line(text = ""): void {
     this.printer.stdout(this.scrub(text));
+  }
+
+  /**
+   * One JSON document on stdout. Field names are never scrubbed (a password "pending" would rename a field), only
+   * string values, and before encoding, so every spelling the text scrub knows is caught.
+   */
+  json(value: unknown): void {
+    this.printer.stdout(JSON.stringify(scrubValues(value, (text) => this.scrub(text)), null, 2));
   }
 
   error(text: string): void {

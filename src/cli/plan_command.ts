@@ -7,7 +7,7 @@ import { planBlockers } from "../blockers.ts";
 import { refuseUnimportedUpstream } from "../migrations/store.ts";
 import { type CommonOptions, withProject } from "./context.ts";
 import type { Output } from "./output.ts";
-import { notManaged, plural, renderPlan, sqlComment } from "./render.ts";
+import { notManaged, planSteps, plural, renameHints, renderPlan, sqlComment } from "./render.ts";
 
 export interface PlanOptions extends CommonOptions {
   exitCode?: boolean;
@@ -24,24 +24,25 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     const changed = options.exitCode && ops.length > 0 ? 2 : 0;
     const defaults = defaultPartitions(config.desired.tables);
     if (options.json) {
-      out.line(JSON.stringify(
-        {
-          database: database.label,
-          changes: ops.length > 0,
-          operations: ops,
-          statements: ops.flatMap(compileOperation),
-          // Per operation, in order: the lock it takes, its hazards, and the table's size when it exists.
-          hazards: planHazards(ops, defaults).map((h) => ({
-            ...h,
-            ...(h.table && sizes.has(h.table) ? { size: sizes.get(h.table) } : {}),
-          })),
-          destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
-          blockers,
-          unmanaged,
-        },
-        null,
-        2,
-      ));
+      // README "Machine-readable output" documents these fields: keep them stable.
+      out.json({
+        database: database.label,
+        config: config.path,
+        changes: ops.length > 0,
+        operations: ops,
+        statements: ops.flatMap(compileOperation),
+        // Per operation, in order: the lock it takes, its hazards, and the table's size when it exists.
+        hazards: planHazards(ops, defaults).map((h) => ({
+          ...h,
+          ...(h.table && sizes.has(h.table) ? { size: sizes.get(h.table) } : {}),
+        })),
+        destructive: destructiveChanges(ops).map((d) => ({ operation: ops.indexOf(d.operation), loses: d.loses })),
+        // Per operation, in order: everything the text plan prints about it.
+        steps: planSteps(ops, sizes, defaults),
+        possibleRenames: renameHints(ops),
+        blockers,
+        unmanaged,
+      });
       return changed;
     }
     if (ops.length === 0) {

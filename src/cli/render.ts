@@ -24,6 +24,41 @@ function escapeControl(c: string): string {
   return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
 
+/** One operation of a plan with everything its text shows: `plan --json` prints these as `steps`. */
+export interface PlanStep {
+  readonly description: string;
+  /** Its lock and hazard lines (with the table's size when known), as the text prints them. */
+  readonly labels: readonly string[];
+  /** What it loses, when destructive. */
+  readonly destructive: string | null;
+  /** CONCURRENTLY: run outside a transaction, as a migration of its own. */
+  readonly outsideTransaction: boolean;
+  readonly statements: readonly string[];
+}
+
+export function planSteps(
+  ops: readonly Operation[],
+  sizes: ReadonlyMap<string, TableSize> = new Map(),
+  defaults: ReadonlyMap<string, string> = new Map(),
+): PlanStep[] {
+  const destructive = new Map(destructiveChanges(ops).map((d) => [d.operation, d.loses]));
+  const hazards = planHazards(ops, defaults);
+  return ops.map((op, i) => ({
+    description: describeOperation(op),
+    labels: op.kind === "sql"
+      ? ["HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"]
+      : hazardLabels(hazards[i], sizes),
+    destructive: destructive.get(op) ?? null,
+    outsideTransaction: runsOutsideTransaction(op),
+    statements: compileOperation(op),
+  }));
+}
+
+/** The advice lines under a plan: a drop and an add of the same type that may be a rename. */
+export function renameHints(ops: readonly Operation[]): string[] {
+  return possibleRenames(ops).map(describePossibleRename);
+}
+
 /**
  * SQL with a comment line per operation: what it does, the lock it takes
  * and its hazards (with the table's size when known), and destructive ones
@@ -35,25 +70,19 @@ export function renderPlan(
   sizes: ReadonlyMap<string, TableSize> = new Map(),
   defaults: ReadonlyMap<string, string> = new Map(),
 ): string[] {
-  const destructive = new Map(destructiveChanges(ops).map((d) => [d.operation, d.loses]));
-  const hazards = planHazards(ops, defaults);
   const lines: string[] = [];
-  for (const [i, op] of ops.entries()) {
-    lines.push(sqlComment(describeOperation(op)));
-    const labels = op.kind === "sql"
-      ? ["HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"]
-      : hazardLabels(hazards[i], sizes);
-    for (const label of labels) lines.push(sqlComment(label));
-    const loses = destructive.get(op);
-    if (loses) lines.push(sqlComment(`DESTRUCTIVE: loses ${loses}`));
-    if (runsOutsideTransaction(op)) {
+  for (const step of planSteps(ops, sizes, defaults)) {
+    lines.push(sqlComment(step.description));
+    for (const label of step.labels) lines.push(sqlComment(label));
+    if (step.destructive) lines.push(sqlComment(`DESTRUCTIVE: loses ${step.destructive}`));
+    if (step.outsideTransaction) {
       lines.push(
         sqlComment("OUTSIDE A TRANSACTION: CONCURRENTLY cannot run in one; generated as a migration of its own"),
       );
     }
-    for (const statement of compileOperation(op)) lines.push(terminated(statement));
+    for (const statement of step.statements) lines.push(terminated(statement));
   }
-  for (const hint of possibleRenames(ops)) lines.push(sqlComment(`POSSIBLE RENAME: ${describePossibleRename(hint)}`));
+  for (const hint of renameHints(ops)) lines.push(sqlComment(`POSSIBLE RENAME: ${hint}`));
   return lines;
 }
 

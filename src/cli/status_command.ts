@@ -33,20 +33,20 @@ export async function statusCommand(options: StatusOptions, out: Output): Promis
     const unmanaged = await unmanagedObjects(database, config.desired);
 
     if (options.json) {
-      out.line(JSON.stringify(
-        {
-          database: database.label,
-          applied: report.applied.map((a) => ({ id: a.id, appliedAt: a.appliedAt.toISOString() })),
-          pending: report.pending.map((p) => p.id),
-          outOfOrder: report.outOfOrder.map((p) => p.id),
-          appliedByUpstream: upstream.map((m) => m.id),
-          tampered: report.tampered.map((t) => ({ id: t.id, expected: t.expected, found: t.file?.checksum ?? null })),
-          drift: drift === undefined ? null : { drifted: drift.length > 0, operations: drift },
-          unmanaged,
-        },
-        null,
-        2,
-      ));
+      // README "Machine-readable output" documents these fields: keep them stable.
+      out.json({
+        database: database.label,
+        migrationsDir: config.migrationsDir,
+        applied: report.applied.map((a) => ({ id: a.id, appliedAt: a.appliedAt.toISOString() })),
+        pending: report.pending.map((p) => p.id),
+        outOfOrder: report.outOfOrder.map((p) => p.id),
+        appliedByUpstream: upstream.map((m) => m.id),
+        tampered: report.tampered.map((t) => ({ id: t.id, expected: t.expected, found: t.file?.checksum ?? null })),
+        drift: drift === undefined
+          ? null
+          : { drifted: drift.length > 0, operations: drift, changes: drift.map(describeOperation) },
+        unmanaged,
+      });
     } else {
       const outOfOrder = new Set(report.outOfOrder.map((m) => m.id));
       const tampered = new Set(report.tampered.map((t) => t.id));

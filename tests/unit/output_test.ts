@@ -53,3 +53,16 @@ Deno.test("Output prints lines unchanged when nothing is registered", () => {
   out.line();
   assert.deepEqual(printed, ["1:postgres://app@127.0.0.1/db", "1:"]);
 });
+
+Deno.test("Output.json scrubs string values before encoding, and never a field name", () => {
+  const { out, printed } = capture();
+  // `"` and `\` are escaped by JSON.stringify, `'` doubled in a SQL literal: each a spelling the text scrub missed.
+  out.addSecrets([HARD, "pending"]);
+  out.json({ pending: ["a pending one"], sql: `COMMENT ON TABLE t IS '${HARD.replaceAll("'", "''")}'`, raw: HARD });
+  assert.equal(printed.length, 1);
+  assert.deepEqual(JSON.parse(printed[0].slice(2)), {
+    pending: ["a *** one"],
+    sql: "COMMENT ON TABLE t IS '***'",
+    raw: "***",
+  });
+});
