@@ -8,7 +8,7 @@ import { type DbObject, objectId, type ObjectKind, tableId } from "../model/obje
 import type { SchemaModel } from "../model/schema_model.ts";
 import type { Operation } from "./operations.ts";
 import { domainChange } from "./objects/domain.ts";
-import { domainUses, scansValues } from "./objects/domain_uses.ts";
+import { domainUsesIn, scansValues } from "./objects/domain_uses.ts";
 import { policyChange } from "./objects/policy.ts";
 import { extensionChange } from "./objects/extension.ts";
 import { createSequence, sequenceChange } from "./objects/sequence.ts";
@@ -109,11 +109,10 @@ export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps:
     ops.push({ kind: "drop_object", object: existing.get(id)!, recreated: true });
     ops.push({ kind: "create_object", object: wanted.get(id)! });
   }
+  const domainUses = domainUsesIn(actual, tableOps);
   for (const [from, to] of altered) {
     if (rebuilt.has(objectId(from))) continue;
-    const uses = from.kind === "domain" && to.kind === "domain" && scansValues(from, to)
-      ? domainUses(actual, tableOps, from)
-      : undefined;
+    const uses = from.kind === "domain" && to.kind === "domain" && scansValues(from, to) ? domainUses(from) : undefined;
     ops.push({
       kind: "alter_object",
       from,

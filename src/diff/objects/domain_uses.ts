@@ -24,11 +24,21 @@ export interface DomainUses {
 }
 
 /**
- * Columns of `actual`'s tables that use `domain`. Tables and columns the
- * table operations drop, rename or retype are left out: their names or types
- * are not the ones the ALTER meets (PostgreSQL checks those itself).
+ * For one plan, the columns of `actual`'s tables that use a domain. Tables
+ * and columns the table operations drop, rename or retype are left out: their
+ * names or types are not the ones the ALTER meets (PostgreSQL checks those
+ * itself).
  */
-export function domainUses(actual: SchemaModel, tableOps: readonly Operation[], domain: DomainObject): DomainUses {
+export function domainUsesIn(
+  actual: SchemaModel,
+  tableOps: readonly Operation[],
+): (domain: DomainObject) => DomainUses {
+  // Built on the first ask: most plans alter no domain.
+  let skipped: ReadonlySet<string> | undefined;
+  return (domain) => domainUses(actual, skipped ??= skippedBy(tableOps), domain);
+}
+
+function domainUses(actual: SchemaModel, skipped: ReadonlySet<string>, domain: DomainObject): DomainUses {
   const element = (type: string) => type.replace(/(\[\])+$/, "");
   // A domain over the domain: its columns are checked too.
   const direct = closure(
@@ -43,7 +53,6 @@ export function domainUses(actual: SchemaModel, tableOps: readonly Operation[], 
       ...actual.ranges.filter((r) => holds(r.definition.subtype)),
     ].map((t) => userTypeName(t.schema, t.name));
   });
-  const skipped = skippedBy(tableOps);
   const uses: DomainUses = { columns: [], containers: [] };
   for (const t of actual.tables) {
     if (skipped.has(`${t.schema}.${t.name}`)) continue;
@@ -57,14 +66,9 @@ export function domainUses(actual: SchemaModel, tableOps: readonly Operation[], 
   return uses;
 }
 
-// One plan asks for the uses of each domain it alters, always with the same table operations: one set for them all.
-const skippedSets = new WeakMap<readonly Operation[], ReadonlySet<string>>();
-
 /** Tables and columns (`schema.table[.column]`) the table operations drop, rename or retype. */
 function skippedBy(tableOps: readonly Operation[]): ReadonlySet<string> {
-  const known = skippedSets.get(tableOps);
-  if (known) return known;
-  const skipped = new Set(tableOps.flatMap((op) => {
+  return new Set(tableOps.flatMap((op) => {
     switch (op.kind) {
       case "drop_table":
         return [`${op.schema}.${op.table}`];
@@ -80,8 +84,6 @@ function skippedBy(tableOps: readonly Operation[]): ReadonlySet<string> {
         return [];
     }
   }));
-  skippedSets.set(tableOps, skipped);
-  return skipped;
 }
 
 /** `start` and what `next` finds from it, until nothing new is found. */
