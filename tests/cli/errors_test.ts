@@ -155,3 +155,28 @@ export default defineConfig({ database: { dialect: "postgres", connectionString:
     }
   },
 });
+
+Deno.test({
+  name: "an embedded database path the file system refuses is named with its errno, not [object Object]",
+  sanitizeResources: false,
+  async fn() {
+    // PGlite's WASM file system throws a plain ErrnoError ({ name, errno }) for a path past PATH_MAX inside it.
+    let dataDir = await Deno.makeTempDir({ prefix: "kyrage-long-" });
+    const root = dataDir;
+    while (dataDir.length + 201 < 4000) dataDir += `/${"d".repeat(200)}`;
+    dataDir += `/${"e".repeat(4070 - dataDir.length - 1)}`;
+    await Deno.mkdir(dataDir, { recursive: true });
+    try {
+      const dir = await tempProject({
+        "kyrage.config.ts": `import { defineConfig } from "kyrage";
+export default defineConfig({ database: { dialect: "pglite", dataDir: ${JSON.stringify(dataDir)} }, tables: [] });`,
+      });
+      const result = await runCli(["plan"], { cwd: dir });
+      assert.equal(result.code, 1);
+      assertCleanError(result.stderr, "Cannot open the embedded database", "ENAMETOOLONG");
+      assert.doesNotMatch(result.stderr, /\[object Object\]/);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
