@@ -1,0 +1,147 @@
+/**
+ * A hostile tester's cases for taking over a project of @izumisy/kyrage: its
+ * files as upstream wrote them (every attribute spelled out), the SQL Kysely
+ * ran for the applied ones, then `kyrage import-upstream` and a re-plan that
+ * must be empty; what kyrage cannot support must be refused naming the file
+ * and the feature. Each test says what should happen and what did.
+ */
+import assert from "node:assert/strict";
+import { backendTest, type TestDatabase } from "../support/backends.ts";
+import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
+import { query, runStatements } from "../support/claims.ts";
+
+const col = (
+  type: string,
+  o: { notNull?: boolean; primaryKey?: boolean; unique?: boolean; defaultSql?: string } = {},
+) => ({
+  type,
+  primaryKey: o.primaryKey ?? false,
+  notNull: o.notNull ?? false,
+  unique: o.unique ?? false,
+  ...(o.defaultSql ? { defaultSql: o.defaultSql } : {}),
+});
+const upstreamFile = (id: string, operations: unknown[], version = "1") => ({ version, id, diff: { operations } });
+const asFiles = (files: { id: string }[]) =>
+  Object.fromEntries(files.map((f) => [`migrations/${f.id}.json`, JSON.stringify(f, null, 2)]));
+
+const KYSELY_TABLES = [
+  `create table "kysely_migration" ("name" varchar(255) not null primary key, "timestamp" varchar(255) not null)`,
+  `create table "kysely_migration_lock" ("id" varchar(255) not null primary key, "is_locked" integer default 0 not null)`,
+  `insert into "kysely_migration_lock" ("id", "is_locked") values ('migration_lock', 0)`,
+];
+const kyselyRow = (id: string) =>
+  `insert into "kysely_migration" ("name", "timestamp") values ('${id}', '${
+    new Date(Number(id) + 1000).toISOString()
+  }')`;
+
+/** A project of upstream: files on disk, the applied ones run as Kysely ran them. */
+async function upstreamProject(
+  target: TestDatabase,
+  applied: { file: { id: string }; sql: string[] }[],
+  pending: { id: string }[],
+  schema: string,
+): Promise<{ dir: string; cli: (...args: string[]) => ReturnType<typeof runCli> }> {
+  await runStatements(target, KYSELY_TABLES);
+  for (const { file, sql } of applied) await runStatements(target, [...sql, kyselyRow(file.id)], { transaction: true });
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { defineConfig } from "kyrage";
+import * as schema from "./schema";
+export default defineConfig({ naming: "kyrage-v1", database: ${databaseBlock(target)}, tables: Object.values(schema) });
+`,
+    "schema.ts": schema,
+    ...asFiles([...applied.map((a) => a.file), ...pending]),
+  });
+  return { dir, cli: (...args: string[]) => runCli(args, { cwd: dir }) };
+}
+
+const output = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Names past 63 bytes: upstream wrote its default name in full in the file; PostgreSQL kept the first 63 bytes.
+const LONG_TABLE = "subscription_renewal_events";
+const LONG_INDEX = `idx_${LONG_TABLE}_customer_reference_id_billing_period_start`; // 76 bytes
+const LONG_FK = `fk_${LONG_TABLE}_customer_reference_id_billing_period_start`;
+const LONG_1 = upstreamFile("1761000000000", [
+  {
+    type: "create_table",
+    table: "customers",
+    columns: { id: col("integer", { primaryKey: true, notNull: true }), period: col("date", { notNull: true }) },
+  },
+  {
+    type: "create_table",
+    table: LONG_TABLE,
+    columns: {
+      id: col("integer", { primaryKey: true, notNull: true }),
+      customer_reference_id: col("integer", { notNull: true }),
+      billing_period_start: col("date", { notNull: true }),
+    },
+  },
+  { type: "create_primary_key_constraint", table: "customers", name: "customers_id_primary_key", columns: ["id"] },
+  {
+    type: "create_primary_key_constraint",
+    table: LONG_TABLE,
+    name: `${LONG_TABLE}_id_primary_key`,
+    columns: ["id"],
+  },
+  { type: "create_unique_constraint", table: "customers", name: "uq_customers_id_period", columns: ["id", "period"] },
+  {
+    type: "create_index",
+    table: LONG_TABLE,
+    name: LONG_INDEX,
+    columns: ["customer_reference_id", "billing_period_start"],
+    unique: false,
+  },
+  {
+    type: "create_foreign_key_constraint",
+    table: LONG_TABLE,
+    name: LONG_FK,
+    columns: ["customer_reference_id", "billing_period_start"],
+    referencedTable: "customers",
+    referencedColumns: ["id", "period"],
+    inline: true,
+  },
+]);
+const LONG_1_SQL = [
+  `create table "customers" ("id" integer not null, "period" date not null, constraint "customers_id_primary_key" primary key ("id"), constraint "uq_customers_id_period" unique ("id", "period"))`,
+  `create table "${LONG_TABLE}" ("id" integer not null, "customer_reference_id" integer not null, "billing_period_start" date not null, constraint "${LONG_TABLE}_id_primary_key" primary key ("id"), constraint "${LONG_FK}" foreign key ("customer_reference_id", "billing_period_start") references "customers" ("id", "period"))`,
+  `create index "${LONG_INDEX}" on "${LONG_TABLE}" ("customer_reference_id", "billing_period_start")`,
+];
+const LONG_2 = upstreamFile("1761100000000", [
+  { type: "drop_index", table: LONG_TABLE, name: LONG_INDEX },
+  { type: "drop_foreign_key_constraint", table: LONG_TABLE, name: LONG_FK },
+]);
+const LONG_SCHEMA = (dropped: boolean) =>
+  `import { column as c, defineTable as t } from "kyrage";
+export const customers = t("customers", { id: c("integer", { primaryKey: true }), period: c("date", { notNull: true }) },
+  (t) => [t.unique(["id", "period"])]);
+export const events = t("${LONG_TABLE}", {
+  id: c("integer", { primaryKey: true }),
+  customer_reference_id: c("integer", { notNull: true }),
+  billing_period_start: c("date", { notNull: true }),
+}, (t) => [${
+    dropped ? "" : `t.index(["customer_reference_id", "billing_period_start"]),
+  t.reference(["customer_reference_id", "billing_period_start"], customers, ["id", "period"]),`
+  }]);
+`;
+
+// Should: the import records the names PostgreSQL holds (63 bytes), so plan, status and check find nothing to do,
+// and a pending file dropping them applies. Did: see the assertion messages.
+backendTest("upstream's names past 63 bytes: import, plan empty, the pending drop applies", async (target) => {
+  const { dir, cli } = await upstreamProject(target, [{ file: LONG_1, sql: LONG_1_SQL }], [LONG_2], LONG_SCHEMA(false));
+  const imported = await cli("import-upstream");
+  assert.equal(imported.code, 0, output(imported));
+  const status = await cli("status");
+  assert.match(status.stdout, /Schema: matches what the applied migrations produce/, output(status));
+  const applied = await cli("apply");
+  assert.equal(applied.code, 0, output(applied));
+  await Deno.writeTextFile(`${dir}/schema.ts`, LONG_SCHEMA(true));
+  const plan = await cli("plan", "--exit-code");
+  assert.equal(plan.code, 0, output(plan));
+  const replayed = await cli("check");
+  assert.equal(replayed.code, 0, output(replayed));
+  const left = await query<{ n: number }>(
+    target,
+    `select count(*)::int as n from pg_class where relname like 'idx_subscription%'`,
+  );
+  assert.deepEqual(left, [{ n: 0 }]);
+});
