@@ -145,3 +145,49 @@ backendTest("upstream's names past 63 bytes: import, plan empty, the pending dro
   );
   assert.deepEqual(left, [{ n: 0 }]);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upstream has only ever written `version: "1"`; a file of another version is not one kyrage knows how to read.
+// Should: refused naming the file and its version. Did: imported as if it were version 1 (exit 0).
+backendTest("an upstream file of a version upstream never wrote is refused, naming it", async (target) => {
+  const file = upstreamFile("1762000000000", [
+    { type: "create_table", table: "a", columns: { id: col("integer", { notNull: true }) } },
+  ], "2");
+  const { dir, cli } = await upstreamProject(target, [], [file], "");
+  const imported = await cli("import-upstream");
+  assert.equal(imported.code, 1, output(imported));
+  assert.match(imported.stderr, /1762000000000\.json.*version "2".*only version "1"/s);
+  assert.deepEqual([...Deno.readDirSync(`${dir}/migrations`)].map((e) => e.name), ["1762000000000.json"]);
+}, ["postgres"]);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upstream names no schema: Kysely created its history and every table in the first schema of the search_path,
+// which a role or database setting may make another than public. kyrage's import reads public.kysely_migration.
+// Should: refused, naming the schema upstream used. Did: "nothing recorded" (exit 0), every applied file left
+// pending, so `kyrage apply` would create the tables a second time, in public.
+backendTest(
+  "upstream's history outside public (search_path) is refused, not taken for an unmigrated database",
+  async (target) => {
+    const [{ db }] = await query<{ db: string }>(target, "select current_database() as db");
+    await runStatements(target, [`create schema app`, `alter database "${db}" set search_path = app`]);
+    const file = upstreamFile("1762100000000", [
+      { type: "create_table", table: "notes", columns: { id: col("integer", { notNull: true }) } },
+    ]);
+    const { cli } = await upstreamProject(
+      target,
+      [{ file, sql: [`create table "notes" ("id" integer not null)`] }],
+      [],
+      `import { column, defineTable } from "kyrage";\nexport const notes = defineTable("notes", { id: column("integer", { notNull: true }) });\n`,
+    );
+    const [{ schema }] = await query<{ schema: string }>(
+      target,
+      "select relnamespace::regnamespace::text as schema from pg_class where relname = 'kysely_migration'",
+    );
+    assert.equal(schema, "app", "the fixture: Kysely's table went where the search_path said");
+    const imported = await cli("import-upstream");
+    assert.equal(imported.code, 1, output(imported));
+    assert.match(imported.stderr, /app\.kysely_migration/);
+    assert.match(imported.stderr, /public/);
+  },
+  ["postgres"],
+);
