@@ -13,6 +13,7 @@ import { parseConnectionString } from "../dialect/connection_string.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
 import { describeIssue, refuseUpstreamOnly, withTable } from "./issues.ts";
+import { upstreamConfigBeside } from "./upstream_config_names.ts";
 import { sectionProblem, sectionsOf, selectEnvironment } from "./environment.ts";
 import type { z } from "zod";
 import { configSchema, settingsSchema, type ValidConfig } from "./schema.ts";
@@ -57,7 +58,13 @@ export async function requireConfigFile(absolute: string): Promise<void> {
   try {
     await Deno.stat(absolute);
   } catch {
-    throw new KyrageError(`Config file not found: ${absolute}. Create one, or point to it with --config <path>.`);
+    const upstream = await upstreamConfigBeside(absolute);
+    throw new KyrageError(
+      upstream
+        ? `Config file not found: ${absolute}. ${upstream} is beside it (a name @izumisy/kyrage reads, and kyrage ` +
+          `only when told): run with --config ${upstream}, or rename it to kyrage.config.ts.`
+        : `Config file not found: ${absolute}. Create one, or point to it with --config <path>.`,
+    );
   }
 }
 

@@ -191,3 +191,118 @@ backendTest(
   },
   ["postgres"],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upstream compares its config's types with Kysely's introspected `dataType`, which has no length or precision
+// ("varchar", "numeric", int4 read as "integer"): every generate after the first writes an alter_column from
+// "varchar" to "varchar(255)" that changes nothing. Projects carry such files, applied and pending.
+// Should: imported as no change (or the same type), applied without a rewrite or a refusal; plan, status and check
+// empty after.
+const SPURIOUS_1 = upstreamFile("1763000000000", [
+  {
+    type: "create_table",
+    table: "accounts",
+    columns: {
+      id: col("integer", { primaryKey: true, notNull: true }),
+      email: col("varchar(255)", { notNull: true }),
+      balance: col("numeric(10, 2)", { defaultSql: "0" }),
+    },
+  },
+  { type: "create_primary_key_constraint", table: "accounts", name: "accounts_id_primary_key", columns: ["id"] },
+]);
+const spuriousAlters = (id: string) =>
+  upstreamFile(id, [
+    {
+      type: "alter_column",
+      table: "accounts",
+      column: "email",
+      before: col("varchar", { notNull: true }),
+      after: col("varchar(255)", { notNull: true }),
+    },
+    {
+      type: "alter_column",
+      table: "accounts",
+      column: "balance",
+      before: col("numeric", { defaultSql: "0" }),
+      after: col("numeric(10, 2)", { defaultSql: "0" }),
+    },
+    {
+      type: "alter_column",
+      table: "accounts",
+      column: "id",
+      before: col("int4", { primaryKey: true, notNull: true }),
+      after: col("integer", { primaryKey: true, notNull: true }),
+    },
+  ]);
+const ACCOUNTS = `import { column as c, defineTable as t } from "kyrage";
+export const accounts = t("accounts", {
+  id: c("integer", { primaryKey: true }),
+  email: c("varchar(255)", { notNull: true }),
+  balance: c("numeric(10, 2)", { defaultSql: "0" }),
+});
+`;
+backendTest(
+  "upstream's no-op alter_column files (varchar to varchar(255)): import, apply, plan empty",
+  async (target) => {
+    const { cli } = await upstreamProject(
+      target,
+      [
+        {
+          file: SPURIOUS_1,
+          sql: [
+            `create table "accounts" ("id" integer not null, "email" varchar(255) not null, "balance" numeric(10, 2) default 0, constraint "accounts_id_primary_key" primary key ("id"))`,
+            `insert into accounts values (1, 'a@x.io', 12.5)`,
+          ],
+        },
+        {
+          file: spuriousAlters("1763100000000"),
+          sql: [
+            `alter table "accounts" alter column "email" type varchar(255)`,
+            `alter table "accounts" alter column "balance" type numeric(10, 2)`,
+            `alter table "accounts" alter column "id" type integer`,
+          ],
+        },
+      ],
+      [spuriousAlters("1763200000000")],
+      ACCOUNTS,
+    );
+    const imported = await cli("import-upstream");
+    assert.equal(imported.code, 0, output(imported));
+    const status = await cli("status");
+    assert.match(status.stdout, /Schema: matches what the applied migrations produce/, output(status));
+    const applied = await cli("apply");
+    assert.equal(applied.code, 0, output(applied));
+    const plan = await cli("plan", "--exit-code");
+    assert.equal(plan.code, 0, output(plan));
+    const replayed = await cli("check");
+    assert.equal(replayed.code, 0, output(replayed));
+    assert.deepEqual(await query(target, "select id, email, balance::text from accounts"), [
+      { id: 1, email: "a@x.io", balance: "12.50" },
+    ]);
+  },
+  ["postgres"],
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upstream (c12) finds kyrage.config.js / .mjs / .mts / .cjs / .cts as well as .ts; kyrage reads kyrage.config.ts.
+// Should: the refusal names the config the project has and how to use it. Did: "Config file not found:
+// kyrage.config.ts. Create one", as if the project had none.
+backendTest(
+  "a project whose config is kyrage.config.mjs is told to pass it with --config, and that works",
+  async (target) => {
+    const dir = await tempProject({
+      "kyrage.config.mjs": `import { column, defineConfig, defineTable } from "kyrage";
+export default defineConfig({ database: ${
+        databaseBlock(target)
+      }, tables: [defineTable("a", { id: column("integer") })] });
+`,
+    });
+    const plan = await runCli(["plan"], { cwd: dir });
+    assert.equal(plan.code, 1, output(plan));
+    assert.match(plan.stderr, /kyrage\.config\.mjs is beside it.*--config .*kyrage\.config\.mjs/s);
+    const told = await runCli(["plan", "--config", "kyrage.config.mjs"], { cwd: dir });
+    assert.equal(told.code, 0, output(told));
+    assert.match(told.stdout, /CREATE TABLE/);
+  },
+  ["postgres"],
+);
