@@ -306,3 +306,98 @@ export default defineConfig({ database: ${
   },
   ["postgres"],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// A pending file as upstream 1.5 writes it for two new tables that reference each other (one key `inline: false`,
+// as upstream's cycle error asks), with camelCase names (Kysely quotes them, so the case is kept) and every
+// referential action. Should: kyrage orders it (tables, then the keys) and applies it; plan empty after, with
+// upstream's names, case kept.
+const CYCLE = upstreamFile("1764000000000", [
+  {
+    type: "create_table",
+    table: "orgUnits",
+    columns: {
+      unitId: col("integer", { primaryKey: true, notNull: true }),
+      headPersonId: col("integer", { defaultSql: "0" }),
+    },
+  },
+  {
+    type: "create_table",
+    table: "People",
+    columns: { personId: col("integer", { primaryKey: true, notNull: true }), unitId: col("integer") },
+  },
+  {
+    type: "create_primary_key_constraint",
+    table: "orgUnits",
+    name: "orgUnits_unitId_primary_key",
+    columns: ["unitId"],
+  },
+  {
+    type: "create_primary_key_constraint",
+    table: "People",
+    name: "People_personId_primary_key",
+    columns: ["personId"],
+  },
+  { type: "create_index", table: "People", name: "idx_People_unitId", columns: ["unitId"], unique: false },
+  {
+    type: "create_foreign_key_constraint",
+    table: "People",
+    name: "fk_People_unitId",
+    columns: ["unitId"],
+    referencedTable: "orgUnits",
+    referencedColumns: ["unitId"],
+    onDelete: "set null",
+    onUpdate: "restrict",
+    inline: true,
+  },
+  {
+    type: "create_foreign_key_constraint",
+    table: "orgUnits",
+    name: "fk_orgUnits_headPersonId",
+    columns: ["headPersonId"],
+    referencedTable: "People",
+    referencedColumns: ["personId"],
+    onDelete: "set default",
+    onUpdate: "no action",
+    inline: false,
+  },
+]);
+const CYCLE_SCHEMA = `import { column as c, defineTable as t } from "kyrage";
+export const orgUnits = t("orgUnits", {
+  unitId: c("integer", { primaryKey: true }),
+  headPersonId: c("integer", { defaultSql: "0" }),
+}, (t) => [
+  // people is not defined yet: upstream's reference takes any { tableName, columns }, so its users write one.
+  t.reference("headPersonId", { tableName: "People", columns: { personId: c("integer") } }, "personId", {
+    onDelete: "set default",
+    onUpdate: "no action",
+    inline: false,
+  }),
+]);
+export const people = t("People", { personId: c("integer", { primaryKey: true }), unitId: c("integer") },
+  (t) => [t.index(["unitId"]), t.reference("unitId", orgUnits, "unitId", { onDelete: "set null", onUpdate: "restrict" })]);
+`;
+backendTest(
+  "a pending upstream file with a foreign key cycle and camelCase names applies; plan empty",
+  async (target) => {
+    const { cli } = await upstreamProject(target, [], [CYCLE], CYCLE_SCHEMA);
+    const imported = await cli("import-upstream");
+    assert.equal(imported.code, 0, output(imported));
+    const applied = await cli("apply");
+    assert.equal(applied.code, 0, output(applied));
+    const plan = await cli("plan", "--exit-code");
+    assert.equal(plan.code, 0, output(plan));
+    const names = await query<{ name: string }>(
+      target,
+      `select conname::text as name from pg_constraint where contype <> 'n' and conrelid in ('"orgUnits"'::regclass, '"People"'::regclass)
+     union all select 'idx_People_unitId' where to_regclass('"idx_People_unitId"') is not null order by 1`,
+    );
+    assert.deepEqual(names.map((n) => n.name), [
+      "People_personId_primary_key",
+      "fk_People_unitId",
+      "fk_orgUnits_headPersonId",
+      "idx_People_unitId",
+      "orgUnits_unitId_primary_key",
+    ]);
+  },
+);
