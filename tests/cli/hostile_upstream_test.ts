@@ -6,55 +6,10 @@
  * and the feature. Each test says what should happen and what did.
  */
 import assert from "node:assert/strict";
-import { backendTest, type TestDatabase } from "../support/backends.ts";
+import { backendTest } from "../support/backends.ts";
 import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
 import { query, runStatements } from "../support/claims.ts";
-
-const col = (
-  type: string,
-  o: { notNull?: boolean; primaryKey?: boolean; unique?: boolean; defaultSql?: string } = {},
-) => ({
-  type,
-  primaryKey: o.primaryKey ?? false,
-  notNull: o.notNull ?? false,
-  unique: o.unique ?? false,
-  ...(o.defaultSql ? { defaultSql: o.defaultSql } : {}),
-});
-const upstreamFile = (id: string, operations: unknown[], version = "1") => ({ version, id, diff: { operations } });
-const asFiles = (files: { id: string }[]) =>
-  Object.fromEntries(files.map((f) => [`migrations/${f.id}.json`, JSON.stringify(f, null, 2)]));
-
-const KYSELY_TABLES = [
-  `create table "kysely_migration" ("name" varchar(255) not null primary key, "timestamp" varchar(255) not null)`,
-  `create table "kysely_migration_lock" ("id" varchar(255) not null primary key, "is_locked" integer default 0 not null)`,
-  `insert into "kysely_migration_lock" ("id", "is_locked") values ('migration_lock', 0)`,
-];
-const kyselyRow = (id: string) =>
-  `insert into "kysely_migration" ("name", "timestamp") values ('${id}', '${
-    new Date(Number(id) + 1000).toISOString()
-  }')`;
-
-/** A project of upstream: files on disk, the applied ones run as Kysely ran them. */
-async function upstreamProject(
-  target: TestDatabase,
-  applied: { file: { id: string }; sql: string[] }[],
-  pending: { id: string }[],
-  schema: string,
-): Promise<{ dir: string; cli: (...args: string[]) => ReturnType<typeof runCli> }> {
-  await runStatements(target, KYSELY_TABLES);
-  for (const { file, sql } of applied) await runStatements(target, [...sql, kyselyRow(file.id)], { transaction: true });
-  const dir = await tempProject({
-    "kyrage.config.ts": `import { defineConfig } from "kyrage";
-import * as schema from "./schema";
-export default defineConfig({ naming: "kyrage-v1", database: ${databaseBlock(target)}, tables: Object.values(schema) });
-`,
-    "schema.ts": schema,
-    ...asFiles([...applied.map((a) => a.file), ...pending]),
-  });
-  return { dir, cli: (...args: string[]) => runCli(args, { cwd: dir }) };
-}
-
-const output = (r: { stdout: string; stderr: string }) => r.stdout + r.stderr;
+import { col, output, upstreamFile, upstreamProject } from "../support/upstream_project.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Names past 63 bytes: upstream wrote its default name in full in the file; PostgreSQL kept the first 63 bytes.

@@ -1,0 +1,65 @@
+/**
+ * More hostile cases for taking over a project of @izumisy/kyrage (see
+ * hostile_upstream_test.ts): what upstream found on the database and never
+ * described, and upstream's own history quirks.
+ */
+import assert from "node:assert/strict";
+import { backendTest } from "../support/backends.ts";
+import { query } from "../support/claims.ts";
+import { col, output, upstreamFile, upstreamProject } from "../support/upstream_project.ts";
+
+// ---------------------------------------------------------------------------------------------------------------
+// A table made by hand before upstream (serial key, an enum column, a CHECK, a comment), which upstream's first
+// file changes. Should: the baseline records it whole, so the history replays to the database (status, check)
+// and the config that declares it plans empty.
+const ADOPTED = upstreamFile("1766000000000", [
+  { type: "add_column", table: "tickets", column: "title", attributes: col("text") },
+  { type: "create_index", table: "tickets", name: "idx_tickets_state", columns: ["state"], unique: false },
+]);
+const TICKETS = `import { column as c, defineEnum, defineTable as t } from "kyrage";
+const ticketState = defineEnum("ticket_state", ["open", "closed"]);
+export const tickets = t("tickets", {
+  id: c("serial", { primaryKey: true }),
+  state: c(ticketState, { notNull: true, defaultSql: "'open'" }),
+  priority: c("integer", { notNull: true, defaultSql: "1" }),
+  title: c("text"),
+}, (t) => [t.index(["state"]), t.check("priority between 1 and 5", { name: "tickets_priority_check" })], {
+  comment: "made by hand",
+});
+`;
+backendTest(
+  "a hand-made table upstream adopted (serial, enum, check, comment): import, replay and plan empty",
+  async (target) => {
+    const { dir, cli } = await upstreamProject(
+      target,
+      [{
+        file: ADOPTED,
+        sql: [
+          `alter table "tickets" add column "title" text`,
+          `create index "idx_tickets_state" on "tickets" ("state")`,
+        ],
+      }],
+      [],
+      TICKETS,
+      [
+        `create type ticket_state as enum ('open', 'closed')`,
+        `create table tickets (id serial constraint tickets_id_primary_key primary key, state ticket_state not null default 'open', priority integer not null default 1 check (priority between 1 and 5))`,
+        `comment on table tickets is 'made by hand'`,
+        `insert into tickets (state) values ('closed')`,
+      ],
+    );
+    const imported = await cli("import-upstream");
+    assert.equal(imported.code, 0, output(imported));
+    const plan = await cli("plan", "--exit-code");
+    assert.equal(plan.code, 0, output(plan));
+    const status = await cli("status");
+    assert.match(status.stdout, /Schema: matches what the applied migrations produce/, output(status));
+    const replayed = await cli("check");
+    assert.equal(replayed.code, 0, output(replayed));
+    assert.ok(dir);
+    assert.deepEqual(await query(target, "select id, state::text, priority from tickets"), [
+      { id: 1, state: "closed", priority: 1 },
+    ]);
+  },
+  ["postgres"],
+);
