@@ -63,3 +63,33 @@ backendTest(
   },
   ["postgres"],
 );
+
+// ---------------------------------------------------------------------------------------------------------------
+// A teammate's file generated before the last applied one (its id is older): Kysely's Migrator refuses to run it
+// ("corrupted migrations"), so upstream leaves it pending forever. Should: kyrage applies it, or refuses naming it;
+// never records it as applied nor skips it silently.
+const LATE_APPLIED = upstreamFile("1767100000000", [
+  { type: "create_table", table: "a", columns: { id: col("integer", { notNull: true }) } },
+]);
+const EARLY_PENDING = upstreamFile("1767000000000", [
+  { type: "create_table", table: "b", columns: { id: col("integer", { notNull: true }) } },
+]);
+backendTest("a pending upstream file older than the last applied one is applied or refused by name", async (target) => {
+  const { cli } = await upstreamProject(
+    target,
+    [{ file: LATE_APPLIED, sql: [`create table "a" ("id" integer not null)`] }],
+    [EARLY_PENDING],
+    `import { column, defineTable } from "kyrage";
+export const a = defineTable("a", { id: column("integer", { notNull: true }) });
+export const b = defineTable("b", { id: column("integer", { notNull: true }) });
+`,
+  );
+  const imported = await cli("import-upstream");
+  assert.equal(imported.code, 0, output(imported));
+  const status = await cli("status");
+  assert.match(status.stdout, /pending +20251229092000000 +\(out of order/, output(status));
+  const applied = await cli("apply");
+  assert.equal(applied.code, 0, output(applied));
+  const plan = await cli("plan", "--exit-code");
+  assert.equal(plan.code, 0, output(plan));
+}, ["postgres"]);
