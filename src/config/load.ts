@@ -14,6 +14,7 @@ import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
 import { describeIssue, refuseUpstreamOnly, withTable } from "./issues.ts";
 import { upstreamConfigBeside } from "./upstream_config_names.ts";
+import { envAccessProblem } from "./upstream_env_access.ts";
 import { sectionProblem, sectionsOf, selectEnvironment } from "./environment.ts";
 import type { z } from "zod";
 import { configSchema, settingsSchema, type ValidConfig } from "./schema.ts";
@@ -76,7 +77,7 @@ export function describeLoadError(error: unknown): string {
   // Deno colours a module-not-found location even when output is a file or a pipe.
   // deno-lint-ignore no-control-regex
   const message = withoutSourceExcerpt(messageOf(error).replace(/\x1b\[[0-9;]*m/g, ""));
-  const upstream = leftoverUpstreamImport(message);
+  const upstream = leftoverUpstreamImport(message) ?? envAccessProblem(message);
   if (upstream) return upstream;
   const stack = error instanceof Error ? error.stack ?? "" : "";
   // The user's files: neither kyrage's own modules nor a package in Deno's cache.

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { backendTest } from "../support/backends.ts";
 import { query } from "../support/claims.ts";
+import { DENO_CONFIG, MAIN, tempProject } from "../support/cli.ts";
+import { RUNTIME_PERMISSIONS } from "../../scripts/permissions.ts";
 import { col, output, upstreamFile, upstreamProject } from "../support/upstream_project.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -93,3 +95,31 @@ export const b = defineTable("b", { id: column("integer", { notNull: true }) });
   const plan = await cli("plan", "--exit-code");
   assert.equal(plan.code, 0, output(plan));
 }, ["postgres"]);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upstream's configs are Node modules: `connectionString: process.env.DB_URL!` is how its users keep the password
+// out of the file. kyrage runs with a fixed list of variables it may read. Should: the refusal says which variables
+// kyrage reads and to use DATABASE_URL; never the value. Did: Deno's "run again with the --allow-env flag", which a
+// user of the kyrage task or binary cannot do.
+Deno.test("a config reading an env var kyrage may not read says what to use instead", async () => {
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { column, defineConfig, defineTable } from "kyrage";
+export default defineConfig({
+  database: { dialect: "postgres", connectionString: process.env.HOSTILE_DB_URL! },
+  tables: [defineTable("a", { id: column("integer") })],
+});
+`,
+  });
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", ...RUNTIME_PERMISSIONS, "--config", DENO_CONFIG, MAIN, "plan"],
+    cwd: dir,
+    env: { HOSTILE_DB_URL: "postgres://app:s3cret-pw@127.0.0.1:1/app", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(result.stderr);
+  assert.equal(result.code, 1, stderr);
+  assert.match(stderr, /kyrage\.config\.ts: .*"HOSTILE_DB_URL".*DATABASE_URL/s);
+  assert.doesNotMatch(stderr, /--allow-env/);
+  assert.doesNotMatch(stderr, /s3cret-pw/);
+});
