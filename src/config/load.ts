@@ -13,6 +13,8 @@ import { parseConnectionString } from "../dialect/connection_string.ts";
 import { MEMORY_DIR } from "../dialect/pglite/paths.ts";
 import { DEFAULT_PGLITE_DIR } from "./defaults.ts";
 import { describeIssue, refuseUpstreamOnly, withTable } from "./issues.ts";
+import { upstreamConfigBeside } from "./upstream_config_names.ts";
+import { envAccessProblem } from "./upstream_env_access.ts";
 import { sectionProblem, sectionsOf, selectEnvironment } from "./environment.ts";
 import type { z } from "zod";
 import { configSchema, settingsSchema, type ValidConfig } from "./schema.ts";
@@ -57,7 +59,13 @@ export async function requireConfigFile(absolute: string): Promise<void> {
   try {
     await Deno.stat(absolute);
   } catch {
-    throw new KyrageError(`Config file not found: ${absolute}. Create one, or point to it with --config <path>.`);
+    const upstream = await upstreamConfigBeside(absolute);
+    throw new KyrageError(
+      upstream
+        ? `Config file not found: ${absolute}. ${upstream} is beside it (a name @izumisy/kyrage reads, and kyrage ` +
+          `only when told): run with --config ${upstream}, or rename it to kyrage.config.ts.`
+        : `Config file not found: ${absolute}. Create one, or point to it with --config <path>.`,
+    );
   }
 }
 
@@ -69,7 +77,7 @@ export function describeLoadError(error: unknown): string {
   // Deno colours a module-not-found location even when output is a file or a pipe.
   // deno-lint-ignore no-control-regex
   const message = withoutSourceExcerpt(messageOf(error).replace(/\x1b\[[0-9;]*m/g, ""));
-  const upstream = leftoverUpstreamImport(message);
+  const upstream = leftoverUpstreamImport(message) ?? envAccessProblem(message);
   if (upstream) return upstream;
   const stack = error instanceof Error ? error.stack ?? "" : "";
   // The user's files: neither kyrage's own modules nor a package in Deno's cache.

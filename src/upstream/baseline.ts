@@ -56,10 +56,12 @@ export async function takeBaseline(
     // Any version will do on a replay (PGlite ships its own).
     .map(({ version: _version, ...extension }): DbObject => extension);
   if (wanted.length === 0 && extensions.length === 0) return undefined;
+  const publicTables = new Map(live.tables.filter((t) => t.schema === "public").map((t) => [t.name, t]));
+  const found = new Set(wanted);
   const tables = wanted.map((name) => {
-    const table = live.tables.find((t) => t.schema === "public" && t.name === name);
+    const table = publicTables.get(name);
     if (!table) throw missingTable(files, name, options.label);
-    refuseOutsideReference(files, table, wanted);
+    refuseOutsideReference(files, table, found);
     return table;
   });
   const types = usedTypes(tables, live.objects);
@@ -121,8 +123,8 @@ function missingTable(files: readonly UpstreamFile[], table: string, label: stri
 }
 
 /** A found table referencing one upstream created: the baseline, before upstream's files, cannot hold it. */
-function refuseOutsideReference(files: readonly UpstreamFile[], table: Table, found: readonly string[]): void {
-  const fk = table.foreignKeys.find((f) => f.refSchema !== "public" || !found.includes(f.refTable));
+function refuseOutsideReference(files: readonly UpstreamFile[], table: Table, found: ReadonlySet<string>): void {
+  const fk = table.foreignKeys.find((f) => f.refSchema !== "public" || !found.has(f.refTable));
   if (!fk) return;
   const file = firstTouching(files, table.name);
   throw new KyrageError(

@@ -46,6 +46,14 @@ async function readIfUpstream(dir: string, name: string): Promise<UpstreamFile |
         `${issue.message}. Nothing was done.`,
     );
   }
+  // Upstream only ever wrote "1" (and reads no other field by it); another is a format kyrage cannot vouch for.
+  if (result.data.version !== "1") {
+    throw new KyrageError(
+      `Migration file ${path} of @izumisy/kyrage has version ${JSON.stringify(result.data.version)}, and kyrage ` +
+        'reads only version "1", the one upstream writes; it cannot tell what the file\'s operations mean. ' +
+        "Nothing was done.",
+    );
+  }
   return { path, migration: result.data };
 }
 

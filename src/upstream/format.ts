@@ -5,13 +5,18 @@
  */
 import { z } from "zod";
 import { migrationId } from "../migrations/file.ts";
+import { clipToBytes, MAX_IDENTIFIER_BYTES } from "../model/names.ts";
 
-const name = z.string().min(1);
+/**
+ * An identifier as PostgreSQL stored it: upstream wrote its default names in
+ * full (`idx_<table>_<columns>` may pass 63 bytes) and the server kept the first 63.
+ */
+const name = z.string().min(1).transform((n) => clipToBytes(n, MAX_IDENTIFIER_BYTES));
 const names = z.union([z.array(name).min(1), name.transform((n) => [n])]);
 const action = z.enum(["cascade", "set null", "set default", "restrict", "no action"]);
 /** `{ type, notNull?, primaryKey?, unique?, defaultSql? }` plus whatever else upstream stored. */
 const attributes = z.looseObject({
-  type: name,
+  type: z.string().min(1),
   notNull: z.boolean().optional(),
   primaryKey: z.boolean().optional(),
   unique: z.boolean().optional(),

@@ -26,10 +26,32 @@ export interface UpstreamHistoryRow {
 export async function readUpstreamHistory(db: Db): Promise<UpstreamHistoryRow[]> {
   const exists = await sql<{ found: boolean }>`
     select to_regclass('public.kysely_migration') is not null as found`.execute(db);
-  if (!exists.rows[0].found) return [];
+  if (!exists.rows[0].found) {
+    await refuseHistoryElsewhere(db);
+    return [];
+  }
   const rows = await sql<UpstreamHistoryRow>`
     select name, timestamp from public.kysely_migration order by timestamp, name`.execute(db);
   return rows.rows;
+}
+
+/**
+ * Upstream names no schema, so Kysely put its history (and every table) in
+ * the first schema of the search_path; kyrage's import is of public only.
+ */
+async function refuseHistoryElsewhere(db: Db): Promise<void> {
+  const elsewhere = await sql<{ schema: string }>`
+    select n.nspname as schema from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relname = 'kysely_migration' and c.relkind in ('r', 'p') order by 1`.execute(db);
+  if (elsewhere.rows.length === 0) return;
+  const tables = elsewhere.rows.map((r) => `${r.schema}.kysely_migration`).join(", ");
+  throw new KyrageError(
+    `The database holds @izumisy/kyrage's history as ${tables}, not public.kysely_migration: upstream ran with a ` +
+      "search_path that put its history and tables in another schema than public. kyrage takes over upstream's " +
+      "tables in public only, so it would take the applied migrations for pending ones and create their tables " +
+      "again. Move the schema's tables to public (`ALTER TABLE ... SET SCHEMA public`) and run `kyrage " +
+      "import-upstream` again. Nothing was imported.",
+  );
 }
 
 /** A row named like upstream's ids (epoch milliseconds); any other is a hand-written Kysely migration. */

@@ -153,10 +153,13 @@ export interface TableBuilder {
   index(columns: IndexKeyInput[], options?: IndexOptions): IndexDefinition;
   /** A CHECK constraint; compared in PostgreSQL's normalized form. */
   check(expression: string, options?: CheckOptions): CheckDefinition;
-  /** A foreign key from `columns` to `refColumns` of `table`; a single column may be given as a string. */
+  /**
+   * A foreign key from `columns` to `refColumns` of `table`; a single column may be given as a string. `table`
+   * may also be `{ tableName }`, as @izumisy/kyrage's configs name a table not defined yet.
+   */
   reference(
     columns: string | string[],
-    table: string | TableDefinition,
+    table: string | TableDefinition | { readonly tableName: string },
     refColumns: string | string[],
     options?: ReferenceOptions,
   ): ReferenceDefinition;
@@ -170,7 +173,7 @@ const tableBuilder: TableBuilder = {
   reference: (columns, table, refColumns, { inline: _, ...options } = {}) => ({
     kind: "reference",
     columns: typeof columns === "string" ? [columns] : columns,
-    table: typeof table === "string" ? table : table.name,
+    table: typeof table === "string" ? table : "tableName" in table ? table.tableName : table.name,
     refColumns: typeof refColumns === "string" ? [refColumns] : refColumns,
     ...options,
   }),
