@@ -123,3 +123,33 @@ export default defineConfig({
   assert.doesNotMatch(stderr, /--allow-env/);
   assert.doesNotMatch(stderr, /s3cret-pw/);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upstream options kyrage has no form of: a column's `checkSql` (upstream 0.4–0.6) and `dev.file` (upstream 1.6's
+// SQLite dev database). Should: each refused with what to write instead, not a bare "unknown key".
+Deno.test("upstream's column checkSql and dev.file are refused with what to write instead", async () => {
+  const run = async (config: string) => {
+    const dir = await tempProject({ "kyrage.config.ts": config });
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...RUNTIME_PERMISSIONS, "--config", DENO_CONFIG, MAIN, "plan"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    await Deno.remove(dir, { recursive: true });
+    assert.equal(result.code, 1);
+    return new TextDecoder().decode(result.stderr);
+  };
+  const check = await run(`import { column, defineConfig, defineTable } from "kyrage";
+export default defineConfig({ tables: [
+  defineTable("items", { price: column("integer", { checkSql: "price > 0" } as never) }),
+] });`);
+  assert.match(check, /checkSql/);
+  assert.match(check, /t\.check\("price > 0"\)/, check);
+  const file = await run(`import { defineConfig } from "kyrage";
+export default defineConfig({ tables: [], dev: { file: "dev.sqlite" } } as never);`);
+  assert.match(file, /dev\.file/);
+  assert.match(file, /SQLite/, file);
+  assert.match(file, /in-memory/, file);
+});
