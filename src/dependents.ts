@@ -21,7 +21,8 @@ import { qualifiedName } from "./model/types.ts";
 
 /** Something the migration drops or retypes, by its name in the database before the migration. */
 export interface Target {
-  readonly kind: "table" | "column" | "type" | "routine";
+  /** `relation`: a view or materialized view the plan drops, only so that what belongs to it goes with it. */
+  readonly kind: "table" | "column" | "type" | "routine" | "relation";
   readonly schema: string;
   readonly name: string;
   /** A column's name; a routine's identity arguments. */
@@ -116,6 +117,10 @@ export function changedObjects(ops: readonly Operation[]): Target[] {
       }
       case "drop_object": {
         const o = op.object;
+        if (o.kind === "view" || o.kind === "materialized_view") {
+          const what = describeObject(o);
+          return [{ kind: "relation", schema: o.schema, name: o.name, retype: false, what, change: "", at }];
+        }
         if (o.kind !== "function" && o.kind !== "procedure") return [];
         const change = op.recreated ? "which the migration drops and creates again" : "which the migration drops";
         return [{
@@ -160,7 +165,9 @@ export async function unmanagedDependents(
 ): Promise<Dependent[]> {
   if (targets.length === 0) return [];
   const dropped = new Map<string, number>();
-  for (const t of targets) if (t.kind === "table") dropped.set(qualifiedName(t.schema, t.name), t.at);
+  for (const t of targets) {
+    if (t.kind === "table" || t.kind === "relation") dropped.set(qualifiedName(t.schema, t.name), t.at);
+  }
   const rows = await sql<Row>`
     with w as (
       select * from unnest(${targets.map((t) => t.kind)}::text[], ${targets.map((t) => t.schema)}::text[],
