@@ -21,7 +21,11 @@ import { qualifiedName } from "./model/types.ts";
 
 /** Something the migration drops or retypes, by its name in the database before the migration. */
 export interface Target {
-  readonly kind: "table" | "column" | "type" | "routine";
+  /**
+   * Not looked up, only so that the plan's own drops are not counted: `relation`, a view or materialized view
+   * (what belongs to it goes with it); `object`, a trigger or policy, under its table's name before the migration.
+   */
+  readonly kind: "table" | "column" | "type" | "routine" | "relation" | "object";
   readonly schema: string;
   readonly name: string;
   /** A column's name; a routine's identity arguments. */
@@ -116,6 +120,15 @@ export function changedObjects(ops: readonly Operation[]): Target[] {
       }
       case "drop_object": {
         const o = op.object;
+        if (o.kind === "view" || o.kind === "materialized_view") {
+          const what = describeObject(o);
+          return [{ kind: "relation", schema: o.schema, name: o.name, retype: false, what, change: "", at }];
+        }
+        if (o.kind === "trigger" || o.kind === "policy") {
+          // Dependents name it by its table before the migration; the plan, after the renames.
+          const what = describeObject({ ...o, table: table(o.schema, o.table) });
+          return [{ kind: "object", schema: o.schema, name: o.name, retype: false, what, change: "", at }];
+        }
         if (o.kind !== "function" && o.kind !== "procedure") return [];
         const change = op.recreated ? "which the migration drops and creates again" : "which the migration drops";
         return [{
@@ -160,7 +173,10 @@ export async function unmanagedDependents(
 ): Promise<Dependent[]> {
   if (targets.length === 0) return [];
   const dropped = new Map<string, number>();
-  for (const t of targets) if (t.kind === "table") dropped.set(qualifiedName(t.schema, t.name), t.at);
+  for (const t of targets) {
+    if (t.kind === "table" || t.kind === "relation") dropped.set(qualifiedName(t.schema, t.name), t.at);
+  }
+  const droppedObjects = new Set(targets.flatMap((t) => (t.kind === "object" ? [t.what] : [])));
   const rows = await sql<Row>`
     with w as (
       select * from unnest(${targets.map((t) => t.kind)}::text[], ${targets.map((t) => t.schema)}::text[],
@@ -266,7 +282,7 @@ export async function unmanagedDependents(
     const target = targets[row.i - 1];
     // A view with several columns of a type is one dependent.
     const key = `${row.i}\u0000${row.kind}\u0000${row.object}`;
-    if (seen.has(key)) return [];
+    if (seen.has(key) || droppedObjects.has(`${row.kind} ${row.object}`)) return [];
     seen.add(key);
     const owner = row.owner_name !== null ? qualifiedName(row.owner_schema!, row.owner_name) : undefined;
     // Whatever belongs to a table dropped by then goes with it.

@@ -7,10 +7,14 @@ import type { ObjectChange } from "../object_change.ts";
 
 const withoutDefault = ({ default: _d, ...a }: FunctionArgument) => JSON.stringify(a);
 
-/** Everything but the arguments, comment and dependencies, which are compared on their own. */
+/**
+ * Everything but the arguments, comment and dependencies, which are compared
+ * on their own. Settings in any order: each name is set once, and `pull` may
+ * write `searchPath` before the `set` the database lists first.
+ */
 function replaceableFields(o: RoutineObject): string {
   const { arguments: _a, comment: _c, dependsOn: _d, identityArguments: _i, ...rest } = o;
-  return JSON.stringify(rest);
+  return JSON.stringify({ ...rest, settings: [...rest.settings].sort() });
 }
 
 export function routineChange(from: RoutineObject, to: RoutineObject): ObjectChange {

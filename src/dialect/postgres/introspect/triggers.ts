@@ -79,11 +79,31 @@ function decodeArguments(hex: string): string[] {
   return out;
 }
 
-/** The WHEN condition of a trigger definition, without its parentheses. */
+/**
+ * The WHEN condition of a trigger definition, without its parentheses. Found
+ * outside quoted names and literals: a trigger, table or function name, or an
+ * argument, may itself hold `FOR EACH ROW WHEN (` or `) EXECUTE `.
+ */
 function whenOf(definition: string): string {
-  const start = definition.search(/ FOR EACH (ROW|STATEMENT) WHEN \(/);
-  const open = definition.indexOf("WHEN (", start) + "WHEN (".length;
-  return definition.slice(open, definition.lastIndexOf(") EXECUTE "));
+  let [quote, start, depth] = ["", -1, 0];
+  for (let i = 0; i < definition.length; i++) {
+    const c = definition[i];
+    if (quote !== "") {
+      if (c === quote && definition[i + 1] === quote) i++;
+      else if (c === quote) quote = "";
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (start < 0) {
+      if (definition.startsWith("WHEN (", i) && /FOR EACH (ROW|STATEMENT) $/.test(definition.slice(i - 19, i))) {
+        [start, depth, i] = [i + "WHEN (".length, 1, i + "WHEN ".length];
+      }
+    } else if (c === "(") {
+      depth++;
+    } else if (c === ")" && --depth === 0) {
+      return definition.slice(start, i);
+    }
+  }
+  return definition.slice(start);
 }
 
 function triggerObject(row: TriggerRow): TriggerObject {

@@ -1,7 +1,8 @@
 /**
  * Views and materialized views: definition as `pg_get_viewdef` prints it,
  * columns, options, comment, the relations and functions they read (through
- * `pg_rewrite` in `pg_depend`), and a materialized view's indexes.
+ * `pg_rewrite` in `pg_depend`, and the functions a materialized view's
+ * indexes call), and a materialized view's indexes.
  */
 import { sql } from "kysely";
 import type { DbObject } from "../../../model/objects.ts";
@@ -42,6 +43,14 @@ export const RELATION_DEPENDENCIES = sql`array(
   join pg_proc p on p.oid = d.refobjid
   join pg_namespace pn on pn.oid = p.pronamespace
   where r.ev_class = c.oid
+  union
+  -- The functions a materialized view's indexes call: it is rebuilt, indexes and all, around their change.
+  select ${sql.raw(routineId("p", "pn"))}
+  from pg_index i
+  join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = i.indexrelid and d.refclassid = 'pg_proc'::regclass
+  join pg_proc p on p.oid = d.refobjid
+  join pg_namespace pn on pn.oid = p.pronamespace
+  where i.indrelid = c.oid
   order by 1)`;
 
 export async function introspectViews(db: Db, scope: Scope): Promise<DbObject[]> {

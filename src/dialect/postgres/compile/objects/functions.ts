@@ -23,7 +23,8 @@ function setting(entry: string): string {
   const at = entry.indexOf("=");
   const [name, value] = [entry.slice(0, at), entry.slice(at + 1)];
   if (name !== "search_path") return `SET ${name} TO ${literal(value)}`;
-  const parts = value.match(/"(?:[^"]|"")*"|[^,\s]+/g) ?? [];
+  // `set: { search_path: "" }` holds no part at all: the empty path, as PostgreSQL then stores it (`""`).
+  const parts = value.match(/"(?:[^"]|"")*"|[^,\s]+/g) ?? ['""'];
   const unquote = (p: string) => (p.startsWith('"') ? p.slice(1, -1).replaceAll('""', '"') : p);
   return `SET search_path TO ${parts.map((p) => literal(unquote(p))).join(", ")}`;
 }
@@ -55,10 +56,12 @@ function createRoutine(r: RoutineObject, replace: boolean): string {
 const comment = (r: RoutineObject) =>
   `COMMENT ON ${what(r)} ${signature(r)} IS ${r.comment !== undefined ? literal(r.comment) : "NULL"}`;
 
+/** Settings in any order are the same (see `routineChange`). */
 const bodyChanged = (from: RoutineObject, to: RoutineObject) => {
   const { comment: _a, dependsOn: _b, ...x } = from;
   const { comment: _c, dependsOn: _d, ...y } = to;
-  return JSON.stringify(x) !== JSON.stringify(y);
+  const normal = (r: typeof x) => JSON.stringify({ ...r, settings: [...r.settings].sort() });
+  return normal(x) !== normal(y);
 };
 
 export const routineCompiler: ObjectCompiler<RoutineObject> = {
