@@ -74,7 +74,11 @@ function afterRenames(objects: readonly DbObject[], tableOps: readonly Operation
 
 export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps: readonly Operation[]): Operation[] {
   const wanted = new Map(desired.objects.map((o) => [objectId(o), o]));
-  const existing = new Map(afterRenames(actual.objects, tableOps).map((o) => [objectId(o), o]));
+  const renamed = afterRenames(actual.objects, tableOps);
+  const existing = new Map(renamed.map((o) => [objectId(o), o]));
+  // Triggers are dropped before the table renames run (order.ts): under their table's old name.
+  const beforeRenames = new Map(renamed.map((o, i) => [objectId(o), actual.objects[i]]));
+  const dropping = (id: string) => (existing.get(id)!.kind === "trigger" ? beforeRenames : existing).get(id)!;
   const dropped = new Set<string>();
   const rebuilt = new Set<string>();
   const altered: [DbObject, DbObject][] = [];
@@ -104,9 +108,9 @@ export function diffObjects(actual: SchemaModel, desired: SchemaModel, tableOps:
     }
   }
   const ops: Operation[] = [];
-  for (const id of dropped) ops.push({ kind: "drop_object", object: existing.get(id)! });
+  for (const id of dropped) ops.push({ kind: "drop_object", object: dropping(id) });
   for (const id of rebuilt) {
-    ops.push({ kind: "drop_object", object: existing.get(id)!, recreated: true });
+    ops.push({ kind: "drop_object", object: dropping(id), recreated: true });
     ops.push({ kind: "create_object", object: wanted.get(id)! });
   }
   const domainUses = domainUsesIn(actual, tableOps);

@@ -146,10 +146,9 @@ backendTest("a table renamed and its column retyped under a policy reading it: t
   assert.deepEqual(await query(t, "select count(*)::int as n from t2"), [{ n: 1 }]);
 }, ["postgres"]);
 
-// The same with a trigger whose WHEN reads the column: it should be dropped (under the table's old name, before the
-// renames) and created again. `generate` now plans it, but `apply` fails with `DROP TRIGGER "w" ON "public"."t2"`:
-// relation "public.t2" does not exist: the drop runs before the rename but names the table by its new name
-// (`diffObjects` drops the object as seen after the renames, src/diff/objects.ts, outside this change's modules).
+// The same with a trigger whose WHEN reads the column: it is dropped (under the table's old name, before the
+// renames) and created again. `apply` failed with `DROP TRIGGER "w" ON "public"."t2"`: relation "public.t2" does not
+// exist: the drop ran before the rename but named the table by its new name.
 backendTest(
   "a table renamed and its column retyped under a trigger's WHEN: the trigger is rebuilt",
   async (t) => {
@@ -158,8 +157,4 @@ backendTest(
     await converge(dir, "renamed and retyped", "--allow-destructive");
   },
   ["postgres"],
-  {
-    knownDefect:
-      "a trigger dropped before the renames is named by its table's new name (diffObjects, src/diff/objects.ts)",
-  },
 );
