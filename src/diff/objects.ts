@@ -14,6 +14,7 @@ import { extensionChange } from "./objects/extension.ts";
 import { createSequence, sequenceChange } from "./objects/sequence.ts";
 import { materializedViewChange, viewChange } from "./objects/view.ts";
 import { routineChange } from "./objects/function.ts";
+import { type RoutineObject, withRenamedRowType } from "../model/objects/function.ts";
 import { triggerChange } from "./objects/trigger.ts";
 
 import type { ObjectChange } from "./object_change.ts";
@@ -62,7 +63,14 @@ function afterRenames(objects: readonly DbObject[], tableOps: readonly Operation
     tableOps.flatMap((op) => (op.kind === "rename_table" ? [[tableId(op.schema, op.from), op] as const] : [])),
   );
   if (renamed.size === 0) return [...objects];
-  return objects.map((o) => {
+  return objects.map((original) => {
+    // A routine taking or returning a renamed table's row type now spells the new name.
+    const o = original.kind === "function" || original.kind === "procedure"
+      ? [...renamed.values()].reduce<RoutineObject>(
+        (r, op) => withRenamedRowType(r, op.schema, op.from, op.to),
+        original,
+      )
+      : original;
     const table = "table" in o ? renamed.get(tableId(o.schema, o.table))?.to : undefined;
     const dependsOn = o.dependsOn?.map((id) => {
       const op = renamed.get(id);

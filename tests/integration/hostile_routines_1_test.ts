@@ -104,10 +104,9 @@ export default { tables: [t], functions: [f] };
 `;
 
 // A table renamed (`renamedFrom`) under a function taking its row type: PostgreSQL follows the rename, so the
-// function is already what the config declares and the plan should hold the rename only. It does not: the
-// function's old identity (`rid(r t)`) is not rewritten by the rename, so the plan drops it after the rename has run
-// and apply fails with `DROP FUNCTION "public"."rid"(r t)`: type "t" does not exist. The fix belongs where the
-// objects are seen after the table renames (`afterRenames` in src/diff/objects.ts), outside this change's modules.
+// function is already what the config declares and the plan holds the rename only. The function's old identity
+// (`rid(r t)`) was not rewritten for the rename, so the plan dropped it after the rename had run and apply failed with
+// `DROP FUNCTION "public"."rid"(r t)`: type "t" does not exist.
 backendTest(
   "a table renamed under a function taking its row type keeps the function",
   async (t) => {
@@ -117,12 +116,27 @@ backendTest(
     await converge(dir, "renamed");
     assert.deepEqual(await query(t, "select rid(x) as n from t2 x"), [{ n: 1 }]);
   },
-  ["postgres"],
-  {
-    knownDefect:
-      "a renamed table's row type in a routine's arguments: the old signature is dropped after the rename (afterRenames, src/diff/objects.ts)",
-  },
+  ["postgres", "pglite"],
 );
+
+const NAMED_LIKE = (table: string, type: string, renamed: string) =>
+  `import { column, defineFunction, defineTable } from "kyrage";
+const t = defineTable(${JSON.stringify(table)}, { id: column("int", { primaryKey: true }) }${renamed});
+const f = defineFunction("echo", { args: [{ name: "t", type: ${JSON.stringify(`${type}[]`)} }],
+  returns: ${JSON.stringify(`setof ${type}`)}, language: "sql", body: "select * from unnest(t)" });
+export default { tables: [t], functions: [f] };
+`;
+
+// The same with an argument named like the table, of an array of its row type, and a SETOF result: only the
+// types follow the rename (the argument keeps its name), and the plan is the rename alone.
+backendTest("a table renamed under a function taking an array of it and returning setof it", async (t) => {
+  const dir = await walkSchemas(t, [["initial", NAMED_LIKE("t", "t", "")]]);
+  await query(t, "insert into t values (1)");
+  await writeSchema(dir, NAMED_LIKE("T x", '"T x"', `, undefined, { renamedFrom: "t" }`));
+  const generated = await converge(dir, "renamed");
+  assert.doesNotMatch(generated, /function/, generated);
+  assert.deepEqual(await query(t, `select id from echo(array(select x from "T x" x))`), [{ id: 1 }]);
+}, ["postgres"]);
 
 const RENAMED_RETYPED = (table: string, aType: string, rename: string, trigger: boolean) =>
   `import { column, defineFunction, definePolicy, defineTable, defineTrigger } from "kyrage";

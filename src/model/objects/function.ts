@@ -67,6 +67,26 @@ const identity = (args: readonly FunctionArgument[], procedure: boolean) =>
     .join(", ");
 
 /**
+ * `routine` after `ALTER TABLE schema.from RENAME TO to`: PostgreSQL renames
+ * the table's row type with it, so arguments and results of that type now
+ * print the new name (`t` or `schema.t`, as `format_type` spells it, in
+ * arrays and `SETOF` too). The identity is rebuilt from the arguments, so an
+ * argument named like the table keeps its name.
+ */
+export function withRenamedRowType(routine: RoutineObject, schema: string, from: string, to: string): RoutineObject {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const qualifier = `(?:${escape(quoteIdent(schema))}\\.)?`;
+  const pattern = new RegExp(`(?<![\\w$."])(${qualifier})${escape(quoteIdent(from))}(?![\\w$"])`, "g");
+  const rename = (type: string) => type.replace(pattern, (_, prefix: string) => `${prefix}${quoteIdent(to)}`);
+  const args = routine.arguments.map((a) => ({ ...a, type: rename(a.type) }));
+  const changed = args.some((a, i) => a.type !== routine.arguments[i].type);
+  const identityArguments = changed ? identity(args, routine.kind === "procedure") : routine.identityArguments;
+  return routine.kind === "function"
+    ? { ...routine, arguments: args, identityArguments, returns: rename(routine.returns) }
+    : { ...routine, arguments: args, identityArguments };
+}
+
+/**
  * The tables a routine reads, as far as the config shows before the scratch
  * build reads them from `pg_depend`: a table's row type as an argument or
  * result, or any table for a SQL-standard body. It orders the build.
