@@ -15,6 +15,7 @@ import { EMPTY_MODEL, type SchemaModel } from "../model/schema_model.ts";
 import { configKeys, renderSchema } from "./render.ts";
 import { pullSchema } from "./to_config.ts";
 import { unsupportedObjects } from "./unsupported.ts";
+import { extensionSchemas } from "./extensions.ts";
 
 export interface Pulled {
   readonly model: SchemaModel;
@@ -24,7 +25,8 @@ export interface Pulled {
   readonly keys: readonly string[];
 }
 
-export async function pullDatabase(database: Database, schemas: readonly string[]): Promise<Pulled> {
+export async function pullDatabase(database: Database, asked: readonly string[]): Promise<Pulled> {
+  const schemas = [...asked, ...await extensionSchemas(database.db, asked)];
   const model = await introspect(database.db, { schemas, excludeTables: HISTORY_TABLES });
   const unsupported = await unsupportedObjects(database.db, schemas);
   const schema = pullSchema(model);

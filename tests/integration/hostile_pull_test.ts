@@ -225,3 +225,47 @@ serverTest("pull --schema naming a schema the database lacks is refused, naming 
     await Deno.remove(dir, { recursive: true });
   }
 }, { knownDefect: "src/cli/pull_command.ts: --schema names are not checked to exist" });
+
+// Should: a database whose extensions live in a shared schema of their own (`extensions`, as hosted PostgreSQL sets
+// up), used by the pulled `public` (a column's type, a default, a function's argument, a view), pulls into a config
+// whose baseline replays: `plan`, `status` and `check` all clean. Did: the extensions were left out, the baseline
+// used `extensions.citext` without creating it, and `status` and `check` failed with `schema "extensions" does not
+// exist` (declaring them by hand was refused: their schema was not in `schemas`). Pull now pulls that schema too.
+serverTest("extensions in a shared schema of their own, used by the pulled schema, are pulled with it", async (
+  database,
+  _dir,
+  d,
+) => {
+  for (
+    const statement of [
+      "create schema extensions",
+      "create extension citext schema extensions",
+      "create extension pgcrypto schema extensions",
+      "create table users (id uuid primary key default extensions.gen_random_uuid(), email extensions.citext unique)",
+      "create function lower_mail(m extensions.citext) returns text language sql immutable return lower(m::text)",
+      "create view mails as select lower_mail(email) as mail from users",
+      "insert into users (email) values ('Ann@X')",
+    ]
+  ) await sql.raw(statement).execute(database.db);
+  const before = await fingerprint(d);
+  const keys = "enums, extensions, functions, schemas, tables, views";
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { defineConfig } from "kyrage";
+import { ${keys} } from "./schema.ts";
+export default defineConfig({ database: ${databaseBlock(d)}, ${keys} });\n`,
+  });
+  try {
+    const baseline = await runCli(["pull", "--baseline"], { cwd: dir });
+    assert.equal(baseline.code, 0, baseline.stdout + baseline.stderr);
+    const source = await Deno.readTextFile(`${dir}/schema.ts`);
+    assert.match(source, /defineExtension\("citext", \{\s*schema: "extensions",/);
+    assert.match(source, /^export const schemas = \["extensions", "public"\];$/m);
+    for (const args of [["plan", "--exit-code"], ["status", "--exit-code"], ["check"]]) {
+      const result = await runCli(args, { cwd: dir });
+      assert.equal(result.code, 0, `${args.join(" ")}: ${result.stdout}${result.stderr}\n${source}`);
+    }
+    assert.deepEqual(await fingerprint(d), before, "rows untouched");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
