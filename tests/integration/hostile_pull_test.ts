@@ -269,3 +269,43 @@ export default defineConfig({ database: ${databaseBlock(d)}, ${keys} });\n`,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Should: pulling `public` whose tables use what another schema holds (a foreign key to `other.ref`, an enum and a
+// domain of `types`) refuses before writing anything, naming each and the schemas to add. Did: exit 0, a schema.ts
+// whose config does not load ("references table other.ref, which is not in the config"), and with --baseline a
+// recorded baseline that could not replay.
+serverTest("pull refuses, naming them, when the pulled schemas use objects of a schema it leaves out", async (
+  database,
+  _dir,
+  d,
+) => {
+  for (
+    const statement of [
+      "create schema types",
+      "create type types.mood as enum ('a', 'b')",
+      "create domain types.posint as int check (value > 0)",
+      "create schema other",
+      "create table other.ref (id int primary key)",
+      "create table p (id int primary key references other.ref (id), m types.mood, n types.posint)",
+    ]
+  ) await sql.raw(statement).execute(database.db);
+  const dir = await tempProject({});
+  try {
+    const pulled = await runCli(["pull", "--baseline", "--database-url", d.databaseUrl!], { cwd: dir });
+    assert.equal(pulled.code, 1, pulled.stdout + pulled.stderr);
+    for (const named of [/table other\.ref/, /type types\.mood/, /type types\.posint/, /--schema public,other,types/]) {
+      assert.match(pulled.stderr, named);
+    }
+    assert.doesNotMatch(pulled.stderr, /postgres:\/\/[^ ]*:[^ ]*@/, "no password printed");
+    for (const path of ["schema.ts", "migrations"]) {
+      assert.equal(await Deno.stat(`${dir}/${path}`).then(() => true, () => false), false, `no ${path} written`);
+    }
+    const history = await sql<
+      { n: number }
+    >`select count(*)::int as n from pg_class where relname = 'kyrage_migrations'`
+      .execute(database.db);
+    assert.equal(history.rows[0].n, 0, "nothing recorded");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
