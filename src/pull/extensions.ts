@@ -39,7 +39,8 @@ export async function extensionSchemas(db: Kysely<any>, schemas: readonly string
              when 'pg_trigger'::regclass then (select tgrelid from pg_trigger where oid = d.objid)
              when 'pg_policy'::regclass then (select polrelid from pg_policy where oid = d.objid) end),
           (pg_identify_object(d.classid, d.objid, d.objsubid)).schema
-        ) = any(${sql.val([...schemas])}::text[])
+        -- Both give names quoted as identifiers.
+        ) = any(array(select quote_ident(s) from unnest(${sql.val([...schemas])}::text[]) s))
       order by 1`.execute(db);
   return rows.rows.map((r) => r.name);
 }

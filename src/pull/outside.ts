@@ -9,14 +9,16 @@ import { KyrageError } from "../errors.ts";
 
 // deno-lint-ignore no-explicit-any
 export async function refuseOutsideUses(db: Kysely<any>, schemas: readonly string[]): Promise<void> {
-  const inSchemas = sql.val([...schemas]);
+  // pg_identify_object and regnamespace give names quoted as identifiers.
+  const quoted = sql`array(select quote_ident(s) from unnest(${sql.val([...schemas])}::text[]) s)`;
   const rows = await sql<{ user: string; used: string; schema: string }>`
-    select distinct u.type || ' ' || u.identity as user, r.type || ' ' || r.identity as used, r.schema
+    select distinct u.type || ' ' || u.identity as user, r.type || ' ' || r.identity as used,
+           (select nspname from pg_namespace where quote_ident(nspname) = r.schema) as schema
       from pg_depend d
       cross join lateral pg_identify_object(d.classid, d.objid, d.objsubid) u
       cross join lateral pg_identify_object(d.refclassid, d.refobjid, 0) r
-      where d.deptype = 'n' and r.schema is not null and r.schema <> all(${inSchemas}::text[])
-        and r.schema !~ '^pg_' and r.schema <> 'information_schema'
+      where d.deptype = 'n' and r.schema is not null and r.schema <> all(${quoted})
+        and r.schema !~ '^"?pg_' and r.schema <> 'information_schema'
         -- A default, a view's query, a trigger and a policy are placed by their table.
         and coalesce(
           (select c.relnamespace::regnamespace::text from pg_class c where c.oid = case d.classid
@@ -25,7 +27,7 @@ export async function refuseOutsideUses(db: Kysely<any>, schemas: readonly strin
              when 'pg_trigger'::regclass then (select tgrelid from pg_trigger where oid = d.objid)
              when 'pg_policy'::regclass then (select polrelid from pg_policy where oid = d.objid) end),
           u.schema
-        ) = any(${inSchemas}::text[])
+        ) = any(${quoted})
         -- A key's index goes with its table; a column's own sequence elsewhere is listed NOT MANAGED (unsupported.ts).
         and r.type <> 'index'
         and not exists (select 1 from pg_depend o where o.classid = 'pg_class'::regclass and o.objid = d.refobjid
