@@ -15,6 +15,8 @@ import { EMPTY_MODEL, type SchemaModel } from "../model/schema_model.ts";
 import { configKeys, renderSchema } from "./render.ts";
 import { pullSchema } from "./to_config.ts";
 import { unsupportedObjects } from "./unsupported.ts";
+import { extensionSchemas } from "./extensions.ts";
+import { refuseOutsideUses } from "./outside.ts";
 
 export interface Pulled {
   readonly model: SchemaModel;
@@ -24,7 +26,9 @@ export interface Pulled {
   readonly keys: readonly string[];
 }
 
-export async function pullDatabase(database: Database, schemas: readonly string[]): Promise<Pulled> {
+export async function pullDatabase(database: Database, asked: readonly string[]): Promise<Pulled> {
+  const schemas = [...asked, ...await extensionSchemas(database.db, asked)];
+  await refuseOutsideUses(database.db, schemas);
   const model = await introspect(database.db, { schemas, excludeTables: HISTORY_TABLES });
   const unsupported = await unsupportedObjects(database.db, schemas);
   const schema = pullSchema(model);

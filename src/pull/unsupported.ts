@@ -8,7 +8,7 @@
  * privileges (of functions too), access methods, CLUSTER ON, column statistics targets and
  * options, a column sequence in another schema or a serial's options, NOT ENFORCED,
  * PERIOD, ON DELETE SET (columns) and named NOT NULL constraints, keys' INCLUDE columns, invalid indexes, comments
- * on indexes, constraints and types).
+ * on indexes, constraints, types, schemas and view columns).
  * One query, one round trip: it runs on every plan.
  */
 import { type Kysely, sql } from "kysely";
@@ -216,6 +216,19 @@ export async function unsupportedObjects(db: Kysely<any>, schemas: readonly stri
     select 'comment on type ' || n.nspname || '.' || t.typname
       from pg_description d join pg_type t on t.oid = d.objoid join pg_namespace n on n.oid = t.typnamespace
       where d.classoid = 'pg_type'::regclass and t.typtype in ('e', 'c', 'r') and ${inSchemas}
+    union all
+    -- A schema's comment (the model holds its name only), but not the one every new database's public has.
+    select 'comment on schema ' || n.nspname
+      from pg_description d join pg_namespace n on n.oid = d.objoid
+      where d.classoid = 'pg_namespace'::regclass and ${inSchemas}
+        and not (n.nspname = 'public' and d.description = 'standard public schema')
+    union all
+    -- Comments on a view's columns (the model holds the view's own comment only).
+    select 'comment on column ' || a.attname || ' of ' ||
+           case c.relkind when 'v' then 'view ' else 'materialized view ' end || n.nspname || '.' || c.relname
+      from pg_description d join pg_class c on c.oid = d.objoid join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum = d.objsubid
+      where d.classoid = 'pg_class'::regclass and d.objsubid > 0 and c.relkind in ('v', 'm') and ${inSchemas}
     union all
     -- View, materialized view and sequence attributes the model does not hold (nor grants on them).
     select a.what
