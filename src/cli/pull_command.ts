@@ -4,7 +4,7 @@ import { dirname, relative, resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config/load.ts";
 import { openDatabase } from "../dialect/database.ts";
 import { KyrageError } from "../errors.ts";
-import { checkBaseline, pullDatabase, type Pulled, writeBaseline } from "../pull/pull.ts";
+import { checkBaseline, pullDatabase, type Pulled, requireSchemas, writeBaseline } from "../pull/pull.ts";
 import { lockMigrationsDir } from "../migrations/lock.ts";
 import { lockError, lockTimedOut, PLANNING_LOCK_TIMEOUT } from "../blockers.ts";
 import { configPathOf, registerSecrets, targetOf, userDirectory } from "./context.ts";
@@ -44,6 +44,7 @@ export async function pullCommand(options: PullOptions, out: Output): Promise<nu
       // joins one.
       using _lock = options.baseline ? await lockMigrationsDir(config.migrationsDir, "pull --baseline") : undefined;
       if (options.baseline) await checkBaseline(database, config.migrationsDir);
+      if (options.schema) await requireSchemas(database, schemas);
       const pulled = await pullDatabase(database, schemas);
       await Deno.writeTextFile(outPath, pulled.source);
       written = true;

@@ -75,3 +75,19 @@ export async function writeBaseline(database: Database, model: SchemaModel, migr
     .execute(database.db);
   return path;
 }
+/**
+ * Schemas named by `--schema` must exist: a typo (`sales` for `Sales`)
+ * would pull nothing from it, and a baseline would record it adopted.
+ */
+export async function requireSchemas(database: Database, schemas: readonly string[]): Promise<void> {
+  const present = (await sql<{ name: string }>`select nspname as name from pg_namespace`.execute(database.db)).rows
+    .map((r) => r.name);
+  const missing = schemas.filter((s) => !present.includes(s));
+  if (missing.length === 0) return;
+  const near = missing.flatMap((m) => present.filter((p) => p.toLowerCase() === m.toLowerCase()).map((p) => `"${p}"`));
+  throw new KyrageError(
+    `--schema names ${missing.map((m) => `"${m}"`).join(", ")}, which ${database.label} does not have` +
+      (near.length > 0 ? ` (it has ${near.join(", ")}: names are case-sensitive)` : "") +
+      "; nothing was written. Pass the schemas as the database spells them.",
+  );
+}

@@ -34,7 +34,14 @@ export function domainSetup(objects: readonly DbObject[]): string[] {
 }
 
 export const domainCompiler: ObjectCompiler<DomainObject> = {
-  create: (d) => [createDomain(d), ...(d.comment !== undefined ? [comment(d)] : [])],
+  // A check declared NOT VALID is added so after: created inline it would be valid, and a replay would differ.
+  create: (d) => [
+    createDomain({ ...d, checks: d.checks.filter((c) => !c.notValid) }),
+    ...d.checks.filter((c) => c.notValid).map((c) =>
+      `ALTER DOMAIN ${qualified(d.schema, d.name)} ADD ${check(c)} NOT VALID`
+    ),
+    ...(d.comment !== undefined ? [comment(d)] : []),
+  ],
   drop: (d) => [`DROP DOMAIN ${qualified(d.schema, d.name)}`],
   alter: (from, to) => {
     const name = `ALTER DOMAIN ${qualified(to.schema, to.name)}`;
