@@ -14,13 +14,17 @@ import { query } from "../support/claims.ts";
 import {
   A1,
   A1_SQL,
+  A1_TO_A3_IDS,
   A2,
   A2_SQL,
   A3,
   A3_SQL,
   appConfig,
+  applyA1ToA3,
+  appProject,
   appSchema,
   asFiles,
+  assertNothingRecorded,
   history,
   KYSELY_TABLES,
   runSql,
@@ -40,11 +44,11 @@ serverTest(
     for (const file of [A1, A2, A3]) await Deno.remove(`${dir}/migrations/${file.id}.json`);
     const production = await createTestDatabase("postgres");
     try {
-      await runSql(production, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+      await applyA1ToA3(production);
       const env = { DATABASE_URL: production.databaseUrl! };
       const imported = await runCli(["import-upstream"], { cwd: dir, env });
       assert.equal(imported.code, 0, imported.stdout + imported.stderr);
-      assert.deepEqual(await history(production), ["20251009085320000", "20251010124000000", "20251011162640000"]);
+      assert.deepEqual(await history(production), A1_TO_A3_IDS);
       const applied = await runCli(["apply"], { cwd: dir, env });
       assert.equal(applied.code, 0, applied.stdout + applied.stderr);
     } finally {
@@ -60,21 +64,13 @@ serverTest(
 serverTest(
   "an applied upstream file missing on disk: history is recorded whole or not at all",
   async (_db, _dir, target) => {
-    await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
-    const dir = await tempProject({
-      "kyrage.config.ts": appConfig(target),
-      "schema.ts": appSchema(false),
-      ...asFiles([A1, A3]),
-    });
+    await applyA1ToA3(target);
+    const dir = await appProject(target, [A1, A3]);
     const cli = (...args: string[]) => runCli(args, { cwd: dir });
     const imported = await cli("import-upstream");
     if (imported.code !== 0) {
       assert.match(imported.stderr, /1760100000000/);
-      const tables = await query<{ found: boolean }>(
-        target,
-        `select to_regclass('public.kyrage_migrations') is not null as found`,
-      );
-      if (tables[0].found) assert.deepEqual(await history(target), []);
+      await assertNothingRecorded(target);
       return;
     }
     const check = await cli("check");
@@ -99,7 +95,7 @@ serverTest(
     for (const file of [A1, A2, A3]) await Deno.remove(`${dir}/migrations/${file.id}.json`);
     const production = await createTestDatabase("postgres");
     try {
-      await runSql(production, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+      await applyA1ToA3(production);
       const status = await runCli(["status"], { cwd: dir, env: { DATABASE_URL: production.databaseUrl! } });
       assert.match(status.stdout + status.stderr, /import-upstream|kysely_migration/, status.stdout);
       assert.doesNotMatch(status.stdout, /pull --baseline/);
@@ -125,11 +121,7 @@ serverTest(
   "import-upstream while upstream's apply holds its migration lock records every file it applied",
   async (_db, _dir, target) => {
     await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL]);
-    const dir = await tempProject({
-      "kyrage.config.ts": appConfig(target),
-      "schema.ts": appSchema(false),
-      ...asFiles([A1, A2, A3]),
-    });
+    const dir = await appProject(target, [A1, A2, A3]);
     const client = postgres(target.databaseUrl!, { max: 1, onnotice: () => {} });
     try {
       const upstream = await client.reserve();
@@ -147,7 +139,7 @@ serverTest(
       if (imported.code === 0) {
         assert.deepEqual(
           await history(target),
-          ["20251009085320000", "20251010124000000", "20251011162640000"],
+          A1_TO_A3_IDS,
           "import-upstream succeeded but left out the file upstream was applying",
         );
       }
@@ -165,7 +157,7 @@ serverTest(
 serverTest(
   "an upstream file that is not JSON stops import-upstream, named, before anything is recorded",
   async (_db, _dir, target) => {
-    await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+    await applyA1ToA3(target);
     const conflicted = JSON.stringify(A3, null, 2).replace(
       `"type": "drop_table",`,
       `<<<<<<< HEAD\n      "type": "drop_table",\n=======\n      "type": "drop_table",\n>>>>>>> feature`,
@@ -179,11 +171,7 @@ serverTest(
     const imported = await runCli(["import-upstream"], { cwd: dir });
     assert.equal(imported.code, 1, `import-upstream succeeded without ${A3.id}.json:\n${imported.stdout}`);
     assert.match(imported.stderr, /1760200000000\.json/);
-    const tables = await query<{ found: boolean }>(
-      target,
-      `select to_regclass('public.kyrage_migrations') is not null as found`,
-    );
-    if (tables[0].found) assert.deepEqual(await history(target), [], "history is all or nothing");
+    await assertNothingRecorded(target, "history is all or nothing");
   },
 );
 
@@ -196,8 +184,8 @@ serverTest(
 serverTest(
   "import-upstream on a database kyrage already baselined is refused; the history still replays",
   async (_db, _dir, target) => {
-    await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
-    const dir = await tempProject({ "kyrage.config.ts": appConfig(target), "schema.ts": appSchema(false) });
+    await applyA1ToA3(target);
+    const dir = await appProject(target);
     const cli = (...args: string[]) => runCli(args, { cwd: dir });
     const status = await cli("status");
     assert.match(status.stdout, /kyrage pull --baseline/);

@@ -13,11 +13,13 @@ import { query } from "../support/claims.ts";
 import {
   A1,
   A1_SQL,
+  A1_TO_A3_IDS,
   A2,
   A2_SQL,
   A3,
   A4,
   appConfig,
+  appProject,
   appSchema,
   asFiles,
   col,
@@ -42,7 +44,7 @@ serverTest(
     const imported = await cli("import-upstream");
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);
     assert.match(imported.stdout, /3 kyrage files written, 3 migrations recorded as applied/);
-    assert.deepEqual(await history(target), ["20251009085320000", "20251010124000000", "20251011162640000"]);
+    assert.deepEqual(await history(target), A1_TO_A3_IDS);
 
     const plan = await cli("plan", "--exit-code");
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
@@ -187,11 +189,7 @@ serverTest("an applied upstream file that dropped a hand-made index imports", as
     `drop index "users_lower_email_idx"`,
     kyselyRow(dropped.id),
   ]);
-  const dir = await tempProject({
-    "kyrage.config.ts": appConfig(target),
-    "schema.ts": appSchema(false),
-    ...asFiles([A1, dropped]),
-  });
+  const dir = await appProject(target, [A1, dropped]);
   const imported = await runCli(["import-upstream"], { cwd: dir });
   assert.equal(imported.code, 0, imported.stdout + imported.stderr);
   assert.deepEqual(await history(target), ["20251009085320000", "20251010124000000"]);
@@ -205,11 +203,7 @@ serverTest("import-upstream refusing a drop of an unknown foreign key names the 
     { type: "drop_foreign_key_constraint", table: "posts", name: "posts_reviewer_fk" },
   ]);
   await runSql(target, [...KYSELY_TABLES, ...A1_SQL]);
-  const dir = await tempProject({
-    "kyrage.config.ts": appConfig(target),
-    "schema.ts": appSchema(false),
-    ...asFiles([A1, bad]),
-  });
+  const dir = await appProject(target, [A1, bad]);
   const imported = await runCli(["import-upstream"], { cwd: dir });
   assert.equal(imported.code, 1, imported.stdout);
   assert.match(imported.stderr, /posts_reviewer_fk/);
@@ -224,11 +218,7 @@ serverTest(
   "an applied upstream file missing on disk: the refusal names the missing file",
   async (_db, _dir, target) => {
     await runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL]);
-    const dir = await tempProject({
-      "kyrage.config.ts": appConfig(target),
-      "schema.ts": appSchema(false),
-      ...asFiles([A2, A3]),
-    });
+    const dir = await appProject(target, [A2, A3]);
     const imported = await runCli(["import-upstream"], { cwd: dir });
     assert.equal(imported.code, 1, imported.stdout);
     assert.match(
@@ -317,7 +307,7 @@ serverTest(
     const plan = await cli("plan", "--exit-code");
     assert.equal(plan.code, 0, plan.stdout + plan.stderr);
 
-    const empty = await tempProject({ "kyrage.config.ts": appConfig(target), "schema.ts": appSchema(false) });
+    const empty = await appProject(target);
     await Deno.mkdir(`${empty}/migrations`);
     const nothing = await runCli(["import-upstream"], { cwd: empty });
     assert.equal(nothing.code, 1, nothing.stdout);

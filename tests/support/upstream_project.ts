@@ -4,6 +4,7 @@
  * spelled out), the SQL upstream's reconciler and Kysely's Migrator ran for them (history tables and rows, data in
  * the tables), and the config and schema as the upstream user wrote them.
  */
+import assert from "node:assert/strict";
 import type { TestDatabase } from "./backends.ts";
 import { databaseBlock, tempProject } from "./cli.ts";
 import { query, runStatements } from "./claims.ts";
@@ -313,14 +314,30 @@ export async function upstreamProject(target: TestDatabase, extraConfig = ""): P
   await runSql(target, [...KYSELY_TABLES, ...A1_SQL.slice(0, -1), ...DATA_SQL, A1_SQL.at(-1)!]);
   await runSql(target, A2_SQL);
   await runSql(target, A3_SQL);
-  return await tempProject({
-    "kyrage.config.ts": appConfig(target, extraConfig),
-    "schema.ts": appSchema(false),
-    ...asFiles([A1, A2, A3]),
-  });
+  return await appProject(target, [A1, A2, A3], extraConfig);
 }
+
+/** The upstream user's project after A3 (config and schema), with upstream's `files` in `migrations/`. */
+export const appProject = (target: TestDatabase, files: { id: string }[] = [], extraConfig = "") =>
+  tempProject({ "kyrage.config.ts": appConfig(target, extraConfig), "schema.ts": appSchema(false), ...asFiles(files) });
+
+/** A1, A2 and A3 as upstream applied them, without the app's data: Kysely's tables, then each file's SQL and row. */
+export const applyA1ToA3 = (target: TestDatabase) =>
+  runSql(target, [...KYSELY_TABLES, ...A1_SQL, ...A2_SQL, ...A3_SQL]);
+
+/** The ids A1, A2 and A3 take in kyrage's history once imported. */
+export const A1_TO_A3_IDS = ["20251009085320000", "20251010124000000", "20251011162640000"];
 
 /** The schema file of the config tests: one table, imported as upstream's README writes it. */
 export const SCHEMA = `import { column as c, defineTable as t } from "kyrage";
 export const members = t("members", { id: c("uuid", { primaryKey: true }) });
 `;
+
+/** kyrage's history on `target` is empty, or its table was never created. */
+export async function assertNothingRecorded(target: TestDatabase, message?: string): Promise<void> {
+  const tables = await query<{ found: boolean }>(
+    target,
+    `select to_regclass('public.kyrage_migrations') is not null as found`,
+  );
+  if (tables[0].found) assert.deepEqual(await history(target), [], message);
+}
