@@ -24,6 +24,7 @@ import {
   killIfRunning,
   killProject,
   statusTellsTruth,
+  type WithDb,
   withDb,
   writeConfig,
 } from "../support/hard_way.ts";
@@ -138,11 +139,34 @@ async function applyKilled(
   return { killed, ...(await output.finished()) };
 }
 
-/** Logs how far each killed apply got (`progress`) and requires that one at least was killed mid-way. */
-function reportKills(progress: string[], kills: number): void {
+/**
+ * An apply of the kill tests' project (`rows` rows, `project` what killProject made of it) killed once at each of
+ * `delays`, counted from `from`; `settled` checks what the apply printed and waits for what the kill leaves behind
+ * to end. After each kill the database and status tell the truth; one kill at least lands mid-way, and a last apply
+ * converges.
+ */
+async function killRounds(
+  dir: string,
+  db: WithDb,
+  rows: number,
+  { pending, step }: Awaited<ReturnType<typeof killProject>>,
+  delays: readonly number[],
+  from: (round: number, output: ReturnType<typeof watchOutput>) => Promise<unknown>,
+  settled: (text: string) => Promise<void> | void,
+): Promise<void> {
+  const progress: string[] = [];
+  let kills = 0;
+  for (const [round, delay] of delays.entries()) {
+    const { killed, code, text } = await applyKilled(dir, delay, (output) => from(round, output));
+    if (killed) kills++;
+    await settled(text);
+    const history = await afterKill(dir, db, rows, step, `kill ${round} at ${delay} ms`);
+    progress.push(`${delay}ms:${history.length - 1}${code === 0 ? "(done)" : ""}`);
+  }
   // deno-lint-ignore no-console -- how far each killed apply got
   console.log(`  migrations applied after each kill: ${progress.join(" ")}`);
   assert.ok(kills > 0, "at least one apply was killed mid-way");
+  await converged(dir, db, rows, step, pending);
 }
 
 /**
@@ -156,31 +180,24 @@ hardTest(
   "postgres",
   async (target, dir) => {
     const rows = 50_000;
-    const { pending, step } = await killProject(target, dir, rows);
+    const project = await killProject(target, dir, rows);
     const database = await observe(target);
-    const db = withDb(target, database);
-    const progress: string[] = [];
-    let kills = 0;
     try {
-      for (const [round, delay] of SERVER_KILLS.entries()) {
+      await killRounds(
+        dir,
+        withDb(target, database),
+        rows,
+        project,
+        SERVER_KILLS,
         // The first rounds count from apply's first statement, the others from its first finished file,
         // so that every file, concurrent builds included, has kills land in it.
-        const { killed, code } = await applyKilled(
-          dir,
-          delay,
-          (output) =>
-            round < 3
-              ? waitFor("apply's session", async () => (await otherSessions(database)).length > 0)
-              : output.printed(FIRST_FILE_APPLIED),
-        );
-        if (killed) kills++;
+        (round, output) =>
+          round < 3
+            ? waitFor("apply's session", async () => (await otherSessions(database)).length > 0)
+            : output.printed(FIRST_FILE_APPLIED),
         // The server ends the dead client's session (a concurrent build's session ends when its build does).
-        await waitFor("the killed sessions to end", async () => (await otherSessions(database)).length === 0);
-        const history = await afterKill(dir, db, rows, step, `kill ${round} at ${delay} ms`);
-        progress.push(`${delay}ms:${history.length - 1}${code === 0 ? "(done)" : ""}`);
-      }
-      reportKills(progress, kills);
-      await converged(dir, db, rows, step, pending);
+        () => waitFor("the killed sessions to end", async () => (await otherSessions(database)).length === 0),
+      );
     } finally {
       await database.close();
     }
@@ -197,18 +214,15 @@ hardTest(
   "pglite",
   async (target, dir) => {
     const rows = 10_000;
-    const { pending, step } = await killProject(target, dir, rows);
-    const progress: string[] = [];
-    let kills = 0;
-    for (const [round, delay] of PGLITE_KILLS.entries()) {
-      const { killed, code, text } = await applyKilled(dir, delay, (output) => output.printed(FIRST_FILE_APPLIED));
-      if (killed) kills++;
-      assert.doesNotMatch(text, /corrupt|invalid page|PANIC/i);
-      const history = await afterKill(dir, withDb(target), rows, step, `kill ${round} at ${delay} ms`);
-      progress.push(`${delay}ms:${history.length - 1}${code === 0 ? "(done)" : ""}`);
-    }
-    reportKills(progress, kills);
-    await converged(dir, withDb(target), rows, step, pending);
+    await killRounds(
+      dir,
+      withDb(target),
+      rows,
+      await killProject(target, dir, rows),
+      PGLITE_KILLS,
+      (_round, output) => output.printed(FIRST_FILE_APPLIED),
+      (text) => assert.doesNotMatch(text, /corrupt|invalid page|PANIC/i),
+    );
   },
 );
 
