@@ -8,7 +8,7 @@ import { backendTest } from "../support/backends.ts";
 import { query } from "../support/claims.ts";
 import { DENO_CONFIG, MAIN, tempProject } from "../support/cli.ts";
 import { RUNTIME_PERMISSIONS } from "../../scripts/permissions.ts";
-import { col, output, upstreamFile, upstreamProject } from "../support/upstream_project.ts";
+import { col, output, upstreamFile, upstreamProject } from "../support/upstream_hostile.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // A table made by hand before upstream (serial key, an enum column, a CHECK, a comment), which upstream's first

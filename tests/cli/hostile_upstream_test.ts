@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { backendTest } from "../support/backends.ts";
 import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
 import { query, runStatements } from "../support/claims.ts";
-import { col, output, upstreamFile, upstreamProject } from "../support/upstream_project.ts";
+import { col, output, upstreamFile, upstreamProject } from "../support/upstream_hostile.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Names past 63 bytes: upstream wrote its default name in full in the file; PostgreSQL kept the first 63 bytes.

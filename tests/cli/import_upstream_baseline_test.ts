@@ -92,34 +92,32 @@ export default defineConfig({ naming: "kyrage-v1", database: ${databaseBlock(tar
 const files = (...migrations: { id: string }[]) =>
   Object.fromEntries(migrations.map((m) => [`migrations/${m.id}.json`, JSON.stringify(m, null, 2)]));
 
+/** `kyrage <args>` in `dir`, which must exit 0: what it printed on stdout. */
+async function succeeds(dir: string, ...args: string[]): Promise<string> {
+  const result = await runCli(args, { cwd: dir });
+  assert.equal(result.code, 0, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+/** The history once imported: the baseline of what upstream found, then F1 (upstream applied it). */
+const BASELINE_AND_F1 = ["20231114221319999", "20231114221320000"];
+
 backendTest("import-upstream records the tables upstream found in a baseline; the pending file applies", async (a) => {
   await run(a, [...PRE_UPSTREAM, ...F1_APPLIED]);
   const dir = await tempProject({ "kyrage.config.ts": config(a), ...files(F1, F2) });
-  const cli = (...args: string[]) => runCli(args, { cwd: dir });
-  const imported = await cli("import-upstream");
-  assert.equal(imported.code, 0, imported.stdout + imported.stderr);
-  assert.match(imported.stdout, /3 kyrage files written, 2 migrations recorded/);
-  assert.deepEqual(await history(a), ["20231114221319999", "20231114221320000"]);
-  const applied = await cli("apply");
-  assert.equal(applied.code, 0, applied.stdout + applied.stderr);
-  assert.match(applied.stdout, /Applied 20231114221500000/);
-  for (const args of [["plan", "--exit-code"], ["status"], ["check"]]) {
-    const result = await cli(...args);
-    assert.equal(result.code, 0, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
-  }
+  assert.match(await succeeds(dir, "import-upstream"), /3 kyrage files written, 2 migrations recorded/);
+  assert.deepEqual(await history(a), BASELINE_AND_F1);
+  assert.match(await succeeds(dir, "apply"), /Applied 20231114221500000/);
+  for (const args of [["plan", "--exit-code"], ["status"], ["check"]]) await succeeds(dir, ...args);
 
   // Another database upstream migrated the same way takes the committed files: the baseline is recorded there too.
   const b = await createTestDatabase(a.backend);
   try {
     await run(b, [...PRE_UPSTREAM, ...F1_APPLIED]);
     await Deno.writeTextFile(`${dir}/kyrage.config.ts`, config(b));
-    const again = await cli("import-upstream");
-    assert.equal(again.code, 0, again.stdout + again.stderr);
-    assert.match(again.stdout, /0 kyrage files written, 2 migrations recorded/);
-    assert.deepEqual(await history(b), ["20231114221319999", "20231114221320000"]);
-    const status = await cli("status");
-    assert.equal(status.code, 0, status.stdout + status.stderr);
-    assert.doesNotMatch(status.stdout, /drift/i);
+    assert.match(await succeeds(dir, "import-upstream"), /0 kyrage files written, 2 migrations recorded/);
+    assert.deepEqual(await history(b), BASELINE_AND_F1);
+    assert.doesNotMatch(await succeeds(dir, "status"), /drift/i);
   } finally {
     await b.dispose();
   }

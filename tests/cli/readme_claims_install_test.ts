@@ -31,6 +31,15 @@ function userEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...inherited, ...extra };
 }
 
+/** `deno <args>` as a user runs it: with only the user's env, output to a pipe. */
+function denoAsUser(args: string[], options: { cwd?: string; env: Record<string, string> }): Deno.Command {
+  return new Deno.Command(Deno.execPath(), { args, ...options, clearEnv: true, stdout: "piped", stderr: "piped" });
+}
+
+/** `kyrage <args>` from this checkout in `dir`, as a user runs it (`userEnv(extra)`). */
+const kyrageAsUser = (dir: string, args: string[], extra?: Record<string, string>) =>
+  denoAsUser(["run", "--allow-all", "--config", DENO_CONFIG, MAIN, ...args], { cwd: dir, env: userEnv(extra) });
+
 const exampleFiles = async () => ({
   "kyrage.config.ts": await Deno.readTextFile(`${ROOT}examples/basic/kyrage.config.ts`),
   "schema.ts": await Deno.readTextFile(`${ROOT}examples/basic/schema.ts`),
@@ -46,12 +55,8 @@ Deno.test({
   async fn() {
     const { root, cleanup } = await checkoutUnderOddPath();
     try {
-      const output = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "-q", "--config", `${root}/deno.json`, "demo"],
+      const output = await denoAsUser(["task", "-q", "--config", `${root}/deno.json`, "demo"], {
         env: userEnv({ NO_COLOR: "1" }),
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
       }).output();
       assert.equal(output.code, 0, decode(output.stderr));
       assert.match(decode(output.stdout), /-- No changes: /);
@@ -69,12 +74,8 @@ Deno.test({
   async fn() {
     const { root, cleanup } = await checkoutUnderOddPath();
     try {
-      const output = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "-q", "--config", `${root}/deno.json`, "compile"],
+      const output = await denoAsUser(["task", "-q", "--config", `${root}/deno.json`, "compile"], {
         env: userEnv({ NO_COLOR: "1", DENORT_BIN: "/nonexistent/denort" }),
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
       }).output();
       assert.equal(output.code, 1);
       assert.match(decode(output.stderr), /could not get the denort base binary .* DENORT_BIN=\/nonexistent\/denort/);
@@ -96,22 +97,15 @@ Deno.test({
     const { root, cleanup } = await checkoutUnderOddPath();
     const dir = await tempProject(await exampleFiles());
     const kyrage = (...args: string[]) =>
-      new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "--no-prompt",
-          ...RUNTIME_PERMISSIONS,
-          "--config",
-          `${root}/deno.json`,
-          `${root}/src/main.ts`,
-          ...args,
-        ],
-        cwd: dir,
-        env: userEnv({ NO_COLOR: "1" }),
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
+      denoAsUser([
+        "run",
+        "--no-prompt",
+        ...RUNTIME_PERMISSIONS,
+        "--config",
+        `${root}/deno.json`,
+        `${root}/src/main.ts`,
+        ...args,
+      ], { cwd: dir, env: userEnv({ NO_COLOR: "1" }) }).output();
     try {
       const start = await kyrage("dev", "start");
       assert.equal(start.code, 0, decode(start.stderr));
@@ -150,14 +144,7 @@ export default { tables: [users] };`,
       assert.match(plan.stderr, /kyrage\.config\.ts:1:\d+/, "the location is still given");
       assert.ok(!plan.stderr.includes("\x1b"), `no ANSI escape codes: ${JSON.stringify(plan.stderr)}`);
 
-      const watch = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", "--config", DENO_CONFIG, MAIN, "watch"],
-        cwd: dir,
-        env: userEnv(),
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const watch = kyrageAsUser(dir, ["watch"]).spawn();
       const stdout = new Response(watch.stdout).text();
       let stderr = "";
       for await (const chunk of watch.stderr.pipeThrough(new TextDecoderStream())) {
@@ -185,14 +172,7 @@ Deno.test({
   async fn() {
     const dir = await tempProject({});
     try {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", "--config", DENO_CONFIG, MAIN, "watch", "--config", "typo.config.ts"],
-        cwd: dir,
-        env: userEnv({ NO_COLOR: "1" }),
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const child = kyrageAsUser(dir, ["watch", "--config", "typo.config.ts"], { NO_COLOR: "1" }).spawn();
       const timer = setTimeout(() => child.kill("SIGINT"), 20_000);
       const output = await child.output();
       clearTimeout(timer);
@@ -305,15 +285,11 @@ backendTest(
     const port = (listener.addr as Deno.NetAddr).port;
     const dir = await tempProject({ "kyrage.config.ts": `export default { tables: [] };` });
     try {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", "--config", DENO_CONFIG, MAIN, "plan", "--database-url"]
-          .concat(`postgres://app:secret@127.0.0.1:${port}/app?connect_timeout=2`),
-        cwd: dir,
-        env: userEnv({ NO_COLOR: "1" }),
-        clearEnv: true,
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const child = kyrageAsUser(
+        dir,
+        ["plan", "--database-url", `postgres://app:secret@127.0.0.1:${port}/app?connect_timeout=2`],
+        { NO_COLOR: "1" },
+      ).spawn();
       const started = Date.now();
       const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
       const output = await child.output();

@@ -6,48 +6,9 @@
  * chose on a collision is kept. Through the real CLI, on both backends.
  */
 import assert from "node:assert/strict";
-import { sql } from "kysely";
 import { BACKENDS, backendTest, type TestDatabase } from "../support/backends.ts";
-import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
-
-async function project(target: TestDatabase, schema: string): Promise<string> {
-  return await tempProject({
-    "kyrage.config.ts": `import { defineConfig } from "kyrage";
-import cfg from "./schema.ts";
-export default defineConfig({ database: ${databaseBlock(target)}, ...cfg });
-`,
-    "schema.ts": schema,
-  });
-}
-
-const writeSchema = (dir: string, schema: string) => Deno.writeTextFile(`${dir}/schema.ts`, schema);
-
-async function cli(dir: string, ...args: string[]) {
-  const result = await runCli(args, { cwd: dir });
-  return { ...result, output: `${result.stdout}\n${result.stderr}` };
-}
-
-/** `generate`, `apply`, then `plan --exit-code` is empty and names nothing NOT MANAGED; the SQL planned first. */
-async function converge(dir: string, label: string): Promise<string> {
-  const planned = await cli(dir, "plan");
-  const generated = await cli(dir, "generate");
-  assert.equal(generated.code, 0, `${label}: generate failed:\n${generated.output}`);
-  const applied = await cli(dir, "apply");
-  assert.equal(applied.code, 0, `${label}: apply failed:\n${applied.output}`);
-  const replanned = await cli(dir, "plan", "--exit-code");
-  assert.equal(replanned.code, 0, `${label}: re-plan not empty:\n${replanned.output}`);
-  assert.doesNotMatch(replanned.output, /NOT MANAGED/, `${label}: ${replanned.output}`);
-  return planned.stdout;
-}
-
-async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
-  const database = await target.open();
-  try {
-    return (await sql.raw<T>(text).execute(database.db)).rows;
-  } finally {
-    await database.close();
-  }
-}
+import { cli, project, query, writeSchema } from "../support/claims.ts";
+import { convergeFromPlan as converge } from "../support/plan_converge.ts";
 
 /** The sequences of the public schema, and the NOT NULL constraints (none before PostgreSQL 18). */
 async function derivedNames(target: TestDatabase): Promise<{ sequences: string[]; notNulls: string[] }> {
@@ -61,6 +22,11 @@ async function derivedNames(target: TestDatabase): Promise<{ sequences: string[]
       "and conname not like 'kyrage%' order by 1",
   );
   return { sequences: sequences.map((s) => s.name), notNulls: notNulls.map((n) => n.name) };
+}
+
+/** The NOT NULL constraints are `<table>_<column>_not_null` for `columns` (sorted): PostgreSQL 18 names them; before, there are none. */
+function assertNotNullNames(notNulls: string[], table: string, columns: string[]): void {
+  if (notNulls.length > 0) assert.deepEqual(notNulls, columns.map((column) => `${table}_${column}_not_null`));
 }
 
 const orders = (name: string, hint: string, columns = { id: "id", big: "big", number: "number" }) =>
@@ -95,15 +61,7 @@ backendTest(
     }
     const names = await derivedNames(target);
     assert.deepEqual(names.sequences, ["purchases_big_seq", "purchases_id_seq", "purchases_number_seq"]);
-    // PostgreSQL 18 names NOT NULL constraints too; before, there are none.
-    if (names.notNulls.length > 0) {
-      assert.deepEqual(names.notNulls, [
-        "purchases_big_not_null",
-        "purchases_email_not_null",
-        "purchases_id_not_null",
-        "purchases_number_not_null",
-      ]);
-    }
+    assertNotNullNames(names.notNulls, "purchases", ["big", "email", "id", "number"]);
     const next = await query<{ id: number; big: string; number: string }>(
       target,
       "insert into purchases (email) values ('c') returning id, big::text, number::text",
@@ -124,14 +82,7 @@ backendTest("a column rename renames its sequence, which counts on", async (targ
   assert.doesNotMatch(generated, /orders_big_seq/, generated);
   const names = await derivedNames(target);
   assert.deepEqual(names.sequences, ["orders_big_seq", "orders_order_id_seq", "orders_ticket_seq"]);
-  if (names.notNulls.length > 0) {
-    assert.deepEqual(names.notNulls, [
-      "orders_big_not_null",
-      "orders_email_not_null",
-      "orders_order_id_not_null",
-      "orders_ticket_not_null",
-    ]);
-  }
+  assertNotNullNames(names.notNulls, "orders", ["big", "email", "order_id", "ticket"]);
   const next = await query<{ order_id: number; ticket: string }>(
     target,
     "insert into orders (email) values ('b') returning order_id, ticket::text",

@@ -24,10 +24,20 @@ import {
   killIfRunning,
   killProject,
   statusTellsTruth,
+  type WithDb,
   withDb,
   writeConfig,
 } from "../support/hard_way.ts";
 import { blockedOn, holdLock, observe, otherSessions, outputOf, waitFor, watchOutput } from "../support/sessions.ts";
+
+/** Applied: the blocker table. Pending: one file that adds a column to it, then creates more. */
+async function blockerWithOnePending(target: TestDatabase, dir: string): Promise<void> {
+  await writeConfig(dir, target, BLOCKER);
+  await cli(dir, ["generate"]);
+  await cli(dir, ["apply"]);
+  await writeConfig(dir, target, BLOCKER_AND_MORE);
+  await cli(dir, ["generate"]);
+}
 
 /**
  * README (Commands, Dev database): "`generate --squash` replaces all migrations not yet applied on the target
@@ -40,11 +50,7 @@ hardTest(
   "generate --squash while apply is running a pending file: the history and the files still agree",
   "postgres",
   async (target, dir) => {
-    await writeConfig(dir, target, BLOCKER);
-    await cli(dir, ["generate"]);
-    await cli(dir, ["apply"]);
-    await writeConfig(dir, target, BLOCKER_AND_MORE);
-    await cli(dir, ["generate"]);
+    await blockerWithOnePending(target, dir);
     const observer = await observe(target);
     try {
       const release = await holdLock(target.databaseUrl!, "blocker");
@@ -81,11 +87,7 @@ hardTest(
   "an apply waiting while watch rewrites its pending file applies the file as written, not a stale copy",
   "postgres",
   async (target, dir) => {
-    await writeConfig(dir, target, BLOCKER);
-    await cli(dir, ["generate"]);
-    await cli(dir, ["apply"]);
-    await writeConfig(dir, target, BLOCKER_AND_MORE);
-    await cli(dir, ["generate"]);
+    await blockerWithOnePending(target, dir);
     const [, owned] = await readMigrations(`${dir}/migrations`);
     const watch = postgres(target.databaseUrl!, { max: 1, onnotice: () => {} });
     const observer = await observe(target);
@@ -121,6 +123,52 @@ const SERVER_KILLS = [0, 40, 120, 0, 10, 30, 60, 100, 200, 350];
 // Counted from the first file each apply finishes: fixed delays from its start missed it on a fast or a loaded machine.
 const PGLITE_KILLS = [0, 60, 200];
 
+const FIRST_FILE_APPLIED = /^Applied \d+ \(/m;
+
+/** An `apply` in `dir`, killed (SIGKILL) `delay` ms after `from` its output (or its end), unless it finished. */
+async function applyKilled(
+  dir: string,
+  delay: number,
+  from: (output: ReturnType<typeof watchOutput>) => Promise<unknown>,
+): Promise<{ killed: boolean; code: number; text: string }> {
+  const child = spawnCli(["apply"], { cwd: dir });
+  const output = watchOutput(child);
+  await Promise.race([from(output), child.status]).catch(() => {});
+  await new Promise((r) => setTimeout(r, delay));
+  const killed = killIfRunning(child);
+  return { killed, ...(await output.finished()) };
+}
+
+/**
+ * An apply of the kill tests' project (`rows` rows, `project` what killProject made of it) killed once at each of
+ * `delays`, counted from `from`; `settled` checks what the apply printed and waits for what the kill leaves behind
+ * to end. After each kill the database and status tell the truth; one kill at least lands mid-way, and a last apply
+ * converges.
+ */
+async function killRounds(
+  dir: string,
+  db: WithDb,
+  rows: number,
+  { pending, step }: Awaited<ReturnType<typeof killProject>>,
+  delays: readonly number[],
+  from: (round: number, output: ReturnType<typeof watchOutput>) => Promise<unknown>,
+  settled: (text: string) => Promise<void> | void,
+): Promise<void> {
+  const progress: string[] = [];
+  let kills = 0;
+  for (const [round, delay] of delays.entries()) {
+    const { killed, code, text } = await applyKilled(dir, delay, (output) => from(round, output));
+    if (killed) kills++;
+    await settled(text);
+    const history = await afterKill(dir, db, rows, step, `kill ${round} at ${delay} ms`);
+    progress.push(`${delay}ms:${history.length - 1}${code === 0 ? "(done)" : ""}`);
+  }
+  // deno-lint-ignore no-console -- how far each killed apply got
+  console.log(`  migrations applied after each kill: ${progress.join(" ")}`);
+  assert.ok(kills > 0, "at least one apply was killed mid-way");
+  await converged(dir, db, rows, step, pending);
+}
+
 /**
  * README (Safety): "A killed `apply` leaves no half-applied migration"; "Interrupted concurrent builds
  * converge"; (Migration files) a hand-written step runs "in the migration's transaction". Gap: the existing
@@ -132,33 +180,24 @@ hardTest(
   "postgres",
   async (target, dir) => {
     const rows = 50_000;
-    const { pending, step } = await killProject(target, dir, rows);
+    const project = await killProject(target, dir, rows);
     const database = await observe(target);
-    const db = withDb(target, database);
-    const progress: string[] = [];
-    let kills = 0;
     try {
-      for (const [round, delay] of SERVER_KILLS.entries()) {
-        const child = spawnCli(["apply"], { cwd: dir });
-        const output = watchOutput(child);
+      await killRounds(
+        dir,
+        withDb(target, database),
+        rows,
+        project,
+        SERVER_KILLS,
         // The first rounds count from apply's first statement, the others from its first finished file,
         // so that every file, concurrent builds included, has kills land in it.
-        const from = round < 3
-          ? waitFor("apply's session", async () => (await otherSessions(database)).length > 0)
-          : output.printed(/^Applied \d+ \(/m);
-        await Promise.race([from, child.status]).catch(() => {});
-        await new Promise((r) => setTimeout(r, delay));
-        if (killIfRunning(child)) kills++;
-        const { code } = await output.finished();
+        (round, output) =>
+          round < 3
+            ? waitFor("apply's session", async () => (await otherSessions(database)).length > 0)
+            : output.printed(FIRST_FILE_APPLIED),
         // The server ends the dead client's session (a concurrent build's session ends when its build does).
-        await waitFor("the killed sessions to end", async () => (await otherSessions(database)).length === 0);
-        const history = await afterKill(dir, db, rows, step, `kill ${round} at ${delay} ms`);
-        progress.push(`${delay}ms:${history.length - 1}${code === 0 ? "(done)" : ""}`);
-      }
-      // deno-lint-ignore no-console -- how far each killed apply got
-      console.log(`  migrations applied after each kill: ${progress.join(" ")}`);
-      assert.ok(kills > 0, "at least one apply was killed mid-way");
-      await converged(dir, db, rows, step, pending);
+        () => waitFor("the killed sessions to end", async () => (await otherSessions(database)).length === 0),
+      );
     } finally {
       await database.close();
     }
@@ -175,24 +214,15 @@ hardTest(
   "pglite",
   async (target, dir) => {
     const rows = 10_000;
-    const { pending, step } = await killProject(target, dir, rows);
-    const progress: string[] = [];
-    let kills = 0;
-    for (const [round, delay] of PGLITE_KILLS.entries()) {
-      const child = spawnCli(["apply"], { cwd: dir });
-      const output = watchOutput(child);
-      await Promise.race([output.printed(/^Applied \d+ \(/m), child.status]).catch(() => {});
-      await new Promise((r) => setTimeout(r, delay));
-      if (killIfRunning(child)) kills++;
-      const { code, text } = await output.finished();
-      assert.doesNotMatch(text, /corrupt|invalid page|PANIC/i);
-      const history = await afterKill(dir, withDb(target), rows, step, `kill ${round} at ${delay} ms`);
-      progress.push(`${delay}ms:${history.length - 1}${code === 0 ? "(done)" : ""}`);
-    }
-    // deno-lint-ignore no-console -- how far each killed apply got
-    console.log(`  migrations applied after each kill: ${progress.join(" ")}`);
-    assert.ok(kills > 0, "at least one apply was killed mid-way");
-    await converged(dir, withDb(target), rows, step, pending);
+    await killRounds(
+      dir,
+      withDb(target),
+      rows,
+      await killProject(target, dir, rows),
+      PGLITE_KILLS,
+      (_round, output) => output.printed(FIRST_FILE_APPLIED),
+      (text) => assert.doesNotMatch(text, /corrupt|invalid page|PANIC/i),
+    );
   },
 );
 

@@ -6,53 +6,15 @@
  * accepts. Every applied plan must re-plan empty.
  */
 import assert from "node:assert/strict";
-import { sql } from "kysely";
 import { BACKENDS, backendTest, type TestDatabase } from "../support/backends.ts";
-import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
+import { cli, project as claimsProject, query, writeSchema as claimsWriteSchema } from "../support/claims.ts";
+import { convergeFromPlan as converge } from "../support/plan_converge.ts";
 
-async function project(target: TestDatabase, schema: string): Promise<string> {
-  return await tempProject({
-    "kyrage.config.ts": `import { defineConfig } from "kyrage";
-import cfg from "./schema.ts";
-export default defineConfig({ database: ${databaseBlock(target)}, ...cfg });
-`,
-    "schema.ts":
-      `import { column, defineDomain, defineExtension, definePartition, defineTable } from "kyrage";\n${schema}`,
-  });
-}
+const IMPORTS = `import { column, defineDomain, defineExtension, definePartition, defineTable } from "kyrage";\n`;
 
-const writeSchema = (dir: string, schema: string) =>
-  Deno.writeTextFile(
-    `${dir}/schema.ts`,
-    `import { column, defineDomain, defineExtension, definePartition, defineTable } from "kyrage";\n${schema}`,
-  );
-
-async function cli(dir: string, ...args: string[]) {
-  const result = await runCli(args, { cwd: dir });
-  return { ...result, output: `${result.stdout}\n${result.stderr}` };
-}
-
-/** plan, generate, apply, then `plan --exit-code` is empty; returns what plan printed first. */
-async function converge(dir: string, label: string): Promise<string> {
-  const planned = await cli(dir, "plan");
-  const generated = await cli(dir, "generate");
-  assert.equal(generated.code, 0, `${label}: generate failed:\n${generated.output}`);
-  const applied = await cli(dir, "apply");
-  assert.equal(applied.code, 0, `${label}: apply failed:\n${planned.output}\n${applied.output}`);
-  const replanned = await cli(dir, "plan", "--exit-code");
-  assert.equal(replanned.code, 0, `${label}: re-plan not empty:\n${replanned.output}`);
-  assert.doesNotMatch(replanned.output, /NOT MANAGED/, `${label}: ${replanned.output}`);
-  return planned.stdout;
-}
-
-async function query<T>(target: TestDatabase, text: string): Promise<T[]> {
-  const database = await target.open();
-  try {
-    return (await sql.raw<T>(text).execute(database.db)).rows;
-  } finally {
-    await database.close();
-  }
-}
+/** A project whose `schema.ts` is `schema` after the kyrage imports every test here uses. */
+const project = (target: TestDatabase, schema: string) => claimsProject(target, IMPORTS + schema);
+const writeSchema = (dir: string, schema: string) => claimsWriteSchema(dir, IMPORTS + schema);
 
 // Should: a table in schema app renamed while its foreign key becomes
 // deferrable alters the key in place on the new name, renames the serial

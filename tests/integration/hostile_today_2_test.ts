@@ -8,7 +8,14 @@ import assert from "node:assert/strict";
 import { sql } from "kysely";
 import { planBlockers } from "../../src/blockers.ts";
 import type { Database } from "../../src/dialect/database.ts";
-import { column, type Config, defineDomain, definePartition, defineTable } from "../../src/mod.ts";
+import {
+  column,
+  type Config,
+  defineDomain,
+  definePartition,
+  defineTable,
+  type TableDefinition,
+} from "../../src/mod.ts";
 import { backendTest, databaseTest, type TestDatabase } from "../support/backends.ts";
 import { databaseBlock, runCli, tempProject } from "../support/cli.ts";
 import { converge, loaded, plan } from "../support/pipeline.ts";
@@ -18,20 +25,25 @@ async function blockersOf(database: Database, dir: string, config: Config) {
   return await planBlockers(database, await plan(database, desired), desired.desired);
 }
 
-function stamps(added: boolean): Config {
-  const parent = defineTable("stamps", { id: column("int", { notNull: true }), at: column("timestamptz") }, undefined, {
-    partitionBy: { strategy: "range", keys: ["at"] },
-  });
-  return {
-    tables: [
-      parent,
-      definePartition("stamps_rest", parent, "DEFAULT"),
-      ...(added
-        ? [definePartition("stamps_2024", parent, { from: ["2024-01-01 00:00:00+00"], to: ["2025-01-01 00:00:00+00"] })]
-        : []),
-    ],
-  };
+/** `parent`, its DEFAULT partition `rest`, and the partition a plan adds (`added`, given the parent) unless false. */
+function withDefault(
+  parent: TableDefinition,
+  rest: string,
+  added: false | ((parent: TableDefinition) => TableDefinition),
+): Config {
+  return { tables: [parent, definePartition(rest, parent, "DEFAULT"), ...(added ? [added(parent)] : [])] };
 }
+
+const stamps = (added: boolean) =>
+  withDefault(
+    defineTable("stamps", { id: column("int", { notNull: true }), at: column("timestamptz") }, undefined, {
+      partitionBy: { strategy: "range", keys: ["at"] },
+    }),
+    "stamps_rest",
+    added &&
+      ((parent) =>
+        definePartition("stamps_2024", parent, { from: ["2024-01-01 00:00:00+00"], to: ["2025-01-01 00:00:00+00"] })),
+  );
 
 // Should: the rows inside [2024, 2025) UTC are counted, the inclusive lower bound given at
 // +01 among them; a row at the exclusive upper bound, and one at 02:00+02 (the same instant), are not.
@@ -47,18 +59,14 @@ databaseTest("a timestamptz range bound counts only the rows before its exclusiv
   await converge(d, dir, stamps(true));
 });
 
-function flags(added: boolean): Config {
-  const parent = defineTable("flags", { id: column("int", { notNull: true }), on: column("boolean") }, undefined, {
-    partitionBy: { strategy: "list", keys: ["on"] },
-  });
-  return {
-    tables: [
-      parent,
-      definePartition('"flags rest"""', parent, "DEFAULT"),
-      ...(added ? [definePartition("flags_on", parent, { in: [true] })] : []),
-    ],
-  };
-}
+const flags = (added: boolean) =>
+  withDefault(
+    defineTable("flags", { id: column("int", { notNull: true }), on: column("boolean") }, undefined, {
+      partitionBy: { strategy: "list", keys: ["on"] },
+    }),
+    '"flags rest"""',
+    added && ((parent) => definePartition("flags_on", parent, { in: [true] })),
+  );
 
 // Should: a boolean list bound counts the true rows only (not false, not NULL), under a hostile DEFAULT name.
 databaseTest("a boolean list partition counts only its value in a hostile-named DEFAULT", async (d, dir) => {
@@ -196,20 +204,16 @@ const UPSTREAM_F1 = {
   },
 };
 
-// Should: the baseline holds what the found table needs (its columns' domains, and the enum
-// under one of them), so
-// `check` replays the migrations and `status` shows no drift. Did: the baseline created the table
-// without its domain, so the replay failed (type "email" does not exist).
-backendTest("import-upstream's baseline carries a domain a found table's column uses", async (target) => {
+/**
+ * A database upstream migrated (`found`: what it found there; then Kysely's history tables and UPSTREAM_F1 applied),
+ * imported by `import-upstream` (which must succeed) into a project whose `kyrage.config.ts` is `config`: its dir.
+ */
+async function importedUpstream(target: TestDatabase, found: readonly string[], config: string): Promise<string> {
   const db = await target.open();
   try {
     for (
       const statement of [
-        `create domain email as text check (value like '%@%')`,
-        `create type level as enum ('lo', 'hi')`,
-        `create domain grade as level`,
-        `create table customers (id integer constraint customers_id_primary_key primary key, contact email, g grade)`,
-        `insert into customers values (1, 'a@b', 'hi')`,
+        ...found,
         `create table kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`,
         `create table kysely_migration_lock (id varchar(255) not null primary key, is_locked integer default 0 not null)`,
         `alter table customers add column tier text`,
@@ -220,7 +224,29 @@ backendTest("import-upstream's baseline carries a domain a found table's column 
     await db.close();
   }
   const dir = await tempProject({
-    "kyrage.config.ts": `import { column as c, defineConfig, defineDomain, defineEnum, defineTable as t } from "kyrage";
+    "kyrage.config.ts": config,
+    [`migrations/${UPSTREAM_F1.id}.json`]: JSON.stringify(UPSTREAM_F1),
+  });
+  const imported = await runCli(["import-upstream"], { cwd: dir });
+  assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+  return dir;
+}
+
+// Should: the baseline holds what the found table needs (its columns' domains, and the enum
+// under one of them), so
+// `check` replays the migrations and `status` shows no drift. Did: the baseline created the table
+// without its domain, so the replay failed (type "email" does not exist).
+backendTest("import-upstream's baseline carries a domain a found table's column uses", async (target) => {
+  const dir = await importedUpstream(
+    target,
+    [
+      `create domain email as text check (value like '%@%')`,
+      `create type level as enum ('lo', 'hi')`,
+      `create domain grade as level`,
+      `create table customers (id integer constraint customers_id_primary_key primary key, contact email, g grade)`,
+      `insert into customers values (1, 'a@b', 'hi')`,
+    ],
+    `import { column as c, defineConfig, defineDomain, defineEnum, defineTable as t } from "kyrage";
 const level = defineEnum("level", ["lo", "hi"]);
 const grade = defineDomain("grade", { type: "level" });
 const email = defineDomain("email", { type: "text", checks: [{ name: "email_check", expression: "VALUE ~~ '%@%'::text" }] });
@@ -228,10 +254,7 @@ const customers = t("customers", { id: c("integer", { primaryKey: true }), conta
 export default defineConfig({ naming: "kyrage-v1", database: ${
       databaseBlock(target)
     }, enums: [level], domains: [email, grade], tables: [customers] });`,
-    [`migrations/${UPSTREAM_F1.id}.json`]: JSON.stringify(UPSTREAM_F1),
-  });
-  const imported = await runCli(["import-upstream"], { cwd: dir });
-  assert.equal(imported.code, 0, imported.stdout + imported.stderr);
+  );
   for (const args of [["plan", "--exit-code"], ["check"], ["status"]]) {
     const result = await runCli(args, { cwd: dir });
     assert.equal(result.code, 0, `${args.join(" ")}: ${result.stdout}${result.stderr}`);
@@ -239,18 +262,14 @@ export default defineConfig({ naming: "kyrage-v1", database: ${
   }
 }, ["postgres"]);
 
-function exprBound(added: boolean): Config {
-  const parent = defineTable("codes", { id: column("int", { notNull: true }), code: column("text") }, undefined, {
-    partitionBy: { strategy: "list", keys: ["code"] },
-  });
-  return {
-    tables: [
-      parent,
-      definePartition("codes_rest", parent, "DEFAULT"),
-      ...(added ? [definePartition("codes_b", parent, "FOR VALUES IN (upper('b'))")] : []),
-    ],
-  };
-}
+const exprBound = (added: boolean) =>
+  withDefault(
+    defineTable("codes", { id: column("int", { notNull: true }), code: column("text") }, undefined, {
+      partitionBy: { strategy: "list", keys: ["code"] },
+    }),
+    "codes_rest",
+    added && ((parent) => definePartition("codes_b", parent, "FOR VALUES IN (upper('b'))")),
+  );
 
 // Should: a bound given as an expression (PostgreSQL 12+ evaluates it) over a DEFAULT row in it is WILL FAIL
 // like a literal one, and once the row is gone the plan applies and re-plans empty.
@@ -264,18 +283,14 @@ databaseTest("a list bound given with an expression counts the DEFAULT partition
   await converge(d, dir, exprBound(true));
 });
 
-function collatedRange(added: boolean): Config {
-  const parent = defineTable("names", { id: column("int", { notNull: true }), n: column("text") }, undefined, {
-    partitionBy: { strategy: "range", keys: [{ column: "n", collation: '"und-x-icu"' }] },
-  });
-  return {
-    tables: [
-      parent,
-      definePartition("names_rest", parent, "DEFAULT"),
-      ...(added ? [definePartition("names_a", parent, { from: ["a"], to: ["b"] })] : []),
-    ],
-  };
-}
+const collatedRange = (added: boolean) =>
+  withDefault(
+    defineTable("names", { id: column("int", { notNull: true }), n: column("text") }, undefined, {
+      partitionBy: { strategy: "range", keys: [{ column: "n", collation: '"und-x-icu"' }] },
+    }),
+    "names_rest",
+    added && ((parent) => definePartition("names_a", parent, { from: ["a"], to: ["b"] })),
+  );
 
 // Should: a text range under the key's ICU collation ('A' and 'a' both sort in [a, b)); under C only 'a' would.
 databaseTest("a text range bound is read under the partition key's collation", async (d, dir) => {
@@ -289,34 +304,20 @@ databaseTest("a text range bound is read under the partition key's collation", a
 }, ["postgres"]);
 
 /** A database upstream migrated with citext installed in schema `ext` by hand, imported: the project dir. */
-async function importedWithExtension(target: TestDatabase): Promise<string> {
-  const db = await target.open();
-  try {
-    for (
-      const statement of [
-        `create schema ext`,
-        `create extension citext with schema ext`,
-        `create table customers (id integer constraint customers_id_primary_key primary key)`,
-        `create table kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`,
-        `create table kysely_migration_lock (id varchar(255) not null primary key, is_locked integer default 0 not null)`,
-        `alter table customers add column tier text`,
-        `insert into kysely_migration values ('${UPSTREAM_F1.id}', '2023-11-14T22:14:00.000Z')`,
-      ]
-    ) await sql.raw(statement).execute(db.db);
-  } finally {
-    await db.close();
-  }
-  const dir = await tempProject({
-    "kyrage.config.ts": `import { column as c, defineConfig, defineExtension, defineTable as t } from "kyrage";
+function importedWithExtension(target: TestDatabase): Promise<string> {
+  return importedUpstream(
+    target,
+    [
+      `create schema ext`,
+      `create extension citext with schema ext`,
+      `create table customers (id integer constraint customers_id_primary_key primary key)`,
+    ],
+    `import { column as c, defineConfig, defineExtension, defineTable as t } from "kyrage";
 const customers = t("customers", { id: c("integer", { primaryKey: true }), tier: c("text") });
 export default defineConfig({ naming: "kyrage-v1", database: ${
       databaseBlock(target)
     }, extensions: [defineExtension("citext", { schema: "ext" })], tables: [customers] });`,
-    [`migrations/${UPSTREAM_F1.id}.json`]: JSON.stringify(UPSTREAM_F1),
-  });
-  const imported = await runCli(["import-upstream"], { cwd: dir });
-  assert.equal(imported.code, 0, imported.stdout + imported.stderr);
-  return dir;
+  );
 }
 
 // Should: an extension upstream found installed in a schema of its own is replayed there, so

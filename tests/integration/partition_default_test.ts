@@ -99,7 +99,7 @@ databaseTest(
       "public.grid_high": 1,
     });
     const rest = "grid_rest";
-    await moveThrough(database, dir, grid("added"), "grid", [1, 2, 4, 5, 8], {
+    const placedOnceAdded = {
       1: "grid_low",
       2: "grid_low",
       3: rest,
@@ -112,7 +112,8 @@ databaseTest(
       10: rest,
       11: rest,
       12: "grid_core",
-    });
+    };
+    await moveThrough(database, dir, grid("added"), "grid", [1, 2, 4, 5, 8], placedOnceAdded);
     // A bound widened over the default's rows: detached, then attached again over them.
     const widened = loaded(grid("widened"), dir);
     assert.deepEqual(await planBlockers(database, await plan(database, widened), widened.desired), [{
@@ -122,19 +123,11 @@ databaseTest(
         "of public.grid_rest first (copy them aside and DELETE them from it), apply, then INSERT them into " +
         "public.grid again, where they land in public.grid_high",
     }]);
+    // The widened grid_high takes rows 9 and 11; the rest stay where they were.
     await moveThrough(database, dir, grid("widened"), "grid", [9, 11], {
-      1: "grid_low",
-      2: "grid_low",
-      3: rest,
-      4: "grid_mid",
-      5: "grid_mid",
-      6: rest,
-      7: rest,
-      8: "grid_high",
+      ...placedOnceAdded,
       9: "grid_high",
-      10: rest,
       11: "grid_high",
-      12: "grid_core",
     });
   },
 );
