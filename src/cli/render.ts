@@ -41,17 +41,28 @@ export function planSteps(
   sizes: ReadonlyMap<string, TableSize> = new Map(),
   defaults: ReadonlyMap<string, string> = new Map(),
 ): PlanStep[] {
+  return [...eachStep(ops, sizes, defaults)];
+}
+
+/** One step at a time: the text plan of 40,000 operations need not hold them all. */
+function* eachStep(
+  ops: readonly Operation[],
+  sizes: ReadonlyMap<string, TableSize>,
+  defaults: ReadonlyMap<string, string>,
+): Generator<PlanStep> {
   const destructive = new Map(destructiveChanges(ops).map((d) => [d.operation, d.loses]));
   const hazards = planHazards(ops, defaults);
-  return ops.map((op, i) => ({
-    description: describeOperation(op),
-    labels: op.kind === "sql"
-      ? ["HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"]
-      : hazardLabels(hazards[i], sizes),
-    destructive: destructive.get(op) ?? null,
-    outsideTransaction: runsOutsideTransaction(op),
-    statements: compileOperation(op),
-  }));
+  for (const [i, op] of ops.entries()) {
+    yield {
+      description: describeOperation(op),
+      labels: op.kind === "sql"
+        ? ["HAND-WRITTEN: kyrage cannot tell the locks, hazards or losses of this step; it runs as written"]
+        : hazardLabels(hazards[i], sizes),
+      destructive: destructive.get(op) ?? null,
+      outsideTransaction: runsOutsideTransaction(op),
+      statements: compileOperation(op),
+    };
+  }
 }
 
 /** The advice lines under a plan: a drop and an add of the same type that may be a rename. */
@@ -71,7 +82,7 @@ export function renderPlan(
   defaults: ReadonlyMap<string, string> = new Map(),
 ): string[] {
   const lines: string[] = [];
-  for (const step of planSteps(ops, sizes, defaults)) {
+  for (const step of eachStep(ops, sizes, defaults)) {
     lines.push(sqlComment(step.description));
     for (const label of step.labels) lines.push(sqlComment(label));
     if (step.destructive) lines.push(sqlComment(`DESTRUCTIVE: loses ${step.destructive}`));
@@ -102,6 +113,7 @@ function terminated(statement: string): string {
  * partition); an ALTER DOMAIN, one per table it scans.
  */
 export function hazardLabels(h: OperationHazards, sizes: ReadonlyMap<string, TableSize>): string[] {
+  if (h.lock === "none" && h.hazards.length === 0 && !h.others) return [];
   const on = (table: string | undefined) => {
     const size = table ? sizes.get(table) : undefined;
     return table ? ` on ${table}${size ? ` (${describeSize(size)})` : ""}` : "";

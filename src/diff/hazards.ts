@@ -304,9 +304,12 @@ export function planHazards(
     }
   });
   // A DEFAULT partition created by the plan is empty when it is scanned.
-  const created = new Set(ops.flatMap((op) => (op.kind === "create_table" ? [`${op.schema}.${op.table}`] : [])));
+  const created = defaults.size === 0
+    ? new Set<string>()
+    : new Set(ops.flatMap((op) => (op.kind === "create_table" ? [`${op.schema}.${op.table}`] : [])));
   const kept = new Map([...defaults].filter(([, rest]) => !created.has(rest)));
-  const detached = new Set(ops.flatMap((op) => (op.kind === "detach_partition" ? [`${op.schema}.${op.table}`] : [])));
+  const detached = new Set<string>();
+  for (const op of ops) if (op.kind === "detach_partition") detached.add(`${op.schema}.${op.table}`);
   return ops.map((op, i) => {
     // Attached again after its DETACH in the same transaction: the parent stays locked as the DETACH took it.
     const rebound = op.kind === "attach_partition" && detached.has(`${op.schema}.${op.table}`);
