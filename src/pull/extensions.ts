@@ -1,5 +1,6 @@
 /** Pulled extensions → DSL data, each after the ones it requires; the installed version is kept exactly. */
 import { type Kysely, sql } from "kysely";
+import { placedSchema } from "./placement.ts";
 import type { ExtensionDefinition } from "../config/dsl.ts";
 import type { DbObject, ExtensionObject } from "../model/objects.ts";
 import { DEFAULT_SCHEMA } from "../model/qualified.ts";
@@ -32,15 +33,8 @@ export async function extensionSchemas(db: Kysely<any>, schemas: readonly string
       -- Not plpgsql (in pg_catalog), whose language every PL/pgSQL function uses.
       where d.deptype = 'n' and en.nspname <> all(${sql.val([...schemas])}::text[]) and en.nspname !~ '^pg_'
         and not exists (select 1 from pg_depend x where x.classid = d.classid and x.objid = d.objid and x.deptype = 'e')
-        and coalesce(
-          (select c.relnamespace::regnamespace::text from pg_class c where c.oid = case d.classid
-             when 'pg_attrdef'::regclass then (select adrelid from pg_attrdef where oid = d.objid)
-             when 'pg_rewrite'::regclass then (select ev_class from pg_rewrite where oid = d.objid)
-             when 'pg_trigger'::regclass then (select tgrelid from pg_trigger where oid = d.objid)
-             when 'pg_policy'::regclass then (select polrelid from pg_policy where oid = d.objid) end),
-          (pg_identify_object(d.classid, d.objid, d.objsubid)).schema
-        -- Both give names quoted as identifiers.
-        ) = any(array(select quote_ident(s) from unnest(${sql.val([...schemas])}::text[]) s))
+        and ${placedSchema(sql`(pg_identify_object(d.classid, d.objid, d.objsubid)).schema`)}
+          = any(array(select quote_ident(s) from unnest(${sql.val([...schemas])}::text[]) s))
       order by 1`.execute(db);
   return rows.rows.map((r) => r.name);
 }

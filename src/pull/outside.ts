@@ -6,6 +6,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import { KyrageError } from "../errors.ts";
+import { placedSchema } from "./placement.ts";
 
 // deno-lint-ignore no-explicit-any
 export async function refuseOutsideUses(db: Kysely<any>, schemas: readonly string[]): Promise<void> {
@@ -19,15 +20,7 @@ export async function refuseOutsideUses(db: Kysely<any>, schemas: readonly strin
       cross join lateral pg_identify_object(d.refclassid, d.refobjid, 0) r
       where d.deptype = 'n' and r.schema is not null and r.schema <> all(${quoted})
         and r.schema !~ '^"?pg_' and r.schema <> 'information_schema'
-        -- A default, a view's query, a trigger and a policy are placed by their table.
-        and coalesce(
-          (select c.relnamespace::regnamespace::text from pg_class c where c.oid = case d.classid
-             when 'pg_attrdef'::regclass then (select adrelid from pg_attrdef where oid = d.objid)
-             when 'pg_rewrite'::regclass then (select ev_class from pg_rewrite where oid = d.objid)
-             when 'pg_trigger'::regclass then (select tgrelid from pg_trigger where oid = d.objid)
-             when 'pg_policy'::regclass then (select polrelid from pg_policy where oid = d.objid) end),
-          u.schema
-        ) = any(${quoted})
+        and ${placedSchema(sql`u.schema`)} = any(${quoted})
         -- A key's index goes with its table; a column's own sequence elsewhere is listed NOT MANAGED (unsupported.ts).
         and r.type <> 'index'
         and not exists (select 1 from pg_depend o where o.classid = 'pg_class'::regclass and o.objid = d.refobjid
