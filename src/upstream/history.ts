@@ -26,10 +26,7 @@ export interface UpstreamHistoryRow {
 export async function readUpstreamHistory(db: Db): Promise<UpstreamHistoryRow[]> {
   const exists = await sql<{ found: boolean }>`
     select to_regclass('public.kysely_migration') is not null as found`.execute(db);
-  if (!exists.rows[0].found) {
-    await refuseHistoryElsewhere(db);
-    return [];
-  }
+  if (!exists.rows[0].found) return [];
   const rows = await sql<UpstreamHistoryRow>`
     select name, timestamp from public.kysely_migration order by timestamp, name`.execute(db);
   return rows.rows;
@@ -38,11 +35,15 @@ export async function readUpstreamHistory(db: Db): Promise<UpstreamHistoryRow[]>
 /**
  * Upstream names no schema, so Kysely put its history (and every table) in
  * the first schema of the search_path; kyrage's import is of public only.
+ * Asked by `import-upstream` alone: another application's Kysely history in
+ * its own schema is no concern of `apply` or `status`.
  */
-async function refuseHistoryElsewhere(db: Db): Promise<void> {
+export async function refuseHistoryElsewhere(db: Db): Promise<void> {
   const elsewhere = await sql<{ schema: string }>`
     select n.nspname as schema from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relname = 'kysely_migration' and c.relkind in ('r', 'p') order by 1`.execute(db);
+    where c.relname = 'kysely_migration' and c.relkind in ('r', 'p')
+      and not exists (select 1 from pg_class p where p.oid = to_regclass('public.kysely_migration'))
+    order by 1`.execute(db);
   if (elsewhere.rows.length === 0) return;
   const tables = elsewhere.rows.map((r) => `${r.schema}.kysely_migration`).join(", ");
   throw new KyrageError(

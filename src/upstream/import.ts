@@ -25,6 +25,7 @@ import {
   isUpstreamRow,
   lockUpstreamHistory,
   readUpstreamHistory,
+  refuseHistoryElsewhere,
   type UpstreamHistoryRow,
   type UpstreamLockOptions,
 } from "./history.ts";
@@ -63,6 +64,7 @@ export async function importUpstream(
   return await database.db.transaction().execute(async (tx) => {
     await lockUpstreamHistory(tx, options);
     const history = await readUpstreamHistory(tx);
+    if (history.length === 0) await refuseHistoryElsewhere(tx);
     const upstreamIds = new Set(upstreamFiles.map((f) => f.migration.id));
     const applied = history.filter(isUpstreamRow);
     const importedBefore = applied.filter((row) => existing.has(`${kyrageIdOf(row.name)}.json`));

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { backendTest } from "../support/backends.ts";
-import { query } from "../support/claims.ts";
-import { DENO_CONFIG, MAIN, tempProject } from "../support/cli.ts";
+import { query, runStatements } from "../support/claims.ts";
+import { databaseBlock, DENO_CONFIG, MAIN, runCli, tempProject } from "../support/cli.ts";
 import { RUNTIME_PERMISSIONS } from "../../scripts/permissions.ts";
 import { col, output, upstreamFile, upstreamProject } from "../support/upstream_hostile.ts";
 
@@ -153,3 +153,26 @@ export default defineConfig({ tables: [], dev: { file: "dev.sqlite" } } as never
   assert.match(file, /SQLite/, file);
   assert.match(file, /in-memory/, file);
 });
+
+// Another application's Kysely migrator keeps its own `kysely_migration` in its schema (`app`), with no upstream
+// project anywhere. Should: kyrage's `generate`, `apply` and `status` go on as ever (only `import-upstream` refuses
+// a history outside public). Did: every `apply` refused, taking it for upstream's history.
+backendTest("another application's kysely_migration in its own schema does not stop apply", async (target) => {
+  await runStatements(target, [
+    `create schema app`,
+    `create table app.kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)`,
+  ]);
+  const dir = await tempProject({
+    "kyrage.config.ts": `import { column, defineConfig, defineTable } from "kyrage";
+export default defineConfig({ database: ${databaseBlock(target)}, tables: [defineTable("t", { id: column("int") })] });
+`,
+  });
+  try {
+    for (const command of ["generate", "apply", "status"]) {
+      const result = await runCli([command], { cwd: dir });
+      assert.equal(result.code, 0, `${command}: ${result.stdout}${result.stderr}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}, ["postgres"]);
